@@ -1,0 +1,361 @@
+-- Ensemble initial schema (postgres). Column order follows the model's field order;
+-- identifiers are assigned by the application, JSON columns hold lists and nested records.
+
+CREATE TABLE batches (
+    id BIGINT PRIMARY KEY,
+    kind TEXT NOT NULL,
+    file_name TEXT,
+    file_sha256 TEXT,
+    created_at TIMESTAMPTZ NOT NULL,
+    status TEXT NOT NULL,
+    note TEXT,
+    member_id BIGINT,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX batches_member_id_idx ON batches (member_id);
+CREATE INDEX batches_batch_id_idx ON batches (batch_id);
+
+CREATE TABLE organizations (
+    id BIGINT PRIMARY KEY,
+    name TEXT NOT NULL,
+    roles JSONB NOT NULL,
+    municipality TEXT,
+    postal_code TEXT,
+    region_code TEXT,
+    website TEXT,
+    identifiers JSONB NOT NULL,
+    member_id BIGINT,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX organizations_member_id_idx ON organizations (member_id);
+CREATE INDEX organizations_batch_id_idx ON organizations (batch_id);
+
+CREATE TABLE members (
+    id BIGINT PRIMARY KEY,
+    slug TEXT NOT NULL UNIQUE,
+    organization_id BIGINT NOT NULL REFERENCES organizations(id) DEFERRABLE INITIALLY DEFERRED,
+    joined_on DATE NOT NULL,
+    privacy_officer_title TEXT,
+    member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX members_member_id_idx ON members (member_id);
+CREATE INDEX members_batch_id_idx ON members (batch_id);
+
+CREATE TABLE persons (
+    id BIGINT PRIMARY KEY,
+    name TEXT NOT NULL,
+    home_municipality TEXT,
+    identifiers JSONB NOT NULL,
+    member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX persons_member_id_idx ON persons (member_id);
+CREATE INDEX persons_batch_id_idx ON persons (batch_id);
+
+CREATE TABLE performing_groups (
+    id BIGINT PRIMARY KEY,
+    name TEXT NOT NULL,
+    disciplines JSONB NOT NULL,
+    home_municipality TEXT,
+    identifiers JSONB NOT NULL,
+    member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX performing_groups_member_id_idx ON performing_groups (member_id);
+CREATE INDEX performing_groups_batch_id_idx ON performing_groups (batch_id);
+
+CREATE TABLE places (
+    id BIGINT PRIMARY KEY,
+    name TEXT NOT NULL,
+    street_address TEXT,
+    municipality TEXT,
+    postal_code TEXT,
+    fsa TEXT,
+    region_code TEXT,
+    province TEXT,
+    country TEXT NOT NULL,
+    latitude DOUBLE PRECISION,
+    longitude DOUBLE PRECISION,
+    operator_id BIGINT REFERENCES organizations(id) DEFERRABLE INITIALLY DEFERRED,
+    identifiers JSONB NOT NULL,
+    member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX places_member_id_idx ON places (member_id);
+CREATE INDEX places_batch_id_idx ON places (batch_id);
+
+CREATE TABLE halls (
+    id BIGINT PRIMARY KEY,
+    place_id BIGINT NOT NULL REFERENCES places(id) DEFERRABLE INITIALLY DEFERRED,
+    name TEXT NOT NULL,
+    configurations JSONB NOT NULL,
+    specs JSONB NOT NULL,
+    identifiers JSONB NOT NULL,
+    member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX halls_member_id_idx ON halls (member_id);
+CREATE INDEX halls_batch_id_idx ON halls (batch_id);
+CREATE INDEX halls_place_id_idx ON halls (place_id);
+
+CREATE TABLE works (
+    id BIGINT PRIMARY KEY,
+    title TEXT NOT NULL,
+    year INTEGER,
+    contributions JSONB NOT NULL,
+    identifiers JSONB NOT NULL,
+    member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX works_member_id_idx ON works (member_id);
+CREATE INDEX works_batch_id_idx ON works (batch_id);
+
+CREATE TABLE shows (
+    id BIGINT PRIMARY KEY,
+    slug TEXT NOT NULL,
+    title_fr TEXT NOT NULL,
+    title_en TEXT,
+    work_id BIGINT REFERENCES works(id) DEFERRABLE INITIALLY DEFERRED,
+    disciplines JSONB NOT NULL,
+    genres JSONB NOT NULL,
+    audiences JSONB NOT NULL,
+    languages JSONB NOT NULL,
+    duration_minutes INTEGER,
+    warnings JSONB NOT NULL,
+    producer_ids JSONB NOT NULL,
+    performer_group_id BIGINT REFERENCES performing_groups(id) DEFERRABLE INITIALLY DEFERRED,
+    contributions JSONB NOT NULL,
+    rider JSONB NOT NULL,
+    identifiers JSONB NOT NULL,
+    member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX shows_member_id_idx ON shows (member_id);
+CREATE INDEX shows_batch_id_idx ON shows (batch_id);
+
+CREATE TABLE series (
+    id BIGINT PRIMARY KEY,
+    name TEXT NOT NULL,
+    kind TEXT NOT NULL,
+    presenter_id BIGINT REFERENCES organizations(id) DEFERRABLE INITIALLY DEFERRED,
+    starts_on DATE NOT NULL,
+    ends_on DATE NOT NULL,
+    member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX series_member_id_idx ON series (member_id);
+CREATE INDEX series_batch_id_idx ON series (batch_id);
+
+CREATE TABLE performances (
+    id BIGINT PRIMARY KEY,
+    show_id BIGINT NOT NULL REFERENCES shows(id) DEFERRABLE INITIALLY DEFERRED,
+    hall_id BIGINT NOT NULL REFERENCES halls(id) DEFERRABLE INITIALLY DEFERRED,
+    presenter_id BIGINT NOT NULL REFERENCES organizations(id) DEFERRABLE INITIALLY DEFERRED,
+    series_id BIGINT REFERENCES series(id) DEFERRABLE INITIALLY DEFERRED,
+    starts_at TIMESTAMPTZ NOT NULL,
+    time_zone TEXT NOT NULL,
+    status TEXT NOT NULL,
+    school BOOLEAN NOT NULL,
+    member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX performances_member_id_idx ON performances (member_id);
+CREATE INDEX performances_batch_id_idx ON performances (batch_id);
+CREATE INDEX performances_show_id_idx ON performances (show_id);
+CREATE INDEX performances_hall_id_idx ON performances (hall_id);
+CREATE INDEX performances_presenter_id_idx ON performances (presenter_id);
+CREATE INDEX performances_starts_at_idx ON performances (starts_at);
+
+CREATE TABLE offers (
+    id BIGINT PRIMARY KEY,
+    performance_id BIGINT NOT NULL REFERENCES performances(id) DEFERRABLE INITIALLY DEFERRED,
+    price_type TEXT NOT NULL,
+    price BIGINT,
+    currency TEXT NOT NULL,
+    is_free BOOLEAN NOT NULL,
+    sold_out BOOLEAN NOT NULL,
+    url TEXT,
+    member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX offers_member_id_idx ON offers (member_id);
+CREATE INDEX offers_batch_id_idx ON offers (batch_id);
+CREATE INDEX offers_performance_id_idx ON offers (performance_id);
+
+CREATE TABLE tours (
+    id BIGINT PRIMARY KEY,
+    show_id BIGINT NOT NULL REFERENCES shows(id) DEFERRABLE INITIALLY DEFERRED,
+    name TEXT NOT NULL,
+    starts_on DATE NOT NULL,
+    ends_on DATE NOT NULL,
+    home_municipality TEXT,
+    member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX tours_member_id_idx ON tours (member_id);
+CREATE INDEX tours_batch_id_idx ON tours (batch_id);
+CREATE INDEX tours_show_id_idx ON tours (show_id);
+
+CREATE TABLE engagements (
+    id BIGINT PRIMARY KEY,
+    show_id BIGINT NOT NULL REFERENCES shows(id) DEFERRABLE INITIALLY DEFERRED,
+    presenter_id BIGINT NOT NULL REFERENCES organizations(id) DEFERRABLE INITIALLY DEFERRED,
+    hall_id BIGINT REFERENCES halls(id) DEFERRABLE INITIALLY DEFERRED,
+    tour_id BIGINT REFERENCES tours(id) DEFERRABLE INITIALLY DEFERRED,
+    performance_date DATE NOT NULL,
+    status TEXT NOT NULL,
+    hold_level INTEGER,
+    deal_type TEXT NOT NULL,
+    fee BIGINT,
+    currency TEXT NOT NULL,
+    radius_km INTEGER,
+    radius_days INTEGER,
+    member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX engagements_member_id_idx ON engagements (member_id);
+CREATE INDEX engagements_batch_id_idx ON engagements (batch_id);
+CREATE INDEX engagements_show_id_idx ON engagements (show_id);
+CREATE INDEX engagements_presenter_id_idx ON engagements (presenter_id);
+
+CREATE TABLE availabilities (
+    id BIGINT PRIMARY KEY,
+    show_id BIGINT REFERENCES shows(id) DEFERRABLE INITIALLY DEFERRED,
+    organization_id BIGINT REFERENCES organizations(id) DEFERRABLE INITIALLY DEFERRED,
+    kind TEXT NOT NULL,
+    starts_on DATE NOT NULL,
+    ends_on DATE NOT NULL,
+    note TEXT,
+    member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX availabilities_member_id_idx ON availabilities (member_id);
+CREATE INDEX availabilities_batch_id_idx ON availabilities (batch_id);
+CREATE INDEX availabilities_show_id_idx ON availabilities (show_id);
+CREATE INDEX availabilities_organization_id_idx ON availabilities (organization_id);
+
+CREATE TABLE settlements (
+    id BIGINT PRIMARY KEY,
+    performance_id BIGINT NOT NULL REFERENCES performances(id) DEFERRABLE INITIALLY DEFERRED,
+    capacity_offered INTEGER NOT NULL,
+    paid INTEGER NOT NULL,
+    complimentary INTEGER NOT NULL,
+    free_admissions INTEGER NOT NULL,
+    gross BIGINT NOT NULL,
+    taxes BIGINT NOT NULL,
+    fees BIGINT NOT NULL,
+    net BIGINT NOT NULL,
+    artist_fee BIGINT NOT NULL,
+    currency TEXT NOT NULL,
+    member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX settlements_member_id_idx ON settlements (member_id);
+CREATE INDEX settlements_batch_id_idx ON settlements (batch_id);
+CREATE INDEX settlements_performance_id_idx ON settlements (performance_id);
+
+CREATE TABLE ticket_sales (
+    id BIGINT PRIMARY KEY,
+    performance_id BIGINT NOT NULL REFERENCES performances(id) DEFERRABLE INITIALLY DEFERRED,
+    sold_at TIMESTAMPTZ NOT NULL,
+    price BIGINT NOT NULL,
+    quantity INTEGER NOT NULL,
+    channel TEXT NOT NULL,
+    price_type TEXT NOT NULL,
+    buyer_key TEXT,
+    fsa TEXT,
+    age_band TEXT,
+    member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX ticket_sales_member_id_idx ON ticket_sales (member_id);
+CREATE INDEX ticket_sales_batch_id_idx ON ticket_sales (batch_id);
+CREATE INDEX ticket_sales_performance_id_idx ON ticket_sales (performance_id);
+
+CREATE TABLE grants (
+    id BIGINT PRIMARY KEY,
+    funder_id BIGINT NOT NULL REFERENCES organizations(id) DEFERRABLE INITIALLY DEFERRED,
+    programme TEXT NOT NULL,
+    amount BIGINT NOT NULL,
+    currency TEXT NOT NULL,
+    starts_on DATE NOT NULL,
+    ends_on DATE NOT NULL,
+    report_due_dates JSONB NOT NULL,
+    member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX grants_member_id_idx ON grants (member_id);
+CREATE INDEX grants_batch_id_idx ON grants (batch_id);
+
+CREATE TABLE data_assets (
+    id BIGINT PRIMARY KEY,
+    name TEXT NOT NULL,
+    category TEXT NOT NULL,
+    system TEXT,
+    contains_personal_data BOOLEAN NOT NULL,
+    record_count BIGINT,
+    update_frequency TEXT NOT NULL,
+    sent_to JSONB NOT NULL,
+    member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX data_assets_member_id_idx ON data_assets (member_id);
+CREATE INDEX data_assets_batch_id_idx ON data_assets (batch_id);
+
+CREATE TABLE sharing_agreements (
+    id BIGINT PRIMARY KEY,
+    provider_id BIGINT NOT NULL REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    recipient_member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    dataset TEXT NOT NULL,
+    level TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    valid_from DATE NOT NULL,
+    valid_until DATE,
+    leaves_quebec BOOLEAN NOT NULL,
+    privacy_impact_assessment_on_file BOOLEAN NOT NULL,
+    member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX sharing_agreements_member_id_idx ON sharing_agreements (member_id);
+CREATE INDEX sharing_agreements_batch_id_idx ON sharing_agreements (batch_id);
+CREATE INDEX sharing_agreements_provider_id_idx ON sharing_agreements (provider_id);
+CREATE INDEX sharing_agreements_recipient_member_id_idx ON sharing_agreements (recipient_member_id);
+
+CREATE TABLE consents (
+    id BIGINT PRIMARY KEY,
+    person_key TEXT NOT NULL,
+    purpose TEXT NOT NULL,
+    granted BOOLEAN NOT NULL,
+    recorded_at TIMESTAMPTZ NOT NULL,
+    withdrawn_at TIMESTAMPTZ,
+    member_id BIGINT REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT
+);
+CREATE INDEX consents_member_id_idx ON consents (member_id);
+CREATE INDEX consents_batch_id_idx ON consents (batch_id);
+CREATE INDEX consents_person_key_idx ON consents (person_key);
+
+ALTER TABLE batches ADD FOREIGN KEY (member_id) REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED;
+ALTER TABLE organizations ADD FOREIGN KEY (member_id) REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED;
