@@ -1,1 +1,286 @@
-//! The demo consortium generator.
+//! The demo consortium: the four founding members (an artist-management agency, a presenter with
+//! two halls, a creator and a producer), every Scène Pro presenter and venue as non-member
+//! organisations, about 60 shows, three seasons of performances, engagements, tours, settlements,
+//! grants, data inventories and, at full scale, about a million ticket lines with fictional,
+//! pseudonymised buyers. The same seed and key give the same records, byte for byte.
+//!
+//! Architecture invariant: fictional buyers' names, emails and phones exist only in memory in
+//! [`tickets`]; what is stored is their keyed pseudonym, postal area and age band.
+
+mod names;
+pub mod scenepro;
+pub mod tickets;
+pub mod world;
+
+use std::io::Write;
+
+use chrono::Duration;
+use ensemble_model::{Consent, ConsentId, Entity, Provenance, Purpose};
+use ensemble_privacy::{Pseudonymizer, SecretKey};
+use ensemble_store::{Session, Store, StoreError};
+use sha2::{Digest, Sha256};
+
+pub use tickets::{FictionalBuyer, Population};
+pub use world::{MEMBER_SLUGS, World};
+
+/// How much to generate.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Scale {
+    /// A few thousand records and some fifteen thousand ticket lines: a couple of seconds.
+    Small,
+    /// Several thousand performances and about a million ticket lines.
+    Full,
+}
+
+impl std::str::FromStr for Scale {
+    type Err = String;
+    fn from_str(text: &str) -> Result<Self, Self::Err> {
+        match text {
+            "small" | "petite" => Ok(Scale::Small),
+            "full" | "complete" | "complète" => Ok(Scale::Full),
+            other => Err(other.to_string()),
+        }
+    }
+}
+
+/// What to generate.
+#[derive(Debug, Clone, Copy)]
+pub struct DemoConfig {
+    /// How much.
+    pub scale: Scale,
+    /// The seed of every random draw.
+    pub seed: u64,
+}
+
+/// A step of the generation, for progress display.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Building the consortium in memory.
+    Building,
+    /// Storing records other than ticket lines.
+    Storing,
+    /// Generating and storing ticket lines.
+    Tickets,
+    /// Committing.
+    Committing,
+}
+
+/// Progress of a step: `done` out of `total` units.
+#[derive(Debug, Clone, Copy)]
+pub struct Progress {
+    /// The step.
+    pub step: Step,
+    /// Units done.
+    pub done: u64,
+    /// Units in all (an estimate for ticket lines).
+    pub total: u64,
+}
+
+/// What the generation produced.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DemoSummary {
+    /// Records stored per entity, in storage order.
+    pub counts: Vec<(&'static str, u64)>,
+    /// SHA-256 of every record stored, in order: equal for equal seed, scale and key.
+    pub checksum: String,
+}
+
+/// What can stop a demo generation.
+#[derive(Debug, thiserror::Error)]
+pub enum DemoError {
+    /// The database already holds records; the demo is only written into an empty one.
+    #[error("the database is not empty")]
+    NotEmpty,
+    /// Storage failed; nothing was kept.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl DemoError {
+    /// The stable code of the error.
+    pub fn code(&self) -> &'static str {
+        match self {
+            DemoError::NotEmpty => "demo-database-not-empty",
+            DemoError::Store(error) => error.code(),
+        }
+    }
+}
+
+struct HashWriter<'a>(&'a mut Sha256);
+
+impl Write for HashWriter<'_> {
+    fn write(&mut self, bytes: &[u8]) -> std::io::Result<usize> {
+        self.0.update(bytes);
+        Ok(bytes.len())
+    }
+    fn flush(&mut self) -> std::io::Result<()> {
+        Ok(())
+    }
+}
+
+fn digest<E: Entity>(hasher: &mut Sha256, record: &E) {
+    // Serialising into a hasher cannot fail for model records.
+    let _ = serde_json::to_writer(HashWriter(hasher), record);
+    hasher.update(b"\n");
+}
+
+struct Writer<'s, 'c> {
+    session: &'s mut Session<'c>,
+    hasher: Sha256,
+    counts: Vec<(&'static str, u64)>,
+}
+
+impl Writer<'_, '_> {
+    fn put<E: Entity>(&mut self, name: &'static str, records: &[E]) -> Result<(), StoreError> {
+        for record in records {
+            digest(&mut self.hasher, record);
+        }
+        let stored = self.session.insert(records)?;
+        self.counts.push((name, stored));
+        Ok(())
+    }
+}
+
+/// Generates the demo consortium into an empty store, in one transaction: on any error nothing is
+/// kept. `progress` is called as the work advances.
+pub fn generate(
+    store: &Store,
+    config: &DemoConfig,
+    key: &SecretKey,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<DemoSummary, DemoError> {
+    if !store.read(|session| session.is_empty())? {
+        return Err(DemoError::NotEmpty);
+    }
+    progress(Progress {
+        step: Step::Building,
+        done: 0,
+        total: 1,
+    });
+    let world = world::build(config);
+    progress(Progress {
+        step: Step::Building,
+        done: 1,
+        total: 1,
+    });
+    let population = Population::new(config.seed, config.scale);
+    let pseudonymizer = Pseudonymizer::new(key);
+    let estimated_lines: u64 = world
+        .ticket_plans
+        .iter()
+        .map(|plan| (f64::from(plan.capacity) * (plan.occupancy * 0.96 + 0.03)) as u64)
+        .sum();
+    store.write(|session| {
+        let mut writer = Writer {
+            session,
+            hasher: Sha256::new(),
+            counts: Vec::new(),
+        };
+        let steps = 18;
+        let mut step = 0;
+        let mut advance = |progress: &mut dyn FnMut(Progress)| {
+            step += 1;
+            progress(Progress {
+                step: Step::Storing,
+                done: step,
+                total: steps,
+            });
+        };
+        writer.put("Batch", &world.batches)?;
+        advance(progress);
+        writer.put("Organization", &world.organizations)?;
+        writer.put("Member", &world.members)?;
+        advance(progress);
+        writer.put("Person", &world.persons)?;
+        writer.put("Group", &world.groups)?;
+        advance(progress);
+        writer.put("Place", &world.places)?;
+        writer.put("Hall", &world.halls)?;
+        advance(progress);
+        writer.put("Work", &world.works)?;
+        writer.put("Show", &world.shows)?;
+        advance(progress);
+        writer.put("Series", &world.series)?;
+        writer.put("Performance", &world.performances)?;
+        advance(progress);
+        writer.put("Offer", &world.offers)?;
+        advance(progress);
+        writer.put("Tour", &world.tours)?;
+        writer.put("Engagement", &world.engagements)?;
+        writer.put("Availability", &world.availabilities)?;
+        advance(progress);
+        writer.put("Grant", &world.grants)?;
+        writer.put("DataAsset", &world.data_assets)?;
+        writer.put("SharingAgreement", &world.sharing_agreements)?;
+        advance(progress);
+
+        let mut lines = tickets::TicketLines::new(&world.ticket_plans, &population, &pseudonymizer, config.seed);
+        let stored = {
+            let hasher = &mut writer.hasher;
+            let mut produced = 0u64;
+            let stream = (&mut lines).inspect(|line| {
+                digest(hasher, line);
+                produced += 1;
+                if produced.is_multiple_of(20_000) {
+                    progress(Progress {
+                        step: Step::Tickets,
+                        done: produced,
+                        total: estimated_lines.max(produced),
+                    });
+                }
+            });
+            writer.session.insert_iter(stream)?
+        };
+        progress(Progress {
+            step: Step::Tickets,
+            done: stored,
+            total: stored,
+        });
+        writer.counts.push(("TicketSale", stored));
+
+        let mut settlements = world.settlements.clone();
+        settlements.extend(lines.settlements());
+        settlements.sort_by_key(|settlement| settlement.id);
+        writer.put("Settlement", &settlements)?;
+
+        let consents = consents(&lines, config.seed);
+        writer.put("Consent", &consents)?;
+        progress(Progress {
+            step: Step::Committing,
+            done: 0,
+            total: 1,
+        });
+        let checksum = hex::encode(writer.hasher.finalize());
+        let order: Vec<&str> = ensemble_model::entity_docs().iter().map(|doc| doc.name).collect();
+        let mut counts = writer.counts;
+        counts.sort_by_key(|(name, _)| order.iter().position(|entity| entity == name));
+        Ok::<DemoSummary, DemoError>(DemoSummary { counts, checksum })
+    })
+}
+
+/// Marketing consents given to the presenter by some of its buyers, a few later withdrawn.
+fn consents(lines: &tickets::TicketLines<'_>, seed: u64) -> Vec<Consent> {
+    let recorded_at = world::reference_moment() - Duration::days(400);
+    lines
+        .keyed_buyers()
+        .filter(|(index, _)| (*index as u64 + seed).is_multiple_of(7))
+        .enumerate()
+        .map(|(position, (index, key))| Consent {
+            id: ConsentId(position as i64 + 1),
+            person_key: key.clone(),
+            purpose: if index % 3 == 0 {
+                Purpose::PooledStatistics
+            } else {
+                Purpose::Marketing
+            },
+            granted: true,
+            recorded_at: recorded_at + Duration::days((index % 300) as i64),
+            withdrawn_at: (index % 11 == 0).then(|| recorded_at + Duration::days(350)),
+            provenance: Provenance {
+                member_id: Some(world::PRESENTER),
+                batch_id: Some(world::member_batch(world::PRESENTER)),
+                source_row: None,
+            },
+        })
+        .collect()
+}

@@ -133,7 +133,11 @@ fn section(out: &mut String, docs: &[EntityDoc], french: bool) {
             (false, true) => "Private to the owning member by default.",
             (false, false) => "Public data, publishable as open data.",
         };
-        let (table_word, terms) = if french { ("Table", "Correspondances") } else { ("Table", "Mappings") };
+        let (table_word, terms) = if french {
+            ("Table", "Correspondances")
+        } else {
+            ("Table", "Mappings")
+        };
         out.push_str(&format!("{table_word} : `{}`. {privacy}", entity.table));
         if !entity.datascene.is_empty() || !entity.schema_org.is_empty() {
             out.push_str(&format!(" {terms} : "));
@@ -157,7 +161,11 @@ fn section(out: &mut String, docs: &[EntityDoc], french: bool) {
         let mut choices = String::new();
         choices_rows(&mut choices, &entity.fields, french);
         if !choices.is_empty() {
-            out.push_str(if french { "\nValeurs permises :\n\n" } else { "\nAllowed values:\n\n" });
+            out.push_str(if french {
+                "\nValeurs permises :\n\n"
+            } else {
+                "\nAllowed values:\n\n"
+            });
             out.push_str(&choices);
         }
         out.push('\n');
@@ -166,7 +174,11 @@ fn section(out: &mut String, docs: &[EntityDoc], french: bool) {
 
 fn vocabularies(out: &mut String, french: bool) {
     for vocabulary in vocab::all() {
-        let label = if french { vocabulary.label_fr } else { vocabulary.label_en };
+        let label = if french {
+            vocabulary.label_fr
+        } else {
+            vocabulary.label_en
+        };
         let count = vocabulary.terms.len();
         if french {
             out.push_str(&format!(
@@ -279,7 +291,10 @@ fn object_schema(title: &str, fields: &[FieldDoc], description: Option<String>) 
 pub fn json_schema(entity: &EntityDoc) -> Value {
     let mut schema = object_schema(entity.name, &entity.fields, Some(entity.about_en.to_string()));
     if let Some(object) = schema.as_object_mut() {
-        object.insert("$schema".to_string(), json!("https://json-schema.org/draft/2020-12/schema"));
+        object.insert(
+            "$schema".to_string(),
+            json!("https://json-schema.org/draft/2020-12/schema"),
+        );
         object.insert("$id".to_string(), json!(format!("urn:ensemble:schema:{}", entity.name)));
         object.insert("x-label-fr".to_string(), json!(entity.label_fr));
         object.insert("x-description-fr".to_string(), json!(entity.about_fr));

@@ -553,6 +553,7 @@ entity! {
         #[serde(default)]
         producer_ids: Vec<OrganizationId> => ("Producteurs", "Producers"),
         performer_group_id: Option<GroupId> => ("Groupe interprète", "Performing group"),
+        agency_id: Option<OrganizationId> => ("Agence de représentation", "Representing agency"),
         #[serde(default)]
         contributions: Vec<Contribution> => ("Générique", "Credits"),
         #[serde(default)]

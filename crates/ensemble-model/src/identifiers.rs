@@ -26,7 +26,8 @@ impl Identifiers {
 
     /// Checks every identifier that is set.
     pub fn validate(&self, field: &'static str, errors: &mut Vec<ValidationError>) {
-        let checks: [(&Option<String>, fn(&str) -> bool, ErrorCode); 5] = [
+        type Check<'a> = (&'a Option<String>, fn(&str) -> bool, ErrorCode);
+        let checks: [Check<'_>; 5] = [
             (&self.artsdata, is_artsdata_id, ErrorCode::InvalidArtsdataId),
             (&self.wikidata, is_wikidata_id, ErrorCode::InvalidWikidataId),
             (&self.isni, is_isni, ErrorCode::InvalidIsni),
@@ -92,9 +93,7 @@ pub fn is_isni(text: &str) -> bool {
 /// A Québec enterprise number: ten digits, starting with 11, 22, 33 or 88 (spaces allowed).
 pub fn is_neq(text: &str) -> bool {
     let compact: String = text.chars().filter(|c| *c != ' ').collect();
-    compact.len() == 10
-        && all_digits(&compact)
-        && ["11", "22", "33", "88"].iter().any(|p| compact.starts_with(p))
+    compact.len() == 10 && all_digits(&compact) && ["11", "22", "33", "88"].iter().any(|p| compact.starts_with(p))
 }
 
 /// A Scène Pro identifier: a positive whole number.

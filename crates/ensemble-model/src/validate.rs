@@ -202,7 +202,9 @@ pub fn is_slug(text: &str) -> bool {
         && !text.starts_with('-')
         && !text.ends_with('-')
         && !text.contains("--")
-        && text.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
+        && text
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'-')
 }
 
 impl Validate for Organization {
@@ -271,12 +273,17 @@ impl Validate for Place {
         if let Some(latitude) = self.latitude
             && !(-90.0..=90.0).contains(&latitude)
         {
-            check.push(ValidationError::new(ErrorCode::CoordinatesOutOfRange, "latitude").with("value", latitude.to_string()));
+            check.push(
+                ValidationError::new(ErrorCode::CoordinatesOutOfRange, "latitude").with("value", latitude.to_string()),
+            );
         }
         if let Some(longitude) = self.longitude
             && !(-180.0..=180.0).contains(&longitude)
         {
-            check.push(ValidationError::new(ErrorCode::CoordinatesOutOfRange, "longitude").with("value", longitude.to_string()));
+            check.push(
+                ValidationError::new(ErrorCode::CoordinatesOutOfRange, "longitude")
+                    .with("value", longitude.to_string()),
+            );
         }
         check.identifiers(&self.identifiers);
         check.done()
@@ -288,7 +295,11 @@ impl Validate for Hall {
         let mut check = Checker::new();
         check.required("name", &self.name);
         for configuration in &self.configurations {
-            check.code("configurations.kind", HallConfigurationCode::VOCABULARY, configuration.kind.as_str());
+            check.code(
+                "configurations.kind",
+                HallConfigurationCode::VOCABULARY,
+                configuration.kind.as_str(),
+            );
             if configuration.capacity == 0 {
                 check.push(ValidationError::new(ErrorCode::CapacityZero, "configurations.capacity"));
             }
@@ -318,7 +329,11 @@ impl Validate for Hall {
 
 fn check_contributions(check: &mut Checker, contributions: &[Contribution]) {
     for contribution in contributions {
-        check.code("contributions.role", ContributionRoleCode::VOCABULARY, contribution.role.as_str());
+        check.code(
+            "contributions.role",
+            ContributionRoleCode::VOCABULARY,
+            contribution.role.as_str(),
+        );
     }
 }
 
@@ -353,7 +368,9 @@ impl Validate for Show {
         }
         for language in &self.languages {
             if !(language.len() == 2 && language.bytes().all(|b| b.is_ascii_lowercase())) {
-                check.push(ValidationError::new(ErrorCode::InvalidLanguage, "languages").with("value", language.clone()));
+                check.push(
+                    ValidationError::new(ErrorCode::InvalidLanguage, "languages").with("value", language.clone()),
+                );
             }
         }
         if let Some(minutes) = self.duration_minutes
@@ -385,7 +402,9 @@ impl Validate for Performance {
     fn validate(&self) -> Vec<ValidationError> {
         let mut check = Checker::new();
         if self.time_zone.parse::<chrono_tz::Tz>().is_err() {
-            check.push(ValidationError::new(ErrorCode::InvalidTimeZone, "time_zone").with("value", self.time_zone.clone()));
+            check.push(
+                ValidationError::new(ErrorCode::InvalidTimeZone, "time_zone").with("value", self.time_zone.clone()),
+            );
         }
         check.done()
     }
@@ -397,7 +416,9 @@ impl Validate for Offer {
         if let Some(price) = self.price {
             check.not_negative("price", price);
             if self.is_free && price.0 > 0 {
-                check.push(ValidationError::new(ErrorCode::FreeOfferWithPrice, "price").with("value", price.0.to_string()));
+                check.push(
+                    ValidationError::new(ErrorCode::FreeOfferWithPrice, "price").with("value", price.0.to_string()),
+                );
             }
         }
         check.currency(&self.currency);
@@ -410,7 +431,9 @@ impl Validate for Engagement {
     fn validate(&self) -> Vec<ValidationError> {
         let mut check = Checker::new();
         match (self.status, self.hold_level) {
-            (EngagementStatus::Hold, None) => check.push(ValidationError::new(ErrorCode::HoldLevelMissing, "hold_level")),
+            (EngagementStatus::Hold, None) => {
+                check.push(ValidationError::new(ErrorCode::HoldLevelMissing, "hold_level"))
+            }
             (EngagementStatus::Hold, Some(0)) => check.push(
                 ValidationError::new(ErrorCode::OutOfRange, "hold_level")
                     .with("value", "0")
@@ -538,7 +561,10 @@ impl Validate for SharingAgreement {
             check.date_range("valid_until", self.valid_from, until);
         }
         if self.leaves_quebec && !self.privacy_impact_assessment_on_file {
-            check.push(ValidationError::new(ErrorCode::PrivacyAssessmentMissing, "privacy_impact_assessment_on_file"));
+            check.push(ValidationError::new(
+                ErrorCode::PrivacyAssessmentMissing,
+                "privacy_impact_assessment_on_file",
+            ));
         }
         check.done()
     }
@@ -553,7 +579,10 @@ impl Validate for Consent {
         if let Some(withdrawn) = self.withdrawn_at
             && withdrawn < self.recorded_at
         {
-            check.push(ValidationError::new(ErrorCode::ConsentWithdrawnBeforeRecorded, "withdrawn_at"));
+            check.push(ValidationError::new(
+                ErrorCode::ConsentWithdrawnBeforeRecorded,
+                "withdrawn_at",
+            ));
         }
         check.done()
     }

@@ -221,11 +221,21 @@ mod tests {
             assert!(!vocabulary.terms.is_empty(), "{} is empty", vocabulary.name);
             for term in &vocabulary.terms {
                 assert!(!term.code.is_empty(), "{}: empty code", vocabulary.name);
-                assert!(!term.label_fr.is_empty(), "{}: {} has no French label", vocabulary.name, term.code);
+                assert!(
+                    !term.label_fr.is_empty(),
+                    "{}: {} has no French label",
+                    vocabulary.name,
+                    term.code
+                );
             }
             let mut codes: Vec<&str> = vocabulary.terms.iter().map(|t| t.code.as_str()).collect();
             codes.dedup();
-            assert_eq!(codes.len(), vocabulary.terms.len(), "{}: duplicate codes", vocabulary.name);
+            assert_eq!(
+                codes.len(),
+                vocabulary.terms.len(),
+                "{}: duplicate codes",
+                vocabulary.name
+            );
         }
     }
 

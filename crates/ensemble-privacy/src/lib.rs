@@ -132,9 +132,7 @@ impl SecretKey {
         }
         let text = fs::read_to_string(path).map_err(unreadable)?;
         let bytes = hex::decode(text.trim()).map_err(|_| KeyError::Malformed(path.to_path_buf()))?;
-        let bytes: [u8; KEY_LENGTH] = bytes
-            .try_into()
-            .map_err(|_| KeyError::Malformed(path.to_path_buf()))?;
+        let bytes: [u8; KEY_LENGTH] = bytes.try_into().map_err(|_| KeyError::Malformed(path.to_path_buf()))?;
         Ok(SecretKey(bytes))
     }
 }
@@ -194,8 +192,8 @@ impl std::fmt::Debug for Pseudonymizer {
 impl Pseudonymizer {
     /// A pseudonymizer with this key.
     pub fn new(key: &SecretKey) -> Pseudonymizer {
-        let mac = HmacSha256::new_from_slice(&key.0)
-            .unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
+        let mac =
+            HmacSha256::new_from_slice(&key.0).unwrap_or_else(|_| unreachable!("HMAC accepts keys of any length"));
         Pseudonymizer { mac }
     }
 

@@ -300,10 +300,7 @@ impl Store {
     }
 
     /// Runs `work` in one transaction: all of it is kept, or none of it if it returns an error.
-    pub fn write<T, E: From<StoreError>>(
-        &self,
-        work: impl FnOnce(&mut Session<'_>) -> Result<T, E>,
-    ) -> Result<T, E> {
+    pub fn write<T, E: From<StoreError>>(&self, work: impl FnOnce(&mut Session<'_>) -> Result<T, E>) -> Result<T, E> {
         let mut inner = self.lock();
         let Inner { database, schemas } = &mut *inner;
         database.execute_batch("BEGIN")?;
@@ -358,7 +355,10 @@ fn current_version(database: &mut dyn Database) -> Result<i64, StoreError> {
     if database.columns("schema_migrations")?.is_empty() {
         return Ok(0);
     }
-    let rows = database.query("SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM schema_migrations", &[])?;
+    let rows = database.query(
+        "SELECT CAST(COALESCE(MAX(version), 0) AS BIGINT) FROM schema_migrations",
+        &[],
+    )?;
     Ok(rows.first().map_or(0, |row| row.int(0)))
 }
 
@@ -456,7 +456,12 @@ impl Session<'_> {
             detail: error.to_string(),
         })?;
         let mut values = records::to_values(&schema, json)?;
-        let assignments: Vec<String> = schema.names().iter().skip(1).map(|name| format!("{name} = ?")).collect();
+        let assignments: Vec<String> = schema
+            .names()
+            .iter()
+            .skip(1)
+            .map(|name| format!("{name} = ?"))
+            .collect();
         let id = values.remove(0);
         values.push(id);
         let sql = format!("UPDATE {} SET {} WHERE id = ?", E::TABLE, assignments.join(", "));

@@ -9,9 +9,9 @@ use chrono::{DateTime, NaiveDate, NaiveDateTime, Utc};
 use postgres::types::{IsNull, ToSql, Type, to_sql_checked};
 use postgres::{Client, NoTls};
 
+use crate::StoreError;
 use crate::database::{Backend, Database};
 use crate::value::{ColumnKind, Row, Value};
-use crate::StoreError;
 
 /// A connection to a PostgreSQL database.
 pub struct PostgresDatabase {
@@ -133,7 +133,10 @@ fn read_value(row: &postgres::Row, index: usize) -> Result<Value, StoreError> {
             .map_err(decode)?
             .map(|v| Value::Real(f64::from(v))),
         Some(Type::BOOL) => row.try_get::<_, Option<bool>>(index).map_err(decode)?.map(Value::Bool),
-        Some(Type::DATE) => row.try_get::<_, Option<NaiveDate>>(index).map_err(decode)?.map(Value::Date),
+        Some(Type::DATE) => row
+            .try_get::<_, Option<NaiveDate>>(index)
+            .map_err(decode)?
+            .map(Value::Date),
         Some(Type::TIMESTAMPTZ) => row
             .try_get::<_, Option<DateTime<Utc>>>(index)
             .map_err(decode)?
@@ -151,7 +154,10 @@ fn read_value(row: &postgres::Row, index: usize) -> Result<Value, StoreError> {
                 "NUMERIC results are not read: cast aggregates with CAST(... AS BIGINT)".to_string(),
             ));
         }
-        _ => row.try_get::<_, Option<String>>(index).map_err(decode)?.map(Value::Text),
+        _ => row
+            .try_get::<_, Option<String>>(index)
+            .map_err(decode)?
+            .map(Value::Text),
     };
     Ok(value.unwrap_or(Value::Null))
 }
@@ -266,7 +272,6 @@ impl Database for PostgresDatabase {
         Ok(rows.first().map_or(0, |row| row.int(0)) as u64)
     }
 }
-
 
 #[cfg(test)]
 mod tests {

@@ -6,9 +6,9 @@ use std::sync::Arc;
 use rusqlite::types::{ToSqlOutput, ValueRef};
 use rusqlite::{Connection, OpenFlags, ToSql};
 
+use crate::StoreError;
 use crate::database::{Backend, Database};
 use crate::value::{ColumnKind, Row, Value};
-use crate::StoreError;
 
 /// A connection to a SQLite file (or to memory, for tests).
 pub struct SqliteDatabase {
@@ -147,7 +147,10 @@ impl Database for SqliteDatabase {
     }
 
     fn columns(&mut self, table: &str) -> Result<Vec<(String, ColumnKind)>, StoreError> {
-        let rows = self.query("SELECT name, type FROM pragma_table_info(?) ORDER BY cid", &[Value::from(table)])?;
+        let rows = self.query(
+            "SELECT name, type FROM pragma_table_info(?) ORDER BY cid",
+            &[Value::from(table)],
+        )?;
         Ok(rows
             .iter()
             .map(|row| (row.text(0), ColumnKind::from_declared(&row.text(1))))
@@ -155,7 +158,10 @@ impl Database for SqliteDatabase {
     }
 
     fn size_bytes(&mut self) -> Result<u64, StoreError> {
-        let rows = self.query("SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()", &[])?;
+        let rows = self.query(
+            "SELECT page_count * page_size FROM pragma_page_count(), pragma_page_size()",
+            &[],
+        )?;
         let mut size = rows.first().map_or(0, |row| row.int(0)) as u64;
         if let Some(path) = &self.path {
             let wal = PathBuf::from(format!("{}-wal", path.display()));

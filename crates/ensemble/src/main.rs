@@ -1,1 +1,20 @@
-fn main() {}
+//! `ensemble`: the command-line program. Glue only: it parses arguments, calls the library
+//! crates and prints their results in French or English.
+
+mod cli;
+mod commands;
+mod output;
+
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let lang = cli::lang_from_args(std::env::args());
+    let matches = match cli::command(lang).try_get_matches() {
+        Ok(matches) => matches,
+        Err(error) => return cli::report_usage_error(lang, error),
+    };
+    match commands::run(lang, &matches) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(error) => output::report_error(lang, &error),
+    }
+}

@@ -133,6 +133,7 @@ CREATE TABLE shows (
     warnings JSONB NOT NULL,
     producer_ids JSONB NOT NULL,
     performer_group_id BIGINT REFERENCES performing_groups(id) DEFERRABLE INITIALLY DEFERRED,
+    agency_id BIGINT REFERENCES organizations(id) DEFERRABLE INITIALLY DEFERRED,
     contributions JSONB NOT NULL,
     rider JSONB NOT NULL,
     identifiers JSONB NOT NULL,

@@ -136,6 +136,7 @@ CREATE TABLE shows (
     warnings JSON NOT NULL,
     producer_ids JSON NOT NULL,
     performer_group_id INTEGER REFERENCES performing_groups(id) DEFERRABLE INITIALLY DEFERRED,
+    agency_id INTEGER REFERENCES organizations(id) DEFERRABLE INITIALLY DEFERRED,
     contributions JSON NOT NULL,
     rider JSON NOT NULL,
     identifiers JSON NOT NULL,

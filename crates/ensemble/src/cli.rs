@@ -1,0 +1,240 @@
+//! The command line, declared once with clap and translated from the catalogues: every about and
+//! help text comes from the key `cli-<command path>-about` or `cli-arg-<argument>`.
+
+use clap::error::ErrorKind;
+use clap::{Arg, ArgAction, Command, value_parser};
+use ensemble_i18n::{Arg as MessageArg, Lang, tr, tr_args};
+use std::process::ExitCode;
+
+/// The language asked for on the command line (`--lang xx` or `--lang=xx`), else the environment's.
+pub fn lang_from_args(args: impl Iterator<Item = String>) -> Lang {
+    let args: Vec<String> = args.collect();
+    for (index, arg) in args.iter().enumerate() {
+        if let Some(value) = arg.strip_prefix("--lang=") {
+            return value.parse().unwrap_or_default();
+        }
+        if arg == "--lang"
+            && let Some(value) = args.get(index + 1)
+        {
+            return value.parse().unwrap_or_default();
+        }
+    }
+    Lang::from_env()
+}
+
+/// The whole command tree, before translation.
+fn tree() -> Command {
+    let database = Arg::new("database")
+        .long("database")
+        .env("ENSEMBLE_DATABASE_URL")
+        .value_name("URL")
+        .global(true)
+        .default_value(ensemble_store::DEFAULT_DATABASE_URL);
+    let key_file = Arg::new("key-file")
+        .long("key-file")
+        .env("ENSEMBLE_KEY_FILE")
+        .value_name("FILE")
+        .global(true);
+    let lang = Arg::new("lang")
+        .long("lang")
+        .value_name("fr|en")
+        .global(true)
+        .value_parser(["fr", "en"]);
+    let json = Arg::new("json").long("json").action(ArgAction::SetTrue);
+    let help = Arg::new("help")
+        .short('h')
+        .long("help")
+        .action(ArgAction::Help)
+        .global(true);
+    let version = Arg::new("version")
+        .short('V')
+        .long("version")
+        .action(ArgAction::Version);
+    Command::new("ensemble")
+        .version(env!("CARGO_PKG_VERSION"))
+        .disable_help_flag(true)
+        .disable_version_flag(true)
+        .subcommand_required(true)
+        .arg_required_else_help(true)
+        .arg(help)
+        .arg(version)
+        .arg(database)
+        .arg(key_file)
+        .arg(lang)
+        .subcommand(Command::new("init"))
+        .subcommand(
+            Command::new("demo")
+                .arg(
+                    Arg::new("scale")
+                        .long("scale")
+                        .value_name("small|full")
+                        .value_parser(["small", "full"])
+                        .default_value("full"),
+                )
+                .arg(
+                    Arg::new("seed")
+                        .long("seed")
+                        .value_name("N")
+                        .value_parser(value_parser!(u64))
+                        .default_value("2026"),
+                )
+                .arg(Arg::new("reset").long("reset").action(ArgAction::SetTrue))
+                .arg(json.clone()),
+        )
+        .subcommand(Command::new("stats").arg(json))
+        .subcommand(Command::new("model").subcommand_required(true).subcommand(
+            Command::new("docs").arg(Arg::new("output").long("output").value_name("DIR").default_value(".")),
+        ))
+}
+
+/// Sets every text of a command and its subcommands from the catalogue.
+fn translate(command: Command, path: &str, lang: Lang) -> Command {
+    let key = if path.is_empty() {
+        "cli-about".to_string()
+    } else {
+        format!("cli-{path}-about")
+    };
+    let usage = tr(lang, "cli-usage");
+    let template = format!("{{about-with-newline}}\n{usage} {{usage}}\n\n{{all-args}}{{after-help}}");
+    let mut command = command
+        .about(tr(lang, &key))
+        .help_template(template)
+        .subcommand_help_heading(tr(lang, "cli-heading-commands"))
+        .next_help_heading(tr(lang, "cli-heading-options"))
+        .disable_help_subcommand(true);
+    let ids: Vec<String> = command.get_arguments().map(|arg| arg.get_id().to_string()).collect();
+    for id in ids {
+        let help = tr(lang, &format!("cli-arg-{id}"));
+        // Defaults, allowed values and variables are said in the translated help itself.
+        command = command.mut_arg(id.as_str(), |arg| {
+            let takes_value = arg.get_action().takes_values();
+            let arg = arg.help(help).help_heading(tr(lang, "cli-heading-options"));
+            if takes_value {
+                arg.hide_default_value(true).hide_possible_values(true).hide_env(true)
+            } else {
+                arg
+            }
+        });
+    }
+    let names: Vec<String> = command
+        .get_subcommands()
+        .map(|sub| sub.get_name().to_string())
+        .collect();
+    for name in names {
+        let sub_path = if path.is_empty() {
+            name.clone()
+        } else {
+            format!("{path}-{name}")
+        };
+        command = command.mut_subcommand(name.as_str(), |sub| translate(sub, &sub_path, lang));
+    }
+    command
+}
+
+/// The command tree in a language.
+pub fn command(lang: Lang) -> Command {
+    translate(tree(), "", lang)
+}
+
+/// Prints a usage error (or the help or version that clap reports as one) and gives the exit code.
+pub fn report_usage_error(lang: Lang, error: clap::Error) -> ExitCode {
+    match error.kind() {
+        ErrorKind::DisplayHelp | ErrorKind::DisplayVersion | ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand => {
+            let _ = error.print();
+            if error.kind() == ErrorKind::DisplayHelpOnMissingArgumentOrSubcommand {
+                ExitCode::from(2)
+            } else {
+                ExitCode::SUCCESS
+            }
+        }
+        kind => {
+            let key = match kind {
+                ErrorKind::InvalidSubcommand => "cli-error-unknown-command",
+                ErrorKind::UnknownArgument => "cli-error-unknown-argument",
+                ErrorKind::InvalidValue | ErrorKind::ValueValidation => "cli-error-invalid-value",
+                ErrorKind::MissingRequiredArgument | ErrorKind::MissingSubcommand => "cli-error-missing",
+                _ => "cli-error-usage",
+            };
+            let detail = error
+                .get(clap::error::ContextKind::InvalidArg)
+                .or_else(|| error.get(clap::error::ContextKind::InvalidSubcommand))
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            let value = error
+                .get(clap::error::ContextKind::InvalidValue)
+                .map(ToString::to_string)
+                .unwrap_or_default();
+            let message = tr_args(
+                lang,
+                key,
+                &[
+                    ("argument", MessageArg::from(detail)),
+                    ("value", MessageArg::from(value)),
+                ],
+            );
+            eprintln!(
+                "{} [{}] {message}",
+                tr(lang, "cli-error"),
+                key.trim_start_matches("cli-error-")
+            );
+            eprintln!("{}", tr(lang, "cli-error-see-help"));
+            ExitCode::from(2)
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn all_commands(command: &Command, path: String, out: &mut Vec<(String, Vec<String>)>) {
+        let args = command.get_arguments().map(|arg| arg.get_id().to_string()).collect();
+        out.push((path.clone(), args));
+        for sub in command.get_subcommands() {
+            let sub_path = if path.is_empty() {
+                sub.get_name().to_string()
+            } else {
+                format!("{path}-{}", sub.get_name())
+            };
+            all_commands(sub, sub_path, out);
+        }
+    }
+
+    #[test]
+    fn every_command_and_argument_has_a_text_in_both_languages() {
+        let mut commands = Vec::new();
+        all_commands(&tree(), String::new(), &mut commands);
+        for lang in Lang::ALL {
+            let catalog = ensemble_i18n::catalog(lang);
+            for (path, args) in &commands {
+                let key = if path.is_empty() {
+                    "cli-about".to_string()
+                } else {
+                    format!("cli-{path}-about")
+                };
+                assert!(catalog.has(&key), "{lang}: missing {key}");
+                for arg in args {
+                    assert!(catalog.has(&format!("cli-arg-{arg}")), "{lang}: missing cli-arg-{arg}");
+                }
+            }
+        }
+        assert!(commands.len() >= 5);
+    }
+
+    #[test]
+    fn help_is_french_by_default_and_english_on_request() {
+        let french = command(Lang::Fr).render_long_help().to_string();
+        let english = command(Lang::En).render_long_help().to_string();
+        assert!(french.contains("Utilisation"), "{french}");
+        assert!(english.contains("Usage"), "{english}");
+        assert_ne!(french, english);
+        command(Lang::Fr).debug_assert();
+    }
+
+    #[test]
+    fn language_from_arguments() {
+        let args = |list: &[&str]| list.iter().map(|s| s.to_string()).collect::<Vec<_>>().into_iter();
+        assert_eq!(lang_from_args(args(&["ensemble", "--lang", "en", "stats"])), Lang::En);
+        assert_eq!(lang_from_args(args(&["ensemble", "stats", "--lang=fr"])), Lang::Fr);
+    }
+}

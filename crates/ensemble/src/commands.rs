@@ -1,0 +1,380 @@
+//! The subcommands: each reads its arguments, calls a library crate and prints the result.
+
+use std::collections::BTreeMap;
+use std::path::{Path, PathBuf};
+use std::time::{Duration, Instant};
+
+use clap::ArgMatches;
+use ensemble_demo::{DemoConfig, Progress, Scale, Step};
+use ensemble_i18n::{Arg, Lang, tr, tr_args};
+use ensemble_model::{Member, Organization};
+use ensemble_privacy::SecretKey;
+use ensemble_store::{ListFilter, Location, Store};
+use indicatif::{ProgressBar, ProgressStyle};
+
+use crate::output::Failure;
+
+/// Runs the chosen subcommand.
+pub fn run(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
+    let url = matches
+        .get_one::<String>("database")
+        .cloned()
+        .unwrap_or_else(|| ensemble_store::DEFAULT_DATABASE_URL.to_string());
+    let key_file = matches
+        .get_one::<String>("key-file")
+        .map(PathBuf::from)
+        .unwrap_or_else(|| default_key_file(&url));
+    match matches.subcommand() {
+        Some(("init", _)) => init(lang, &url, &key_file),
+        Some(("demo", sub)) => demo(lang, &url, &key_file, sub),
+        Some(("stats", sub)) => stats(lang, &url, sub.get_flag("json")),
+        Some(("model", sub)) => match sub.subcommand() {
+            Some(("docs", docs)) => model_docs(lang, docs),
+            _ => Ok(()),
+        },
+        _ => Ok(()),
+    }
+}
+
+/// The key file beside a SQLite database (`ensemble.db` -> `ensemble.key`), else in the current folder.
+fn default_key_file(url: &str) -> PathBuf {
+    match Location::parse(url) {
+        Ok(Location::SqliteFile(path)) => path.with_extension("key"),
+        _ => PathBuf::from("ensemble.key"),
+    }
+}
+
+fn spinner(message: String) -> ProgressBar {
+    let bar = ProgressBar::new_spinner();
+    bar.set_message(message);
+    bar.enable_steady_tick(Duration::from_millis(120));
+    bar
+}
+
+/// Opens the database, applying migrations with a progress line.
+fn open_store(lang: Lang, url: &str) -> Result<Store, Failure> {
+    let store = Store::connect(url)?;
+    let pending = store.pending_migrations()?.len() as u64;
+    if pending == 0 {
+        store.migrate(&mut |_| {})?;
+        return Ok(store);
+    }
+    let bar = ProgressBar::new(pending);
+    bar.set_style(
+        ProgressStyle::with_template("{msg} [{bar:30}] {pos}/{len}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar())
+            .progress_chars("=> "),
+    );
+    bar.set_message(tr(lang, "cli-progress-migrations"));
+    store.migrate(&mut |_| bar.inc(1))?;
+    bar.finish_and_clear();
+    eprintln!(
+        "{}",
+        tr_args(lang, "cli-migrations-applied", &[("count", Arg::from(pending))])
+    );
+    Ok(store)
+}
+
+/// Creates the key file if it is missing; returns the key and whether it was created.
+fn ensure_key(key_file: &Path) -> Result<(SecretKey, bool), Failure> {
+    if key_file.exists() {
+        return Ok((SecretKey::load_file(key_file)?, false));
+    }
+    let key = SecretKey::generate();
+    key.create_file(key_file)?;
+    Ok((key, true))
+}
+
+fn describe_database(url: &str) -> String {
+    match Location::parse(url) {
+        Ok(Location::SqliteFile(path)) => path.display().to_string(),
+        _ => ensemble_store::postgres::redact_url(url),
+    }
+}
+
+fn init(lang: Lang, url: &str, key_file: &Path) -> Result<(), Failure> {
+    open_store(lang, url)?;
+    let (_, created) = ensure_key(key_file)?;
+    println!(
+        "{}",
+        tr_args(
+            lang,
+            "cli-init-database",
+            &[("database", Arg::from(describe_database(url)))]
+        )
+    );
+    let key_message = if created {
+        "cli-init-key-created"
+    } else {
+        "cli-init-key-kept"
+    };
+    println!(
+        "{}",
+        tr_args(
+            lang,
+            key_message,
+            &[("path", Arg::from(key_file.display().to_string()))]
+        )
+    );
+    println!("{}", tr(lang, "cli-init-key-advice"));
+    Ok(())
+}
+
+fn reset_sqlite(url: &str) -> Result<(), Failure> {
+    let Ok(Location::SqliteFile(path)) = Location::parse(url) else {
+        return Err(Failure::ResetNotSqlite);
+    };
+    for suffix in ["", "-wal", "-shm"] {
+        let file = PathBuf::from(format!("{}{suffix}", path.display()));
+        if file.exists() {
+            std::fs::remove_file(&file).map_err(|cause| Failure::Write {
+                path: file.clone(),
+                cause,
+            })?;
+        }
+    }
+    Ok(())
+}
+
+fn demo(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result<(), Failure> {
+    let scale = match matches.get_one::<String>("scale").map(String::as_str) {
+        Some("small") => Scale::Small,
+        _ => Scale::Full,
+    };
+    let seed = matches.get_one::<u64>("seed").copied().unwrap_or(2026);
+    let json = matches.get_flag("json");
+    if matches.get_flag("reset") {
+        reset_sqlite(url)?;
+    }
+    let started = Instant::now();
+    let store = open_store(lang, url)?;
+    let (key, created) = ensure_key(key_file)?;
+    if created {
+        eprintln!(
+            "{}",
+            tr_args(
+                lang,
+                "cli-init-key-created",
+                &[("path", Arg::from(key_file.display().to_string()))]
+            )
+        );
+    }
+    let bar = spinner(tr(lang, "cli-progress-building"));
+    let mut current = Step::Building;
+    let mut on_progress = |progress: Progress| {
+        if progress.step != current {
+            current = progress.step;
+            let (key, style) = match progress.step {
+                Step::Building => ("cli-progress-building", None),
+                Step::Storing => ("cli-progress-storing", Some("{msg} [{bar:30}] {pos}/{len}")),
+                Step::Tickets => (
+                    "cli-progress-tickets",
+                    Some("{msg} [{bar:30}] {human_pos}/{human_len} ({per_sec})"),
+                ),
+                Step::Committing => ("cli-progress-committing", None),
+            };
+            match style {
+                Some(template) => bar.set_style(
+                    ProgressStyle::with_template(template)
+                        .unwrap_or_else(|_| ProgressStyle::default_bar())
+                        .progress_chars("=> "),
+                ),
+                None => bar.set_style(ProgressStyle::default_spinner()),
+            }
+            bar.set_message(tr(lang, key));
+        }
+        bar.set_length(progress.total);
+        bar.set_position(progress.done);
+    };
+    let summary = ensemble_demo::generate(&store, &DemoConfig { scale, seed }, &key, &mut on_progress)?;
+    bar.finish_and_clear();
+    let elapsed = started.elapsed();
+    let size = store.size_bytes()?;
+    if json {
+        let value = serde_json::json!({
+            "scale": if scale == Scale::Small { "small" } else { "full" },
+            "seed": seed,
+            "seconds": elapsed.as_secs_f64(),
+            "database_bytes": size,
+            "counts": summary.counts.iter().map(|(name, count)| (name.to_string(), *count)).collect::<BTreeMap<_, _>>(),
+            "checksum": summary.checksum,
+        });
+        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        return Ok(());
+    }
+    println!(
+        "{}",
+        tr_args(
+            lang,
+            "cli-demo-done",
+            &[
+                ("database", Arg::from(describe_database(url))),
+                ("seconds", Arg::from(format!("{:.1}", elapsed.as_secs_f64()))),
+                ("size", Arg::from(format!("{:.0}", size as f64 / 1_048_576.0))),
+            ],
+        )
+    );
+    for (name, count) in &summary.counts {
+        println!("  {:<28} {:>10}", entity_label(lang, name), group_digits(*count, lang));
+    }
+    println!(
+        "{}",
+        tr_args(
+            lang,
+            "cli-demo-checksum",
+            &[("checksum", Arg::from(summary.checksum.clone()))]
+        )
+    );
+    println!("{}", tr(lang, "cli-demo-members"));
+    for (member, organization) in members(&store)? {
+        println!("  {:<16} {}", member.slug, organization.name);
+    }
+    println!("{}", tr(lang, "cli-demo-next"));
+    Ok(())
+}
+
+fn members(store: &Store) -> Result<Vec<(Member, Organization)>, Failure> {
+    let members: Vec<Member> = store.list(&ListFilter::default())?;
+    let mut out = Vec::new();
+    for member in members {
+        if let Some(organization) = store.get::<Organization>(member.organization_id.0)? {
+            out.push((member, organization));
+        }
+    }
+    Ok(out)
+}
+
+fn entity_label(lang: Lang, name: &str) -> String {
+    ensemble_model::entity_docs()
+        .into_iter()
+        .find(|doc| doc.name == name)
+        .map(|doc| if lang == Lang::Fr { doc.label_fr } else { doc.label_en })
+        .unwrap_or(name)
+        .to_string()
+}
+
+/// A whole number with thousands separated as each language writes them (`1 234` / `1,234`).
+fn group_digits(value: u64, lang: Lang) -> String {
+    let digits = value.to_string();
+    let separator = if lang == Lang::Fr { '\u{202f}' } else { ',' };
+    let mut out = String::new();
+    for (index, c) in digits.chars().enumerate() {
+        if index > 0 && (digits.len() - index).is_multiple_of(3) {
+            out.push(separator);
+        }
+        out.push(c);
+    }
+    out
+}
+
+fn stats(lang: Lang, url: &str, json: bool) -> Result<(), Failure> {
+    let store = open_store(lang, url)?;
+    let counts = store.stats()?;
+    let slugs: BTreeMap<i64, String> = store
+        .list::<Member>(&ListFilter::default())?
+        .into_iter()
+        .map(|member| (member.id.0, member.slug))
+        .collect();
+    let owner = |member: Option<ensemble_model::MemberId>| match member {
+        Some(id) => slugs.get(&id.0).cloned().unwrap_or_else(|| id.0.to_string()),
+        None => tr(lang, "cli-stats-unowned"),
+    };
+    if json {
+        let entities: Vec<serde_json::Value> = counts
+            .iter()
+            .map(|count| {
+                let per_member: BTreeMap<String, u64> = count
+                    .per_member
+                    .iter()
+                    .map(|(member, n)| (owner(*member), *n))
+                    .collect();
+                serde_json::json!({
+                    "entity": count.entity,
+                    "table": count.table,
+                    "total": count.total,
+                    "per_member": per_member,
+                })
+            })
+            .collect();
+        let value = serde_json::json!({ "database": describe_database(url), "entities": entities });
+        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        return Ok(());
+    }
+    let mut columns: Vec<String> = slugs.values().cloned().collect();
+    columns.push(tr(lang, "cli-stats-unowned"));
+    print!(
+        "{:<28} {:>10}",
+        tr(lang, "cli-stats-entity"),
+        tr(lang, "cli-stats-total")
+    );
+    for column in &columns {
+        print!(" {column:>16}");
+    }
+    println!();
+    for count in &counts {
+        print!(
+            "{:<28} {:>10}",
+            entity_label(lang, count.entity),
+            group_digits(count.total, lang)
+        );
+        for column in &columns {
+            let n: u64 = count
+                .per_member
+                .iter()
+                .filter(|(member, _)| &owner(*member) == column)
+                .map(|(_, n)| n)
+                .sum();
+            print!(" {:>16}", group_digits(n, lang));
+        }
+        println!();
+    }
+    Ok(())
+}
+
+fn model_docs(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
+    let root = PathBuf::from(matches.get_one::<String>("output").map_or(".", String::as_str));
+    let files = ensemble_model::dictionary::generated_files();
+    for file in &files {
+        let path = root.join(&file.path);
+        if let Some(parent) = path.parent() {
+            std::fs::create_dir_all(parent).map_err(|cause| Failure::Write {
+                path: parent.to_path_buf(),
+                cause,
+            })?;
+        }
+        std::fs::write(&path, &file.contents).map_err(|cause| Failure::Write {
+            path: path.clone(),
+            cause,
+        })?;
+    }
+    println!(
+        "{}",
+        tr_args(
+            lang,
+            "cli-model-docs-written",
+            &[
+                ("count", Arg::from(files.len())),
+                ("folder", Arg::from(root.join("docs").display().to_string()))
+            ],
+        )
+    );
+    Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn digits_grouped_per_language() {
+        assert_eq!(group_digits(1_234_567, Lang::En), "1,234,567");
+        assert_eq!(group_digits(1_234_567, Lang::Fr), "1\u{202f}234\u{202f}567");
+        assert_eq!(group_digits(999, Lang::Fr), "999");
+    }
+
+    #[test]
+    fn key_file_sits_beside_the_database() {
+        assert_eq!(default_key_file("sqlite://./data/x.db"), PathBuf::from("./data/x.key"));
+        assert_eq!(default_key_file("postgres://h/db"), PathBuf::from("ensemble.key"));
+    }
+}

@@ -1,0 +1,149 @@
+//! Errors as the person at the terminal reads them: a stable code, a message in their language
+//! that says what to do, and an exit code (2 for something they can fix, 1 otherwise).
+
+use std::path::PathBuf;
+use std::process::ExitCode;
+
+use ensemble_demo::DemoError;
+use ensemble_i18n::{Arg, Lang, tr, tr_args};
+use ensemble_privacy::KeyError;
+use ensemble_store::StoreError;
+
+/// Everything a command can fail with.
+#[derive(Debug, thiserror::Error)]
+pub enum Failure {
+    /// Storage.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+    /// Demo generation.
+    #[error(transparent)]
+    Demo(#[from] DemoError),
+    /// The secret key file.
+    #[error(transparent)]
+    Key(#[from] KeyError),
+    /// A file that cannot be written.
+    #[error("cannot write {path}: {cause}")]
+    Write {
+        /// The file.
+        path: PathBuf,
+        /// Why.
+        cause: std::io::Error,
+    },
+    /// `--reset` on a database that is not a SQLite file.
+    #[error("--reset only applies to a SQLite file")]
+    ResetNotSqlite,
+}
+
+impl Failure {
+    fn code(&self) -> &'static str {
+        match self {
+            Failure::Store(error) => error.code(),
+            Failure::Demo(error) => error.code(),
+            Failure::Key(error) => error.code(),
+            Failure::Write { .. } => "file-unwritable",
+            Failure::ResetNotSqlite => "reset-needs-sqlite",
+        }
+    }
+
+    /// Whether the person can fix it (wrong input or setting) rather than a fault of the program.
+    fn is_usage(&self) -> bool {
+        !matches!(
+            self,
+            Failure::Store(StoreError::Sql(_) | StoreError::Decode { .. } | StoreError::SchemaMismatch { .. })
+        )
+    }
+
+    fn args(&self) -> Vec<(&'static str, Arg)> {
+        match self {
+            Failure::Store(StoreError::UnsupportedUrl(url)) => vec![("url", Arg::from(url.as_str()))],
+            Failure::Store(StoreError::Unreachable { target, cause }) => {
+                vec![
+                    ("target", Arg::from(target.as_str())),
+                    ("cause", Arg::from(cause.as_str())),
+                ]
+            }
+            Failure::Store(StoreError::NewerSchema { found, known }) => {
+                vec![("found", Arg::from(*found)), ("known", Arg::from(*known))]
+            }
+            Failure::Store(StoreError::Migration { version, cause }) => {
+                vec![("version", Arg::from(*version)), ("cause", Arg::from(cause.as_str()))]
+            }
+            Failure::Store(error) => vec![("cause", Arg::from(error.to_string()))],
+            Failure::Demo(DemoError::Store(error)) => vec![("cause", Arg::from(error.to_string()))],
+            Failure::Demo(DemoError::NotEmpty) => vec![],
+            Failure::Key(error) => vec![("path", Arg::from(error.path().display().to_string()))],
+            Failure::Write { path, cause } => vec![
+                ("path", Arg::from(path.display().to_string())),
+                ("cause", Arg::from(cause.to_string())),
+            ],
+            Failure::ResetNotSqlite => vec![],
+        }
+    }
+}
+
+/// The message of a failure in a language.
+pub fn message(lang: Lang, failure: &Failure) -> String {
+    tr_args(lang, &format!("error-{}", failure.code()), &failure.args())
+}
+
+/// Prints a failure and gives the exit code.
+pub fn report_error(lang: Lang, failure: &Failure) -> ExitCode {
+    eprintln!(
+        "{} [{}] {}",
+        tr(lang, "cli-error"),
+        failure.code(),
+        message(lang, failure)
+    );
+    if failure.is_usage() {
+        ExitCode::from(2)
+    } else {
+        ExitCode::from(1)
+    }
+}
+
+/// Every failure code, for the test that each has a message.
+#[cfg(test)]
+pub const CODES: &[&str] = &[
+    "database-url-unsupported",
+    "database-unreachable",
+    "database-error",
+    "schema-mismatch",
+    "schema-newer",
+    "migration-failed",
+    "record-unreadable",
+    "demo-database-not-empty",
+    "key-file-exists",
+    "key-file-unreadable",
+    "key-file-unwritable",
+    "key-file-malformed",
+    "key-file-too-open",
+    "file-unwritable",
+    "reset-needs-sqlite",
+];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_failure_code_has_a_message_in_both_languages() {
+        for lang in Lang::ALL {
+            for code in CODES {
+                assert!(
+                    ensemble_i18n::catalog(lang).has(&format!("error-{code}")),
+                    "{lang}: error-{code}"
+                );
+            }
+        }
+    }
+
+    #[test]
+    fn messages_fill_their_arguments() {
+        let failure = Failure::Store(StoreError::UnsupportedUrl("mysql://x".to_string()));
+        let french = message(Lang::Fr, &failure);
+        let english = message(Lang::En, &failure);
+        assert!(french.contains("mysql://x") && english.contains("mysql://x"));
+        assert_ne!(french, english);
+        assert!(!french.contains('{'), "{french}");
+    }
+}
