@@ -187,3 +187,32 @@ pub const STREETS: &[&str] = &[
     "rue de la Gare",
     "avenue du Parc",
 ];
+
+/// Buyers' family names: a list of their own, so that no buyer shares a full name with a credited
+/// artist and a test can look for buyers' names in stored bytes.
+pub const BUYER_LAST_NAMES: &[&str] = &[
+    "Aubertinelle",
+    "Brisebois-Lamarre",
+    "Chevrefeuille",
+    "Delorme-Sable",
+    "Estiennot",
+    "Fontainebleu",
+    "Grandbois-Vert",
+    "Hivernaud",
+    "Isambertin",
+    "Jolicoeur-Brume",
+    "Kerouelle",
+    "Lapointe-Ciel",
+    "Montferrandel",
+    "Noirmoutier-Roy",
+    "Ormeaux-Blanc",
+    "Plamondeau",
+    "Quintalier",
+    "Rochebrune-Lac",
+    "Saint-Amourette",
+    "Trudelleau",
+    "Ursulinois",
+    "Valcourtelle",
+    "Wellandier",
+    "Yvonnetier",
+];

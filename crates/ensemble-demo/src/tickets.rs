@@ -9,7 +9,7 @@ use ensemble_privacy::{Pseudonymizer, age_band};
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::names::{FIRST_NAMES, LAST_NAMES};
+use crate::names::{BUYER_LAST_NAMES, FIRST_NAMES};
 use crate::world::{TicketPlan, date, local, settlement_figures};
 use crate::{Scale, world};
 
@@ -64,7 +64,7 @@ impl Population {
     pub fn buyer(&self, index: usize) -> FictionalBuyer {
         let mut rng = ChaCha8Rng::seed_from_u64(self.seed ^ (index as u64).wrapping_mul(0x9E37_79B9_7F4A_7C15));
         let first = FIRST_NAMES[rng.random_range(0..FIRST_NAMES.len())];
-        let last = LAST_NAMES[rng.random_range(0..LAST_NAMES.len())];
+        let last = BUYER_LAST_NAMES[rng.random_range(0..BUYER_LAST_NAMES.len())];
         let handle = format!(
             "{}.{}{}",
             geo::fold_name(first),
