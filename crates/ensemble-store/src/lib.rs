@@ -182,7 +182,8 @@ pub struct EntityCount {
     pub table: &'static str,
     /// All records.
     pub total: u64,
-    /// Records per owning member; `None` for reference records that no member owns.
+    /// Records per owning member, by member id; `None` (first) for reference records that no
+    /// member owns.
     pub per_member: Vec<(Option<MemberId>, u64)>,
 }
 
@@ -309,10 +310,15 @@ impl Store {
             schemas,
         };
         match work(&mut session) {
-            Ok(value) => {
-                session.database.execute_batch("COMMIT")?;
-                Ok(value)
-            }
+            Ok(value) => match session.database.execute_batch("COMMIT") {
+                Ok(()) => Ok(value),
+                Err(error) => {
+                    // SQLite keeps the transaction open when COMMIT fails (a deferred foreign key,
+                    // for one): end it so that nothing is kept and the next write can begin.
+                    let _ = session.database.execute_batch("ROLLBACK");
+                    Err(error.into())
+                }
+            },
             Err(error) => {
                 let _ = session.database.execute_batch("ROLLBACK");
                 Err(error)
@@ -499,7 +505,8 @@ impl Session<'_> {
         if let Some(limit) = filter.limit {
             sql.push_str(&format!(" LIMIT {limit} OFFSET {}", filter.offset));
         } else if filter.offset > 0 {
-            sql.push_str(&format!(" LIMIT -1 OFFSET {}", filter.offset));
+            // PostgreSQL refuses `LIMIT -1` and SQLite `LIMIT ALL`; both take the largest BIGINT.
+            sql.push_str(&format!(" LIMIT {} OFFSET {}", i64::MAX, filter.offset));
         }
         let rows = self.database.query(&sql, &params)?;
         rows.iter().map(|row| Self::decode(&schema, row)).collect()
@@ -526,7 +533,7 @@ impl Session<'_> {
             ($entity:ident) => {{
                 let table = <ensemble_model::$entity as Entity>::TABLE;
                 let sql = format!(
-                    "SELECT member_id, CAST(COUNT(*) AS BIGINT) FROM {table} GROUP BY member_id ORDER BY member_id"
+                    "SELECT member_id, CAST(COUNT(*) AS BIGINT) FROM {table} GROUP BY member_id ORDER BY member_id NULLS FIRST"
                 );
                 let rows = self.database.query(&sql, &[])?;
                 let per_member: Vec<(Option<MemberId>, u64)> = rows

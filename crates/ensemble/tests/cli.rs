@@ -28,7 +28,11 @@ fn init_creates_the_database_and_a_private_key_and_keeps_it_afterwards() {
     let dir = tempfile::tempdir().unwrap();
     let first = ensemble(dir.path(), &["init"]);
     assert!(first.status.success(), "{}", text(&first.stderr));
-    assert!(text(&first.stdout).contains("Clé secrète créée"), "{}", text(&first.stdout));
+    assert!(
+        text(&first.stdout).contains("Clé secrète créée"),
+        "{}",
+        text(&first.stdout)
+    );
     let key = dir.path().join("ensemble.key");
     let content = std::fs::read_to_string(&key).unwrap();
     #[cfg(unix)]
@@ -39,7 +43,11 @@ fn init_creates_the_database_and_a_private_key_and_keeps_it_afterwards() {
     assert!(dir.path().join("ensemble.db").exists());
     let second = ensemble(dir.path(), &["--lang", "en", "init"]);
     assert!(second.status.success());
-    assert!(text(&second.stdout).contains("Existing secret key kept"), "{}", text(&second.stdout));
+    assert!(
+        text(&second.stdout).contains("Existing secret key kept"),
+        "{}",
+        text(&second.stdout)
+    );
     assert_eq!(std::fs::read_to_string(&key).unwrap(), content);
 }
 
@@ -73,9 +81,15 @@ fn demo_then_stats_then_a_refused_second_demo() {
     let again = ensemble(dir.path(), &["demo", "--scale", "small"]);
     assert_eq!(again.status.code(), Some(2));
     let err = text(&again.stderr);
-    assert!(err.contains("[demo-database-not-empty]") && err.contains("--reset"), "{err}");
+    assert!(
+        err.contains("[demo-database-not-empty]") && err.contains("--reset"),
+        "{err}"
+    );
 
-    let reset = ensemble(dir.path(), &["demo", "--scale", "small", "--seed", "4", "--reset", "--json"]);
+    let reset = ensemble(
+        dir.path(),
+        &["demo", "--scale", "small", "--seed", "4", "--reset", "--json"],
+    );
     assert!(reset.status.success(), "{}", text(&reset.stderr));
     let summary: serde_json::Value = serde_json::from_slice(&reset.stdout).unwrap();
     assert_eq!(summary["seed"], 4);
@@ -88,7 +102,16 @@ fn the_same_seed_and_key_give_the_same_checksum_from_the_command_line() {
         let url = format!("sqlite://./{name}.db");
         let out = ensemble(
             dir.path(),
-            &["--database", &url, "--key-file", "shared.key", "demo", "--scale", "small", "--json"],
+            &[
+                "--database",
+                &url,
+                "--key-file",
+                "shared.key",
+                "demo",
+                "--scale",
+                "small",
+                "--json",
+            ],
         );
         assert!(out.status.success(), "{}", text(&out.stderr));
         let json: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
@@ -103,11 +126,17 @@ fn bad_input_gets_a_code_and_a_message_in_the_chosen_language() {
     let french = ensemble(dir.path(), &["--database", "mysql://x/y", "stats"]);
     assert_eq!(french.status.code(), Some(2));
     let err = text(&french.stderr);
-    assert!(err.starts_with("Erreur [database-url-unsupported]") && err.contains("sqlite://"), "{err}");
+    assert!(
+        err.starts_with("Erreur [database-url-unsupported]") && err.contains("sqlite://"),
+        "{err}"
+    );
 
     let english = ensemble(dir.path(), &["--lang", "en", "--database", "mysql://x/y", "stats"]);
     let err = text(&english.stderr);
-    assert!(err.starts_with("Error [database-url-unsupported]") && err.contains("is not recognised"), "{err}");
+    assert!(
+        err.starts_with("Error [database-url-unsupported]") && err.contains("is not recognised"),
+        "{err}"
+    );
 
     let missing_folder = ensemble(dir.path(), &["--database", "sqlite://./nowhere/x.db", "stats"]);
     assert_eq!(missing_folder.status.code(), Some(2));
@@ -135,7 +164,10 @@ fn a_key_file_readable_by_others_is_refused() {
         let out = ensemble(dir.path(), &["demo", "--scale", "small"]);
         assert_eq!(out.status.code(), Some(2));
         let err = text(&out.stderr);
-        assert!(err.contains("[key-file-too-open]") && err.contains("chmod 600"), "{err}");
+        assert!(
+            err.contains("[key-file-too-open]") && err.contains("chmod 600"),
+            "{err}"
+        );
     }
 }
 

@@ -1,0 +1,1358 @@
+//! The store conformance suite: every store operation, checked the same way on SQLite (a real
+//! temporary file) and on PostgreSQL.
+//!
+//! Each check is a plain function that receives a freshly migrated [`Store`] (and, when it has to
+//! reopen the database, its URL). The `conformance!` macro turns each check into two tests,
+//! `sqlite_<name>` and `postgres_<name>`.
+//!
+//! PostgreSQL runs when `ENSEMBLE_TEST_POSTGRES_URL` is set (see `scripts/postgres-test-setup.sh`);
+//! each test then works in its own schema, dropped at the end. When the variable is unset the
+//! PostgreSQL tests say so on stderr and return, unless `ENSEMBLE_REQUIRE_POSTGRES=1` (as in CI),
+//! in which case they fail.
+
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::fmt::Debug;
+use std::io::Write;
+use std::path::PathBuf;
+use std::sync::atomic::{AtomicU64, Ordering};
+
+use chrono::{DateTime, FixedOffset, NaiveDate};
+use ensemble_model::{
+    AgeBand, AgentKind, AgentRef, AudienceCode, Availability, AvailabilityId, AvailabilityKind, Batch, BatchId,
+    BatchKind, BatchStatus, Cents, Consent, ConsentId, Contribution, ContributionRoleCode, DataAsset, DataAssetId,
+    DataCategory, Dataset, DealType, DisciplineCode, Engagement, EngagementId, EngagementStatus, Entity, EventStatus,
+    Frequency, GenreCode, Grant, GrantId, Group, GroupId, Hall, HallConfiguration, HallConfigurationCode, HallId,
+    Identifiers, LoadingAccess, Member, MemberId, Offer, OfferId, Organization, OrganizationId, Performance,
+    PerformanceId, Person, PersonId, PersonKey, Place, PlaceId, PriceType, Provenance, Purpose, RegionCode, RiderItem,
+    RiderRequirement, SalesChannel, Series, SeriesId, SeriesKind, Settlement, SettlementId, SharingAgreement,
+    SharingAgreementId, SharingLevel, Show, ShowId, TechnicalSpecs, TicketSale, TicketSaleId, Tour, TourId, Validate,
+    ValueChainRole, WarningCode, Work, WorkId, for_each_entity,
+};
+use ensemble_store::{Backend, ListFilter, Location, Store, StoreError, Value};
+
+// ---------------------------------------------------------------------------------------------
+// The suite
+// ---------------------------------------------------------------------------------------------
+
+/// `check(args) => sqlite_test, postgres_test;` makes two tests that run `check` on a fresh store.
+/// The arguments name what the check receives: `store` (a `&Store`) and optionally `url` (a `&str`
+/// to reopen the same database).
+macro_rules! conformance {
+    ($($check:ident ($($arg:ident),+) => $sqlite:ident, $postgres:ident;)+) => {
+        $(
+            #[test]
+            fn $sqlite() {
+                let database = TestDatabase::sqlite();
+                $check($(&database.$arg),+);
+            }
+
+            #[test]
+            fn $postgres() {
+                let Some(database) = TestDatabase::postgres(stringify!($postgres)) else {
+                    return;
+                };
+                $check($(&database.$arg),+);
+            }
+        )+
+    };
+}
+
+conformance! {
+    check_migrations_apply_once(store, url) => sqlite_migrations_apply_once, postgres_migrations_apply_once;
+    check_tables_match_model(store, url) => sqlite_tables_match_model, postgres_tables_match_model;
+    check_every_entity_round_trips(store) => sqlite_every_entity_round_trips, postgres_every_entity_round_trips;
+    check_get_missing_is_none(store) => sqlite_get_missing_is_none, postgres_get_missing_is_none;
+    check_list_filters_and_pages(store) => sqlite_list_filters_and_pages, postgres_list_filters_and_pages;
+    check_update(store) => sqlite_update, postgres_update;
+    check_delete(store) => sqlite_delete, postgres_delete;
+    check_count_and_next_id(store) => sqlite_count_and_next_id, postgres_count_and_next_id;
+    check_stats_per_member(store) => sqlite_stats_per_member, postgres_stats_per_member;
+    check_is_empty(store) => sqlite_is_empty, postgres_is_empty;
+    check_member_by_slug(store) => sqlite_member_by_slug, postgres_member_by_slug;
+    check_write_rolls_back_on_error(store) => sqlite_write_rolls_back_on_error, postgres_write_rolls_back_on_error;
+    check_roll_back_batch(store) => sqlite_roll_back_batch, postgres_roll_back_batch;
+    check_bulk_insert(store) => sqlite_bulk_insert, postgres_bulk_insert;
+    check_foreign_key_violation_is_refused(store)
+        => sqlite_foreign_key_violation_is_refused, postgres_foreign_key_violation_is_refused;
+    check_unique_violation_is_refused(store) => sqlite_unique_violation_is_refused, postgres_unique_violation_is_refused;
+    check_newer_schema_is_refused(store, url) => sqlite_newer_schema_is_refused, postgres_newer_schema_is_refused;
+    check_size_bytes(store) => sqlite_size_bytes, postgres_size_bytes;
+}
+
+/// The migrations ran once (in [`TestDatabase`]); reopening applies none and the version table
+/// holds exactly version 1.
+fn check_migrations_apply_once(store: &Store, url: &str) {
+    assert!(store.pending_migrations().unwrap().is_empty());
+
+    let reopened = Store::connect(url).unwrap();
+    assert!(reopened.pending_migrations().unwrap().is_empty());
+    assert_eq!(reopened.migrate(&mut |_| {}).unwrap(), Vec::<i64>::new());
+    drop(reopened);
+    Store::open(url).unwrap();
+
+    let rows = raw(url)
+        .query("SELECT version, name FROM schema_migrations ORDER BY version", &[])
+        .unwrap();
+    let versions: Vec<(i64, String)> = rows.iter().map(|row| (row.int(0), row.text(1))).collect();
+    assert_eq!(versions, vec![(1, "initial".to_string())]);
+}
+
+/// Every table has the model's fields as columns, in order; a table that differs is refused.
+fn check_tables_match_model(store: &Store, url: &str) {
+    let mut database = raw(url);
+    let mut tables = Vec::new();
+    macro_rules! compare {
+        ($entity:ident) => {{
+            let table = <$entity as Entity>::TABLE;
+            let columns: Vec<String> = database
+                .columns(table)
+                .unwrap()
+                .into_iter()
+                .map(|(name, _)| name)
+                .collect();
+            let fields: Vec<String> = <$entity as Entity>::doc()
+                .fields
+                .iter()
+                .map(|field| field.name.to_string())
+                .collect();
+            assert_eq!(columns, fields, "table {table}");
+            tables.push(table);
+        }};
+    }
+    for_each_entity!(compare);
+    assert_eq!(tables.len(), 21);
+
+    database
+        .execute_batch("ALTER TABLE tours ADD COLUMN surplus TEXT")
+        .unwrap();
+    drop(database);
+    let error = Store::open(url).err().expect("a table with an extra column is refused");
+    assert_eq!(error.code(), "schema-mismatch", "{error}");
+    assert!(error.to_string().contains("tours"), "{error}");
+    // The store opened before the change keeps working on the other tables.
+    assert_eq!(store.count::<Show>().unwrap(), 0);
+}
+
+/// One fully populated record of every entity is stored in one transaction and read back equal.
+fn check_every_entity_round_trips(store: &Store) {
+    insert_world(store);
+    macro_rules! round_trip {
+        ($entity:ident) => {{
+            let expected = <$entity as Fixture>::fixture();
+            assert!(
+                expected.validate().is_empty(),
+                "{}: {:?}",
+                stringify!($entity),
+                expected.validate()
+            );
+            assert_round_trip(store, &expected);
+        }};
+    }
+    for_each_entity!(round_trip);
+
+    // The tricky values are really there, not just equal on both sides by accident.
+    let show: Show = store.get(1).unwrap().unwrap();
+    assert_eq!(show.title_fr, TRICKY_TEXT);
+    let performance: Performance = store.get(1).unwrap().unwrap();
+    assert_eq!(performance.starts_at, moment("2025-10-03T20:00:00-04:00"));
+    assert_eq!(performance.starts_at, moment("2025-10-04T00:00:00Z"));
+    let hall: Hall = store.get(1).unwrap().unwrap();
+    assert_eq!(hall.specs.loading, Some(LoadingAccess::Dock));
+}
+
+fn assert_round_trip<E: Entity + PartialEq + Debug>(store: &Store, expected: &E) {
+    let table = E::TABLE;
+    assert_eq!(
+        store.get::<E>(expected.id()).unwrap().as_ref(),
+        Some(expected),
+        "get from {table}"
+    );
+    assert_eq!(
+        store.read(|session| session.get::<E>(expected.id())).unwrap().as_ref(),
+        Some(expected),
+        "session get from {table}"
+    );
+    assert_eq!(
+        store.list::<E>(&ListFilter::default()).unwrap(),
+        vec![expected.clone()],
+        "list of {table}"
+    );
+    assert_eq!(store.count::<E>().unwrap(), 1, "count of {table}");
+}
+
+/// A missing id gives `None`, on an empty table and on a filled one.
+fn check_get_missing_is_none(store: &Store) {
+    macro_rules! missing {
+        ($entity:ident) => {
+            assert_eq!(store.get::<$entity>(1).unwrap(), None, "{}", stringify!($entity));
+        };
+    }
+    for_each_entity!(missing);
+    insert_world(store);
+    macro_rules! still_missing {
+        ($entity:ident) => {
+            assert_eq!(store.get::<$entity>(2).unwrap(), None, "{}", stringify!($entity));
+            assert_eq!(store.get::<$entity>(-1).unwrap(), None, "{}", stringify!($entity));
+        };
+    }
+    for_each_entity!(still_missing);
+}
+
+/// Lists filter by member and batch, come back ordered by id and page with limit and offset.
+fn check_list_filters_and_pages(store: &Store) {
+    insert_world(store);
+    insert_second_member(store);
+    store.insert(&[batch(2, 2)]).unwrap();
+    // Persons 2 to 11, inserted in reverse order: even ids belong to member 2 and batch 2.
+    let persons: Vec<Person> = (2..=11)
+        .rev()
+        .map(|id| {
+            let owner = if id % 2 == 0 { 2 } else { 1 };
+            Person::fixture_with(id, provenance(owner, owner, id))
+        })
+        .collect();
+    store.insert(&persons).unwrap();
+
+    let ids = |filter: ListFilter| -> Vec<i64> {
+        store
+            .list::<Person>(&filter)
+            .unwrap()
+            .iter()
+            .map(|person| person.id.0)
+            .collect()
+    };
+    assert_eq!(ids(ListFilter::default()), (1..=11).collect::<Vec<_>>());
+    let member_two = ListFilter {
+        member_id: Some(MemberId(2)),
+        ..ListFilter::default()
+    };
+    assert_eq!(ids(member_two.clone()), vec![2, 4, 6, 8, 10]);
+    let batch_one = ListFilter {
+        batch_id: Some(BatchId(1)),
+        ..ListFilter::default()
+    };
+    assert_eq!(ids(batch_one), vec![1, 3, 5, 7, 9, 11]);
+    let member_and_batch = ListFilter {
+        member_id: Some(MemberId(1)),
+        batch_id: Some(BatchId(2)),
+        ..ListFilter::default()
+    };
+    assert_eq!(ids(member_and_batch), Vec::<i64>::new());
+    let page = ListFilter {
+        limit: Some(3),
+        offset: 2,
+        ..ListFilter::default()
+    };
+    assert_eq!(ids(page), vec![3, 4, 5]);
+    let last_page = ListFilter {
+        limit: Some(5),
+        offset: 9,
+        ..ListFilter::default()
+    };
+    assert_eq!(ids(last_page), vec![10, 11]);
+    let offset_only = ListFilter {
+        offset: 8,
+        ..ListFilter::default()
+    };
+    assert_eq!(ids(offset_only), vec![9, 10, 11]);
+    let nothing = ListFilter {
+        limit: Some(0),
+        ..ListFilter::default()
+    };
+    assert_eq!(ids(nothing), Vec::<i64>::new());
+    let member_page = ListFilter {
+        limit: Some(2),
+        offset: 1,
+        ..member_two
+    };
+    assert_eq!(ids(member_page), vec![4, 6]);
+    assert_eq!(
+        store
+            .read(|session| session.list::<Person>(&ListFilter::default()))
+            .unwrap()
+            .len(),
+        11
+    );
+}
+
+/// An update replaces every field of the row with that id; a missing id gives false.
+fn check_update(store: &Store) {
+    insert_world(store);
+    let mut show = Show::fixture();
+    show.title_fr = "Titre révisé\t« nouveau »".to_string();
+    show.title_en = None;
+    show.languages = vec!["fr".to_string()];
+    show.duration_minutes = Some(75);
+    show.rider.clear();
+    show.provenance.source_row = None;
+    assert!(store.write(|session| session.update(&show)).unwrap());
+    assert_eq!(store.get::<Show>(1).unwrap(), Some(show.clone()));
+
+    let mut performance = Performance::fixture();
+    performance.starts_at = moment("2026-01-15T19:30:00-05:00");
+    performance.status = EventStatus::Rescheduled;
+    performance.school = false;
+    assert!(store.write(|session| session.update(&performance)).unwrap());
+    assert_eq!(store.get::<Performance>(1).unwrap(), Some(performance));
+
+    let absent = Show { id: ShowId(99), ..show };
+    assert!(!store.write(|session| session.update(&absent)).unwrap());
+    assert_eq!(store.get::<Show>(99).unwrap(), None);
+    assert_eq!(store.count::<Show>().unwrap(), 1);
+}
+
+/// A delete removes one row; deleting it again gives false.
+fn check_delete(store: &Store) {
+    insert_world(store);
+    store
+        .insert(&[TicketSale::fixture_with(2, provenance(1, 1, 2))])
+        .unwrap();
+    assert!(store.write(|session| session.delete::<TicketSale>(1)).unwrap());
+    assert_eq!(store.get::<TicketSale>(1).unwrap(), None);
+    assert!(store.get::<TicketSale>(2).unwrap().is_some());
+    assert_eq!(store.count::<TicketSale>().unwrap(), 1);
+    assert!(!store.write(|session| session.delete::<TicketSale>(1)).unwrap());
+    assert!(!store.read(|session| session.delete::<TicketSale>(404)).unwrap());
+    assert!(store.read(|session| session.delete::<TicketSale>(2)).unwrap());
+    assert_eq!(store.count::<TicketSale>().unwrap(), 0);
+}
+
+/// Counts follow inserts; the next id is one more than the largest.
+fn check_count_and_next_id(store: &Store) {
+    assert_eq!(store.count::<Person>().unwrap(), 0);
+    assert_eq!(store.read(|session| session.next_id::<Person>()).unwrap(), 1);
+    let persons = [
+        Person::fixture_with(5, Provenance::default()),
+        Person::fixture_with(7, Provenance::default()),
+    ];
+    store.insert(&persons).unwrap();
+    assert_eq!(store.count::<Person>().unwrap(), 2);
+    assert_eq!(store.read(|session| session.count::<Person>()).unwrap(), 2);
+    assert_eq!(store.read(|session| session.next_id::<Person>()).unwrap(), 8);
+    assert_eq!(
+        store
+            .write(|session| {
+                let id = session.next_id::<Person>()?;
+                session.insert(&[Person::fixture_with(id, Provenance::default())])?;
+                session.next_id::<Person>()
+            })
+            .unwrap(),
+        9
+    );
+    assert_eq!(store.count::<Person>().unwrap(), 3);
+    assert_eq!(store.read(|session| session.next_id::<Organization>()).unwrap(), 1);
+}
+
+/// Statistics list every entity in model order with totals and counts per member, reference rows
+/// (no member) first under `None`.
+fn check_stats_per_member(store: &Store) {
+    insert_world(store);
+    insert_second_member(store);
+    store
+        .insert(&[Organization::fixture_with(
+            3,
+            Provenance {
+                member_id: None,
+                batch_id: None,
+                source_row: None,
+            },
+        )])
+        .unwrap();
+
+    let stats = store.stats().unwrap();
+    assert_eq!(stats, store.read(|session| session.stats()).unwrap());
+    let mut names = Vec::new();
+    macro_rules! name {
+        ($entity:ident) => {
+            names.push((stringify!($entity), <$entity as Entity>::TABLE));
+        };
+    }
+    for_each_entity!(name);
+    let found: Vec<(&str, &str)> = stats.iter().map(|count| (count.entity, count.table)).collect();
+    assert_eq!(found, names);
+
+    for count in &stats {
+        match count.entity {
+            "Organization" => {
+                assert_eq!(count.total, 3);
+                assert_eq!(
+                    count.per_member,
+                    vec![(None, 1), (Some(MemberId(1)), 1), (Some(MemberId(2)), 1)]
+                );
+            }
+            "Member" => {
+                assert_eq!(count.total, 2);
+                assert_eq!(count.per_member, vec![(Some(MemberId(1)), 1), (Some(MemberId(2)), 1)]);
+            }
+            _ => {
+                assert_eq!(count.total, 1, "{}", count.entity);
+                assert_eq!(count.per_member, vec![(Some(MemberId(1)), 1)], "{}", count.entity);
+            }
+        }
+    }
+}
+
+/// A fresh store is empty; one record makes it not empty.
+fn check_is_empty(store: &Store) {
+    assert!(store.read(|session| session.is_empty()).unwrap());
+    assert!(
+        store
+            .stats()
+            .unwrap()
+            .iter()
+            .all(|count| count.total == 0 && count.per_member.is_empty())
+    );
+    store
+        .insert(&[Organization::fixture_with(1, Provenance::default())])
+        .unwrap();
+    assert!(!store.read(|session| session.is_empty()).unwrap());
+}
+
+/// A member is found by its short code.
+fn check_member_by_slug(store: &Store) {
+    assert_eq!(store.read(|session| session.member_by_slug(MEMBER_SLUG)).unwrap(), None);
+    insert_world(store);
+    insert_second_member(store);
+    assert_eq!(
+        store.read(|session| session.member_by_slug(MEMBER_SLUG)).unwrap(),
+        Some(Member::fixture())
+    );
+    assert_eq!(
+        store
+            .read(|session| session.member_by_slug("diffusion-imaginaire"))
+            .unwrap()
+            .map(|member| member.id),
+        Some(MemberId(2))
+    );
+    assert_eq!(store.read(|session| session.member_by_slug("inconnu")).unwrap(), None);
+    assert_eq!(store.read(|session| session.member_by_slug("")).unwrap(), None);
+}
+
+/// An error returned from a write undoes all of it; the store stays usable.
+fn check_write_rolls_back_on_error(store: &Store) {
+    #[derive(Debug)]
+    enum WorkError {
+        Abandoned,
+        Store(StoreError),
+    }
+    impl From<StoreError> for WorkError {
+        fn from(error: StoreError) -> Self {
+            WorkError::Store(error)
+        }
+    }
+
+    let result: Result<(), WorkError> = store.write(|session| {
+        insert_world_in(session)?;
+        // Inside the transaction the records are visible.
+        assert_eq!(session.count::<TicketSale>()?, 1);
+        assert!(session.get::<Show>(1)?.is_some());
+        Err(WorkError::Abandoned)
+    });
+    assert!(matches!(result, Err(WorkError::Abandoned)), "{result:?}");
+    assert!(store.read(|session| session.is_empty()).unwrap());
+
+    let result: Result<(), StoreError> = store.write(|session| {
+        session.insert(&[Organization::fixture()])?;
+        Err(StoreError::Sql("abandoned on purpose".to_string()))
+    });
+    assert_eq!(result.unwrap_err().code(), "database-error");
+    assert!(store.read(|session| session.is_empty()).unwrap());
+    assert!(matches!(
+        store.write(|_| Err::<(), WorkError>(WorkError::Store(StoreError::Sql("x".to_string())))),
+        Err(WorkError::Store(error)) if error.code() == "database-error"
+    ));
+
+    // The store is usable after the rollbacks, and a successful write keeps everything.
+    let value = store
+        .write(|session| {
+            insert_world_in(session)?;
+            Ok::<_, StoreError>(42)
+        })
+        .unwrap();
+    assert_eq!(value, 42);
+    assert_eq!(store.count::<TicketSale>().unwrap(), 1);
+}
+
+/// Rolling a batch back removes exactly its records, in every table, and marks it rolled back.
+fn check_roll_back_batch(store: &Store) {
+    insert_world(store);
+    let second = provenance(1, 2, 1);
+    store
+        .write(|session| {
+            session.insert(&[batch(2, 1)])?;
+            session.insert(&[
+                Person::fixture_with(2, second.clone()),
+                Person::fixture_with(3, second.clone()),
+            ])?;
+            session.insert(&[Organization::fixture_with(2, second.clone())])?;
+            session.insert(&[Show::fixture_with(2, second.clone())])?;
+            session.insert(&[Performance::fixture_with(2, second.clone())])?;
+            session.insert_iter((2..=4).map(|id| TicketSale::fixture_with(id, second.clone())))?;
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    assert_eq!(store.count::<TicketSale>().unwrap(), 4);
+
+    let removed = store.write(|session| session.roll_back_batch(BatchId(2))).unwrap();
+    assert_eq!(removed, 2 + 1 + 1 + 1 + 3);
+
+    let rolled_back: Batch = store.get(2).unwrap().unwrap();
+    assert_eq!(rolled_back.status, BatchStatus::RolledBack);
+    assert_eq!(
+        rolled_back,
+        Batch {
+            status: BatchStatus::RolledBack,
+            ..batch(2, 1)
+        }
+    );
+    assert_eq!(store.get::<Batch>(1).unwrap().unwrap().status, BatchStatus::Committed);
+
+    // Batch 1 is untouched: one record of every entity, plus the second batch itself.
+    macro_rules! untouched {
+        ($entity:ident) => {{
+            let expected = if stringify!($entity) == "Batch" { 2 } else { 1 };
+            assert_eq!(store.count::<$entity>().unwrap(), expected, "{}", stringify!($entity));
+            let batch_two = ListFilter {
+                batch_id: Some(BatchId(2)),
+                ..ListFilter::default()
+            };
+            assert!(
+                store.list::<$entity>(&batch_two).unwrap().is_empty(),
+                "{}",
+                stringify!($entity)
+            );
+        }};
+    }
+    for_each_entity!(untouched);
+    assert_round_trip(store, &TicketSale::fixture());
+
+    // Rolling back again removes nothing.
+    assert_eq!(store.write(|session| session.roll_back_batch(BatchId(2))).unwrap(), 0);
+}
+
+/// Twenty thousand rows stream in through `insert_iter` in one transaction.
+fn check_bulk_insert(store: &Store) {
+    const ROWS: i64 = 20_000;
+    insert_world(store);
+    let inserted = store
+        .write(|session| session.insert_iter((2..ROWS + 2).map(bulk_ticket_sale)))
+        .unwrap();
+    assert_eq!(inserted, ROWS as u64);
+    assert_eq!(store.count::<TicketSale>().unwrap(), ROWS as u64 + 1);
+    assert_eq!(store.read(|session| session.next_id::<TicketSale>()).unwrap(), ROWS + 2);
+    for id in [2, 777, ROWS + 1] {
+        assert_eq!(store.get::<TicketSale>(id).unwrap(), Some(bulk_ticket_sale(id)));
+    }
+    let page = ListFilter {
+        limit: Some(3),
+        offset: 10_000,
+        ..ListFilter::default()
+    };
+    let ids: Vec<i64> = store
+        .list::<TicketSale>(&page)
+        .unwrap()
+        .iter()
+        .map(|sale| sale.id.0)
+        .collect();
+    assert_eq!(ids, vec![10_001, 10_002, 10_003]);
+}
+
+/// A record pointing to a missing record is refused at commit, and nothing is kept.
+fn check_foreign_key_violation_is_refused(store: &Store) {
+    let orphan = Hall {
+        place_id: PlaceId(404),
+        ..Hall::fixture_with(1, Provenance::default())
+    };
+    let error = store
+        .write(|session| session.insert(std::slice::from_ref(&orphan)))
+        .unwrap_err();
+    assert_eq!(error.code(), "database-error", "{error}");
+    assert_eq!(store.count::<Hall>().unwrap(), 0);
+    assert_eq!(store.get::<Hall>(1).unwrap(), None);
+
+    let error = store.insert(std::slice::from_ref(&orphan)).unwrap_err();
+    assert_eq!(error.code(), "database-error", "{error}");
+    assert!(store.read(|session| session.is_empty()).unwrap());
+
+    // The store stays usable: the same hall is accepted once its place exists.
+    store
+        .write(|session| {
+            session.insert(&[Place {
+                operator_id: None,
+                ..Place::fixture_with(404, Provenance::default())
+            }])?;
+            session.insert(std::slice::from_ref(&orphan))
+        })
+        .unwrap();
+    assert_eq!(store.get::<Hall>(1).unwrap(), Some(orphan));
+}
+
+/// Two members with the same short code are refused with the database error code.
+fn check_unique_violation_is_refused(store: &Store) {
+    insert_world(store);
+    let twin = Member {
+        id: MemberId(2),
+        ..Member::fixture()
+    };
+    let error = store.insert(&[twin]).unwrap_err();
+    assert_eq!(error.code(), "database-error", "{error}");
+    assert_eq!(store.count::<Member>().unwrap(), 1);
+
+    let duplicate_id = Person {
+        name: "Doublon".to_string(),
+        ..Person::fixture()
+    };
+    let error = store.insert(&[duplicate_id]).unwrap_err();
+    assert_eq!(error.code(), "database-error", "{error}");
+    assert_eq!(store.get::<Person>(1).unwrap(), Some(Person::fixture()));
+
+    insert_second_member(store);
+    assert_eq!(store.count::<Member>().unwrap(), 2);
+}
+
+/// A database migrated by a newer program is refused.
+fn check_newer_schema_is_refused(store: &Store, url: &str) {
+    raw(url)
+        .execute(
+            "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+            &[
+                Value::Int(999),
+                Value::from("from-the-future"),
+                Value::from("2099-01-01T00:00:00+00:00"),
+            ],
+        )
+        .unwrap();
+    let error = Store::open(url).err().expect("a newer schema is refused");
+    assert_eq!(error.code(), "schema-newer", "{error}");
+    assert!(
+        matches!(error, StoreError::NewerSchema { found: 999, known: 1 }),
+        "{error:?}"
+    );
+    let error = Store::connect(url).unwrap().migrate(&mut |_| {}).unwrap_err();
+    assert_eq!(error.code(), "schema-newer", "{error}");
+    // The store opened before keeps its connection.
+    assert_eq!(store.count::<Member>().unwrap(), 0);
+}
+
+/// The database reports a size.
+fn check_size_bytes(store: &Store) {
+    insert_world(store);
+    assert!(store.size_bytes().unwrap() > 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Checks that need no database server
+// ---------------------------------------------------------------------------------------------
+
+#[test]
+fn location_parse_every_form() {
+    let file = |path: &str| Location::SqliteFile(PathBuf::from(path));
+    let cases = [
+        ("sqlite://./ensemble.db", file("./ensemble.db")),
+        ("sqlite://ensemble.db", file("ensemble.db")),
+        ("sqlite:ensemble.db", file("ensemble.db")),
+        ("sqlite:data/saison 2025.db", file("data/saison 2025.db")),
+        (
+            "sqlite:///var/lib/ensemble/ensemble.db",
+            file("/var/lib/ensemble/ensemble.db"),
+        ),
+        ("sqlite://ensemble.db?mode=rwc", file("ensemble.db")),
+        ("  sqlite://ensemble.db\n", file("ensemble.db")),
+        ("sqlite::memory:", Location::SqliteMemory),
+        ("sqlite://:memory:", Location::SqliteMemory),
+        (
+            "postgres://ensemble:secret@db.example:5432/ensemble",
+            Location::Postgres("postgres://ensemble:secret@db.example:5432/ensemble".to_string()),
+        ),
+        (
+            "postgresql://localhost/ensemble?sslmode=disable",
+            Location::Postgres("postgresql://localhost/ensemble?sslmode=disable".to_string()),
+        ),
+    ];
+    for (url, expected) in cases {
+        assert_eq!(Location::parse(url).unwrap(), expected, "{url:?}");
+    }
+    assert_eq!(
+        Location::parse(ensemble_store::DEFAULT_DATABASE_URL).unwrap(),
+        file("./ensemble.db")
+    );
+}
+
+#[test]
+fn unsupported_urls_are_refused() {
+    for url in [
+        "mysql://ensemble:secret@db.example/ensemble",
+        "ensemble.db",
+        "",
+        "sqlite:",
+        "sqlite://",
+        "sqlite://?mode=rwc",
+        "http://example.org/ensemble",
+    ] {
+        let error = Location::parse(url).unwrap_err();
+        assert_eq!(error.code(), "database-url-unsupported", "{url:?}");
+        assert!(!error.to_string().contains("secret"), "{error}");
+        let error = Store::open(url).err().unwrap();
+        assert_eq!(error.code(), "database-url-unsupported", "{url:?}");
+    }
+}
+
+#[test]
+fn unreachable_postgres_is_reported() {
+    let error = Store::open("postgres://postgres:x@127.0.0.1:1/none").err().unwrap();
+    assert_eq!(error.code(), "database-unreachable", "{error}");
+    assert!(!error.to_string().contains(":x@"), "the password is hidden: {error}");
+}
+
+#[test]
+fn sqlite_in_a_missing_folder_is_unreachable() {
+    let dir = tempfile::tempdir().unwrap();
+    let url = format!("sqlite://{}", dir.path().join("absent").join("ensemble.db").display());
+    let error = Store::open(&url).err().unwrap();
+    assert_eq!(error.code(), "database-unreachable", "{error}");
+}
+
+#[test]
+fn sqlite_in_memory_round_trips() {
+    let store = Store::in_memory().unwrap();
+    assert_eq!(store.backend(), Backend::Sqlite);
+    check_every_entity_round_trips(&store);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Test databases
+// ---------------------------------------------------------------------------------------------
+
+const POSTGRES_URL_VARIABLE: &str = "ENSEMBLE_TEST_POSTGRES_URL";
+const REQUIRE_POSTGRES_VARIABLE: &str = "ENSEMBLE_REQUIRE_POSTGRES";
+
+/// A freshly migrated store, its URL and what removes it afterwards. Fields drop in order: the
+/// store closes its connection before the file or schema goes away.
+struct TestDatabase {
+    store: Store,
+    url: String,
+    _dir: Option<tempfile::TempDir>,
+    _schema: Option<SchemaGuard>,
+}
+
+impl TestDatabase {
+    /// A store in a SQLite file of a new temporary folder.
+    fn sqlite() -> TestDatabase {
+        let dir = tempfile::tempdir().unwrap();
+        let url = format!("sqlite://{}", dir.path().join("ensemble.db").display());
+        let store = migrated(&url, Backend::Sqlite);
+        TestDatabase {
+            store,
+            url,
+            _dir: Some(dir),
+            _schema: None,
+        }
+    }
+
+    /// A store in a new schema of the PostgreSQL database, or `None` when none is configured.
+    fn postgres(test: &str) -> Option<TestDatabase> {
+        let base = postgres_url(test)?;
+        let guard = SchemaGuard::create(&base, test);
+        let separator = if base.contains('?') { '&' } else { '?' };
+        let url = format!("{base}{separator}options=-csearch_path%3D{}", guard.schema);
+        let store = migrated(&url, Backend::Postgres);
+        Some(TestDatabase {
+            store,
+            url,
+            _dir: None,
+            _schema: Some(guard),
+        })
+    }
+}
+
+/// Opens the database and checks that the first migration applies exactly once.
+fn migrated(url: &str, backend: Backend) -> Store {
+    let store = Store::connect(url).unwrap();
+    assert_eq!(store.backend(), backend);
+    let pending: Vec<i64> = store
+        .pending_migrations()
+        .unwrap()
+        .iter()
+        .map(|migration| migration.version)
+        .collect();
+    assert_eq!(pending, vec![1]);
+    let mut reported = Vec::new();
+    let applied = store.migrate(&mut |migration| reported.push(migration.name)).unwrap();
+    assert_eq!(applied, vec![1]);
+    assert_eq!(reported, vec!["initial"]);
+    store
+}
+
+/// The PostgreSQL URL of the suite, or `None` (said on stderr) when it is not set; a panic when
+/// PostgreSQL is required.
+fn postgres_url(test: &str) -> Option<String> {
+    match std::env::var(POSTGRES_URL_VARIABLE) {
+        Ok(url) if !url.trim().is_empty() => Some(url.trim().to_string()),
+        _ => {
+            if std::env::var(REQUIRE_POSTGRES_VARIABLE).is_ok_and(|value| value == "1") {
+                panic!("PostgreSQL suite required but {POSTGRES_URL_VARIABLE} is unset");
+            }
+            // Written to the stderr handle, not with `eprintln!`, which the test harness captures:
+            // the skip shows in every run.
+            let _ = writeln!(
+                std::io::stderr(),
+                "{test}: not run: {POSTGRES_URL_VARIABLE} is unset (PostgreSQL conformance skipped)"
+            );
+            None
+        }
+    }
+}
+
+/// A schema of its own for one test, dropped (best effort) when the guard goes, even on panic.
+struct SchemaGuard {
+    admin_url: String,
+    schema: String,
+}
+
+impl SchemaGuard {
+    fn create(admin_url: &str, test: &str) -> SchemaGuard {
+        static COUNTER: AtomicU64 = AtomicU64::new(0);
+        let name: String = test
+            .trim_start_matches("postgres_")
+            .chars()
+            .map(|c| {
+                if c.is_ascii_alphanumeric() {
+                    c.to_ascii_lowercase()
+                } else {
+                    '_'
+                }
+            })
+            .take(32)
+            .collect();
+        let schema = format!(
+            "ens_{name}_{}_{}",
+            std::process::id(),
+            COUNTER.fetch_add(1, Ordering::Relaxed)
+        );
+        let mut admin = Location::parse(admin_url).unwrap().connect().unwrap();
+        admin
+            .execute_batch(&format!(
+                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
+            ))
+            .unwrap();
+        SchemaGuard {
+            admin_url: admin_url.to_string(),
+            schema,
+        }
+    }
+}
+
+impl Drop for SchemaGuard {
+    fn drop(&mut self) {
+        let dropped = Location::parse(&self.admin_url)
+            .and_then(|location| location.connect())
+            .and_then(|mut admin| {
+                admin.execute_batch(&format!(
+                    "SET lock_timeout = '20s'; DROP SCHEMA IF EXISTS {} CASCADE",
+                    self.schema
+                ))
+            });
+        if let Err(error) = dropped {
+            eprintln!("could not drop the test schema {}: {error}", self.schema);
+        }
+    }
+}
+
+/// A raw connection to the same database, for what the store API does not do on purpose.
+fn raw(url: &str) -> Box<dyn ensemble_store::Database> {
+    Location::parse(url).unwrap().connect().unwrap()
+}
+
+// ---------------------------------------------------------------------------------------------
+// Test data: one fictional consortium member and one record of every entity
+// ---------------------------------------------------------------------------------------------
+
+/// Text with accents, a tab, a newline, a backslash and quotes, as spreadsheets deliver it.
+const TRICKY_TEXT: &str = "L'Été « fictif »\tacte\u{a0}1\nC:\\scènes\\\"guillemets\" 'apostrophes' — œ ç É";
+const MEMBER_SLUG: &str = "theatre-du-fictif";
+
+/// A record of an entity, with id 1 in the fixture world, pointing only to records with id 1.
+trait Fixture: Sized {
+    /// The record with this id and provenance.
+    fn fixture_with(id: i64, provenance: Provenance) -> Self;
+
+    /// The record of the fixture world (id 1, member 1, batch 1).
+    fn fixture() -> Self {
+        Self::fixture_with(1, provenance(1, 1, 1))
+    }
+}
+
+fn provenance(member: i64, batch: i64, source_row: i64) -> Provenance {
+    Provenance {
+        member_id: Some(MemberId(member)),
+        batch_id: Some(BatchId(batch)),
+        source_row: Some(source_row),
+    }
+}
+
+fn moment(text: &str) -> DateTime<FixedOffset> {
+    DateTime::parse_from_rfc3339(text).unwrap()
+}
+
+fn date(year: i32, month: u32, day: u32) -> NaiveDate {
+    NaiveDate::from_ymd_opt(year, month, day).unwrap()
+}
+
+fn key(n: u64) -> PersonKey {
+    PersonKey(format!("{n:064x}"))
+}
+
+fn identifiers() -> Identifiers {
+    Identifiers {
+        artsdata: Some("K11-99999".to_string()),
+        wikidata: Some("Q999999999".to_string()),
+        isni: Some("0000 0004 9999 9992".to_string()),
+        neq: Some("1199999999".to_string()),
+        scenepro: Some("99999".to_string()),
+    }
+}
+
+fn contributions() -> Vec<Contribution> {
+    vec![
+        Contribution {
+            agent: AgentRef {
+                kind: AgentKind::Person,
+                agent_id: 1,
+            },
+            role: ContributionRoleCode::new("ArtisteSurScène"),
+            billing_order: Some(1),
+        },
+        Contribution {
+            agent: AgentRef {
+                kind: AgentKind::Group,
+                agent_id: 1,
+            },
+            role: ContributionRoleCode::new("AuteurCréateur"),
+            billing_order: Some(2),
+        },
+    ]
+}
+
+/// A batch with id `id` owned by `member`.
+fn batch(id: i64, member: i64) -> Batch {
+    Batch::fixture_with(
+        id,
+        Provenance {
+            member_id: Some(MemberId(member)),
+            batch_id: None,
+            source_row: None,
+        },
+    )
+}
+
+/// Stores one record of every entity (id 1), in model order, in one transaction.
+fn insert_world(store: &Store) {
+    store.write(insert_world_in).unwrap();
+}
+
+fn insert_world_in(session: &mut ensemble_store::Session<'_>) -> Result<(), StoreError> {
+    macro_rules! insert {
+        ($entity:ident) => {
+            assert_eq!(session.insert(&[<$entity as Fixture>::fixture()])?, 1);
+        };
+    }
+    for_each_entity!(insert);
+    Ok(())
+}
+
+/// A second member (id 2, slug `diffusion-imaginaire`) with its organization (id 2).
+fn insert_second_member(store: &Store) {
+    store
+        .write(|session| {
+            session.insert(&[Organization::fixture_with(2, provenance(2, 1, 2))])?;
+            session.insert(&[Member {
+                slug: "diffusion-imaginaire".to_string(),
+                organization_id: OrganizationId(2),
+                ..Member::fixture_with(2, provenance(2, 1, 3))
+            }])
+        })
+        .unwrap();
+}
+
+fn bulk_ticket_sale(id: i64) -> TicketSale {
+    let channels = [SalesChannel::Web, SalesChannel::BoxOffice, SalesChannel::Phone];
+    TicketSale {
+        price: Cents(2_500 + id % 7 * 500),
+        quantity: (id % 4 + 1) as u32,
+        channel: channels[(id % 3) as usize],
+        buyer_key: if id % 5 == 0 { None } else { Some(key(id as u64)) },
+        sold_at: moment("2025-09-01T09:00:00-04:00") + chrono::Duration::minutes(id),
+        ..TicketSale::fixture_with(id, provenance(1, 1, id))
+    }
+}
+
+impl Fixture for Batch {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        Batch {
+            id: BatchId(id),
+            kind: BatchKind::Import,
+            file_name: Some("saison-2025 «été».xlsx".to_string()),
+            file_sha256: Some("ab".repeat(32)),
+            created_at: moment("2025-06-20T14:05:09-04:00"),
+            status: BatchStatus::Committed,
+            note: Some(TRICKY_TEXT.to_string()),
+            provenance,
+        }
+    }
+}
+
+impl Fixture for Organization {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        Organization {
+            id: OrganizationId(id),
+            name: "Théâtre du Fictif".to_string(),
+            roles: vec![ValueChainRole::Producer, ValueChainRole::Presenter],
+            municipality: Some("Trois-Rivières".to_string()),
+            postal_code: Some("G9A 1A1".to_string()),
+            region_code: Some(RegionCode::new("04")),
+            website: Some("https://theatre-du-fictif.example/".to_string()),
+            identifiers: identifiers(),
+            provenance,
+        }
+    }
+}
+
+impl Fixture for Member {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        Member {
+            id: MemberId(id),
+            slug: MEMBER_SLUG.to_string(),
+            organization_id: OrganizationId(1),
+            joined_on: date(2024, 9, 1),
+            privacy_officer_title: Some("Direction générale et responsable des données".to_string()),
+            provenance,
+        }
+    }
+}
+
+impl Fixture for Person {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        Person {
+            id: PersonId(id),
+            name: "Éloïse Tremblay-Imaginaire".to_string(),
+            home_municipality: Some("Rimouski".to_string()),
+            identifiers: identifiers(),
+            provenance,
+        }
+    }
+}
+
+impl Fixture for Group {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        Group {
+            id: GroupId(id),
+            name: "Les Acrobates du Néant".to_string(),
+            disciplines: vec![DisciplineCode::new("Cirque"), DisciplineCode::new("Acrobatie")],
+            home_municipality: Some("Saguenay".to_string()),
+            identifiers: identifiers(),
+            provenance,
+        }
+    }
+}
+
+impl Fixture for Place {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        Place {
+            id: PlaceId(id),
+            name: "Salle de l'Imaginaire".to_string(),
+            street_address: Some("123, rue des Songes".to_string()),
+            municipality: Some("Trois-Rivières".to_string()),
+            postal_code: Some("G9A 1A1".to_string()),
+            fsa: Some("G9A".to_string()),
+            region_code: Some(RegionCode::new("04")),
+            province: Some("QC".to_string()),
+            country: "CA".to_string(),
+            latitude: Some(46.3432),
+            longitude: Some(-72.5421),
+            operator_id: Some(OrganizationId(1)),
+            identifiers: identifiers(),
+            provenance,
+        }
+    }
+}
+
+impl Fixture for Hall {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        Hall {
+            id: HallId(id),
+            place_id: PlaceId(1),
+            name: "Grande salle \"Rêverie\"".to_string(),
+            configurations: vec![
+                HallConfiguration {
+                    kind: HallConfigurationCode::new("Cabaret"),
+                    capacity: 240,
+                },
+                HallConfiguration {
+                    kind: HallConfigurationCode::new("Amphitheatre"),
+                    capacity: 612,
+                },
+            ],
+            specs: TechnicalSpecs {
+                stage_opening_width_m: Some(12.5),
+                stage_depth_m: Some(9.75),
+                stage_height_m: Some(6.1),
+                grid_height_m: Some(14.0),
+                power_amps: Some(400),
+                crew: Some(4),
+                loading: Some(LoadingAccess::Dock),
+                wheelchair_accessible: Some(true),
+            },
+            identifiers: identifiers(),
+            provenance,
+        }
+    }
+}
+
+impl Fixture for Work {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        Work {
+            id: WorkId(id),
+            title: "Le Songe d'une nuit d'hiver".to_string(),
+            year: Some(2023),
+            contributions: contributions(),
+            identifiers: identifiers(),
+            provenance,
+        }
+    }
+}
+
+impl Fixture for Show {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        Show {
+            id: ShowId(id),
+            slug: format!("songe-d-hiver-{id}"),
+            title_fr: TRICKY_TEXT.to_string(),
+            title_en: Some("A Winter Night's Dream".to_string()),
+            work_id: Some(WorkId(1)),
+            disciplines: vec![DisciplineCode::new("Cirque")],
+            genres: vec![GenreCode::new("K6-100"), GenreCode::new("K6-201")],
+            audiences: vec![AudienceCode::new("Adultes"), AudienceCode::new("Aines")],
+            languages: vec!["fr".to_string(), "en".to_string()],
+            duration_minutes: Some(95),
+            warnings: vec![WarningCode::new("FumeeOuVapeur")],
+            producer_ids: vec![OrganizationId(1)],
+            performer_group_id: Some(GroupId(1)),
+            agency_id: Some(OrganizationId(1)),
+            contributions: contributions(),
+            rider: vec![
+                RiderRequirement {
+                    item: Some(RiderItem::StageDepth),
+                    minimum: 8.5,
+                    note: Some("Profondeur \"utile\"\tsans coulisses".to_string()),
+                },
+                RiderRequirement {
+                    item: Some(RiderItem::Power),
+                    minimum: 200.0,
+                    note: Some("Triphasé\\208 V\nà jardin".to_string()),
+                },
+            ],
+            identifiers: identifiers(),
+            provenance,
+        }
+    }
+}
+
+impl Fixture for Series {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        Series {
+            id: SeriesId(id),
+            name: "Saison 2025-2026".to_string(),
+            kind: SeriesKind::Season,
+            presenter_id: Some(OrganizationId(1)),
+            starts_on: date(2025, 9, 1),
+            ends_on: date(2026, 6, 30),
+            provenance,
+        }
+    }
+}
+
+impl Fixture for Performance {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        Performance {
+            id: PerformanceId(id),
+            show_id: ShowId(1),
+            hall_id: HallId(1),
+            presenter_id: OrganizationId(1),
+            series_id: Some(SeriesId(1)),
+            starts_at: moment("2025-10-03T20:00:00-04:00"),
+            time_zone: "America/Toronto".to_string(),
+            status: EventStatus::Scheduled,
+            school: true,
+            provenance,
+        }
+    }
+}
+
+impl Fixture for Offer {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        Offer {
+            id: OfferId(id),
+            performance_id: PerformanceId(1),
+            price_type: PriceType::Senior,
+            price: Some(Cents(3_450)),
+            currency: "CAD".to_string(),
+            is_free: false,
+            sold_out: true,
+            url: Some("https://billets.example/songe?date=2025-10-03&prix=aîné".to_string()),
+            provenance,
+        }
+    }
+}
+
+impl Fixture for Tour {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        Tour {
+            id: TourId(id),
+            show_id: ShowId(1),
+            name: "Tournée des régions 2025".to_string(),
+            starts_on: date(2025, 9, 15),
+            ends_on: date(2025, 12, 12),
+            home_municipality: Some("Gaspé".to_string()),
+            provenance,
+        }
+    }
+}
+
+impl Fixture for Engagement {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        Engagement {
+            id: EngagementId(id),
+            show_id: ShowId(1),
+            presenter_id: OrganizationId(1),
+            hall_id: Some(HallId(1)),
+            tour_id: Some(TourId(1)),
+            performance_date: date(2025, 10, 3),
+            status: EngagementStatus::Hold,
+            hold_level: Some(2),
+            deal_type: DealType::GuaranteeVersusPercentage,
+            fee: Some(Cents(650_000)),
+            currency: "CAD".to_string(),
+            radius_km: Some(80),
+            radius_days: Some(45),
+            provenance,
+        }
+    }
+}
+
+impl Fixture for Availability {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        Availability {
+            id: AvailabilityId(id),
+            show_id: Some(ShowId(1)),
+            organization_id: Some(OrganizationId(1)),
+            kind: AvailabilityKind::Blocked,
+            starts_on: date(2025, 11, 1),
+            ends_on: date(2025, 11, 9),
+            note: Some("Relâche : « répétitions »\n2e ligne".to_string()),
+            provenance,
+        }
+    }
+}
+
+impl Fixture for Settlement {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        Settlement {
+            id: SettlementId(id),
+            performance_id: PerformanceId(1),
+            capacity_offered: 600,
+            paid: 512,
+            complimentary: 30,
+            free_admissions: 8,
+            gross: Cents(1_843_200),
+            taxes: Cents(240_300),
+            fees: Cents(55_296),
+            net: Cents(1_547_604),
+            artist_fee: Cents(650_000),
+            currency: "CAD".to_string(),
+            provenance,
+        }
+    }
+}
+
+impl Fixture for TicketSale {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        TicketSale {
+            id: TicketSaleId(id),
+            performance_id: PerformanceId(1),
+            sold_at: moment("2025-09-15T10:30:00-04:00"),
+            price: Cents(3_450),
+            quantity: 2,
+            channel: SalesChannel::Web,
+            price_type: PriceType::Senior,
+            buyer_key: Some(key(1)),
+            fsa: Some("G9A".to_string()),
+            age_band: Some(AgeBand::From65),
+            provenance,
+        }
+    }
+}
+
+impl Fixture for Grant {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        Grant {
+            id: GrantId(id),
+            funder_id: OrganizationId(1),
+            programme: "Programme fictif de soutien à la diffusion".to_string(),
+            amount: Cents(2_500_000),
+            currency: "CAD".to_string(),
+            starts_on: date(2025, 4, 1),
+            ends_on: date(2026, 3, 31),
+            report_due_dates: vec![date(2025, 10, 31), date(2026, 6, 30)],
+            provenance,
+        }
+    }
+}
+
+impl Fixture for DataAsset {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        DataAsset {
+            id: DataAssetId(id),
+            name: "Exportations de billetterie".to_string(),
+            category: DataCategory::Ticketing,
+            system: Some("Logiciel de billetterie fictif".to_string()),
+            contains_personal_data: true,
+            record_count: Some(125_000),
+            update_frequency: Frequency::Weekly,
+            sent_to: vec![OrganizationId(1)],
+            provenance,
+        }
+    }
+}
+
+impl Fixture for SharingAgreement {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        SharingAgreement {
+            id: SharingAgreementId(id),
+            provider_id: MemberId(1),
+            recipient_member_id: Some(MemberId(1)),
+            dataset: Dataset::TicketAggregates,
+            level: SharingLevel::Aggregate,
+            purpose: Purpose::PooledStatistics,
+            valid_from: date(2025, 1, 1),
+            valid_until: Some(date(2027, 12, 31)),
+            leaves_quebec: true,
+            privacy_impact_assessment_on_file: true,
+            provenance,
+        }
+    }
+}
+
+impl Fixture for Consent {
+    fn fixture_with(id: i64, provenance: Provenance) -> Self {
+        Consent {
+            id: ConsentId(id),
+            person_key: key(2),
+            purpose: Purpose::Marketing,
+            granted: true,
+            recorded_at: moment("2025-03-10T08:15:00-05:00"),
+            withdrawn_at: Some(moment("2025-11-02T23:59:59-05:00")),
+            provenance,
+        }
+    }
+}
