@@ -91,11 +91,13 @@ fn sources(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("cli.ftl", include_str!("../locales/fr/cli.ftl")),
             ("model.ftl", include_str!("../locales/fr/model.ftl")),
             ("store.ftl", include_str!("../locales/fr/store.ftl")),
+            ("import.ftl", include_str!("../locales/fr/import.ftl")),
         ],
         Lang::En => &[
             ("cli.ftl", include_str!("../locales/en/cli.ftl")),
             ("model.ftl", include_str!("../locales/en/model.ftl")),
             ("store.ftl", include_str!("../locales/en/store.ftl")),
+            ("import.ftl", include_str!("../locales/en/import.ftl")),
         ],
     }
 }

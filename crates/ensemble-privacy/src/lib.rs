@@ -210,6 +210,19 @@ impl Pseudonymizer {
         Some(PersonKey(hex::encode(mac.finalize().into_bytes())))
     }
 
+    /// The natural key of an imported record: a keyed hash (128 bits, 32 hexadecimal characters)
+    /// of the values that identify it, so that file content, which may hold personal values,
+    /// never reaches the database in clear.
+    pub fn record_key(&self, parts: &[&str]) -> String {
+        let mut mac = self.mac.clone();
+        mac.update(b"record");
+        for part in parts {
+            mac.update(b"\x1f");
+            mac.update(part.as_bytes());
+        }
+        hex::encode(&mac.finalize().into_bytes()[..16])
+    }
+
     /// The pseudonym of a person from the best identifier available: email, then phone, then
     /// name with postal code.
     pub fn person_key(

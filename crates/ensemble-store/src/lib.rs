@@ -7,6 +7,7 @@
 //! conformance suite in `tests/conformance.rs` checks on each.
 
 pub mod database;
+pub mod intake;
 pub mod postgres;
 pub mod records;
 pub mod sqlite;
@@ -21,6 +22,7 @@ use ensemble_model::{Batch, BatchId, BatchStatus, Entity, Member, MemberId, for_
 use serde::de::DeserializeOwned;
 
 pub use database::{Backend, Database};
+pub use intake::{QUARANTINE_DISMISSED, QUARANTINE_OPEN, QUARANTINE_REPLAYED, QuarantineEntry, entity_tables};
 pub use records::TableSchema;
 pub use value::{ColumnKind, Row, Value};
 
@@ -77,6 +79,9 @@ pub enum StoreError {
         /// What failed.
         detail: String,
     },
+    /// A batch cannot be rolled back while records of later batches point to its records.
+    #[error("batch {0} is still referenced by records of other batches")]
+    BatchInUse(i64),
 }
 
 impl StoreError {
@@ -90,6 +95,7 @@ impl StoreError {
             StoreError::NewerSchema { .. } => "schema-newer",
             StoreError::Migration { .. } => "migration-failed",
             StoreError::Decode { .. } => "record-unreadable",
+            StoreError::BatchInUse(_) => "batch-in-use",
         }
     }
 }
@@ -105,12 +111,20 @@ pub struct Migration {
 }
 
 /// Every migration, in order.
-pub const MIGRATIONS: &[Migration] = &[Migration {
-    version: 1,
-    name: "initial",
-    sqlite: include_str!("../migrations/sqlite/0001_initial.sql"),
-    postgres: include_str!("../migrations/postgres/0001_initial.sql"),
-}];
+pub const MIGRATIONS: &[Migration] = &[
+    Migration {
+        version: 1,
+        name: "initial",
+        sqlite: include_str!("../migrations/sqlite/0001_initial.sql"),
+        postgres: include_str!("../migrations/postgres/0001_initial.sql"),
+    },
+    Migration {
+        version: 2,
+        name: "intake",
+        sqlite: include_str!("../migrations/sqlite/0002_intake.sql"),
+        postgres: include_str!("../migrations/postgres/0002_intake.sql"),
+    },
+];
 
 impl Migration {
     fn sql(&self, backend: Backend) -> &'static str {
@@ -565,20 +579,19 @@ impl Session<'_> {
         rows.first().map(|row| Self::decode(&schema, row)).transpose()
     }
 
-    /// Removes every record of a batch, in every table, and marks the batch rolled back.
-    /// Returns the number of records removed.
+    /// Removes every record of a batch, in every table, with its natural keys and quarantine, and
+    /// marks the batch rolled back. Returns the number of records removed. Fails with
+    /// [`StoreError::BatchInUse`] when records of other batches point to them.
     pub fn roll_back_batch(&mut self, batch: BatchId) -> Result<u64, StoreError> {
-        let mut tables = Vec::new();
-        macro_rules! table {
-            ($entity:ident) => {
-                tables.push(<ensemble_model::$entity as Entity>::TABLE);
-            };
-        }
-        for_each_entity!(table);
+        let tables = intake::entity_tables();
+        self.forget_intake(batch, &tables)?;
         let mut removed = 0;
         for table in tables.iter().rev().filter(|table| **table != Batch::TABLE) {
             let sql = format!("DELETE FROM {table} WHERE batch_id = ?");
             removed += self.database.execute(&sql, &[Value::Int(batch.0)])?;
+        }
+        if self.dangling_references()? {
+            return Err(StoreError::BatchInUse(batch.0));
         }
         self.database.execute(
             "UPDATE batches SET status = ? WHERE id = ?",

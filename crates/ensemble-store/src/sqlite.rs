@@ -54,7 +54,9 @@ impl SqliteDatabase {
     fn configure(&mut self, file: bool) -> Result<(), StoreError> {
         let mut pragmas = String::from("PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 5000;");
         if file {
-            pragmas.push_str(" PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL;");
+            // A 64 MiB page cache keeps the indexes that a million-line import updates in memory
+            // (the default 2 MiB makes every insert read index pages back from disk).
+            pragmas.push_str(" PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; PRAGMA cache_size = -65536;");
         }
         self.execute_batch(&pragmas)
     }

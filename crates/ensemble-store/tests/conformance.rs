@@ -29,7 +29,7 @@ use ensemble_model::{
     SharingAgreementId, SharingLevel, Show, ShowId, TechnicalSpecs, TicketSale, TicketSaleId, Tour, TourId, Validate,
     ValueChainRole, WarningCode, Work, WorkId, for_each_entity,
 };
-use ensemble_store::{Backend, ListFilter, Location, Store, StoreError, Value};
+use ensemble_store::{Backend, ListFilter, Location, QUARANTINE_OPEN, QuarantineEntry, Store, StoreError, Value};
 
 // ---------------------------------------------------------------------------------------------
 // The suite
@@ -78,10 +78,157 @@ conformance! {
     check_unique_violation_is_refused(store) => sqlite_unique_violation_is_refused, postgres_unique_violation_is_refused;
     check_newer_schema_is_refused(store, url) => sqlite_newer_schema_is_refused, postgres_newer_schema_is_refused;
     check_size_bytes(store) => sqlite_size_bytes, postgres_size_bytes;
+    check_record_keys(store) => sqlite_record_keys, postgres_record_keys;
+    check_quarantine(store) => sqlite_quarantine, postgres_quarantine;
+    check_roll_back_refuses_referenced_batch(store)
+        => sqlite_roll_back_refuses_referenced_batch, postgres_roll_back_refuses_referenced_batch;
+}
+
+/// Natural keys are found per member and table, listed, and forgotten with their batch.
+fn check_record_keys(store: &Store) {
+    insert_world(store);
+    insert_second_member(store);
+    store
+        .write(|session| {
+            session.insert(&[batch(2, 1)])?;
+            let keys: Vec<String> = (0..2500).map(|n| format!("{n:032x}")).collect();
+            session.insert_keys(
+                MemberId(1),
+                BatchId(2),
+                keys.iter()
+                    .enumerate()
+                    .map(|(n, key)| ("ticket_sales", key.as_str(), n as i64 + 10)),
+            )?;
+            session.insert_keys(MemberId(1), BatchId(1), [("places", "lieu", 1)].into_iter())?;
+            session.insert_keys(
+                MemberId(2),
+                BatchId(1),
+                [("ticket_sales", keys[0].as_str(), 99)].into_iter(),
+            )
+        })
+        .unwrap();
+    let wanted: Vec<String> = vec![format!("{:032x}", 0), format!("{:032x}", 2499), "absente".to_string()];
+    let wanted: Vec<&str> = wanted.iter().map(String::as_str).collect();
+    let found = store
+        .read(|session| session.existing_keys(MemberId(1), "ticket_sales", &wanted))
+        .unwrap();
+    assert_eq!(found.len(), 2);
+    assert_eq!(found[&format!("{:032x}", 0)], 10);
+    assert_eq!(found[&format!("{:032x}", 2499)], 2509);
+    let other = store
+        .read(|session| session.existing_keys(MemberId(2), "ticket_sales", &wanted))
+        .unwrap();
+    assert_eq!(other.values().copied().collect::<Vec<_>>(), vec![99]);
+    let places = store.read(|session| session.keys_of(MemberId(1), "places")).unwrap();
+    assert_eq!(places, vec![("lieu".to_string(), 1)]);
+
+    // A duplicate key for the same member and table is refused.
+    let duplicate =
+        store.write(|session| session.insert_keys(MemberId(1), BatchId(1), [("places", "lieu", 2)].into_iter()));
+    assert!(duplicate.is_err());
+
+    store.write(|session| session.roll_back_batch(BatchId(2))).unwrap();
+    let after = store
+        .read(|session| session.existing_keys(MemberId(1), "ticket_sales", &wanted))
+        .unwrap();
+    assert!(after.is_empty());
+    assert_eq!(
+        store
+            .read(|session| session.keys_of(MemberId(1), "places"))
+            .unwrap()
+            .len(),
+        1
+    );
+}
+
+/// Quarantined rows are stored with their JSON, filtered, updated, and removed with their batch.
+fn check_quarantine(store: &Store) {
+    insert_world(store);
+    let entry = |id: i64, batch: i64| QuarantineEntry {
+        id,
+        member_id: MemberId(1),
+        batch_id: BatchId(batch),
+        source_row: id + 1,
+        target: "tickets".to_string(),
+        profile: "generic-tickets".to_string(),
+        raw: serde_json::json!({ "event_name": TRICKY_TEXT, "event_date": "31/02/2026" }),
+        diagnostics: serde_json::json!([{ "code": "date-invalid", "row": id + 1 }]),
+        status: QUARANTINE_OPEN.to_string(),
+        record_id: None,
+        updated_at: moment("2026-11-28T10:00:00-05:00"),
+    };
+    store
+        .write(|session| {
+            session.insert(&[batch(2, 1)])?;
+            assert_eq!(session.next_quarantine_id()?, 1);
+            session.insert_quarantine(&[entry(1, 1), entry(2, 2), entry(3, 2)])
+        })
+        .unwrap();
+    let all = store
+        .read(|session| session.quarantine(MemberId(1), None, None))
+        .unwrap();
+    assert_eq!(all, vec![entry(1, 1), entry(2, 2), entry(3, 2)]);
+    let of_batch = store
+        .read(|session| session.quarantine(MemberId(1), Some(BatchId(2)), Some(QUARANTINE_OPEN)))
+        .unwrap();
+    assert_eq!(of_batch.len(), 2);
+    assert!(
+        store
+            .read(|session| session.quarantine(MemberId(2), None, None))
+            .unwrap()
+            .is_empty()
+    );
+
+    let mut replayed = entry(2, 2);
+    replayed.status = ensemble_store::QUARANTINE_REPLAYED.to_string();
+    replayed.record_id = Some(7);
+    replayed.raw["event_date"] = serde_json::json!("2026-02-28");
+    assert!(store.write(|session| session.update_quarantine(&replayed)).unwrap());
+    let open = store
+        .read(|session| session.quarantine(MemberId(1), None, Some(QUARANTINE_OPEN)))
+        .unwrap();
+    assert_eq!(open.iter().map(|e| e.id).collect::<Vec<_>>(), vec![1, 3]);
+    let stored = store
+        .read(|session| session.quarantine(MemberId(1), None, None))
+        .unwrap();
+    assert_eq!(stored[1], replayed);
+
+    store.write(|session| session.roll_back_batch(BatchId(2))).unwrap();
+    let left = store
+        .read(|session| session.quarantine(MemberId(1), None, None))
+        .unwrap();
+    assert_eq!(left, vec![entry(1, 1)]);
+}
+
+/// A batch whose records are pointed to by another batch's records cannot be rolled back; the
+/// refusal keeps everything and leaves the connection usable.
+fn check_roll_back_refuses_referenced_batch(store: &Store) {
+    insert_world(store);
+    let second = provenance(1, 2, 1);
+    let third = provenance(1, 3, 1);
+    store
+        .write(|session| {
+            session.insert(&[batch(2, 1), batch(3, 1)])?;
+            session.insert(&[Show::fixture_with(2, second.clone())])?;
+            session.insert(&[Performance {
+                show_id: ShowId(2),
+                ..Performance::fixture_with(2, third.clone())
+            }])?;
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    let refused = store.write(|session| session.roll_back_batch(BatchId(2)));
+    assert!(matches!(refused, Err(StoreError::BatchInUse(2))), "{refused:?}");
+    assert_eq!(store.count::<Show>().unwrap(), 2);
+    assert_eq!(store.get::<Batch>(2).unwrap().unwrap().status, BatchStatus::Committed);
+    // Rolling back the later batch first, then the earlier one, works.
+    store.write(|session| session.roll_back_batch(BatchId(3))).unwrap();
+    store.write(|session| session.roll_back_batch(BatchId(2))).unwrap();
+    assert_eq!(store.count::<Show>().unwrap(), 1);
 }
 
 /// The migrations ran once (in [`TestDatabase`]); reopening applies none and the version table
-/// holds exactly version 1.
+/// holds exactly versions 1 and 2.
 fn check_migrations_apply_once(store: &Store, url: &str) {
     assert!(store.pending_migrations().unwrap().is_empty());
 
@@ -95,7 +242,7 @@ fn check_migrations_apply_once(store: &Store, url: &str) {
         .query("SELECT version, name FROM schema_migrations ORDER BY version", &[])
         .unwrap();
     let versions: Vec<(i64, String)> = rows.iter().map(|row| (row.int(0), row.text(1))).collect();
-    assert_eq!(versions, vec![(1, "initial".to_string())]);
+    assert_eq!(versions, vec![(1, "initial".to_string()), (2, "intake".to_string())]);
 }
 
 /// Every table has the model's fields as columns, in order; a table that differs is refused.
@@ -626,7 +773,7 @@ fn check_newer_schema_is_refused(store: &Store, url: &str) {
     let error = Store::open(url).err().expect("a newer schema is refused");
     assert_eq!(error.code(), "schema-newer", "{error}");
     assert!(
-        matches!(error, StoreError::NewerSchema { found: 999, known: 1 }),
+        matches!(error, StoreError::NewerSchema { found: 999, known: 2 }),
         "{error:?}"
     );
     let error = Store::connect(url).unwrap().migrate(&mut |_| {}).unwrap_err();
@@ -776,11 +923,11 @@ fn migrated(url: &str, backend: Backend) -> Store {
         .iter()
         .map(|migration| migration.version)
         .collect();
-    assert_eq!(pending, vec![1]);
+    assert_eq!(pending, vec![1, 2]);
     let mut reported = Vec::new();
     let applied = store.migrate(&mut |migration| reported.push(migration.name)).unwrap();
-    assert_eq!(applied, vec![1]);
-    assert_eq!(reported, vec!["initial"]);
+    assert_eq!(applied, vec![1, 2]);
+    assert_eq!(reported, vec!["initial", "intake"]);
     store
 }
 

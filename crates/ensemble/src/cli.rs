@@ -81,10 +81,74 @@ fn tree() -> Command {
                 .arg(Arg::new("reset").long("reset").action(ArgAction::SetTrue))
                 .arg(json.clone()),
         )
-        .subcommand(Command::new("stats").arg(json))
+        .subcommand(Command::new("stats").arg(json.clone()))
+        .subcommand(intake_commands(&json))
         .subcommand(Command::new("model").subcommand_required(true).subcommand(
             Command::new("docs").arg(Arg::new("output").long("output").value_name("DIR").default_value(".")),
         ))
+}
+
+/// `import`, `profiles`, `batches` and `quarantine` (grouped as returned by [`intake_commands`]).
+fn intake_commands(json: &Arg) -> Command {
+    let member = Arg::new("member").long("member").value_name("CODE").required(true);
+    let entries = Arg::new("entries")
+        .value_name("N")
+        .num_args(1..)
+        .value_parser(value_parser!(i64));
+    Command::new("import")
+        .args_conflicts_with_subcommands(true)
+        .subcommand_negates_reqs(true)
+        .arg(member.clone())
+        .arg(Arg::new("file").value_name("FILE").required(true))
+        .arg(
+            Arg::new("profile")
+                .long("profile")
+                .value_name("NAME|auto")
+                .default_value("auto"),
+        )
+        .arg(Arg::new("dry-run").long("dry-run").action(ArgAction::SetTrue))
+        .arg(Arg::new("strict").long("strict").action(ArgAction::SetTrue))
+        .arg(json.clone())
+        .subcommand(Command::new("profiles").arg(json.clone()))
+        .subcommand(Command::new("batches").arg(member.clone()).arg(json.clone()))
+        .subcommand(
+            Command::new("rollback").arg(member.clone()).arg(
+                Arg::new("batch")
+                    .value_name("N")
+                    .required(true)
+                    .value_parser(value_parser!(i64)),
+            ),
+        )
+        .subcommand(
+            Command::new("quarantine")
+                .arg(member.clone())
+                .arg(
+                    Arg::new("batch")
+                        .long("batch")
+                        .value_name("N")
+                        .value_parser(value_parser!(i64)),
+                )
+                .arg(Arg::new("all").long("all").action(ArgAction::SetTrue))
+                .arg(json.clone()),
+        )
+        .subcommand(
+            Command::new("correct")
+                .arg(member.clone())
+                .arg(
+                    Arg::new("entry")
+                        .value_name("N")
+                        .required(true)
+                        .value_parser(value_parser!(i64)),
+                )
+                .arg(
+                    Arg::new("assignment")
+                        .value_name("CHAMP=VALEUR")
+                        .required(true)
+                        .num_args(1..),
+                ),
+        )
+        .subcommand(Command::new("replay").arg(member.clone()).arg(entries.clone()))
+        .subcommand(Command::new("dismiss").arg(member).arg(entries.required(true)))
 }
 
 /// Sets every text of a command and its subcommands from the catalogue.

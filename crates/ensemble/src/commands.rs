@@ -28,6 +28,7 @@ pub fn run(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
         Some(("init", _)) => init(lang, &url, &key_file),
         Some(("demo", sub)) => demo(lang, &url, &key_file, sub),
         Some(("stats", sub)) => stats(lang, &url, sub.get_flag("json")),
+        Some(("import", sub)) => crate::intake::run(lang, &url, &key_file, sub),
         Some(("model", sub)) => match sub.subcommand() {
             Some(("docs", docs)) => model_docs(lang, docs),
             _ => Ok(()),
@@ -52,7 +53,7 @@ fn spinner(message: String) -> ProgressBar {
 }
 
 /// Opens the database, applying migrations with a progress line.
-fn open_store(lang: Lang, url: &str) -> Result<Store, Failure> {
+pub(crate) fn open_store(lang: Lang, url: &str) -> Result<Store, Failure> {
     let store = Store::connect(url)?;
     let pending = store.pending_migrations()?.len() as u64;
     if pending == 0 {
@@ -244,7 +245,7 @@ fn members(store: &Store) -> Result<Vec<(Member, Organization)>, Failure> {
     Ok(out)
 }
 
-fn entity_label(lang: Lang, name: &str) -> String {
+pub(crate) fn entity_label(lang: Lang, name: &str) -> String {
     ensemble_model::entity_docs()
         .into_iter()
         .find(|doc| doc.name == name)
@@ -254,7 +255,7 @@ fn entity_label(lang: Lang, name: &str) -> String {
 }
 
 /// A whole number with thousands separated as each language writes them (`1 234` / `1,234`).
-fn group_digits(value: u64, lang: Lang) -> String {
+pub(crate) fn group_digits(value: u64, lang: Lang) -> String {
     let digits = value.to_string();
     let separator = if lang == Lang::Fr { '\u{202f}' } else { ',' };
     let mut out = String::new();

@@ -6,6 +6,7 @@ use std::process::ExitCode;
 
 use ensemble_demo::DemoError;
 use ensemble_i18n::{Arg, Lang, tr, tr_args};
+use ensemble_ingest::{ImportError, QuarantineError};
 use ensemble_privacy::KeyError;
 use ensemble_store::StoreError;
 
@@ -32,6 +33,24 @@ pub enum Failure {
     /// `--reset` on a database that is not a SQLite file.
     #[error("--reset only applies to a SQLite file")]
     ResetNotSqlite,
+    /// An import.
+    #[error(transparent)]
+    Import(Box<ImportError>),
+    /// No import batch of the member has this number.
+    #[error("no import batch {0} for this member")]
+    UnknownBatch(i64),
+    /// A quarantine operation.
+    #[error(transparent)]
+    Quarantine(#[from] QuarantineError),
+}
+
+impl From<ImportError> for Failure {
+    fn from(error: ImportError) -> Self {
+        match error {
+            ImportError::Store(error) => Failure::Store(error),
+            other => Failure::Import(Box::new(other)),
+        }
+    }
 }
 
 impl Failure {
@@ -42,6 +61,10 @@ impl Failure {
             Failure::Key(error) => error.code(),
             Failure::Write { .. } => "file-unwritable",
             Failure::ResetNotSqlite => "reset-needs-sqlite",
+            Failure::Import(error) => error.code(),
+            Failure::UnknownBatch(_) => "batch-unknown",
+            Failure::Quarantine(QuarantineError::Store(error)) => error.code(),
+            Failure::Quarantine(error) => error.code(),
         }
     }
 
@@ -50,6 +73,9 @@ impl Failure {
         !matches!(
             self,
             Failure::Store(StoreError::Sql(_) | StoreError::Decode { .. } | StoreError::SchemaMismatch { .. })
+                | Failure::Quarantine(QuarantineError::Store(
+                    StoreError::Sql(_) | StoreError::Decode { .. } | StoreError::SchemaMismatch { .. }
+                ))
         )
     }
 
@@ -68,7 +94,19 @@ impl Failure {
             Failure::Store(StoreError::Migration { version, cause }) => {
                 vec![("version", Arg::from(*version)), ("cause", Arg::from(cause.as_str()))]
             }
+            Failure::Store(StoreError::BatchInUse(batch)) => vec![("batch", Arg::from(*batch))],
             Failure::Store(error) => vec![("cause", Arg::from(error.to_string()))],
+            Failure::Import(error) => import_args(error),
+            Failure::UnknownBatch(batch) => vec![("batch", Arg::from(*batch))],
+            Failure::Quarantine(QuarantineError::UnknownMember(member)) => {
+                vec![("member", Arg::from(member.as_str()))]
+            }
+            Failure::Quarantine(QuarantineError::UnknownEntry(entry)) => vec![("entry", Arg::from(*entry))],
+            Failure::Quarantine(QuarantineError::UnknownField { field, known }) => vec![
+                ("field", Arg::from(field.as_str())),
+                ("known", Arg::from(known.join(", "))),
+            ],
+            Failure::Quarantine(error) => vec![("cause", Arg::from(error.to_string()))],
             Failure::Demo(DemoError::Store(error)) => vec![("cause", Arg::from(error.to_string()))],
             Failure::Demo(DemoError::NotEmpty) => vec![],
             Failure::Key(error) => vec![("path", Arg::from(error.path().display().to_string()))],
@@ -78,6 +116,37 @@ impl Failure {
             ],
             Failure::ResetNotSqlite => vec![],
         }
+    }
+}
+
+fn import_args(error: &ImportError) -> Vec<(&'static str, Arg)> {
+    use ensemble_ingest::{ProfileError, SourceError};
+    match error {
+        ImportError::UnknownMember(member) => vec![("member", Arg::from(member.as_str()))],
+        ImportError::Source(
+            SourceError::Unreadable(cause) | SourceError::Malformed(cause) | SourceError::Io(cause),
+        ) => {
+            vec![("cause", Arg::from(cause.as_str()))]
+        }
+        ImportError::Source(_) => vec![],
+        ImportError::Profile(ProfileError::Unknown(name)) => vec![("profile", Arg::from(name.as_str()))],
+        ImportError::Profile(ProfileError::Invalid { name, detail }) => vec![
+            ("profile", Arg::from(name.as_str())),
+            ("cause", Arg::from(detail.as_str())),
+        ],
+        ImportError::NotDetected { headers, candidates } => {
+            let best = candidates
+                .first()
+                .map(|c| format!("{} ({:.0} %)", c.name, c.confidence * 100.0))
+                .unwrap_or_else(|| "-".to_string());
+            vec![("best", Arg::from(best)), ("headers", Arg::from(headers.join(" | ")))]
+        }
+        ImportError::ProfileFormat { profile, expected } => vec![
+            ("profile", Arg::from(profile.as_str())),
+            ("expected", Arg::from(expected.as_str())),
+        ],
+        ImportError::Refused(report) => vec![("count", Arg::from(report.rows_quarantined))],
+        ImportError::Store(error) => vec![("cause", Arg::from(error.to_string()))],
     }
 }
 
@@ -119,6 +188,22 @@ pub const CODES: &[&str] = &[
     "key-file-too-open",
     "file-unwritable",
     "reset-needs-sqlite",
+    "batch-in-use",
+    "batch-unknown",
+    "import-file-unreadable",
+    "import-file-empty",
+    "import-file-encoding",
+    "import-file-malformed",
+    "import-format-unknown",
+    "import-member-unknown",
+    "import-profile-unknown",
+    "import-profile-invalid",
+    "import-profile-not-detected",
+    "import-profile-format",
+    "import-refused",
+    "quarantine-entry-unknown",
+    "quarantine-field-unknown",
+    "quarantine-not-replayable",
 ];
 
 #[cfg(test)]

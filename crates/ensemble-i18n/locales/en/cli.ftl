@@ -46,3 +46,21 @@ cli-error-invalid-value = The value “{ $value }” does not suit { $argument }
 cli-error-missing = A required element is missing ({ $argument }).
 cli-error-usage = The command line is incomplete or incorrect.
 cli-error-see-help = Type “ensemble --help” to see the commands and their options.
+cli-import-about = Import a member's file (CSV, XLSX, XLS, ODS, JSON, JSON-LD, Datascène) with diagnostics and quarantine
+cli-import-profiles-about = List the built-in import profiles
+cli-import-batches-about = List a member's batches (imports)
+cli-import-rollback-about = Roll back a whole batch: its records, keys and quarantine
+cli-import-quarantine-about = Show a member's quarantined rows with their diagnostics
+cli-import-correct-about = Correct a quarantined row (FIELD=VALUE) and check it again
+cli-import-replay-about = Import corrected quarantined rows again (all, or those given)
+cli-import-dismiss-about = Dismiss quarantined rows: they stay listed but are no longer replayed
+cli-arg-member = Short code of the importing member (for example deux-rivieres)
+cli-arg-file = File to import
+cli-arg-profile = Mapping profile: auto (default, recognised from the headers), the name of a built-in profile, or the path of a .toml file
+cli-arg-dry-run = Check everything and show the diagnostics without saving anything
+cli-arg-strict = Refuse the whole file if a single row is not valid
+cli-arg-batch = Batch number
+cli-arg-all = Also show replayed and dismissed rows
+cli-arg-entry = Number of the quarantined row
+cli-arg-assignment = Corrected value(s), as field=value (for example event_date=2026-11-28)
+cli-arg-entries = Numbers of the quarantined rows

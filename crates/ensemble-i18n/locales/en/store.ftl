@@ -14,3 +14,4 @@ error-key-file-malformed = The file { $path } does not hold a valid key (64 hexa
 error-key-file-too-open = The key file { $path } can be read by others than you. Restrict it with: chmod 600 { $path }
 error-file-unwritable = Cannot write { $path } ({ $cause }). Check the folder and the permissions.
 error-reset-needs-sqlite = --reset only applies to a SQLite file. For PostgreSQL, create an empty database and give it with --database.
+error-batch-in-use = Batch { $batch } cannot be rolled back: data imported later is attached to it. Roll back the more recent batches first (ensemble import batches --member CODE), then this one.

@@ -46,3 +46,21 @@ cli-error-invalid-value = La valeur « { $value } » ne convient pas à { $argum
 cli-error-missing = Il manque un élément obligatoire ({ $argument }).
 cli-error-usage = La ligne de commande est incomplète ou incorrecte.
 cli-error-see-help = Tapez « ensemble --help » pour voir les commandes et leurs options.
+cli-import-about = Importe un fichier d'un membre (CSV, XLSX, XLS, ODS, JSON, JSON-LD, Datascène) avec diagnostics et quarantaine
+cli-import-profiles-about = Liste les profils d'importation intégrés
+cli-import-batches-about = Liste les lots (importations) d'un membre
+cli-import-rollback-about = Annule un lot entier : ses enregistrements, ses clés et sa quarantaine
+cli-import-quarantine-about = Affiche les lignes en quarantaine d'un membre, avec leurs diagnostics
+cli-import-correct-about = Corrige une ligne en quarantaine (CHAMP=VALEUR) et la vérifie de nouveau
+cli-import-replay-about = Importe de nouveau les lignes en quarantaine corrigées (toutes, ou celles indiquées)
+cli-import-dismiss-about = Écarte des lignes de la quarantaine : elles restent listées mais ne sont plus rejouées
+cli-arg-member = Code court du membre qui importe (par exemple deux-rivieres)
+cli-arg-file = Fichier à importer
+cli-arg-profile = Profil de correspondance : auto (par défaut, reconnu d'après les en-têtes), le nom d'un profil intégré ou le chemin d'un fichier .toml
+cli-arg-dry-run = Vérifie tout et affiche les diagnostics sans rien enregistrer
+cli-arg-strict = Refuse le fichier entier si une seule ligne n'est pas valide
+cli-arg-batch = Numéro du lot
+cli-arg-all = Affiche aussi les lignes rejouées ou écartées
+cli-arg-entry = Numéro de la ligne en quarantaine
+cli-arg-assignment = Valeur(s) corrigée(s), sous la forme champ=valeur (par exemple event_date=2026-11-28)
+cli-arg-entries = Numéros des lignes en quarantaine

@@ -14,3 +14,4 @@ error-key-file-malformed = Le fichier { $path } ne contient pas une clé valide 
 error-key-file-too-open = Le fichier de clé { $path } est lisible par d'autres que vous. Restreignez-le avec : chmod 600 { $path }
 error-file-unwritable = Impossible d'écrire { $path } ({ $cause }). Vérifiez le dossier et les droits d'accès.
 error-reset-needs-sqlite = --reset ne s'applique qu'à un fichier SQLite. Pour PostgreSQL, créez une base vide et indiquez-la avec --database.
+error-batch-in-use = Le lot { $batch } ne peut pas être annulé : des données importées plus tard s'y rattachent. Annulez d'abord les lots plus récents (ensemble import batches --member CODE), puis celui-ci.

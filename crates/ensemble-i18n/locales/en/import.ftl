@@ -1,0 +1,86 @@
+# Import: row diagnostics (key import-<code>, fix import-<code>-fix), file errors (key
+# error-<code>) and the command's labels.
+
+import-severity-error = error
+import-severity-warning = warning
+import-severity-notice = notice
+
+import-value-missing = Row { $row }: “{ $column }” is empty but required.
+import-value-missing-fix = Fill in column { $column } in the file, or correct the row in the quarantine.
+import-date-invalid = Row { $row }: the date in “{ $column }” cannot be read.
+import-date-invalid-fix = Write the date as 2026-11-28, 28/11/2026 or 28 November 2026, and check that it exists.
+import-datetime-invalid = Row { $row }: the date and time in “{ $column }” cannot be read.
+import-datetime-invalid-fix = Write the date and time as 2026-11-28 19:30 or 28/11/2026 7:30 PM.
+import-amount-invalid = Row { $row }: the amount in “{ $column }” cannot be read.
+import-amount-invalid-fix = Write the amount in figures, as $1,234.56 or 1 234,56 $, without words.
+import-number-invalid = Row { $row }: the number in “{ $column }” cannot be read or is not allowed here.
+import-number-invalid-fix = Write a positive whole number (e.g. 2) or a decimal number (3.5).
+import-boolean-invalid = Row { $row }: “{ $column }” should be yes or no.
+import-boolean-invalid-fix = Write yes or no (or true/false, 1/0).
+import-value-unknown = Row { $row }: the value of “{ $column }” is not one of the known values.
+import-value-unknown-fix = Use one of the expected values (see docs/import-profiles.md), or add the mapping to the profile's [values] section.
+import-row-length = Row { $row }: it has { $found } cells instead of { $expected }.
+import-row-length-fix = Check this row's delimiters and quotes: a value may contain the delimiter without quotes.
+import-venue-unknown = Row { $row }: the venue of this performance is unknown.
+import-venue-unknown-fix = Add a venue column to the file, or import your venue list first (profile venues).
+import-ticket-cancelled = Row { $row }: cancelled or refunded ticket, counted but not imported.
+import-ticket-cancelled-fix = Nothing to do: cancelled tickets do not count as sales.
+import-postal-code-invalid = Row { $row }: the postal code cannot be read; the postal area (FSA) is left empty.
+import-postal-code-invalid-fix = Write a Canadian postal code such as J1H 5N4.
+import-birth-date-invalid = Row { $row }: the birth date cannot be read; the age band is left empty.
+import-birth-date-invalid-fix = Write the birth date as 1980-05-17.
+import-personal-value-masked = Row { $row }: “{ $column }” held what looks like an email address or phone number; the value was masked.
+import-personal-value-masked-fix = Check that the file's columns match the profile: personal information may be in the wrong column.
+import-model-invalid = Row { $row }: { $detail }
+import-model-invalid-fix = Correct the value in the file or in the quarantine, then replay the row.
+import-schema-violation = Record { $row }: it does not follow the Datascène schema at “{ $field }” ({ $detail }).
+import-schema-violation-fix = Correct the record according to the Datascène schema, then import the file again.
+import-node-skipped = Record { $row }: this kind of node is not imported.
+import-node-skipped-fix = Nothing to do: these nodes (page markup, images) do not describe a show.
+
+error-import-file-unreadable = The file cannot be read ({ $cause }). Check its path and your access rights.
+error-import-file-empty = The file holds no data. Check that you chose the right file.
+error-import-file-encoding = The file's text encoding is not recognised. Save it as “CSV UTF-8” from your spreadsheet.
+error-import-file-malformed = The file is damaged or not in its stated format ({ $cause }). Export it again from your software.
+error-import-format-unknown = The file's format is not recognised. Ensemble reads CSV, XLSX, XLS, ODS, JSON and JSON-LD files.
+error-import-member-unknown = No member has the short code “{ $member }”. See the list with: ensemble stats
+error-import-profile-unknown = No profile is called “{ $profile }”. See the list with: ensemble import profiles
+error-import-profile-invalid = Profile { $profile } is not valid: { $cause }. See the format in docs/import-profiles.md.
+error-import-profile-not-detected = No profile recognises the file's columns (closest: { $best }). Choose one with --profile, or write your own (docs/import-profiles.md). Columns read: { $headers }
+error-import-profile-format = Profile { $profile } reads { $expected } files. Choose a profile made for this file.
+error-import-refused = File refused in strict mode: { $count } row(s) are not valid and nothing was imported. Correct them (see the diagnostics) or import without --strict to quarantine them.
+error-quarantine-entry-unknown = No open quarantined row has number { $entry }. See the list with: ensemble import quarantine --member CODE
+error-quarantine-field-unknown = Field “{ $field }” does not exist for this row. Possible fields: { $known }
+error-quarantine-not-replayable = This row comes from a JSON-LD or Datascène document: correct the file and import it again.
+
+import-heading = Import of { $file }
+import-format = Format: { $format }
+import-profile = Profile: { $profile } (confidence { $confidence } %)
+import-columns-ignored = Ignored columns (their values are neither read nor kept): { $columns }
+import-summary = { $read } row(s) read: { $imported } imported, { $quarantined } quarantined, { $skipped } left out.
+import-created = Created: { $list }
+import-linked = Attached to existing records: { $list }
+import-updated = Updated: { $list }
+import-already = Already imported before: { $list }
+import-diagnostics = Diagnostics ({ $count }):
+import-diagnostics-more = … and { $count } more; rejected rows are in the quarantine (ensemble import quarantine --member { $member }).
+import-batch = Batch { $batch } saved. To undo it: ensemble import rollback --member { $member } { $batch }
+import-dry-run = Dry run: nothing was saved.
+import-earlier = This file was imported before (batch { $batches }); rows already there were not duplicated.
+import-progress = Importing
+import-fix = Fix
+
+batches-heading = Batches of { $member }
+batches-empty = No batches.
+batches-row = Batch { $batch } · { $kind } · { $status } · { $date } · { $file }
+batches-rolled-back = Batch { $batch } rolled back: { $count } record(s) removed.
+quarantine-heading = Quarantine of { $member } ({ $count } row(s))
+quarantine-empty = No quarantined rows.
+quarantine-row = No. { $entry } · batch { $batch } · row { $row } · { $status }
+quarantine-corrected = Row { $entry } corrected. { $remaining } problem(s) left.
+quarantine-replayed = { $replayed } row(s) imported, { $failing } still failing.
+quarantine-dismissed = { $count } row(s) dismissed.
+profiles-heading = Import profiles
+error-batch-unknown = This member has no import batch number { $batch }. See its batches with: ensemble import batches --member CODE
+import-ticket-cancelled-count = { $count } cancelled or refunded ticket(s): counted, not imported.
+import-node-skipped-count = { $count } node(s) unrelated to a show (page markup, images) left out.

@@ -1,0 +1,86 @@
+# Importation : diagnostics par ligne (clé import-<code>, correctif import-<code>-fix),
+# erreurs de fichier (clé error-<code>) et libellés de la commande.
+
+import-severity-error = erreur
+import-severity-warning = avertissement
+import-severity-notice = remarque
+
+import-value-missing = Ligne { $row } : la valeur « { $column } » est vide alors qu'elle est obligatoire.
+import-value-missing-fix = Remplissez la colonne { $column } dans le fichier, ou corrigez la ligne dans la quarantaine.
+import-date-invalid = Ligne { $row } : la date de « { $column } » ne peut pas être lue.
+import-date-invalid-fix = Écrivez la date comme 2026-11-28, 28/11/2026 ou 28 novembre 2026, et vérifiez qu'elle existe.
+import-datetime-invalid = Ligne { $row } : la date et l'heure de « { $column } » ne peuvent pas être lues.
+import-datetime-invalid-fix = Écrivez la date et l'heure comme 2026-11-28 19:30 ou 28/11/2026 19 h 30.
+import-amount-invalid = Ligne { $row } : le montant de « { $column } » ne peut pas être lu.
+import-amount-invalid-fix = Écrivez le montant en chiffres, comme 1 234,56 $ ou 1234.56, sans texte.
+import-number-invalid = Ligne { $row } : le nombre de « { $column } » ne peut pas être lu ou n'est pas permis ici.
+import-number-invalid-fix = Écrivez un nombre entier positif (par exemple 2) ou un nombre décimal (3,5).
+import-boolean-invalid = Ligne { $row } : « { $column } » devrait valoir oui ou non.
+import-boolean-invalid-fix = Écrivez oui ou non (ou vrai/faux, 1/0).
+import-value-unknown = Ligne { $row } : la valeur de « { $column } » ne fait pas partie des valeurs connues.
+import-value-unknown-fix = Utilisez une des valeurs prévues (voir docs/import-profiles.md), ou ajoutez la correspondance dans la section [values] du profil.
+import-row-length = Ligne { $row } : elle compte { $found } cellules au lieu de { $expected }.
+import-row-length-fix = Vérifiez les séparateurs et les guillemets de cette ligne : une valeur contient peut-être le séparateur sans guillemets.
+import-venue-unknown = Ligne { $row } : la salle de cette représentation est inconnue.
+import-venue-unknown-fix = Ajoutez une colonne de salle au fichier, ou importez d'abord votre liste de salles (profil venues).
+import-ticket-cancelled = Ligne { $row } : billet annulé ou remboursé, compté mais non importé.
+import-ticket-cancelled-fix = Rien à faire : les billets annulés ne comptent pas dans les ventes.
+import-postal-code-invalid = Ligne { $row } : le code postal ne peut pas être lu ; la région de tri (RTA) est laissée vide.
+import-postal-code-invalid-fix = Écrivez un code postal canadien comme J1H 5N4.
+import-birth-date-invalid = Ligne { $row } : la date de naissance ne peut pas être lue ; la tranche d'âge est laissée vide.
+import-birth-date-invalid-fix = Écrivez la date de naissance comme 1980-05-17.
+import-personal-value-masked = Ligne { $row } : « { $column } » contenait ce qui ressemble à un courriel ou un numéro de téléphone ; la valeur a été masquée.
+import-personal-value-masked-fix = Vérifiez que les colonnes du fichier correspondent au profil : un renseignement personnel est peut-être dans la mauvaise colonne.
+import-model-invalid = Ligne { $row } : { $detail }
+import-model-invalid-fix = Corrigez la valeur dans le fichier ou dans la quarantaine, puis rejouez la ligne.
+import-schema-violation = Enregistrement { $row } : il ne respecte pas le schéma Datascène à « { $field } » ({ $detail }).
+import-schema-violation-fix = Corrigez l'enregistrement selon le schéma Datascène, puis importez le fichier de nouveau.
+import-node-skipped = Enregistrement { $row } : ce type de nœud n'est pas importé.
+import-node-skipped-fix = Rien à faire : ces nœuds (balises de page, images) ne décrivent pas de spectacle.
+
+error-import-file-unreadable = Le fichier ne peut pas être lu ({ $cause }). Vérifiez son chemin et vos droits d'accès.
+error-import-file-empty = Le fichier ne contient aucune donnée. Vérifiez que vous avez choisi le bon fichier.
+error-import-file-encoding = L'encodage du texte du fichier n'est pas reconnu. Enregistrez-le en « CSV UTF-8 » depuis votre tableur.
+error-import-file-malformed = Le fichier est endommagé ou n'est pas dans le format annoncé ({ $cause }). Exportez-le de nouveau depuis votre logiciel.
+error-import-format-unknown = Le format du fichier n'est pas reconnu. Ensemble lit les fichiers CSV, XLSX, XLS, ODS, JSON et JSON-LD.
+error-import-member-unknown = Aucun membre n'a le code court « { $member } ». Consultez la liste avec : ensemble stats
+error-import-profile-unknown = Aucun profil ne s'appelle « { $profile } ». Voyez la liste avec : ensemble import profiles
+error-import-profile-invalid = Le profil { $profile } n'est pas valide : { $cause }. Voyez le format dans docs/import-profiles.md.
+error-import-profile-not-detected = Aucun profil ne reconnaît les colonnes du fichier (le plus proche : { $best }). Choisissez-en un avec --profile, ou écrivez le vôtre (docs/import-profiles.md). Colonnes lues : { $headers }
+error-import-profile-format = Le profil { $profile } lit des fichiers { $expected }. Choisissez un profil fait pour ce fichier.
+error-import-refused = Fichier refusé en mode strict : { $count } ligne(s) ne sont pas valides et rien n'a été importé. Corrigez-les (voir les diagnostics) ou importez sans --strict pour les mettre en quarantaine.
+error-quarantine-entry-unknown = Aucune ligne ouverte de la quarantaine ne porte le numéro { $entry }. Consultez la liste avec : ensemble import quarantine --member CODE
+error-quarantine-field-unknown = Le champ « { $field } » n'existe pas pour cette ligne. Champs possibles : { $known }
+error-quarantine-not-replayable = Cette ligne vient d'un document JSON-LD ou Datascène : corrigez le fichier et importez-le de nouveau.
+
+import-heading = Importation de { $file }
+import-format = Format : { $format }
+import-profile = Profil : { $profile } (confiance { $confidence } %)
+import-columns-ignored = Colonnes ignorées (leurs valeurs ne sont ni lues ni conservées) : { $columns }
+import-summary = { $read } ligne(s) lue(s) : { $imported } importée(s), { $quarantined } en quarantaine, { $skipped } écartée(s).
+import-created = Créés : { $list }
+import-linked = Rattachés à l'existant : { $list }
+import-updated = Mis à jour : { $list }
+import-already = Déjà importés auparavant : { $list }
+import-diagnostics = Diagnostics ({ $count }) :
+import-diagnostics-more = … et { $count } autres ; les lignes rejetées sont dans la quarantaine (ensemble import quarantine --member { $member }).
+import-batch = Lot { $batch } enregistré. Pour l'annuler : ensemble import rollback --member { $member } { $batch }
+import-dry-run = Essai à blanc : rien n'a été enregistré.
+import-earlier = Ce fichier a déjà été importé (lot { $batches }) ; les lignes déjà présentes n'ont pas été dupliquées.
+import-progress = Importation
+import-fix = Correctif
+
+batches-heading = Lots de { $member }
+batches-empty = Aucun lot.
+batches-row = Lot { $batch } · { $kind } · { $status } · { $date } · { $file }
+batches-rolled-back = Lot { $batch } annulé : { $count } enregistrement(s) retiré(s).
+quarantine-heading = Quarantaine de { $member } ({ $count } ligne(s))
+quarantine-empty = Aucune ligne en quarantaine.
+quarantine-row = N° { $entry } · lot { $batch } · ligne { $row } · { $status }
+quarantine-corrected = Ligne { $entry } corrigée. { $remaining } problème(s) restant(s).
+quarantine-replayed = { $replayed } ligne(s) importée(s), { $failing } encore en erreur.
+quarantine-dismissed = { $count } ligne(s) écartée(s).
+profiles-heading = Profils d'importation
+error-batch-unknown = Ce membre n'a pas de lot d'importation numéro { $batch }. Consultez ses lots avec : ensemble import batches --member CODE
+import-ticket-cancelled-count = { $count } billet(s) annulé(s) ou remboursé(s) : comptés, non importés.
+import-node-skipped-count = { $count } nœud(s) sans rapport avec un spectacle (balises de page, images) laissés de côté.

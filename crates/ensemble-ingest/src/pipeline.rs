@@ -1,0 +1,898 @@
+//! One import, start to end: read the file, choose the profile, map and privatize each row,
+//! convert it, keep bad rows in quarantine, and commit everything in one transaction (or nothing:
+//! `--dry-run`, `--strict`, an error, or the process killed).
+
+use std::collections::BTreeMap;
+use std::path::Path;
+
+use chrono::{DateTime, FixedOffset};
+use ensemble_model::*;
+use ensemble_privacy::{Pseudonymizer, SecretKey};
+use ensemble_store::{QUARANTINE_OPEN, QuarantineEntry, Session, Store, StoreError};
+use serde::Serialize;
+
+use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::profile::{self, Candidate, Profile, ProfileError, ProfileFormat};
+use crate::source::{self, Format, SourceError};
+use crate::table::{CsvTable, MemoryTable, Record, SheetTable, Table};
+use crate::target::{self, Context, Outcome, Row, Target};
+use crate::writer::{Tally, Writer};
+
+/// At most this many diagnostics are kept in a report (all are counted).
+const REPORT_DIAGNOSTICS: usize = 1000;
+/// Quarantined rows are written in chunks of this many.
+const QUARANTINE_CHUNK: usize = 1000;
+
+/// Which profile to read a table with.
+#[derive(Debug, Clone, PartialEq)]
+pub enum ProfileChoice {
+    /// The built-in profile that explains the headers best.
+    Auto,
+    /// A built-in profile by name, or a profile file by path.
+    Named(String),
+}
+
+/// What to import.
+#[derive(Debug, Clone)]
+pub struct ImportRequest<'a> {
+    /// The importing member's short code.
+    pub member: &'a str,
+    /// The file.
+    pub path: &'a Path,
+    /// The profile.
+    pub profile: ProfileChoice,
+    /// Check everything, keep nothing.
+    pub dry_run: bool,
+    /// Refuse the whole file when a row is bad.
+    pub strict: bool,
+    /// Now (batch time; age bands are computed on its date).
+    pub now: DateTime<FixedOffset>,
+}
+
+/// How far an import has gone.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Progress {
+    /// Rows read.
+    pub rows: u64,
+    /// Bytes read.
+    pub bytes: u64,
+    /// The file's size.
+    pub total_bytes: u64,
+}
+
+/// How one column of the file was used.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ColumnUse {
+    /// The header.
+    pub header: String,
+    /// The target field it feeds; `None` when ignored (its values are not read nor kept).
+    pub field: Option<String>,
+}
+
+/// What an import did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ImportReport {
+    /// The file name (without folders).
+    pub file_name: String,
+    /// Its SHA-256.
+    pub sha256: String,
+    /// Its format.
+    pub format: Option<Format>,
+    /// For a workbook: the sheet read.
+    pub sheet: Option<String>,
+    /// For CSV: the delimiter found.
+    pub delimiter: Option<String>,
+    /// For CSV: the encoding found.
+    pub encoding: Option<crate::table::Encoding>,
+    /// The profile used.
+    pub profile: Option<String>,
+    /// Its confidence, when chosen automatically.
+    pub confidence: Option<f64>,
+    /// The best profiles, when chosen automatically.
+    pub candidates: Vec<Candidate>,
+    /// How each column was used.
+    pub columns: Vec<ColumnUse>,
+    /// Rows (or records) read.
+    pub rows_read: u64,
+    /// Rows imported (new, linked or already there).
+    pub rows_imported: u64,
+    /// Rows kept in quarantine.
+    pub rows_quarantined: u64,
+    /// Rows left out on purpose (cancelled tickets), with a notice.
+    pub rows_skipped: u64,
+    /// Records created, linked, updated, already imported.
+    pub tally: Tally,
+    /// Diagnostics (the first thousand).
+    pub diagnostics: Vec<Diagnostic>,
+    /// Every diagnostic, counted by code.
+    pub diagnostic_counts: BTreeMap<String, u64>,
+    /// The batch written (none for a dry run or a refused file).
+    pub batch_id: Option<BatchId>,
+    /// Earlier batches of the same file (same SHA-256) by this member.
+    pub earlier_batches: Vec<BatchId>,
+    /// Nothing was kept.
+    pub dry_run: bool,
+    /// The file was refused whole because a row was bad (`--strict`).
+    pub refused: bool,
+}
+
+impl ImportReport {
+    fn add_diagnostic(&mut self, diagnostic: Diagnostic) {
+        *self
+            .diagnostic_counts
+            .entry(diagnostic.code.as_str().to_string())
+            .or_default() += 1;
+        if self.diagnostics.len() < REPORT_DIAGNOSTICS {
+            self.diagnostics.push(diagnostic);
+        }
+    }
+}
+
+/// Why an import did not run. Each has a stable code and a message (`import-<code>`).
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    /// No member has this short code.
+    #[error("no member has the short code {0}")]
+    UnknownMember(String),
+    /// The file cannot be read.
+    #[error(transparent)]
+    Source(#[from] SourceError),
+    /// The profile cannot be used.
+    #[error(transparent)]
+    Profile(#[from] ProfileError),
+    /// No profile explains the file's headers well enough.
+    #[error("no profile recognises the file's columns")]
+    NotDetected {
+        /// The file's headers.
+        headers: Vec<String>,
+        /// The best profiles, best first.
+        candidates: Vec<Candidate>,
+    },
+    /// The profile reads another kind of file.
+    #[error("profile {profile} reads {expected} files")]
+    ProfileFormat {
+        /// The profile.
+        profile: String,
+        /// What it reads.
+        expected: String,
+    },
+    /// `--strict` and a row was bad: nothing was kept.
+    #[error("the file was refused: {} rows are not valid", .0.rows_quarantined)]
+    Refused(Box<ImportReport>),
+    /// Storage.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ImportError {
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ImportError::UnknownMember(_) => "import-member-unknown",
+            ImportError::Source(error) => error.code(),
+            ImportError::Profile(error) => error.code(),
+            ImportError::NotDetected { .. } => "import-profile-not-detected",
+            ImportError::ProfileFormat { .. } => "import-profile-format",
+            ImportError::Refused(_) => "import-refused",
+            ImportError::Store(error) => error.code(),
+        }
+    }
+}
+
+/// Collects the outcome of each row: counts, diagnostics and quarantine.
+pub struct Collector {
+    /// The report being built.
+    pub report: ImportReport,
+    target: String,
+    profile: String,
+    quarantine: Vec<QuarantineEntry>,
+    next_quarantine_id: i64,
+    now: DateTime<FixedOffset>,
+}
+
+impl Collector {
+    fn new(report: ImportReport, target: &str, profile: &str, now: DateTime<FixedOffset>) -> Collector {
+        Collector {
+            report,
+            target: target.to_string(),
+            profile: profile.to_string(),
+            quarantine: Vec::new(),
+            next_quarantine_id: 0,
+            now,
+        }
+    }
+
+    /// Counts one row's outcome; a rejected row goes to quarantine with `raw` (personal values
+    /// already pseudonymised).
+    pub fn outcome(
+        &mut self,
+        writer: &mut Writer<'_, '_>,
+        row: u64,
+        outcome: Outcome,
+        raw: impl FnOnce() -> serde_json::Value,
+        warnings: Vec<Diagnostic>,
+    ) -> Result<(), StoreError> {
+        self.report.rows_read += 1;
+        for warning in warnings {
+            self.report.add_diagnostic(warning);
+        }
+        match outcome {
+            Outcome::Imported => self.report.rows_imported += 1,
+            Outcome::Skipped(notices) => {
+                self.report.rows_skipped += 1;
+                for notice in notices {
+                    self.report.add_diagnostic(notice);
+                }
+            }
+            Outcome::Rejected(problems) => {
+                self.report.rows_quarantined += 1;
+                if self.next_quarantine_id == 0 {
+                    self.next_quarantine_id = writer.session().next_quarantine_id()?;
+                }
+                let id = self.next_quarantine_id;
+                self.next_quarantine_id += 1;
+                self.quarantine.push(QuarantineEntry {
+                    id,
+                    member_id: writer.member.id,
+                    batch_id: writer.batch,
+                    source_row: row as i64,
+                    target: self.target.clone(),
+                    profile: self.profile.clone(),
+                    raw: raw(),
+                    diagnostics: serde_json::to_value(&problems).unwrap_or_default(),
+                    status: QUARANTINE_OPEN.to_string(),
+                    record_id: None,
+                    updated_at: self.now,
+                });
+                for problem in problems {
+                    self.report.add_diagnostic(problem);
+                }
+                if self.quarantine.len() >= QUARANTINE_CHUNK {
+                    self.flush(writer.session())?;
+                }
+            }
+        }
+        Ok(())
+    }
+
+    fn flush(&mut self, session: &mut Session<'_>) -> Result<(), StoreError> {
+        session.insert_quarantine(&self.quarantine)?;
+        self.quarantine.clear();
+        Ok(())
+    }
+}
+
+/// What a batch's note keeps: the profile (so quarantined rows can be replayed) and the summary.
+#[derive(Debug, Clone, Serialize, serde::Deserialize)]
+pub struct BatchNote {
+    /// The profile used, whole.
+    pub profile: Option<Profile>,
+    /// The file's format.
+    pub format: String,
+    /// Rows read.
+    pub rows_read: u64,
+    /// Rows imported.
+    pub rows_imported: u64,
+    /// Rows quarantined.
+    pub rows_quarantined: u64,
+    /// Rows skipped.
+    pub rows_skipped: u64,
+}
+
+/// The file name without its folders.
+fn file_name(path: &Path) -> String {
+    path.file_name()
+        .map(|name| name.to_string_lossy().into_owned())
+        .unwrap_or_default()
+}
+
+/// A table opened from a file, with what was learned about it.
+struct Opened {
+    table: Box<dyn Table>,
+    format: ProfileFormat,
+}
+
+fn open_table(
+    path: &Path,
+    format: Format,
+    counting: &source::Counting,
+    report: &mut ImportReport,
+    records_path: Option<&str>,
+) -> Result<Opened, ImportError> {
+    match format {
+        Format::Csv => {
+            let table = CsvTable::open(path, counting.clone())?;
+            report.delimiter = Some(match table.delimiter {
+                b'\t' => "tab".to_string(),
+                other => (other as char).to_string(),
+            });
+            report.encoding = Some(table.encoding);
+            Ok(Opened {
+                table: Box::new(table),
+                format: ProfileFormat::Table,
+            })
+        }
+        Format::Spreadsheet => {
+            let table = SheetTable::open(path)?;
+            report.sheet = Some(table.sheet.clone());
+            Ok(Opened {
+                table: Box::new(table),
+                format: ProfileFormat::Table,
+            })
+        }
+        _ => {
+            let json = source::read_json(path)?;
+            Ok(Opened {
+                table: Box::new(json_table(&json, records_path.unwrap_or(""))?),
+                format: ProfileFormat::Json,
+            })
+        }
+    }
+}
+
+/// JSON records as a table: each object flattened to dotted paths (`event.id`, `offers.0.price`).
+pub fn json_table(json: &serde_json::Value, records_path: &str) -> Result<MemoryTable, SourceError> {
+    let mut node = json;
+    for part in records_path.split('.').filter(|p| !p.is_empty()) {
+        node = node.get(part).ok_or(SourceError::Empty)?;
+    }
+    let list = match node {
+        serde_json::Value::Array(items) => items.as_slice(),
+        serde_json::Value::Object(_) => std::slice::from_ref(node),
+        _ => return Err(SourceError::Empty),
+    };
+    let mut headers: Vec<String> = Vec::new();
+    let mut index: std::collections::HashMap<String, usize> = Default::default();
+    let mut flat_rows = Vec::new();
+    for item in list {
+        let mut flat = Vec::new();
+        flatten("", item, &mut flat);
+        for (key, _) in &flat {
+            if !index.contains_key(key) {
+                index.insert(key.clone(), headers.len());
+                headers.push(key.clone());
+            }
+        }
+        flat_rows.push(flat);
+    }
+    let rows = flat_rows
+        .into_iter()
+        .enumerate()
+        .map(|(number, flat)| {
+            let mut cells = vec![String::new(); headers.len()];
+            for (key, value) in flat {
+                if let Some(&at) = index.get(&key) {
+                    cells[at] = value;
+                }
+            }
+            Record {
+                row: number as u64 + 1,
+                cells: cells.into(),
+            }
+        })
+        .collect();
+    if headers.is_empty() {
+        return Err(SourceError::Empty);
+    }
+    Ok(MemoryTable::new(headers, rows))
+}
+
+fn flatten(prefix: &str, value: &serde_json::Value, out: &mut Vec<(String, String)>) {
+    let join = |key: &str| {
+        if prefix.is_empty() {
+            key.to_string()
+        } else {
+            format!("{prefix}.{key}")
+        }
+    };
+    match value {
+        serde_json::Value::Object(map) => {
+            for (key, value) in map {
+                flatten(&join(key), value, out);
+            }
+        }
+        serde_json::Value::Array(items) => {
+            for (position, value) in items.iter().enumerate() {
+                flatten(&join(&position.to_string()), value, out);
+            }
+        }
+        serde_json::Value::Null => {}
+        serde_json::Value::String(text) => out.push((prefix.to_string(), text.clone())),
+        other => out.push((prefix.to_string(), other.to_string())),
+    }
+}
+
+/// Chooses the profile for a table.
+fn choose_profile(
+    choice: &ProfileChoice,
+    headers: &[String],
+    format: ProfileFormat,
+    report: &mut ImportReport,
+) -> Result<Profile, ImportError> {
+    let built_in = Profile::built_in();
+    let ranked = profile::rank(&built_in, headers, format);
+    report.candidates = ranked.iter().take(3).cloned().collect();
+    let chosen = match choice {
+        ProfileChoice::Named(name) => Profile::find(name)?,
+        ProfileChoice::Auto => {
+            let best = ranked.first().filter(|best| best.confidence >= profile::AUTO_THRESHOLD);
+            let Some(best) = best else {
+                return Err(ImportError::NotDetected {
+                    headers: headers.to_vec(),
+                    candidates: report.candidates.clone(),
+                });
+            };
+            report.confidence = Some(best.confidence);
+            built_in
+                .into_iter()
+                .find(|p| p.name == best.name)
+                .ok_or_else(|| ProfileError::Unknown(best.name.clone()))?
+        }
+    };
+    if chosen.format != format {
+        return Err(ImportError::ProfileFormat {
+            profile: chosen.name.clone(),
+            expected: match chosen.format {
+                ProfileFormat::Table => "CSV / XLSX / ODS".to_string(),
+                ProfileFormat::Json => "JSON".to_string(),
+            },
+        });
+    }
+    if report.confidence.is_none() {
+        report.confidence = Some(chosen.confidence(headers));
+    }
+    Ok(chosen)
+}
+
+/// Imports one file for a member. With `dry_run`, or `strict` and a bad row, nothing is kept.
+pub fn import(
+    store: &Store,
+    key: &SecretKey,
+    request: &ImportRequest<'_>,
+    progress: &mut dyn FnMut(Progress),
+) -> Result<ImportReport, ImportError> {
+    let path = request.path;
+    let total_bytes = std::fs::metadata(path).map_err(SourceError::unreadable)?.len();
+    let format = source::detect_format(path)?;
+    let mut report = ImportReport {
+        file_name: file_name(path),
+        format: Some(format),
+        dry_run: request.dry_run,
+        ..Default::default()
+    };
+    let pseudonymizer = Pseudonymizer::new(key);
+    let counting = source::Counting::new();
+    match format {
+        Format::JsonLd | Format::Datascene | Format::ScenePro => {
+            report.sha256 = source::sha256_file(path)?;
+            let json = source::read_json(path)?;
+            let result = run_in_transaction(store, request, report, None, format, None, |collector, writer| {
+                crate::documents::import(format, &json, &pseudonymizer, collector, writer)
+            });
+            return finish(result);
+        }
+        Format::Csv | Format::Spreadsheet | Format::Json => {}
+    }
+    // Profiles for JSON records say where the records are: try each JSON profile's path when
+    // choosing automatically.
+    let records_path = match (&request.profile, format) {
+        (ProfileChoice::Named(name), Format::Json) => Some(Profile::find(name)?.records),
+        _ => None,
+    };
+    if format != Format::Csv {
+        report.sha256 = source::sha256_file(path)?;
+    }
+    let mut opened = open_table(path, format, &counting, &mut report, records_path.as_deref())?;
+    if format == Format::Json && request.profile == ProfileChoice::Auto {
+        // Re-open under the best JSON profile's records path.
+        let json = source::read_json(path)?;
+        let mut best: Option<(f64, Profile, MemoryTable)> = None;
+        for profile in Profile::built_in()
+            .into_iter()
+            .filter(|p| p.format == ProfileFormat::Json)
+        {
+            if let Ok(table) = json_table(&json, &profile.records) {
+                let confidence = profile.confidence(table.headers());
+                if best.as_ref().is_none_or(|(c, _, _)| confidence > *c) {
+                    best = Some((confidence, profile, table));
+                }
+            }
+        }
+        if let Some((_, _, table)) = best {
+            opened.table = Box::new(table);
+        }
+    }
+    let headers = opened.table.headers().to_vec();
+    let profile = choose_profile(&request.profile, &headers, opened.format, &mut report)?;
+    let bound = profile.bind(&headers);
+    report.profile = Some(profile.name.clone());
+    report.columns = headers
+        .iter()
+        .enumerate()
+        .map(|(index, header)| ColumnUse {
+            header: header.clone(),
+            field: bound
+                .iter()
+                .find(|(_, at)| *at == index)
+                .map(|(field, _)| field.clone()),
+        })
+        .collect();
+    let today = request.now.date_naive();
+    let target = profile.target;
+    let header_count = headers.len();
+    let csv_hash = (format == Format::Csv).then_some(&counting);
+    let result = run_in_transaction(
+        store,
+        request,
+        report,
+        Some(&profile),
+        format,
+        csv_hash,
+        |collector, writer| {
+            let mut context = Context::new(&profile, &pseudonymizer);
+            let mut record = Record::default();
+            let mut count = 0u64;
+            while opened.table.next_record(&mut record)? {
+                let mut row = Row::new(target, record.row);
+                for (field, index) in &bound {
+                    row.set(field, record.cells.get(*index).map(str::to_string));
+                }
+                let mut warnings = target::privatize(&mut row, &pseudonymizer, today);
+                let short =
+                    record.cells.len() < header_count && bound.iter().any(|(_, index)| *index >= record.cells.len());
+                let long = record.cells.len() > header_count
+                    && record
+                        .cells
+                        .iter()
+                        .skip(header_count)
+                        .any(|cell| !cell.trim().is_empty());
+                let outcome = if short || long {
+                    Outcome::Rejected(vec![
+                        Diagnostic::new(Code::RowLength, record.row, "")
+                            .with("found", record.cells.len().to_string())
+                            .with("expected", header_count.to_string()),
+                    ])
+                } else {
+                    target::convert(&row, &mut context, writer)?
+                };
+                warnings.retain(|w| w.severity() != Severity::Error);
+                collector.outcome(writer, record.row, outcome, || row.to_json(), warnings)?;
+                count += 1;
+                if count.is_multiple_of(4096) {
+                    progress(Progress {
+                        rows: count,
+                        bytes: opened.table.position(),
+                        total_bytes,
+                    });
+                }
+            }
+            progress(Progress {
+                rows: count,
+                bytes: total_bytes,
+                total_bytes,
+            });
+            Ok(())
+        },
+    );
+    finish(result)
+}
+
+fn finish(result: Result<ImportReport, ImportError>) -> Result<ImportReport, ImportError> {
+    match result {
+        Err(ImportError::Refused(report)) if report.dry_run => Ok(*report),
+        other => other,
+    }
+}
+
+/// Runs the rows through a writer in one transaction, then records the batch; rolls everything
+/// back for a dry run or a refused file.
+fn run_in_transaction(
+    store: &Store,
+    request: &ImportRequest<'_>,
+    report: ImportReport,
+    profile: Option<&Profile>,
+    format: Format,
+    streamed: Option<&source::Counting>,
+    rows: impl FnOnce(&mut Collector, &mut Writer<'_, '_>) -> Result<(), ImportError>,
+) -> Result<ImportReport, ImportError> {
+    let target = profile.map_or(format.as_str(), |p| p.target.as_str());
+    let profile_name = profile.map_or(format.as_str(), |p| p.name.as_str());
+    let mut collector = Collector::new(report, target, profile_name, request.now);
+    let outcome = store.write(|session| {
+        let member = session
+            .member_by_slug(request.member)?
+            .ok_or_else(|| ImportError::UnknownMember(request.member.to_string()))?;
+        let batch_id = BatchId(session.next_id::<Batch>()?);
+        let member_id = member.id;
+        let mut writer = Writer::new(session, member, batch_id)?;
+        rows(&mut collector, &mut writer)?;
+        collector.report.tally = writer.finish()?;
+        let session = writer.session();
+        collector.flush(session)?;
+        let report = &mut collector.report;
+        if let Some(counting) = streamed {
+            // A CSV file is hashed as it is read: the hash is known once the last row is.
+            report.sha256 = counting.sha256();
+        }
+        report.earlier_batches = session
+            .batches_of_file(member_id, &report.sha256)?
+            .into_iter()
+            .filter(|batch| batch.status == BatchStatus::Committed)
+            .map(|batch| batch.id)
+            .collect();
+        let note = BatchNote {
+            profile: profile.cloned(),
+            format: format.as_str().to_string(),
+            rows_read: report.rows_read,
+            rows_imported: report.rows_imported,
+            rows_quarantined: report.rows_quarantined,
+            rows_skipped: report.rows_skipped,
+        };
+        session.insert(&[Batch {
+            id: batch_id,
+            kind: BatchKind::Import,
+            file_name: Some(report.file_name.clone()),
+            file_sha256: Some(report.sha256.clone()),
+            created_at: request.now,
+            status: BatchStatus::Committed,
+            note: serde_json::to_string(&note).ok(),
+            provenance: Provenance {
+                member_id: Some(member_id),
+                batch_id: None,
+                source_row: None,
+            },
+        }])?;
+        report.batch_id = Some(batch_id);
+        if request.dry_run || (request.strict && report.rows_quarantined > 0) {
+            report.refused = request.strict && report.rows_quarantined > 0;
+            report.batch_id = None;
+            return Err(ImportError::Refused(Box::new(report.clone())));
+        }
+        Ok(())
+    });
+    match outcome {
+        Ok(()) => Ok(collector.report),
+        Err(error) => Err(error),
+    }
+}
+
+/// The profile a batch was imported with (kept in its note).
+pub fn batch_profile(batch: &Batch) -> Option<Profile> {
+    batch
+        .note
+        .as_deref()
+        .and_then(|note| serde_json::from_str::<BatchNote>(note).ok())
+        .and_then(|note| note.profile)
+        .map(|mut profile| {
+            profile.prepare();
+            profile
+        })
+}
+
+/// What a replay of quarantined rows did.
+#[derive(Debug, Clone, Default, Serialize)]
+pub struct ReplayReport {
+    /// Rows now imported.
+    pub replayed: u64,
+    /// Rows still failing, with their new diagnostics.
+    pub still_failing: u64,
+    /// Records created or linked.
+    pub tally: Tally,
+}
+
+/// Why a quarantine operation cannot run.
+#[derive(Debug, thiserror::Error)]
+pub enum QuarantineError {
+    /// No member has this short code.
+    #[error("no member has the short code {0}")]
+    UnknownMember(String),
+    /// No open quarantined row of the member has this number.
+    #[error("no open quarantined row {0}")]
+    UnknownEntry(i64),
+    /// The field does not exist for the row's target.
+    #[error("unknown field {field}")]
+    UnknownField {
+        /// The field named.
+        field: String,
+        /// The fields of the target.
+        known: Vec<String>,
+    },
+    /// Rows read from a JSON-LD or Datascène document are corrected in the file and re-imported.
+    #[error("rows of documents are corrected in the file")]
+    NotReplayable,
+    /// Storage.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl QuarantineError {
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            QuarantineError::UnknownMember(_) => "import-member-unknown",
+            QuarantineError::UnknownEntry(_) => "quarantine-entry-unknown",
+            QuarantineError::UnknownField { .. } => "quarantine-field-unknown",
+            QuarantineError::NotReplayable => "quarantine-not-replayable",
+            QuarantineError::Store(error) => error.code(),
+        }
+    }
+}
+
+fn member_of(session: &mut Session<'_>, slug: &str) -> Result<Member, QuarantineError> {
+    session
+        .member_by_slug(slug)?
+        .ok_or_else(|| QuarantineError::UnknownMember(slug.to_string()))
+}
+
+/// Sets a field of an open quarantined row (personal values are pseudonymised as on import) and
+/// checks the row again without importing it; returns the row with its new diagnostics.
+pub fn correct(
+    store: &Store,
+    key: &SecretKey,
+    member: &str,
+    entry_id: i64,
+    field: &str,
+    value: &str,
+    now: DateTime<FixedOffset>,
+) -> Result<QuarantineEntry, QuarantineError> {
+    let pseudonymizer = Pseudonymizer::new(key);
+    let mut entry = store.write(|session| {
+        let member = member_of(session, member)?;
+        let mut entry = open_entry(session, &member, entry_id)?;
+        let target = Target::from_code(&entry.target).ok_or(QuarantineError::NotReplayable)?;
+        if !target.fields().iter().any(|f| f.name == field) {
+            return Err(QuarantineError::UnknownField {
+                field: field.to_string(),
+                known: target.fields().iter().map(|f| f.name.to_string()).collect(),
+            });
+        }
+        let mut row = Row::from_json(target, entry.source_row as u64, &entry.raw);
+        row.set(field, Some(value.to_string()));
+        target::privatize(&mut row, &pseudonymizer, now.date_naive());
+        entry.raw = row.to_json();
+        entry.updated_at = now;
+        session.update_quarantine(&entry)?;
+        Ok(entry)
+    })?;
+    // Check it again in a transaction that is always rolled back.
+    let diagnostics = check_entry(store, key, member, &entry, now)?;
+    entry.diagnostics = serde_json::to_value(&diagnostics).unwrap_or_default();
+    store.write(|session| session.update_quarantine(&entry))?;
+    Ok(entry)
+}
+
+fn open_entry(session: &mut Session<'_>, member: &Member, id: i64) -> Result<QuarantineEntry, QuarantineError> {
+    session
+        .quarantine(member.id, None, Some(QUARANTINE_OPEN))?
+        .into_iter()
+        .find(|entry| entry.id == id)
+        .ok_or(QuarantineError::UnknownEntry(id))
+}
+
+/// The diagnostics a quarantined row would get now.
+fn check_entry(
+    store: &Store,
+    key: &SecretKey,
+    member: &str,
+    entry: &QuarantineEntry,
+    now: DateTime<FixedOffset>,
+) -> Result<Vec<Diagnostic>, QuarantineError> {
+    let pseudonymizer = Pseudonymizer::new(key);
+    let result: Result<(), CheckStop> = store.write(|session| {
+        let _ = now;
+        let member = member_of(session, member).map_err(CheckStop::Error)?;
+        let profile = profile_of_batch(session, entry.batch_id).map_err(CheckStop::Error)?;
+        let mut writer = Writer::new(session, member, entry.batch_id).map_err(|e| CheckStop::Error(e.into()))?;
+        let mut context = Context::new(&profile, &pseudonymizer);
+        let row = Row::from_json(profile.target, entry.source_row as u64, &entry.raw);
+        let outcome = target::convert(&row, &mut context, &mut writer).map_err(|e| CheckStop::Error(e.into()))?;
+        // Never kept: the check is rolled back.
+        Err(CheckStop::Done(match outcome {
+            Outcome::Rejected(problems) => problems,
+            _ => Vec::new(),
+        }))
+    });
+    match result {
+        Err(CheckStop::Done(diagnostics)) => Ok(diagnostics),
+        Err(CheckStop::Error(error)) => Err(error),
+        Ok(()) => Ok(Vec::new()),
+    }
+}
+
+enum CheckStop {
+    Done(Vec<Diagnostic>),
+    Error(QuarantineError),
+}
+
+impl From<StoreError> for CheckStop {
+    fn from(error: StoreError) -> Self {
+        CheckStop::Error(QuarantineError::Store(error))
+    }
+}
+
+fn profile_of_batch(session: &mut Session<'_>, batch: BatchId) -> Result<Profile, QuarantineError> {
+    session
+        .get::<Batch>(batch.0)?
+        .as_ref()
+        .and_then(batch_profile)
+        .ok_or(QuarantineError::NotReplayable)
+}
+
+/// Imports the member's open quarantined rows again (all, or those numbered), into their original
+/// batches; rows that pass are marked replayed, the others get their new diagnostics.
+pub fn replay(
+    store: &Store,
+    key: &SecretKey,
+    member: &str,
+    ids: Option<&[i64]>,
+    now: DateTime<FixedOffset>,
+) -> Result<ReplayReport, QuarantineError> {
+    let pseudonymizer = Pseudonymizer::new(key);
+    store.write(|session| {
+        let member = member_of(session, member)?;
+        let entries: Vec<QuarantineEntry> = session
+            .quarantine(member.id, None, Some(QUARANTINE_OPEN))?
+            .into_iter()
+            .filter(|entry| ids.is_none_or(|ids| ids.contains(&entry.id)))
+            .collect();
+        if let Some(ids) = ids
+            && let Some(missing) = ids.iter().find(|id| !entries.iter().any(|e| e.id == **id))
+        {
+            return Err(QuarantineError::UnknownEntry(*missing));
+        }
+        let mut report = ReplayReport::default();
+        let mut by_batch: BTreeMap<i64, Vec<QuarantineEntry>> = BTreeMap::new();
+        for entry in entries {
+            by_batch.entry(entry.batch_id.0).or_default().push(entry);
+        }
+        for (batch, entries) in by_batch {
+            let profile = profile_of_batch(session, BatchId(batch))?;
+            let mut writer = Writer::new(session, member.clone(), BatchId(batch))?;
+            let mut context = Context::new(&profile, &pseudonymizer);
+            let mut updates = Vec::new();
+            for mut entry in entries {
+                let row = Row::from_json(profile.target, entry.source_row as u64, &entry.raw);
+                match target::convert(&row, &mut context, &mut writer)? {
+                    Outcome::Imported | Outcome::Skipped(_) => {
+                        entry.status = ensemble_store::QUARANTINE_REPLAYED.to_string();
+                        entry.diagnostics = serde_json::Value::Array(Vec::new());
+                        report.replayed += 1;
+                    }
+                    Outcome::Rejected(problems) => {
+                        entry.diagnostics = serde_json::to_value(&problems).unwrap_or_default();
+                        report.still_failing += 1;
+                    }
+                }
+                entry.updated_at = now;
+                updates.push(entry);
+            }
+            let tally = writer.finish()?;
+            for (entity, count) in tally.created {
+                *report.tally.created.entry(entity).or_default() += count;
+            }
+            for (entity, count) in tally.linked {
+                *report.tally.linked.entry(entity).or_default() += count;
+            }
+            for entry in &updates {
+                session.update_quarantine(entry)?;
+            }
+        }
+        Ok(report)
+    })
+}
+
+/// Marks open quarantined rows as dismissed: they stay listed but are not replayed.
+pub fn dismiss(store: &Store, member: &str, ids: &[i64], now: DateTime<FixedOffset>) -> Result<u64, QuarantineError> {
+    store.write(|session| {
+        let member = member_of(session, member)?;
+        let mut dismissed = 0;
+        for id in ids {
+            let mut entry = open_entry(session, &member, *id)?;
+            entry.status = ensemble_store::QUARANTINE_DISMISSED.to_string();
+            entry.updated_at = now;
+            session.update_quarantine(&entry)?;
+            dismissed += 1;
+        }
+        Ok(dismissed)
+    })
+}

@@ -1,0 +1,379 @@
+//! Tabular sources: CSV text in any common delimiter and encoding, and spreadsheets (XLSX, XLS,
+//! ODS). Every source yields a header and numbered rows of text cells; values are read later by
+//! [`crate::values`], so a date typed in a spreadsheet and one exported to CSV are read alike.
+
+use std::fs::File;
+use std::io::{BufReader, Read};
+use std::path::Path;
+
+use calamine::{Data, Reader as _};
+use encoding_rs_io::DecodeReaderBytesBuilder;
+
+use crate::source::{Counting, SourceError};
+
+/// How a text file is encoded.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Encoding {
+    /// UTF-8, without byte-order mark.
+    Utf8,
+    /// UTF-8 with a byte-order mark (as Excel writes "CSV UTF-8").
+    Utf8Bom,
+    /// UTF-16 with a byte-order mark (Excel's "Unicode text").
+    Utf16,
+    /// Windows-1252 (Excel's "CSV" on Windows in French or English).
+    Windows1252,
+}
+
+/// One row of cells, with its line (or spreadsheet row) number in the file.
+#[derive(Debug, Clone, Default)]
+pub struct Record {
+    /// 1 is the file's first line.
+    pub row: u64,
+    /// The cells, as text.
+    pub cells: csv::StringRecord,
+}
+
+/// A source of rows under one header.
+pub trait Table {
+    /// The column names.
+    fn headers(&self) -> &[String];
+    /// Reads the next row into `record`; false at the end.
+    fn next_record(&mut self, record: &mut Record) -> Result<bool, SourceError>;
+    /// How many bytes of the file have been consumed (for progress).
+    fn position(&self) -> u64;
+}
+
+/// How many leading lines are looked at to find the delimiter and the header.
+const SNIFF_LINES: usize = 30;
+
+/// A CSV (or TSV) file read as a stream.
+pub struct CsvTable {
+    reader: csv::Reader<Box<dyn Read + Send>>,
+    headers: Vec<String>,
+    counter: Counting,
+    /// Rows read ahead while looking for the header.
+    pending: std::collections::VecDeque<Record>,
+    /// The number of lines before the current reader position that were consumed.
+    line_offset: u64,
+    /// The delimiter found.
+    pub delimiter: u8,
+    /// The encoding found.
+    pub encoding: Encoding,
+}
+
+impl CsvTable {
+    /// Opens a delimited text file, finding its encoding, delimiter and header row.
+    pub fn open(path: &Path, counter: Counting) -> Result<CsvTable, SourceError> {
+        let mut sample = vec![0; 64 * 1024];
+        let mut file = File::open(path).map_err(SourceError::unreadable)?;
+        let length = read_up_to(&mut file, &mut sample).map_err(SourceError::unreadable)?;
+        sample.truncate(length);
+        let encoding = detect_encoding(&sample);
+        let text = decode_sample(&sample, encoding);
+        let delimiter = sniff_delimiter(&text);
+        let file = File::open(path).map_err(SourceError::unreadable)?;
+        let counted = counter.wrap(file);
+        let stream: Box<dyn Read + Send> = match encoding {
+            Encoding::Utf8 => Box::new(counted),
+            Encoding::Utf8Bom | Encoding::Utf16 => {
+                Box::new(DecodeReaderBytesBuilder::new().bom_sniffing(true).build(counted))
+            }
+            Encoding::Windows1252 => Box::new(
+                DecodeReaderBytesBuilder::new()
+                    .encoding(Some(encoding_rs::WINDOWS_1252))
+                    .build(counted),
+            ),
+        };
+        let reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .buffer_capacity(256 * 1024)
+            .from_reader(stream);
+        let mut table = CsvTable {
+            reader,
+            headers: Vec::new(),
+            counter,
+            pending: Default::default(),
+            line_offset: 0,
+            delimiter,
+            encoding,
+        };
+        table.find_header()?;
+        Ok(table)
+    }
+
+    /// Takes as header the first row, among the first lines, that has as many non-empty cells as
+    /// the widest row: title lines above a header ("Rapport des ventes", an export date) are skipped.
+    fn find_header(&mut self) -> Result<(), SourceError> {
+        let mut rows = Vec::new();
+        for _ in 0..SNIFF_LINES {
+            let mut record = Record::default();
+            if !self.read_raw(&mut record)? {
+                break;
+            }
+            rows.push(record);
+        }
+        let filled = |record: &Record| record.cells.iter().filter(|cell| !cell.trim().is_empty()).count();
+        let widest = rows.iter().map(filled).max().unwrap_or(0);
+        if widest == 0 {
+            return Err(SourceError::Empty);
+        }
+        let header_at = rows.iter().position(|row| filled(row) == widest).unwrap_or(0);
+        let mut rows: std::collections::VecDeque<Record> = rows.into();
+        rows.drain(..header_at);
+        let header = rows.pop_front().unwrap_or_default();
+        self.headers = header.cells.iter().map(|cell| cell.trim().to_string()).collect();
+        self.pending = rows;
+        Ok(())
+    }
+
+    fn read_raw(&mut self, record: &mut Record) -> Result<bool, SourceError> {
+        loop {
+            match self.reader.read_record(&mut record.cells) {
+                Ok(true) => {
+                    record.row = record.cells.position().map_or(0, |p| p.line()) + self.line_offset;
+                    if record.cells.len() == 1 && record.cells.get(0).is_some_and(|cell| cell.trim().is_empty()) {
+                        continue;
+                    }
+                    return Ok(true);
+                }
+                Ok(false) => return Ok(false),
+                Err(error) => match error.kind() {
+                    csv::ErrorKind::Utf8 { .. } => return Err(SourceError::Encoding),
+                    csv::ErrorKind::Io(_) => return Err(SourceError::Io(error.to_string())),
+                    _ => return Err(SourceError::Malformed(error.to_string())),
+                },
+            }
+        }
+    }
+}
+
+impl Table for CsvTable {
+    fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    fn next_record(&mut self, record: &mut Record) -> Result<bool, SourceError> {
+        if let Some(pending) = self.pending.pop_front() {
+            *record = pending;
+            return Ok(true);
+        }
+        self.read_raw(record)
+    }
+
+    fn position(&self) -> u64 {
+        self.counter.get()
+    }
+}
+
+fn read_up_to(file: &mut File, buffer: &mut [u8]) -> std::io::Result<usize> {
+    let mut filled = 0;
+    while filled < buffer.len() {
+        match file.read(&mut buffer[filled..])? {
+            0 => break,
+            n => filled += n,
+        }
+    }
+    Ok(filled)
+}
+
+/// The encoding of a text sample: byte-order marks first, then UTF-8 if it decodes (a character
+/// cut at the end of the sample is allowed), else Windows-1252.
+pub fn detect_encoding(sample: &[u8]) -> Encoding {
+    if sample.starts_with(&[0xEF, 0xBB, 0xBF]) {
+        return Encoding::Utf8Bom;
+    }
+    if sample.starts_with(&[0xFF, 0xFE]) || sample.starts_with(&[0xFE, 0xFF]) {
+        return Encoding::Utf16;
+    }
+    match std::str::from_utf8(sample) {
+        Ok(_) => Encoding::Utf8,
+        Err(error) if error.error_len().is_none() => Encoding::Utf8,
+        Err(_) => Encoding::Windows1252,
+    }
+}
+
+fn decode_sample(sample: &[u8], encoding: Encoding) -> String {
+    let (text, _, _) = match encoding {
+        Encoding::Utf8 | Encoding::Utf8Bom => encoding_rs::UTF_8.decode(sample),
+        Encoding::Utf16 => {
+            if sample.starts_with(&[0xFE, 0xFF]) {
+                encoding_rs::UTF_16BE.decode(sample)
+            } else {
+                encoding_rs::UTF_16LE.decode(sample)
+            }
+        }
+        Encoding::Windows1252 => encoding_rs::WINDOWS_1252.decode(sample),
+    };
+    text.into_owned()
+}
+
+/// The delimiter that splits the sample's lines into the most columns most consistently, among
+/// comma, semicolon (French Excel), tab and vertical bar.
+pub fn sniff_delimiter(text: &str) -> u8 {
+    let mut best = (b',', 0usize);
+    for delimiter in [b',', b';', b'\t', b'|'] {
+        let mut reader = csv::ReaderBuilder::new()
+            .delimiter(delimiter)
+            .has_headers(false)
+            .flexible(true)
+            .from_reader(text.as_bytes());
+        let mut counts = Vec::new();
+        for record in reader.records().take(SNIFF_LINES) {
+            match record {
+                Ok(record) => counts.push(record.len()),
+                Err(_) => break,
+            }
+        }
+        // The last line of the sample may be cut: leave it out when there are others.
+        if counts.len() > 2 {
+            counts.pop();
+        }
+        let Some(&widest) = counts.iter().max() else { continue };
+        if widest < 2 {
+            continue;
+        }
+        let consistent = counts.iter().filter(|&&count| count == widest).count();
+        let score = consistent * widest;
+        if score > best.1 {
+            best = (delimiter, score);
+        }
+    }
+    best.0
+}
+
+/// A sheet of a workbook, read whole (workbooks are bounded by the spreadsheet's own row limit).
+pub struct SheetTable {
+    rows: std::vec::IntoIter<Record>,
+    headers: Vec<String>,
+    /// The sheet read.
+    pub sheet: String,
+}
+
+impl SheetTable {
+    /// Opens the first sheet that holds data.
+    pub fn open(path: &Path) -> Result<SheetTable, SourceError> {
+        let mut workbook =
+            calamine::open_workbook_auto(path).map_err(|error| SourceError::Malformed(error.to_string()))?;
+        let names = workbook.sheet_names();
+        for name in names {
+            let range = workbook
+                .worksheet_range(&name)
+                .map_err(|error| SourceError::Malformed(error.to_string()))?;
+            let (top, _) = range.start().unwrap_or((0, 0));
+            let mut rows: Vec<Record> = range
+                .rows()
+                .enumerate()
+                .map(|(index, cells)| Record {
+                    row: u64::from(top) + index as u64 + 1,
+                    cells: cells.iter().map(cell_text).collect::<Vec<String>>().into(),
+                })
+                .filter(|record| record.cells.iter().any(|cell| !cell.is_empty()))
+                .collect();
+            let filled = |record: &Record| record.cells.iter().filter(|cell| !cell.is_empty()).count();
+            let widest = rows.iter().take(SNIFF_LINES).map(filled).max().unwrap_or(0);
+            if widest == 0 {
+                continue;
+            }
+            let header_at = rows.iter().position(|row| filled(row) == widest).unwrap_or(0);
+            let rest = rows.split_off(header_at + 1);
+            let headers = rows
+                .pop()
+                .map(|header| header.cells.iter().map(|cell| cell.trim().to_string()).collect())
+                .unwrap_or_default();
+            return Ok(SheetTable {
+                rows: rest.into_iter(),
+                headers,
+                sheet: name,
+            });
+        }
+        Err(SourceError::Empty)
+    }
+}
+
+/// A spreadsheet cell as text: dates in ISO 8601, whole numbers without decimals.
+fn cell_text(cell: &Data) -> String {
+    match cell {
+        Data::Empty | Data::Error(_) => String::new(),
+        Data::String(text) | Data::DateTimeIso(text) | Data::DurationIso(text) => text.trim().to_string(),
+        Data::Int(value) => value.to_string(),
+        Data::Float(value) if value.fract() == 0.0 && value.abs() < 1e15 => format!("{}", *value as i64),
+        Data::Float(value) => value.to_string(),
+        Data::Bool(value) => value.to_string(),
+        Data::DateTime(moment) => {
+            let (year, month, day, hour, minute, second, _) = moment.to_ymd_hms_milli();
+            if moment.is_duration() {
+                format!("{hour:02}:{minute:02}:{second:02}")
+            } else if moment.as_f64() < 1.0 {
+                format!("{hour:02}:{minute:02}")
+            } else if (hour, minute, second) == (0, 0, 0) {
+                format!("{year:04}-{month:02}-{day:02}")
+            } else {
+                format!("{year:04}-{month:02}-{day:02} {hour:02}:{minute:02}:{second:02}")
+            }
+        }
+    }
+}
+
+impl Table for SheetTable {
+    fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    fn next_record(&mut self, record: &mut Record) -> Result<bool, SourceError> {
+        match self.rows.next() {
+            Some(next) => {
+                *record = next;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    fn position(&self) -> u64 {
+        0
+    }
+}
+
+/// Rows built in memory (JSON records flattened to columns).
+pub struct MemoryTable {
+    headers: Vec<String>,
+    rows: std::vec::IntoIter<Record>,
+}
+
+impl MemoryTable {
+    /// A table of these rows.
+    pub fn new(headers: Vec<String>, rows: Vec<Record>) -> MemoryTable {
+        MemoryTable {
+            headers,
+            rows: rows.into_iter(),
+        }
+    }
+}
+
+impl Table for MemoryTable {
+    fn headers(&self) -> &[String] {
+        &self.headers
+    }
+
+    fn next_record(&mut self, record: &mut Record) -> Result<bool, SourceError> {
+        match self.rows.next() {
+            Some(next) => {
+                *record = next;
+                Ok(true)
+            }
+            None => Ok(false),
+        }
+    }
+
+    fn position(&self) -> u64 {
+        0
+    }
+}
+
+/// Opens a buffered reader on a file.
+pub fn open_buffered(path: &Path) -> Result<BufReader<File>, SourceError> {
+    File::open(path).map(BufReader::new).map_err(SourceError::unreadable)
+}

@@ -1,0 +1,464 @@
+//! Tabular imports end to end on a real SQLite file: profiles and their detection, encodings and
+//! delimiters, workbooks, quarantine with correction and replay, strict and dry runs,
+//! idempotency, rollback and linking.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+mod common;
+
+use std::io::Write;
+
+use common::{Fixture, data};
+use ensemble_ingest::{Code, ImportError, Profile, ProfileChoice};
+use ensemble_model::*;
+use ensemble_store::ListFilter;
+
+fn write(fixture: &Fixture, name: &str, text: &str) -> std::path::PathBuf {
+    let path = fixture.dir.path().join(name);
+    std::fs::write(&path, text).unwrap();
+    path
+}
+
+fn tickets(fixture: &Fixture) -> u64 {
+    fixture.store.count::<TicketSale>().unwrap()
+}
+
+#[test]
+fn every_built_in_profile_is_valid() {
+    assert!(
+        Profile::built_in_errors().is_empty(),
+        "{:?}",
+        Profile::built_in_errors()
+    );
+    assert!(Profile::built_in().len() >= 13);
+}
+
+/// Each vendor sample is recognised as its own profile, ahead of every other profile.
+#[test]
+fn each_sample_is_detected_as_its_own_profile() {
+    let samples = [
+        ("vendors/eventbrite-attendees-en.csv", "eventbrite-attendees"),
+        ("vendors/eventbrite-attendees-fr.csv", "eventbrite-attendees"),
+        ("vendors/eventbrite-orders.csv", "eventbrite-orders"),
+        ("vendors/tessitura-orders.csv", "tessitura-orders"),
+        ("vendors/tessitura-line-items.csv", "tessitura-line-items"),
+        ("vendors/tessitura-sub-line-items.csv", "tessitura-sub-line-items"),
+        ("vendors/archtics-tickets.csv", "archtics-tickets"),
+        (
+            "vendors/patronmanager-ticket-order-items.csv",
+            "patronmanager-ticket-order-items",
+        ),
+        ("vendors/generic-tickets-fr.csv", "generic-tickets"),
+        ("vendors/tour-dates.csv", "tour-dates"),
+        ("vendors/venues.csv", "venues"),
+        ("vendors/grants.csv", "grants"),
+        ("vendors/spektrix-events.json", "spektrix-events"),
+    ];
+    for (file, expected) in samples {
+        let fixture = Fixture::new();
+        let report = fixture
+            .import_with(&data(file), ProfileChoice::Auto, true, false)
+            .unwrap_or_else(|error| panic!("{file}: {error:?}"));
+        assert_eq!(
+            report.profile.as_deref(),
+            Some(expected),
+            "{file}: {:?}",
+            report.candidates
+        );
+        let confidence = report.confidence.unwrap();
+        assert!(confidence >= 0.5, "{file}: {confidence}");
+        if let Some(second) = report.candidates.get(1) {
+            assert!(second.confidence < confidence, "{file}: {:?}", report.candidates);
+        }
+        assert!(report.rows_read > 0, "{file}");
+        assert_eq!(report.batch_id, None, "a dry run keeps no batch");
+    }
+}
+
+#[test]
+fn windows_1252_semicolons_and_french_numbers() {
+    let fixture = Fixture::new();
+    let report = fixture
+        .import(&data("vendors/generic-tickets-fr.csv"), ProfileChoice::Auto)
+        .unwrap();
+    assert_eq!(report.encoding, Some(ensemble_ingest::table::Encoding::Windows1252));
+    assert_eq!(report.delimiter.as_deref(), Some(";"));
+    assert_eq!(report.rows_quarantined, 0, "{:#?}", report.diagnostics);
+    assert_eq!(report.rows_imported, report.rows_read);
+    let sales = fixture.store.list::<TicketSale>(&ListFilter::default()).unwrap();
+    assert!(!sales.is_empty());
+    assert!(sales.iter().all(|sale| sale.price.0 >= 0));
+    assert!(
+        sales
+            .iter()
+            .any(|s| s.price_type == PriceType::Complimentary && s.price == Cents(0))
+    );
+    assert!(sales.iter().any(|s| s.channel == SalesChannel::Phone));
+    assert!(
+        sales.iter().any(|sale| sale.price.0 % 100 != 0),
+        "decimal commas are read as cents"
+    );
+    // Accents survive the Windows-1252 decoding.
+    let shows = fixture.store.list::<Show>(&ListFilter::default()).unwrap();
+    assert!(
+        shows.iter().all(|show| !show.title_fr.contains('\u{fffd}')),
+        "{shows:?}"
+    );
+}
+
+#[test]
+fn re_importing_the_same_file_creates_nothing() {
+    let fixture = Fixture::new();
+    let path = data("vendors/eventbrite-attendees-en.csv");
+    let first = fixture.import(&path, ProfileChoice::Auto).unwrap();
+    let after_first = tickets(&fixture);
+    assert!(after_first > 0);
+    let second = fixture.import(&path, ProfileChoice::Auto).unwrap();
+    assert_eq!(tickets(&fixture), after_first);
+    assert_eq!(second.tally.created_total(), 0, "{:?}", second.tally);
+    assert_eq!(second.earlier_batches, vec![first.batch_id.unwrap()]);
+    assert_eq!(
+        second.tally.already_imported.get("TicketSale").copied().unwrap_or(0),
+        after_first
+    );
+}
+
+const GENERIC_HEADER: &str = "Spectacle;Date;Heure;Salle;Ville;Prix;Quantité;Type de prix;Courriel;Code postal\n";
+
+fn generic_line(n: u32) -> String {
+    format!(
+        "Les Marées fictives;2026-12-{:02};19 h 30;Théâtre d'essai;Sherbrooke;34,50 $;1;Adulte;personne{n}@example.com;J1H 5N4\n",
+        1 + n % 3
+    )
+}
+
+#[test]
+fn an_overlapping_newer_export_adds_only_the_new_lines() {
+    let fixture = Fixture::new();
+    let older: String = std::iter::once(GENERIC_HEADER.to_string())
+        .chain((0..10).map(generic_line))
+        .collect();
+    let newer: String = std::iter::once(GENERIC_HEADER.to_string())
+        .chain((5..15).map(generic_line))
+        .collect();
+    fixture
+        .import(
+            &write(&fixture, "ventes-1.csv", &older),
+            ProfileChoice::Named("generic-tickets".into()),
+        )
+        .unwrap();
+    assert_eq!(tickets(&fixture), 10);
+    let report = fixture
+        .import(
+            &write(&fixture, "ventes-2.csv", &newer),
+            ProfileChoice::Named("generic-tickets".into()),
+        )
+        .unwrap();
+    assert_eq!(tickets(&fixture), 15);
+    assert_eq!(report.tally.already_imported.get("TicketSale"), Some(&5));
+    // The venue named in the file is the member's own: linked, not created.
+    assert_eq!(fixture.store.count::<Place>().unwrap(), 1);
+    assert_eq!(fixture.store.count::<Performance>().unwrap(), 3);
+}
+
+#[test]
+fn identical_lines_without_identifiers_are_all_kept() {
+    let fixture = Fixture::new();
+    let text = format!("{GENERIC_HEADER}{}{}", generic_line(1), generic_line(1));
+    let report = fixture
+        .import(
+            &write(&fixture, "doubles.csv", &text),
+            ProfileChoice::Named("generic-tickets".into()),
+        )
+        .unwrap();
+    assert_eq!(report.rows_imported, 2);
+    assert_eq!(tickets(&fixture), 2);
+}
+
+#[test]
+fn bad_rows_go_to_quarantine_with_codes_and_can_be_corrected_and_replayed() {
+    let fixture = Fixture::new();
+    let report = fixture
+        .import(
+            &data("vendors/generic-tickets-bad.csv"),
+            ProfileChoice::Named("generic-tickets".into()),
+        )
+        .unwrap();
+    assert!(report.rows_quarantined >= 4, "{:#?}", report.diagnostics);
+    assert_eq!(
+        report.rows_imported + report.rows_quarantined + report.rows_skipped,
+        report.rows_read
+    );
+    for code in ["date-invalid", "amount-invalid", "value-missing", "row-length"] {
+        assert!(
+            report.diagnostic_counts.contains_key(code),
+            "{code}: {:?}",
+            report.diagnostic_counts
+        );
+    }
+    for diagnostic in &report.diagnostics {
+        for lang in ensemble_i18n::Lang::ALL {
+            let message = diagnostic.message(lang);
+            assert!(!message.contains('{') && !message.contains("import-"), "{message}");
+            assert!(!diagnostic.fix(lang).is_empty());
+        }
+    }
+    let member = MemberId(1);
+    let open = fixture
+        .store
+        .read(|s| s.quarantine(member, None, Some(ensemble_store::QUARANTINE_OPEN)))
+        .unwrap();
+    assert_eq!(open.len() as u64, report.rows_quarantined);
+    let before = tickets(&fixture);
+
+    // Correct the impossible date and replay that row only.
+    let bad_date = open
+        .iter()
+        .find(|entry| entry.diagnostics.to_string().contains("date-invalid"))
+        .unwrap();
+    let date_field = bad_date.diagnostics[0]["field"].as_str().unwrap().to_string();
+    let corrected = ensemble_ingest::correct(
+        &fixture.store,
+        &fixture.key,
+        common::MEMBER,
+        bad_date.id,
+        &date_field,
+        "2026-02-28",
+        common::now(),
+    )
+    .unwrap();
+    assert_eq!(
+        corrected.diagnostics,
+        serde_json::json!([]),
+        "{}",
+        corrected.diagnostics
+    );
+    let replay = ensemble_ingest::replay(
+        &fixture.store,
+        &fixture.key,
+        common::MEMBER,
+        Some(&[bad_date.id]),
+        common::now(),
+    )
+    .unwrap();
+    assert_eq!((replay.replayed, replay.still_failing), (1, 0));
+    assert_eq!(tickets(&fixture), before + 1);
+
+    // Dismissing a row keeps it listed but not open.
+    let other = open.iter().find(|entry| entry.id != bad_date.id).unwrap();
+    ensemble_ingest::dismiss(&fixture.store, common::MEMBER, &[other.id], common::now()).unwrap();
+    let still_open = fixture
+        .store
+        .read(|s| s.quarantine(member, None, Some(ensemble_store::QUARANTINE_OPEN)))
+        .unwrap();
+    assert_eq!(still_open.len(), open.len() - 2);
+    assert!(matches!(
+        ensemble_ingest::correct(
+            &fixture.store,
+            &fixture.key,
+            common::MEMBER,
+            other.id,
+            "quantity",
+            "1",
+            common::now()
+        ),
+        Err(ensemble_ingest::QuarantineError::UnknownEntry(_))
+    ));
+}
+
+#[test]
+fn strict_refuses_the_whole_file_and_dry_run_keeps_nothing() {
+    let fixture = Fixture::new();
+    let path = data("vendors/generic-tickets-bad.csv");
+    let profile = ProfileChoice::Named("generic-tickets".into());
+    match fixture.import_with(&path, profile.clone(), false, true) {
+        Err(ImportError::Refused(report)) => assert!(report.refused && report.rows_quarantined > 0),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(tickets(&fixture), 0);
+    assert_eq!(fixture.store.count::<Batch>().unwrap(), 1, "only the seed batch");
+
+    let dry = fixture.import_with(&path, profile, true, false).unwrap();
+    assert!(dry.dry_run && dry.rows_imported > 0 && dry.batch_id.is_none());
+    assert_eq!(tickets(&fixture), 0);
+    assert_eq!(fixture.store.count::<Show>().unwrap(), 0);
+    assert!(
+        fixture
+            .store
+            .read(|s| s.quarantine(MemberId(1), None, None))
+            .unwrap()
+            .is_empty()
+    );
+}
+
+#[test]
+fn unreadable_files_get_one_clear_error() {
+    let fixture = Fixture::new();
+    let cases: Vec<(std::path::PathBuf, &str)> = vec![
+        (fixture.dir.path().join("absent.csv"), "import-file-unreadable"),
+        (write(&fixture, "vide.csv", "  \n\n"), "import-file-empty"),
+        (
+            write(&fixture, "abimé.xlsx", "PK\u{3}\u{4} pas un classeur"),
+            "import-file-malformed",
+        ),
+        (write(&fixture, "faux.json", "{\"a\": [1, 2"), "import-file-malformed"),
+        (
+            write(&fixture, "inconnu.csv", "a;b;c\n1;2;3\n"),
+            "import-profile-not-detected",
+        ),
+    ];
+    for (path, code) in cases {
+        let error = fixture.import(&path, ProfileChoice::Auto).unwrap_err();
+        assert_eq!(error.code(), code, "{path:?}: {error:?}");
+    }
+    let error = fixture
+        .import(&data("vendors/venues.csv"), ProfileChoice::Named("nope".into()))
+        .unwrap_err();
+    assert_eq!(error.code(), "import-profile-unknown");
+}
+
+#[test]
+fn a_batch_rolls_back_whole_and_can_be_imported_again() {
+    let fixture = Fixture::new();
+    let path = data("vendors/eventbrite-attendees-en.csv");
+    let report = fixture.import(&path, ProfileChoice::Auto).unwrap();
+    let batch = report.batch_id.unwrap();
+    let count = tickets(&fixture);
+    fixture.store.write(|s| s.roll_back_batch(batch)).unwrap();
+    assert_eq!(tickets(&fixture), 0);
+    assert_eq!(
+        fixture.store.get::<Batch>(batch.0).unwrap().unwrap().status,
+        BatchStatus::RolledBack
+    );
+    let again = fixture.import(&path, ProfileChoice::Auto).unwrap();
+    assert!(again.earlier_batches.is_empty(), "rolled-back batches do not count");
+    assert_eq!(tickets(&fixture), count);
+}
+
+#[test]
+fn venues_tour_dates_and_grants_link_to_what_exists() {
+    let fixture = Fixture::new();
+    let venues = fixture
+        .import(&data("vendors/venues.csv"), ProfileChoice::Auto)
+        .unwrap();
+    assert_eq!(venues.rows_quarantined, 0, "{:#?}", venues.diagnostics);
+    let places = fixture.store.count::<Place>().unwrap();
+    // Importing the list again links every row.
+    let again = fixture
+        .import(&data("vendors/venues.csv"), ProfileChoice::Auto)
+        .unwrap();
+    assert_eq!(fixture.store.count::<Place>().unwrap(), places);
+    assert_eq!(again.tally.created.get("Place"), None, "{:?}", again.tally);
+
+    let tour = fixture
+        .import(&data("vendors/tour-dates.csv"), ProfileChoice::Auto)
+        .unwrap();
+    assert_eq!(tour.rows_quarantined, 0, "{:#?}", tour.diagnostics);
+    let engagements = fixture.store.count::<Engagement>().unwrap();
+    assert_eq!(engagements, tour.rows_imported);
+    fixture
+        .import(&data("vendors/tour-dates.csv"), ProfileChoice::Auto)
+        .unwrap();
+    assert_eq!(fixture.store.count::<Engagement>().unwrap(), engagements);
+
+    let grants = fixture
+        .import(&data("vendors/grants.csv"), ProfileChoice::Auto)
+        .unwrap();
+    assert_eq!(grants.rows_quarantined, 0, "{:#?}", grants.diagnostics);
+    assert_eq!(fixture.store.count::<Grant>().unwrap(), grants.rows_imported);
+    let funders: Vec<Organization> = fixture.store.list(&ListFilter::default()).unwrap();
+    assert!(funders.iter().any(|o| o.roles.contains(&ValueChainRole::Funder)));
+}
+
+#[test]
+fn a_changed_tour_date_updates_its_engagement() {
+    let fixture = Fixture::new();
+    let header = "Date;Spectacle;Diffuseur;Ville;Statut;Cachet\n";
+    let first =
+        format!("{header}2027-02-12;Les Marées fictives;Salle d'essai de Sherbrooke;Sherbrooke;Option;4 500,00 $\n");
+    let second = first.replace("Option", "Confirmé");
+    let profile = ProfileChoice::Named("tour-dates".into());
+    fixture
+        .import(&write(&fixture, "tournee-1.csv", &first), profile.clone())
+        .unwrap();
+    let report = fixture
+        .import(&write(&fixture, "tournee-2.csv", &second), profile)
+        .unwrap();
+    assert_eq!(report.tally.updated.get("Engagement"), Some(&1), "{:?}", report.tally);
+    let engagements: Vec<Engagement> = fixture.store.list(&ListFilter::default()).unwrap();
+    assert_eq!(engagements.len(), 1);
+    assert_eq!(engagements[0].status, EngagementStatus::Confirmed);
+    assert_eq!(engagements[0].fee, Some(Cents(450_000)));
+    // The presenter is the member's own organisation: linked by name and municipality.
+    assert_eq!(engagements[0].presenter_id, OrganizationId(1));
+}
+
+#[test]
+fn workbooks_are_read_like_csv() {
+    for (file, entity) in [
+        ("vendors/tour-dates.xlsx", "Engagement"),
+        ("vendors/grants.xls", "Grant"),
+    ] {
+        let fixture = Fixture::new();
+        let report = fixture.import(&data(file), ProfileChoice::Auto).unwrap();
+        assert!(report.sheet.is_some(), "{file}");
+        assert_eq!(report.rows_quarantined, 0, "{file}: {:#?}", report.diagnostics);
+        assert!(
+            report.tally.created.get(entity).copied().unwrap_or(0) > 0,
+            "{file}: {:?}",
+            report.tally
+        );
+    }
+    let fixture = Fixture::new();
+    let report = fixture
+        .import(&data("vendors/venues.ods"), ProfileChoice::Auto)
+        .unwrap();
+    assert_eq!(report.rows_quarantined, 0, "{:#?}", report.diagnostics);
+    assert!(report.rows_imported > 0);
+}
+
+#[test]
+fn a_line_that_names_no_known_venue_is_quarantined_with_a_fix() {
+    let fixture = Fixture::new();
+    // The member operates a venue, so a file without a venue column uses it; a member with none
+    // gets a clear diagnostic.
+    fixture
+        .store
+        .write(|s| {
+            let mut place: Place = s.get(1)?.unwrap();
+            place.operator_id = None;
+            s.update(&place)
+        })
+        .unwrap();
+    let text = "Spectacle;Date;Prix;Courriel\nLes Marées fictives;2026-12-01;20,00 $;a@example.com\n";
+    let report = fixture
+        .import(
+            &write(&fixture, "sans-salle.csv", text),
+            ProfileChoice::Named("generic-tickets".into()),
+        )
+        .unwrap();
+    assert_eq!(report.rows_quarantined, 1);
+    assert_eq!(report.diagnostics[0].code, Code::VenueUnknown);
+}
+
+#[test]
+fn cancelled_tickets_are_counted_not_imported() {
+    let fixture = Fixture::new();
+    let text = format!(
+        "{}{}",
+        "Spectacle;Date;Salle;Ville;Prix;Statut\n",
+        "Les Marées fictives;2026-12-01;Théâtre d'essai;Sherbrooke;20,00 $;Remboursé\nLes Marées fictives;2026-12-01;Théâtre d'essai;Sherbrooke;20,00 $;Payé\n"
+    );
+    let path = write(&fixture, "statuts.csv", &text);
+    let mut file = std::fs::OpenOptions::new().append(true).open(&path).unwrap();
+    file.flush().unwrap();
+    let report = fixture
+        .import(&path, ProfileChoice::Named("generic-tickets".into()))
+        .unwrap();
+    assert_eq!(
+        (report.rows_imported, report.rows_skipped),
+        (1, 1),
+        "{:#?}",
+        report.diagnostics
+    );
+    assert_eq!(report.diagnostic_counts.get("ticket-cancelled"), Some(&1));
+}

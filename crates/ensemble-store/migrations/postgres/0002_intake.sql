@@ -1,0 +1,30 @@
+-- Intake (postgres): the natural key of every imported record, so that re-importing a file or an
+-- overlapping export creates no duplicates, and the quarantine of rows that could not be imported.
+
+-- natural_key is a keyed hash (never raw file content); record_id points into entity_table.
+CREATE TABLE record_keys (
+    member_id BIGINT NOT NULL REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    entity_table TEXT NOT NULL,
+    natural_key TEXT NOT NULL,
+    record_id BIGINT NOT NULL,
+    batch_id BIGINT NOT NULL REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    PRIMARY KEY (member_id, entity_table, natural_key)
+);
+CREATE INDEX record_keys_batch_id_idx ON record_keys (batch_id);
+
+-- raw holds the row's mapped values with personal values already replaced by pseudonyms.
+CREATE TABLE quarantine (
+    id BIGINT PRIMARY KEY,
+    member_id BIGINT NOT NULL REFERENCES members(id) DEFERRABLE INITIALLY DEFERRED,
+    batch_id BIGINT NOT NULL REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
+    source_row BIGINT NOT NULL,
+    target TEXT NOT NULL,
+    profile TEXT NOT NULL,
+    raw JSONB NOT NULL,
+    diagnostics JSONB NOT NULL,
+    status TEXT NOT NULL,
+    record_id BIGINT,
+    updated_at TIMESTAMPTZ NOT NULL
+);
+CREATE INDEX quarantine_member_id_idx ON quarantine (member_id, status);
+CREATE INDEX quarantine_batch_id_idx ON quarantine (batch_id);
