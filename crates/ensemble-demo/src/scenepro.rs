@@ -1,155 +1,19 @@
 //! The Scène Pro presenters and their venues (Artsdata, CC0), read into model records: the
 //! non-member organisations, places and halls of the demo consortium.
 
-use ensemble_model::identifiers::{is_artsdata_id, is_neq, is_scenepro_id, is_wikidata_id};
-use ensemble_model::{
-    HallConfiguration, HallConfigurationCode, Identifiers, LoadingAccess, TechnicalSpecs, ValueChainRole, geo,
-};
-use serde::Deserialize;
+use ensemble_model::{HallConfiguration, LoadingAccess, TechnicalSpecs};
+
+pub use ensemble_ingest::documents::scenepro::{Configuration, Presenter, Venue, province_code};
 
 const ENTITIES: &str = include_str!("../../../data/reference/raw/artsdata-scenepro/entities.json");
 
-#[derive(Deserialize)]
-struct File {
-    diffusers: Vec<Presenter>,
-}
-
-/// A presenter as Scène Pro publishes it.
-#[derive(Deserialize)]
-pub struct Presenter {
-    pub id: i64,
-    pub name: String,
-    pub website: Option<String>,
-    pub neq: Option<String>,
-    #[serde(rename = "artsdataId")]
-    pub artsdata_id: Option<String>,
-    #[serde(rename = "wikidataId")]
-    pub wikidata_id: Option<String>,
-    pub city: Option<String>,
-    #[serde(rename = "zipCode")]
-    pub zip_code: Option<String>,
-    #[serde(rename = "otherState")]
-    pub other_state: Option<String>,
-    #[serde(rename = "organizationTypes", default)]
-    pub organization_types: Vec<String>,
-    #[serde(default)]
-    pub venues: Vec<Venue>,
-}
-
-/// A venue as Scène Pro publishes it.
-#[derive(Deserialize)]
-pub struct Venue {
-    pub id: i64,
-    pub name: String,
-    pub address1: Option<String>,
-    pub city: Option<String>,
-    #[serde(rename = "zipCode")]
-    pub zip_code: Option<String>,
-    #[serde(rename = "otherState")]
-    pub other_state: Option<String>,
-    pub country: Option<String>,
-    #[serde(rename = "artsdataId")]
-    pub artsdata_id: Option<String>,
-    #[serde(rename = "wikidataId")]
-    pub wikidata_id: Option<String>,
-    #[serde(default)]
-    pub configurations: Vec<Configuration>,
-}
-
-/// One configuration of a venue.
-#[derive(Deserialize)]
-pub struct Configuration {
-    pub capacity: Option<u32>,
-    #[serde(rename = "type")]
-    pub kind: String,
-}
-
-/// Every presenter of the reference file, in file order.
+/// Every presenter of the reference file, in file order (read by the intake's Scène Pro reader).
 pub fn presenters() -> Vec<Presenter> {
-    serde_json::from_str::<File>(ENTITIES)
-        .map(|file| file.diffusers)
+    serde_json::from_str(ENTITIES)
+        .ok()
+        .and_then(|json| ensemble_ingest::documents::scenepro::presenters(&json).ok())
+        .map(|presenters| presenters.into_iter().flatten().collect())
         .unwrap_or_default()
-}
-
-fn keep(value: &Option<String>, valid: fn(&str) -> bool) -> Option<String> {
-    value
-        .as_deref()
-        .map(str::trim)
-        .filter(|text| valid(text))
-        .map(str::to_string)
-}
-
-impl Presenter {
-    /// External identifiers, keeping only well-formed ones.
-    pub fn identifiers(&self) -> Identifiers {
-        Identifiers {
-            artsdata: keep(&self.artsdata_id, is_artsdata_id),
-            wikidata: keep(&self.wikidata_id, is_wikidata_id),
-            isni: None,
-            neq: keep(&self.neq, is_neq),
-            scenepro: Some(self.id.to_string()).filter(|id| is_scenepro_id(id)),
-        }
-    }
-
-    /// Value-chain roles from Scène Pro's organisation types.
-    pub fn roles(&self) -> Vec<ValueChainRole> {
-        let mut roles = vec![ValueChainRole::Presenter];
-        if self.organization_types.iter().any(|t| t == "VENUE_OWNER") {
-            roles.push(ValueChainRole::VenueOperator);
-        }
-        if self.organization_types.iter().any(|t| t == "PRODUCER") {
-            roles.push(ValueChainRole::Producer);
-        }
-        roles
-    }
-
-    /// The website as an absolute URL.
-    pub fn website_url(&self) -> Option<String> {
-        let site = self.website.as_deref()?.trim();
-        if site.is_empty() {
-            None
-        } else if site.starts_with("http://") || site.starts_with("https://") {
-            Some(site.to_string())
-        } else {
-            Some(format!("https://{site}"))
-        }
-    }
-}
-
-impl Venue {
-    /// External identifiers, keeping only well-formed ones.
-    pub fn identifiers(&self) -> Identifiers {
-        Identifiers {
-            artsdata: keep(&self.artsdata_id, is_artsdata_id),
-            wikidata: keep(&self.wikidata_id, is_wikidata_id),
-            isni: None,
-            neq: None,
-            scenepro: Some(self.id.to_string()).filter(|id| is_scenepro_id(id)),
-        }
-    }
-
-    /// Hall configurations mapped to Datascène terms; rehearsal rooms and empty capacities are left out.
-    pub fn hall_configurations(&self) -> Vec<HallConfiguration> {
-        self.configurations
-            .iter()
-            .filter_map(|configuration| {
-                let capacity = configuration.capacity.filter(|c| *c > 0)?;
-                let code = match configuration.kind.as_str() {
-                    "ITALIAN" => "Italienne",
-                    "CABARET" => "Cabaret",
-                    "DEBOUT" => "Debout",
-                    "THEATER" => "Theatre",
-                    "CONFERENCE" => "Conference",
-                    "MULTIFUNCTIONAL" | "OTHER" | "ONTHESCENE" => "Multifonctionnelle",
-                    _ => return None,
-                };
-                Some(HallConfiguration {
-                    kind: HallConfigurationCode::new(code),
-                    capacity,
-                })
-            })
-            .collect()
-    }
 }
 
 /// The seated capacity of a set of configurations: the largest seated one, else the largest.
@@ -197,20 +61,6 @@ pub fn typical_specs(capacity: u32, variation: f64) -> TechnicalSpecs {
         }),
         wheelchair_accessible: Some(variation > 0.9),
     }
-}
-
-/// Province code from the name Scène Pro gives.
-pub fn province_code(name: Option<&str>) -> Option<String> {
-    let code = match geo::fold_name(name?).as_str() {
-        "quebec" => "QC",
-        "ontario" => "ON",
-        "colombie britannique" | "british columbia" => "BC",
-        "nouveau brunswick" | "new brunswick" => "NB",
-        "alberta" => "AB",
-        "manitoba" => "MB",
-        _ => return None,
-    };
-    Some(code.to_string())
 }
 
 #[cfg(test)]

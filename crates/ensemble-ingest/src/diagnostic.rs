@@ -42,6 +42,10 @@ pub enum Code {
     SchemaViolation,
     /// A JSON-LD node has a type Ensemble does not import.
     NodeSkipped,
+    /// An external identifier is not well formed: the record is imported without it.
+    IdentifierDropped,
+    /// A vocabulary code is not in its vocabulary: the record is imported without it.
+    VocabularyDropped,
 }
 
 impl Code {
@@ -64,6 +68,8 @@ impl Code {
             Code::ModelInvalid => "model-invalid",
             Code::SchemaViolation => "schema-violation",
             Code::NodeSkipped => "node-skipped",
+            Code::IdentifierDropped => "identifier-dropped",
+            Code::VocabularyDropped => "vocabulary-dropped",
         }
     }
 
@@ -85,12 +91,18 @@ impl Code {
         Code::ModelInvalid,
         Code::SchemaViolation,
         Code::NodeSkipped,
+        Code::IdentifierDropped,
+        Code::VocabularyDropped,
     ];
 
     /// How serious: errors keep the row out (quarantine), warnings and notices do not.
     pub fn severity(self) -> Severity {
         match self {
-            Code::PostalCodeInvalid | Code::BirthDateInvalid | Code::PersonalValueMasked => Severity::Warning,
+            Code::PostalCodeInvalid
+            | Code::BirthDateInvalid
+            | Code::PersonalValueMasked
+            | Code::IdentifierDropped
+            | Code::VocabularyDropped => Severity::Warning,
             Code::TicketCancelled | Code::NodeSkipped => Severity::Notice,
             _ => Severity::Error,
         }

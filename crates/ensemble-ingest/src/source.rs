@@ -115,6 +115,21 @@ pub fn detect_format(path: &Path) -> Result<Format, SourceError> {
             }
             return Ok(Format::JsonLd);
         }
+        let datascene_type = [
+            "Show",
+            "Place",
+            "Room",
+            "Offer",
+            "Performance",
+            "PostalAddress",
+            "Series",
+            "Work",
+        ]
+        .iter()
+        .any(|kind| text.contains(&format!("\"type\": \"{kind}\"")) || text.contains(&format!("\"type\":\"{kind}\"")));
+        if datascene_type && text.contains("\"lang\"") || text.contains("\"type\": \"PostalAddress\"") {
+            return Ok(Format::Datascene);
+        }
         if text.contains("\"diffusers\"") {
             return Ok(Format::ScenePro);
         }

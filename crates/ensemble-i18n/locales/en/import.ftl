@@ -84,3 +84,7 @@ profiles-heading = Import profiles
 error-batch-unknown = This member has no import batch number { $batch }. See its batches with: ensemble import batches --member CODE
 import-ticket-cancelled-count = { $count } cancelled or refunded ticket(s): counted, not imported.
 import-node-skipped-count = { $count } node(s) unrelated to a show (page markup, images) left out.
+import-identifier-dropped = Record { $row }: the { $field } identifier is not well formed; the record is imported without it.
+import-identifier-dropped-fix = Correct the identifier at its source (Artsdata: K12-345; Wikidata: Q123; NEQ: 10 digits).
+import-vocabulary-dropped = Record { $row }: “{ $value }” is not a code of the { $vocabulary } vocabulary; the record is imported without it.
+import-vocabulary-dropped-fix = Use a code of the vocabulary (see docs/data-model.md), for example an ASQ discipline such as ArtDeLaParole.

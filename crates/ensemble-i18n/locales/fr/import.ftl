@@ -84,3 +84,7 @@ profiles-heading = Profils d'importation
 error-batch-unknown = Ce membre n'a pas de lot d'importation numéro { $batch }. Consultez ses lots avec : ensemble import batches --member CODE
 import-ticket-cancelled-count = { $count } billet(s) annulé(s) ou remboursé(s) : comptés, non importés.
 import-node-skipped-count = { $count } nœud(s) sans rapport avec un spectacle (balises de page, images) laissés de côté.
+import-identifier-dropped = Enregistrement { $row } : l'identifiant { $field } n'a pas la bonne forme ; l'enregistrement est importé sans lui.
+import-identifier-dropped-fix = Corrigez l'identifiant à la source (Artsdata : K12-345 ; Wikidata : Q123 ; NEQ : 10 chiffres).
+import-vocabulary-dropped = Enregistrement { $row } : « { $value } » n'est pas un code du vocabulaire { $vocabulary } ; l'enregistrement est importé sans lui.
+import-vocabulary-dropped-fix = Utilisez un code du vocabulaire (voir docs/data-model.md), par exemple une discipline ASQ comme ArtDeLaParole.
