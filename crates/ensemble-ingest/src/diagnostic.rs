@@ -46,6 +46,8 @@ pub enum Code {
     IdentifierDropped,
     /// A vocabulary code is not in its vocabulary: the record is imported without it.
     VocabularyDropped,
+    /// A JSON-LD context Ensemble does not know: its terms were read as schema.org terms.
+    ContextAssumed,
 }
 
 impl Code {
@@ -70,6 +72,7 @@ impl Code {
             Code::NodeSkipped => "node-skipped",
             Code::IdentifierDropped => "identifier-dropped",
             Code::VocabularyDropped => "vocabulary-dropped",
+            Code::ContextAssumed => "context-assumed",
         }
     }
 
@@ -93,6 +96,7 @@ impl Code {
         Code::NodeSkipped,
         Code::IdentifierDropped,
         Code::VocabularyDropped,
+        Code::ContextAssumed,
     ];
 
     /// How serious: errors keep the row out (quarantine), warnings and notices do not.
@@ -103,7 +107,7 @@ impl Code {
             | Code::PersonalValueMasked
             | Code::IdentifierDropped
             | Code::VocabularyDropped => Severity::Warning,
-            Code::TicketCancelled | Code::NodeSkipped => Severity::Notice,
+            Code::TicketCancelled | Code::NodeSkipped | Code::ContextAssumed => Severity::Notice,
             _ => Severity::Error,
         }
     }

@@ -678,7 +678,16 @@ fn ticket(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>) -> 
     let performance = match cached {
         Some((_, found)) => found,
         None => {
-            let found = resolve_performance(context, writer, event_id, event_name, start, venue, municipality)?;
+            let time_known = read.text("event_start").is_some() || read.text("event_time").is_some();
+            let event = EventRef {
+                id: event_id,
+                name: event_name,
+                start,
+                time_known,
+                venue,
+                municipality,
+            };
+            let found = resolve_performance(context, writer, event)?;
             context.events.insert(event_text, (start, found));
             found
         }
@@ -764,15 +773,30 @@ fn ticket_key(row: &Row, context: &mut Context<'_>, read: &Reader<'_>, performan
     }
 }
 
+/// An event as a file names it.
+struct EventRef<'a> {
+    id: Option<&'a str>,
+    name: Option<&'a str>,
+    start: DateTime<FixedOffset>,
+    /// False when the file gives only a date.
+    time_known: bool,
+    venue: Option<&'a str>,
+    municipality: Option<&'a str>,
+}
+
 fn resolve_performance(
     context: &Context<'_>,
     writer: &mut Writer<'_, '_>,
-    event_id: Option<&str>,
-    event_name: Option<&str>,
-    start: DateTime<FixedOffset>,
-    venue: Option<&str>,
-    municipality: Option<&str>,
+    event: EventRef<'_>,
 ) -> Result<Option<PerformanceId>, StoreError> {
+    let EventRef {
+        id: event_id,
+        name: event_name,
+        start,
+        time_known,
+        venue,
+        municipality,
+    } = event;
     let source = context.profile.source.as_str();
     let performance_key = event_id.map(|id| {
         context
@@ -816,6 +840,7 @@ fn resolve_performance(
             presenter,
             EventStatus::Scheduled,
             performance_key.as_deref(),
+            time_known,
         )?
         .map(|linked| linked.id))
 }
@@ -1078,15 +1103,15 @@ fn performance(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>
     let (Some(event_id), Some(start)) = (event_id, start) else {
         return Ok(Outcome::Rejected(read.problems));
     };
-    let resolved = resolve_performance(
-        context,
-        writer,
-        Some(event_id),
-        read.text("event_name"),
+    let event = EventRef {
+        id: Some(event_id),
+        name: read.text("event_name"),
         start,
-        read.text("venue_name"),
-        read.text("venue_municipality"),
-    )?;
+        time_known: true,
+        venue: read.text("venue_name"),
+        municipality: read.text("venue_municipality"),
+    };
+    let resolved = resolve_performance(context, writer, event)?;
     match resolved {
         Some(id) => {
             if cancelled

@@ -571,8 +571,9 @@ impl<'a, 's> Writer<'a, 's> {
         slug
     }
 
-    /// The performance of a show starting at this moment (same local date and time), or by its
-    /// natural key; created in `hall` when there is none.
+    /// The performance of a show starting at this moment, or by its natural key; when the file
+    /// gives only a date (`time_known` false), the show's only performance that day. Created in
+    /// `hall` (else the member's default hall) when there is none.
     #[allow(clippy::too_many_arguments)]
     pub fn performance(
         &mut self,
@@ -583,6 +584,7 @@ impl<'a, 's> Writer<'a, 's> {
         presenter: OrganizationId,
         status: EventStatus,
         key: Option<&str>,
+        time_known: bool,
     ) -> Result<Option<Linked<PerformanceId>>, StoreError> {
         if let Some(id) = key.and_then(|key| self.known::<Performance>(key)) {
             self.linked::<Performance>();
@@ -599,7 +601,11 @@ impl<'a, 's> Writer<'a, 's> {
         let found = same_day
             .iter()
             .find(|(_, at)| *at == starts_at)
-            .or(if same_day.len() == 1 { same_day.first() } else { None });
+            .or(if !time_known && same_day.len() == 1 {
+                same_day.first()
+            } else {
+                None
+            });
         if let Some((id, _)) = found {
             self.remember::<Performance>(key, *id);
             self.linked::<Performance>();

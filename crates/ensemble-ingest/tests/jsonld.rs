@@ -616,6 +616,7 @@ fn an_unknown_remote_context_is_read_as_schema_org_with_a_notice() {
     assert_eq!((report.rows_imported, created(&report, "Performance")), (1, 1));
     let notice = report.diagnostics.iter().find(|d| d.field == "@context").unwrap();
     assert_eq!(notice.severity(), ensemble_ingest::Severity::Notice);
+    assert_eq!(notice.code, ensemble_ingest::Code::ContextAssumed);
     assert_eq!(notice.arg("context"), Some("https://exemple.org/contexte.jsonld"));
 }
 

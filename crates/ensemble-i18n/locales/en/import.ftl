@@ -88,3 +88,6 @@ import-identifier-dropped = Record { $row }: the { $field } identifier is not we
 import-identifier-dropped-fix = Correct the identifier at its source (Artsdata: K12-345; Wikidata: Q123; NEQ: 10 digits).
 import-vocabulary-dropped = Record { $row }: “{ $value }” is not a code of the { $vocabulary } vocabulary; the record is imported without it.
 import-vocabulary-dropped-fix = Use a code of the vocabulary (see docs/data-model.md), for example an ASQ discipline such as ArtDeLaParole.
+import-context-assumed = The JSON-LD context { $context } is not known to Ensemble (it is never downloaded): its terms were read as schema.org terms.
+import-context-assumed-fix = Check the imported records; if the context defines other terms, report it so that it is added to the known contexts.
+import-context-assumed-count = { $count } unknown JSON-LD context(s) read as schema.org.

@@ -88,3 +88,6 @@ import-identifier-dropped = Enregistrement { $row } : l'identifiant { $field } n
 import-identifier-dropped-fix = Corrigez l'identifiant à la source (Artsdata : K12-345 ; Wikidata : Q123 ; NEQ : 10 chiffres).
 import-vocabulary-dropped = Enregistrement { $row } : « { $value } » n'est pas un code du vocabulaire { $vocabulary } ; l'enregistrement est importé sans lui.
 import-vocabulary-dropped-fix = Utilisez un code du vocabulaire (voir docs/data-model.md), par exemple une discipline ASQ comme ArtDeLaParole.
+import-context-assumed = Le contexte JSON-LD { $context } n'est pas connu d'Ensemble (il n'est jamais téléchargé) : ses termes ont été lus comme ceux de schema.org.
+import-context-assumed-fix = Vérifiez les enregistrements importés ; si le contexte définit d'autres termes, signalez-le pour qu'il soit ajouté aux contextes connus.
+import-context-assumed-count = { $count } contexte(s) JSON-LD inconnu(s) lu(s) comme schema.org.

@@ -459,6 +459,7 @@ fn show(
             presenter,
             EventStatus::Scheduled,
             key.as_deref(),
+            true,
         )?
         else {
             warnings.push(Diagnostic::new(

@@ -619,7 +619,7 @@ pub fn import(
         .unknown_contexts
         .iter()
         .map(|url| {
-            Diagnostic::new(Code::NodeSkipped, 1, "@context")
+            Diagnostic::new(Code::ContextAssumed, 1, "@context")
                 .with("context", url.as_str())
                 .with("read_as", SCHEMA)
         })
@@ -989,7 +989,7 @@ impl<'g> Importer<'g> {
                 existing: false,
             }
         } else {
-            match writer.performance(show, start, zone, Some(hall), presenter, status, Some(key))? {
+            match writer.performance(show, start, zone, Some(hall), presenter, status, Some(key), true)? {
                 Some(linked) => linked,
                 None => return Err(rejected(writer.row, Code::VenueUnknown, "location")),
             }
