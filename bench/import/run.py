@@ -81,17 +81,18 @@ print(len(out))
 """
 
 
-def run(command, **kwargs):
-    """Runs a command; returns (seconds, peak resident memory in MiB, stdout)."""
-    start = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kwargs)
-    _, status, usage = os.wait4(process.pid, 0)
-    elapsed = time.perf_counter() - start
-    stdout = process.stdout.read()
-    stderr = process.stderr.read()
+def run(command):
+    """Runs a command; returns (seconds, peak resident memory in MiB, stdout). Output goes to
+    files, so that a large report never blocks the process on a full pipe."""
+    out_path, err_path = WORK / "last.out", WORK / "last.err"
+    with open(out_path, "w") as out, open(err_path, "w") as err:
+        start = time.perf_counter()
+        process = subprocess.Popen(command, stdout=out, stderr=err)
+        _, status, usage = os.wait4(process.pid, 0)
+        elapsed = time.perf_counter() - start
     if os.waitstatus_to_exitcode(status) != 0:
-        sys.exit(f"failed: {' '.join(map(str, command))}\n{stderr}")
-    return elapsed, usage.ru_maxrss / 1024, stdout
+        sys.exit(f"failed: {' '.join(map(str, command))}\n{err_path.read_text()}")
+    return elapsed, usage.ru_maxrss / 1024, out_path.read_text()
 
 
 def prepare(lines):

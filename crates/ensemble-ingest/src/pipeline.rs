@@ -288,7 +288,7 @@ fn file_name(path: &Path) -> String {
 
 /// A table opened from a file, with what was learned about it.
 struct Opened {
-    table: Box<dyn Table>,
+    table: Box<dyn Table + Send>,
     format: ProfileFormat,
 }
 
@@ -530,42 +530,50 @@ pub fn import(
         csv_hash,
         |collector, writer| {
             let mut context = Context::new(&profile, &pseudonymizer);
-            let mut record = Record::default();
             let mut count = 0u64;
-            while opened.table.next_record(&mut record)? {
-                let mut row = Row::new(target, record.row);
-                for (field, index) in &bound {
-                    row.set(field, record.cells.get(*index).map(str::to_string));
+            // One thread reads, maps and pseudonymises rows while this one converts and writes
+            // them: a bounded channel keeps memory flat whatever the file's size.
+            let (sender, receiver) = std::sync::mpsc::sync_channel::<Result<Vec<Prepared>, SourceError>>(4);
+            let table = &mut opened.table;
+            let position = table_position(&**table);
+            std::thread::scope(|scope| -> Result<(), ImportError> {
+                // Owned here, so that leaving early (a writer error) drops it and frees the reader.
+                let receiver = receiver;
+                let reader = scope.spawn(|| {
+                    read_rows(
+                        &mut **table,
+                        &bound,
+                        target,
+                        header_count,
+                        &pseudonymizer,
+                        today,
+                        &sender,
+                    );
+                    drop(sender);
+                });
+                for chunk in receiver.iter() {
+                    for prepared in chunk? {
+                        let Prepared { row, warnings, problem } = prepared;
+                        let outcome = match problem {
+                            Some(problem) => Outcome::Rejected(vec![problem]),
+                            None => target::convert(&row, &mut context, writer)?,
+                        };
+                        collector.outcome(writer, row.number, outcome, || row.to_json(), warnings)?;
+                        count += 1;
+                        if count.is_multiple_of(4096) {
+                            progress(Progress {
+                                rows: count,
+                                bytes: position.as_ref().map_or(0, source::Counting::get),
+                                total_bytes,
+                            });
+                        }
+                    }
                 }
-                let mut warnings = target::privatize(&mut row, &pseudonymizer, today);
-                let short =
-                    record.cells.len() < header_count && bound.iter().any(|(_, index)| *index >= record.cells.len());
-                let long = record.cells.len() > header_count
-                    && record
-                        .cells
-                        .iter()
-                        .skip(header_count)
-                        .any(|cell| !cell.trim().is_empty());
-                let outcome = if short || long {
-                    Outcome::Rejected(vec![
-                        Diagnostic::new(Code::RowLength, record.row, "")
-                            .with("found", record.cells.len().to_string())
-                            .with("expected", header_count.to_string()),
-                    ])
-                } else {
-                    target::convert(&row, &mut context, writer)?
-                };
-                warnings.retain(|w| w.severity() != Severity::Error);
-                collector.outcome(writer, record.row, outcome, || row.to_json(), warnings)?;
-                count += 1;
-                if count.is_multiple_of(4096) {
-                    progress(Progress {
-                        rows: count,
-                        bytes: opened.table.position(),
-                        total_bytes,
-                    });
-                }
-            }
+                // A writer error ends the loop early: the reader stops at its next send.
+                drop(receiver);
+                let _ = reader.join();
+                Ok(())
+            })?;
             progress(Progress {
                 rows: count,
                 bytes: total_bytes,
@@ -575,6 +583,68 @@ pub fn import(
         },
     );
     finish(result)
+}
+
+/// A row read, mapped and pseudonymised, ready to convert.
+struct Prepared {
+    row: Row,
+    warnings: Vec<Diagnostic>,
+    /// A problem found before conversion (a row with the wrong number of cells).
+    problem: Option<Diagnostic>,
+}
+
+/// Rows are handed from the reader to the writer in chunks of this many.
+const READ_CHUNK: usize = 1024;
+
+/// The byte counter of a streamed table, for progress.
+fn table_position(table: &dyn Table) -> Option<source::Counting> {
+    table.counter()
+}
+
+/// Reads every row of a table, maps it to the target's fields and pseudonymises it, sending
+/// chunks to the writer; stops at the first read error (sent too) or when the writer is gone.
+fn read_rows(
+    table: &mut dyn Table,
+    bound: &[(String, usize)],
+    target: Target,
+    header_count: usize,
+    pseudonymizer: &Pseudonymizer,
+    today: chrono::NaiveDate,
+    sender: &std::sync::mpsc::SyncSender<Result<Vec<Prepared>, SourceError>>,
+) {
+    let mut record = Record::default();
+    let mut chunk = Vec::with_capacity(READ_CHUNK);
+    loop {
+        match table.next_record(&mut record) {
+            Ok(true) => {}
+            Ok(false) => break,
+            Err(error) => {
+                let _ = sender.send(Err(error));
+                return;
+            }
+        }
+        let mut row = Row::new(target, record.row);
+        for (field, index) in bound {
+            row.set(field, record.cells.get(*index).map(str::to_string));
+        }
+        let mut warnings = target::privatize(&mut row, pseudonymizer, today);
+        warnings.retain(|w| w.severity() != Severity::Error);
+        let cells = record.cells.len();
+        let short = cells < header_count && bound.iter().any(|(_, index)| *index >= cells);
+        let long = cells > header_count && record.cells.iter().skip(header_count).any(|c| !c.trim().is_empty());
+        let problem = (short || long).then(|| {
+            Diagnostic::new(Code::RowLength, record.row, "")
+                .with("found", cells.to_string())
+                .with("expected", header_count.to_string())
+        });
+        chunk.push(Prepared { row, warnings, problem });
+        if chunk.len() == READ_CHUNK && sender.send(Ok(std::mem::take(&mut chunk))).is_err() {
+            return;
+        }
+    }
+    if !chunk.is_empty() {
+        let _ = sender.send(Ok(chunk));
+    }
 }
 
 fn finish(result: Result<ImportReport, ImportError>) -> Result<ImportReport, ImportError> {

@@ -42,6 +42,10 @@ pub trait Table {
     fn next_record(&mut self, record: &mut Record) -> Result<bool, SourceError>;
     /// How many bytes of the file have been consumed (for progress).
     fn position(&self) -> u64;
+    /// The shared byte counter of a streamed file, if the table streams one.
+    fn counter(&self) -> Option<Counting> {
+        None
+    }
 }
 
 /// How many leading lines are looked at to find the delimiter and the header.
@@ -165,6 +169,10 @@ impl Table for CsvTable {
 
     fn position(&self) -> u64 {
         self.counter.get()
+    }
+
+    fn counter(&self) -> Option<Counting> {
+        Some(self.counter.clone())
     }
 }
 

@@ -248,17 +248,21 @@ impl Row {
 
     /// A field's text, trimmed; `None` when absent or blank.
     pub fn get(&self, name: &str) -> Option<&str> {
-        self.target
-            .index(name)
-            .and_then(|index| self.values[index].as_deref())
-            .map(str::trim)
-            .filter(|value| !value.is_empty())
+        self.target.index(name).and_then(|index| self.values[index].as_deref())
     }
 
-    /// Sets a field (ignored for a name the target does not have).
+    /// Sets a field, trimmed; blank is absent (ignored for a name the target does not have).
     pub fn set(&mut self, name: &str, value: Option<String>) {
         if let Some(index) = self.target.index(name) {
-            self.values[index] = value;
+            self.values[index] = value
+                .map(|text| {
+                    if text.trim().len() == text.len() {
+                        text
+                    } else {
+                        text.trim().to_string()
+                    }
+                })
+                .filter(|text| !text.is_empty());
         }
     }
 

@@ -721,54 +721,36 @@ impl<'a, 's> Writer<'a, 's> {
     }
 
     fn flush_tickets(&mut self) -> Result<(), StoreError> {
-        let mut pending = std::mem::take(&mut self.tickets);
-        let fresh = self.drop_known::<TicketSale, _>(&mut pending)?;
-        let mut next = self.allocate_many::<TicketSale>(fresh.len())?;
-        let keys: Vec<(String, i64)> = fresh
-            .iter()
-            .map(|(key, _)| {
-                let id = next;
-                next += 1;
-                (key.clone(), id)
-            })
-            .collect();
-        let mut ids = keys.iter().map(|(_, id)| *id);
-        let count = self.session.insert_iter(fresh.into_iter().map(|(_, mut ticket)| {
-            ticket.id = TicketSaleId(ids.next().unwrap_or_default());
-            ticket
-        }))?;
-        self.session.insert_keys(
-            self.member.id,
-            self.batch,
-            keys.iter().map(|(key, id)| (TicketSale::TABLE, key.as_str(), *id)),
-        )?;
-        Tally::bump(&mut self.tally.created, "TicketSale", count);
-        Ok(())
+        let pending = std::mem::take(&mut self.tickets);
+        self.flush(pending, |ticket: &mut TicketSale, id| ticket.id = TicketSaleId(id))
     }
 
     fn flush_consents(&mut self) -> Result<(), StoreError> {
-        let mut pending = std::mem::take(&mut self.consents);
-        let fresh = self.drop_known::<Consent, _>(&mut pending)?;
-        let mut next = self.allocate_many::<Consent>(fresh.len())?;
-        let keys: Vec<(String, i64)> = fresh
-            .iter()
-            .map(|(key, _)| {
-                let id = next;
-                next += 1;
-                (key.clone(), id)
-            })
-            .collect();
-        let mut ids = keys.iter().map(|(_, id)| *id);
-        let count = self.session.insert_iter(fresh.into_iter().map(|(_, mut consent)| {
-            consent.id = ConsentId(ids.next().unwrap_or_default());
-            consent
-        }))?;
+        let pending = std::mem::take(&mut self.consents);
+        self.flush(pending, |consent: &mut Consent, id| consent.id = ConsentId(id))
+    }
+
+    /// Writes queued records whose keys are new, with their keys.
+    fn flush<E: Entity>(&mut self, mut pending: Vec<(String, E)>, set_id: fn(&mut E, i64)) -> Result<(), StoreError> {
+        let fresh = self.drop_known::<E, _>(&mut pending)?;
+        let first = self.allocate_many::<E>(fresh.len())?;
+        let mut keys = Vec::with_capacity(fresh.len());
+        let mut records = Vec::with_capacity(fresh.len());
+        for (offset, (key, mut record)) in fresh.into_iter().enumerate() {
+            let id = first + offset as i64;
+            set_id(&mut record, id);
+            keys.push((key, id));
+            records.push(record);
+        }
+        let count = self.session.insert_iter(records.into_iter())?;
+        // In key order, the key index is updated page by page rather than at random.
+        keys.sort_unstable();
         self.session.insert_keys(
             self.member.id,
             self.batch,
-            keys.iter().map(|(key, id)| (Consent::TABLE, key.as_str(), *id)),
+            keys.iter().map(|(key, id)| (E::TABLE, key.as_str(), *id)),
         )?;
-        Tally::bump(&mut self.tally.created, "Consent", count);
+        Tally::bump(&mut self.tally.created, E::doc().name, count);
         Ok(())
     }
 

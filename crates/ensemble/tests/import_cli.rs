@@ -284,3 +284,49 @@ fn an_import_killed_at_any_moment_leaves_no_partial_batch() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     assert_eq!(ticket_count(&url), before + 300_000);
 }
+
+/// What the program prints (report, diagnostics, errors, in both languages and in JSON) never
+/// shows a buyer's email, phone or name, even from a row that goes to quarantine.
+#[test]
+fn the_terminal_never_shows_personal_values() {
+    let dir = tempfile::tempdir().unwrap();
+    demo(dir.path());
+    let email = "zoe.plantee-4242@example.com";
+    let path = dir.path().join("ventes.csv");
+    std::fs::write(
+        &path,
+        format!(
+            "Spectacle;Date;Salle;Ville;Prix;Courriel;Téléphone;Nom\n\
+             Spectacle fictif;2026-12-01;Centre des arts Deux-Rivières;Sherbrooke;20,00 $;{email};514-555-0142;Quatremillevingt\n\
+             {email};2026-12-01;Centre des arts Deux-Rivières;Sherbrooke;douze;{email};514-555-0142;Quatremillevingt\n"
+        ),
+    )
+    .unwrap();
+    for args in [
+        vec!["import", "--member", "deux-rivieres", path.to_str().unwrap()],
+        vec![
+            "--lang",
+            "en",
+            "import",
+            "--member",
+            "deux-rivieres",
+            path.to_str().unwrap(),
+            "--json",
+        ],
+        vec![
+            "import",
+            "--member",
+            "deux-rivieres",
+            "--strict",
+            path.to_str().unwrap(),
+        ],
+        vec!["import", "quarantine", "--member", "deux-rivieres", "--all"],
+        vec!["import", "quarantine", "--member", "deux-rivieres", "--json"],
+    ] {
+        let out = ensemble(dir.path(), &args);
+        let all = format!("{}{}", text(&out.stdout), text(&out.stderr)).to_lowercase();
+        for needle in [email, "555-0142", "quatremillevingt"] {
+            assert!(!all.contains(needle), "{args:?} shows {needle}:\n{all}");
+        }
+    }
+}

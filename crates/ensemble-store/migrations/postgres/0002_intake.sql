@@ -10,7 +10,6 @@ CREATE TABLE record_keys (
     batch_id BIGINT NOT NULL REFERENCES batches(id) DEFERRABLE INITIALLY DEFERRED,
     PRIMARY KEY (member_id, entity_table, natural_key)
 );
-CREATE INDEX record_keys_batch_id_idx ON record_keys (batch_id);
 
 -- raw holds the row's mapped values with personal values already replaced by pseudonyms.
 CREATE TABLE quarantine (
