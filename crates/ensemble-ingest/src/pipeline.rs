@@ -188,11 +188,19 @@ pub struct Collector {
     quarantine: Vec<QuarantineEntry>,
     next_quarantine_id: i64,
     now: DateTime<FixedOffset>,
+    /// The file's header of each mapped field, so that messages name the column the person sees.
+    headers: std::collections::HashMap<String, String>,
 }
 
 impl Collector {
     fn new(report: ImportReport, target: &str, profile: &str, now: DateTime<FixedOffset>) -> Collector {
+        let headers = report
+            .columns
+            .iter()
+            .filter_map(|column| column.field.clone().map(|field| (field, column.header.clone())))
+            .collect();
         Collector {
+            headers,
             report,
             target: target.to_string(),
             profile: profile.to_string(),
@@ -213,6 +221,17 @@ impl Collector {
         warnings: Vec<Diagnostic>,
     ) -> Result<(), StoreError> {
         self.report.rows_read += 1;
+        let name_column = |mut diagnostic: Diagnostic| {
+            if diagnostic.column.is_none() {
+                diagnostic.column = self.headers.get(&diagnostic.field).cloned();
+            }
+            diagnostic
+        };
+        let warnings: Vec<Diagnostic> = warnings.into_iter().map(name_column).collect();
+        let outcome = match outcome {
+            Outcome::Rejected(problems) => Outcome::Rejected(problems.into_iter().map(name_column).collect()),
+            other => other,
+        };
         for warning in warnings {
             self.report.add_diagnostic(warning);
         }
@@ -518,7 +537,6 @@ pub fn import(
         })
         .collect();
     let today = request.now.date_naive();
-    let target = profile.target;
     let header_count = headers.len();
     let csv_hash = (format == Format::Csv).then_some(&counting);
     let result = run_in_transaction(
@@ -543,7 +561,7 @@ pub fn import(
                     read_rows(
                         &mut **table,
                         &bound,
-                        target,
+                        &profile,
                         header_count,
                         &pseudonymizer,
                         today,
@@ -553,10 +571,16 @@ pub fn import(
                 });
                 for chunk in receiver.iter() {
                     for prepared in chunk? {
-                        let Prepared { row, warnings, problem } = prepared;
-                        let outcome = match problem {
-                            Some(problem) => Outcome::Rejected(vec![problem]),
-                            None => target::convert(&row, &mut context, writer)?,
+                        let Prepared {
+                            row,
+                            warnings,
+                            problem,
+                            ticket,
+                        } = prepared;
+                        let outcome = match (problem, ticket) {
+                            (Some(problem), _) => Outcome::Rejected(vec![problem]),
+                            (None, Some(values)) => target::convert_ticket(&row, values, &mut context, writer)?,
+                            (None, None) => target::convert(&row, &mut context, writer)?,
                         };
                         collector.outcome(writer, row.number, outcome, || row.to_json(), warnings)?;
                         count += 1;
@@ -591,6 +615,8 @@ struct Prepared {
     warnings: Vec<Diagnostic>,
     /// A problem found before conversion (a row with the wrong number of cells).
     problem: Option<Diagnostic>,
+    /// A ticket line's values, read on the reading thread.
+    ticket: Option<target::TicketValues>,
 }
 
 /// Rows are handed from the reader to the writer in chunks of this many.
@@ -606,12 +632,13 @@ fn table_position(table: &dyn Table) -> Option<source::Counting> {
 fn read_rows(
     table: &mut dyn Table,
     bound: &[(String, usize)],
-    target: Target,
+    profile: &Profile,
     header_count: usize,
     pseudonymizer: &Pseudonymizer,
     today: chrono::NaiveDate,
     sender: &std::sync::mpsc::SyncSender<Result<Vec<Prepared>, SourceError>>,
 ) {
+    let target = profile.target;
     let mut record = Record::default();
     let mut chunk = Vec::with_capacity(READ_CHUNK);
     loop {
@@ -637,7 +664,14 @@ fn read_rows(
                 .with("found", cells.to_string())
                 .with("expected", header_count.to_string())
         });
-        chunk.push(Prepared { row, warnings, problem });
+        let ticket =
+            (problem.is_none() && target == Target::Tickets).then(|| target::read_ticket(&row, profile, pseudonymizer));
+        chunk.push(Prepared {
+            row,
+            warnings,
+            problem,
+            ticket,
+        });
         if chunk.len() == READ_CHUNK && sender.send(Ok(std::mem::take(&mut chunk))).is_err() {
             return;
         }

@@ -384,9 +384,9 @@ pub struct Context<'p> {
     pub profile: &'p Profile,
     /// Keys natural keys and pseudonyms.
     pub pseudonymizer: &'p Pseudonymizer,
-    /// Events already read in this import, by the text that named them: their start and
-    /// performance (`None` when no venue could be found).
-    events: HashMap<String, (DateTime<FixedOffset>, Option<PerformanceId>)>,
+    /// Events already resolved in this import, by the text that named them: their performance
+    /// (`None` when no venue could be found).
+    events: HashMap<String, Option<PerformanceId>>,
     /// Occurrences of identical ticket lines without an identifier, to tell them apart.
     occurrences: HashMap<u128, u32>,
 }
@@ -574,11 +574,25 @@ fn price_type_of(text: &str) -> PriceType {
     }
 }
 
+/// Converts a ticket line whose values were read beforehand ([`read_ticket`]).
+pub fn convert_ticket(
+    row: &Row,
+    values: TicketValues,
+    context: &mut Context<'_>,
+    writer: &mut Writer<'_, '_>,
+) -> Result<Outcome, StoreError> {
+    writer.row = row.number;
+    ticket(row, values, context, writer)
+}
+
 /// Converts one (privatized) row and writes what it becomes.
 pub fn convert(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>) -> Result<Outcome, StoreError> {
     writer.row = row.number;
     match row.target {
-        Target::Tickets => ticket(row, context, writer),
+        Target::Tickets => {
+            let values = read_ticket(row, context.profile, context.pseudonymizer);
+            ticket(row, values, context, writer)
+        }
         Target::TourDates => tour_date(row, context, writer),
         Target::Venues => venue(row, context, writer),
         Target::Grants => grant(row, context, writer),
@@ -609,37 +623,48 @@ fn event_start(read: &mut Reader<'_>, profile: &Profile) -> Option<DateTime<Fixe
     date.and_then(|date| local_moment(date, time.unwrap_or_else(default_curtain), profile.zone()))
 }
 
-fn ticket(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>) -> Result<Outcome, StoreError> {
-    let profile = context.profile;
+/// A ticket line's values, read and checked without the database (so a reading thread can do it).
+pub struct TicketValues {
+    /// Problems found; any error keeps the line out.
+    problems: Vec<Diagnostic>,
+    /// The line was cancelled or refunded.
+    cancelled: bool,
+    /// The text that names the event (its identifier, name, moment and venue), for caching.
+    event_text: String,
+    start: Option<DateTime<FixedOffset>>,
+    time_known: bool,
+    quantity: u32,
+    price_type: PriceType,
+    price: Option<Cents>,
+    sold_at: Option<DateTime<FixedOffset>>,
+    channel: SalesChannel,
+    consent: Option<bool>,
+    /// The natural key, when the file numbers its lines.
+    numbered_key: Option<String>,
+}
+
+/// Reads a ticket line's values.
+pub fn read_ticket(row: &Row, profile: &Profile, pseudonymizer: &Pseudonymizer) -> TicketValues {
     let mut read = Reader::new(row, profile);
-    if let Some(status) = read.text("status")
-        && is_cancelled(status)
-    {
-        return Ok(Outcome::Skipped(vec![Diagnostic::new(
-            Code::TicketCancelled,
-            row.number,
-            "status",
-        )]));
-    }
-    let event_id = read.text("event_id");
-    let event_name = read.text("event_name");
-    if event_name.is_none() && event_id.is_none() {
+    let cancelled = read.text("status").is_some_and(is_cancelled);
+    if read.text("event_name").is_none() && read.text("event_id").is_none() {
         read.problem(Code::ValueMissing, "event_name");
     }
-    // The event's moment is read once per distinct text naming the event.
-    let venue = read.text("venue_name");
-    let municipality = read.text("venue_municipality");
-    let event_text = ["event_id", "event_name", "event_start", "event_date", "event_time"]
-        .iter()
-        .map(|name| read.text(name).unwrap_or(""))
-        .chain([venue.unwrap_or(""), municipality.unwrap_or("")])
-        .collect::<Vec<_>>()
-        .join("\u{1f}");
-    let cached = context.events.get(&event_text).copied();
-    let start = match cached {
-        Some((start, _)) => Some(start),
-        None => event_start(&mut read, profile),
-    };
+    let event_text = [
+        "event_id",
+        "event_name",
+        "event_start",
+        "event_date",
+        "event_time",
+        "venue_name",
+        "venue_municipality",
+    ]
+    .iter()
+    .map(|name| read.text(name).unwrap_or(""))
+    .collect::<Vec<_>>()
+    .join("\u{1f}");
+    let start = event_start(&mut read, profile);
+    let time_known = read.text("event_start").is_some() || read.text("event_time").is_some();
     let quantity = read.count("quantity").unwrap_or(1);
     if quantity == 0 && read.text("quantity").is_some() {
         read.problem(Code::NumberInvalid, "quantity");
@@ -672,36 +697,82 @@ fn ticket(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>) -> 
         None => SalesChannel::Web,
     };
     let consent = read.parsed("buyer_consent", Code::BooleanInvalid, values::parse_bool);
-    if !read.ok() {
-        return Ok(Outcome::Rejected(read.problems));
+    let numbered_key = read.text("line_id").map(|line| {
+        let order = read.text("order_id").unwrap_or("");
+        pseudonymizer.record_key(&["ticket", profile.source.as_str(), order, line])
+    });
+    TicketValues {
+        problems: read.problems,
+        cancelled,
+        event_text,
+        start,
+        time_known,
+        quantity,
+        price_type,
+        price,
+        sold_at,
+        channel,
+        consent,
+        numbered_key,
+    }
+}
+
+fn ticket(
+    row: &Row,
+    values: TicketValues,
+    context: &mut Context<'_>,
+    writer: &mut Writer<'_, '_>,
+) -> Result<Outcome, StoreError> {
+    if values.cancelled {
+        return Ok(Outcome::Skipped(vec![Diagnostic::new(
+            Code::TicketCancelled,
+            row.number,
+            "status",
+        )]));
+    }
+    let TicketValues {
+        problems,
+        event_text,
+        start,
+        time_known,
+        quantity,
+        price_type,
+        price,
+        sold_at,
+        channel,
+        consent,
+        numbered_key,
+        ..
+    } = values;
+    if problems.iter().any(|p| p.severity() == Severity::Error) {
+        return Ok(Outcome::Rejected(problems));
     }
     let (Some(start), Some(price)) = (start, price) else {
-        return Ok(Outcome::Rejected(read.problems));
+        return Ok(Outcome::Rejected(problems));
     };
     // Resolve the performance once per distinct event named in the file.
-    let performance = match cached {
-        Some((_, found)) => found,
+    let performance = match context.events.get(&event_text).copied() {
+        Some(found) => found,
         None => {
-            let time_known = read.text("event_start").is_some() || read.text("event_time").is_some();
             let event = EventRef {
-                id: event_id,
-                name: event_name,
+                id: row.get("event_id"),
+                name: row.get("event_name"),
                 start,
                 time_known,
-                venue,
-                municipality,
+                venue: row.get("venue_name"),
+                municipality: row.get("venue_municipality"),
             };
             let found = resolve_performance(context, writer, event)?;
-            context.events.insert(event_text, (start, found));
+            context.events.insert(event_text, found);
             found
         }
     };
     let Some(performance) = performance else {
-        let mut problems = read.problems;
+        let mut problems = problems;
         problems.push(Diagnostic::new(Code::VenueUnknown, row.number, "venue_name"));
         return Ok(Outcome::Rejected(problems));
     };
-    let buyer_key = read.text("buyer_key").map(|k| PersonKey(k.to_string()));
+    let buyer_key = row.get("buyer_key").map(|k| PersonKey(k.to_string()));
     let sale = TicketSale {
         id: TicketSaleId(0),
         performance_id: performance,
@@ -711,15 +782,18 @@ fn ticket(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>) -> 
         channel,
         price_type,
         buyer_key: buyer_key.clone(),
-        fsa: read.text("buyer_fsa").map(str::to_string),
-        age_band: read.text("buyer_age_band").and_then(AgeBand::from_code),
+        fsa: row.get("buyer_fsa").map(str::to_string),
+        age_band: row.get("buyer_age_band").and_then(AgeBand::from_code),
         provenance: writer.provenance(),
     };
     let problems = model_problems(row.number, "TicketSale", &sale);
     if !problems.is_empty() {
         return Ok(Outcome::Rejected(problems));
     }
-    let key = ticket_key(row, context, &read, performance);
+    let key = match numbered_key {
+        Some(key) => key,
+        None => unnumbered_ticket_key(row, context, performance),
+    };
     writer.ticket(key, sale.clone())?;
     if let (Some(granted), Some(person)) = (consent, buyer_key) {
         let key = context
@@ -741,14 +815,11 @@ fn ticket(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>) -> 
     Ok(Outcome::Imported)
 }
 
-/// The natural key of a ticket line: the source's order and line numbers when the file has them,
-/// else the line's values and its occurrence among identical lines.
-fn ticket_key(row: &Row, context: &mut Context<'_>, read: &Reader<'_>, performance: PerformanceId) -> String {
+/// The natural key of a ticket line the file does not number: its values and its occurrence
+/// among identical lines.
+fn unnumbered_ticket_key(row: &Row, context: &mut Context<'_>, performance: PerformanceId) -> String {
     let source = context.profile.source.as_str();
-    let order = read.text("order_id").unwrap_or("");
-    if let Some(line) = read.text("line_id") {
-        return context.pseudonymizer.record_key(&["ticket", source, order, line]);
-    }
+    let order = row.get("order_id").unwrap_or("");
     let performance = performance.0.to_string();
     let mut parts = vec!["ticket", source, order, performance.as_str()];
     let content: Vec<&str> = [

@@ -1,10 +1,7 @@
 //! The intake documentation stays true: every profile, target field and diagnostic code is
 //! documented, and the worked example profile of `docs/import-profiles.md` works as written.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::Fixture;
+use crate::common::Fixture;
 use ensemble_ingest::target::Target;
 use ensemble_ingest::{Code, Profile, ProfileChoice};
 

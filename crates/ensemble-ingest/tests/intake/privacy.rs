@@ -1,14 +1,13 @@
 //! Privacy at the edge: a known email, phone, name and street address planted in an import never
 //! reach the database (SQLite file bytes, PostgreSQL tables), the report or the messages; only
 //! the keyed pseudonym, the postal area and the age band do.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 use std::sync::atomic::{AtomicU64, Ordering};
 
-use common::Fixture;
+use crate::common::Fixture;
 use ensemble_i18n::Lang;
 use ensemble_ingest::{ImportReport, ProfileChoice};
 use ensemble_model::*;

@@ -1,13 +1,12 @@
 //! Tabular imports end to end on a real SQLite file: profiles and their detection, encodings and
 //! delimiters, workbooks, quarantine with correction and replay, strict and dry runs,
 //! idempotency, rollback and linking.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
+use crate::common;
 
 use std::io::Write;
 
-use common::{Fixture, data};
+use crate::common::{Fixture, data};
 use ensemble_ingest::{Code, ImportError, Profile, ProfileChoice};
 use ensemble_model::*;
 use ensemble_store::ListFilter;

@@ -1,11 +1,8 @@
 //! The Datascène samples (culturecreates/datascene-serialisation) import after a check against
 //! the embedded Datascène JSON Schemas; invalid records go to quarantine; the samples' traps
 //! (`datascence.ca` context, the `Chanson` discipline that ASQ does not have) are handled.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{Fixture, data};
+use crate::common::{Fixture, data};
 use ensemble_ingest::documents::datascene::violations;
 use ensemble_ingest::{Format, ProfileChoice};
 use ensemble_model::*;

@@ -1,5 +1,4 @@
 //! Shared by the intake tests: a SQLite file with one member, a secret key, and an import call.
-#![allow(dead_code)]
 
 use std::path::{Path, PathBuf};
 

@@ -1,36 +1,15 @@
 //! `ensemble import` as a person runs it on the demo consortium: import, batches, rollback,
 //! quarantine, strict mode, errors in both languages, and an import killed midway (kill -9) that
 //! leaves no partial batch and no corrupt database.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::io::Write;
 use std::path::{Path, PathBuf};
-use std::process::{Command, Output, Stdio};
+use std::process::{Output, Stdio};
 use std::time::Duration;
 
 use ensemble_store::Location;
 
-fn command(dir: &Path, args: &[&str]) -> Command {
-    let mut command = Command::new(env!("CARGO_BIN_EXE_ensemble"));
-    command
-        .args(args)
-        .current_dir(dir)
-        .env_remove("ENSEMBLE_DATABASE_URL")
-        .env_remove("ENSEMBLE_KEY_FILE")
-        .env_remove("ENSEMBLE_LANG")
-        .env_remove("LC_ALL")
-        .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8");
-    command
-}
-
-fn ensemble(dir: &Path, args: &[&str]) -> Output {
-    command(dir, args).output().unwrap()
-}
-
-fn text(bytes: &[u8]) -> String {
-    String::from_utf8_lossy(bytes).into_owned()
-}
+use crate::{command, ensemble, text};
 
 fn sample(name: &str) -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR"))

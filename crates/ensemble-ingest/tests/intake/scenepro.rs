@@ -1,11 +1,8 @@
 //! The Scène Pro presenters file (Artsdata, CC0) imports with the counts the file gives, links on
 //! re-import and by identifier, keeps capacities from the venue configurations and never stores
 //! phones or emails.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-mod common;
-
-use common::{Fixture, data};
+use crate::common::{Fixture, data};
 use ensemble_ingest::{Format, ProfileChoice};
 use ensemble_model::*;
 use ensemble_store::ListFilter;

@@ -3,15 +3,12 @@
 //! Artsdata files (fictional events), idempotency, and damaged or random documents that must
 //! never panic.
 // Helpers outside `#[test]` functions (here and in `common`) unwrap too: a failure is the test's.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
-
-mod common;
 
 use std::collections::{BTreeMap, HashMap};
 use std::path::{Path, PathBuf};
 
+use crate::common::{Fixture, data};
 use chrono::DateTime;
-use common::{Fixture, data};
 use ensemble_ingest::{Code, ImportReport, ProfileChoice};
 use ensemble_model::*;
 use ensemble_store::ListFilter;

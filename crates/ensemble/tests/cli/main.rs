@@ -5,8 +5,12 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
-fn ensemble(dir: &Path, args: &[&str]) -> Output {
-    Command::new(env!("CARGO_BIN_EXE_ensemble"))
+mod import;
+
+/// The program in a folder, with no setting from the environment that runs the tests.
+fn command(dir: &Path, args: &[&str]) -> Command {
+    let mut command = Command::new(env!("CARGO_BIN_EXE_ensemble"));
+    command
         .args(args)
         .current_dir(dir)
         .env_remove("ENSEMBLE_DATABASE_URL")
@@ -14,9 +18,12 @@ fn ensemble(dir: &Path, args: &[&str]) -> Output {
         .env_remove("ENSEMBLE_LANG")
         .env_remove("LC_ALL")
         .env_remove("LC_MESSAGES")
-        .env("LANG", "C.UTF-8")
-        .output()
-        .unwrap()
+        .env("LANG", "C.UTF-8");
+    command
+}
+
+fn ensemble(dir: &Path, args: &[&str]) -> Output {
+    command(dir, args).output().unwrap()
 }
 
 fn text(bytes: &[u8]) -> String {
