@@ -14,7 +14,7 @@ use serde::Serialize;
 use crate::diagnostic::{Code, Diagnostic, Severity};
 use crate::profile::{self, Candidate, Profile, ProfileError, ProfileFormat};
 use crate::source::{self, Format, SourceError};
-use crate::table::{CsvTable, MemoryTable, Record, SheetTable, Table};
+use crate::table::{CsvTable, MemoryTable, Record, Table};
 use crate::target::{self, Context, Outcome, Row, Target};
 use crate::writer::{Tally, Writer};
 
@@ -332,8 +332,8 @@ fn open_table(
             })
         }
         Format::Spreadsheet => {
-            let table = SheetTable::open(path)?;
-            report.sheet = Some(table.sheet.clone());
+            let (sheet, table) = crate::table::open_sheet(path)?;
+            report.sheet = Some(sheet);
             Ok(Opened {
                 table: Box::new(table),
                 format: ProfileFormat::Table,

@@ -252,53 +252,38 @@ pub fn sniff_delimiter(text: &str) -> u8 {
     best.0
 }
 
-/// A sheet of a workbook, read whole (workbooks are bounded by the spreadsheet's own row limit).
-pub struct SheetTable {
-    rows: std::vec::IntoIter<Record>,
-    headers: Vec<String>,
-    /// The sheet read.
-    pub sheet: String,
-}
-
-impl SheetTable {
-    /// Opens the first sheet that holds data.
-    pub fn open(path: &Path) -> Result<SheetTable, SourceError> {
-        let mut workbook =
-            calamine::open_workbook_auto(path).map_err(|error| SourceError::Malformed(error.to_string()))?;
-        let names = workbook.sheet_names();
-        for name in names {
-            let range = workbook
-                .worksheet_range(&name)
-                .map_err(|error| SourceError::Malformed(error.to_string()))?;
-            let (top, _) = range.start().unwrap_or((0, 0));
-            let mut rows: Vec<Record> = range
-                .rows()
-                .enumerate()
-                .map(|(index, cells)| Record {
-                    row: u64::from(top) + index as u64 + 1,
-                    cells: cells.iter().map(cell_text).collect::<Vec<String>>().into(),
-                })
-                .filter(|record| record.cells.iter().any(|cell| !cell.is_empty()))
-                .collect();
-            let filled = |record: &Record| record.cells.iter().filter(|cell| !cell.is_empty()).count();
-            let widest = rows.iter().take(SNIFF_LINES).map(filled).max().unwrap_or(0);
-            if widest == 0 {
-                continue;
-            }
-            let header_at = rows.iter().position(|row| filled(row) == widest).unwrap_or(0);
-            let rest = rows.split_off(header_at + 1);
-            let headers = rows
-                .pop()
-                .map(|header| header.cells.iter().map(|cell| cell.trim().to_string()).collect())
-                .unwrap_or_default();
-            return Ok(SheetTable {
-                rows: rest.into_iter(),
-                headers,
-                sheet: name,
-            });
+/// The first sheet of a workbook that holds data, read whole (workbooks are bounded by the
+/// spreadsheet's own row limit), with its name.
+pub fn open_sheet(path: &Path) -> Result<(String, MemoryTable), SourceError> {
+    let mut workbook = calamine::open_workbook_auto(path).map_err(|error| SourceError::Malformed(error.to_string()))?;
+    for name in workbook.sheet_names() {
+        let range = workbook
+            .worksheet_range(&name)
+            .map_err(|error| SourceError::Malformed(error.to_string()))?;
+        let (top, _) = range.start().unwrap_or((0, 0));
+        let mut rows: Vec<Record> = range
+            .rows()
+            .enumerate()
+            .map(|(index, cells)| Record {
+                row: u64::from(top) + index as u64 + 1,
+                cells: cells.iter().map(cell_text).collect::<Vec<String>>().into(),
+            })
+            .filter(|record| record.cells.iter().any(|cell| !cell.is_empty()))
+            .collect();
+        let filled = |record: &Record| record.cells.iter().filter(|cell| !cell.is_empty()).count();
+        let widest = rows.iter().take(SNIFF_LINES).map(filled).max().unwrap_or(0);
+        if widest == 0 {
+            continue;
         }
-        Err(SourceError::Empty)
+        let header_at = rows.iter().position(|row| filled(row) == widest).unwrap_or(0);
+        let rest = rows.split_off(header_at + 1);
+        let headers = rows
+            .pop()
+            .map(|header| header.cells.iter().map(|cell| cell.trim().to_string()).collect())
+            .unwrap_or_default();
+        return Ok((name, MemoryTable::new(headers, rest)));
     }
+    Err(SourceError::Empty)
 }
 
 /// A spreadsheet cell as text: dates in ISO 8601, whole numbers without decimals.
@@ -325,27 +310,7 @@ fn cell_text(cell: &Data) -> String {
     }
 }
 
-impl Table for SheetTable {
-    fn headers(&self) -> &[String] {
-        &self.headers
-    }
-
-    fn next_record(&mut self, record: &mut Record) -> Result<bool, SourceError> {
-        match self.rows.next() {
-            Some(next) => {
-                *record = next;
-                Ok(true)
-            }
-            None => Ok(false),
-        }
-    }
-
-    fn position(&self) -> u64 {
-        0
-    }
-}
-
-/// Rows built in memory (JSON records flattened to columns).
+/// Rows built in memory (a workbook's sheet, JSON records flattened to columns).
 pub struct MemoryTable {
     headers: Vec<String>,
     rows: std::vec::IntoIter<Record>,

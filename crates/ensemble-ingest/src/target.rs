@@ -730,45 +730,31 @@ fn ticket(
             "status",
         )]));
     }
-    let TicketValues {
-        problems,
-        event_text,
-        start,
-        time_known,
-        quantity,
-        price_type,
-        price,
-        sold_at,
-        channel,
-        consent,
-        numbered_key,
-        ..
-    } = values;
-    if problems.iter().any(|p| p.severity() == Severity::Error) {
-        return Ok(Outcome::Rejected(problems));
+    if values.problems.iter().any(|p| p.severity() == Severity::Error) {
+        return Ok(Outcome::Rejected(values.problems));
     }
-    let (Some(start), Some(price)) = (start, price) else {
-        return Ok(Outcome::Rejected(problems));
+    let (Some(start), Some(price)) = (values.start, values.price) else {
+        return Ok(Outcome::Rejected(values.problems));
     };
     // Resolve the performance once per distinct event named in the file.
-    let performance = match context.events.get(&event_text).copied() {
+    let performance = match context.events.get(&values.event_text).copied() {
         Some(found) => found,
         None => {
             let event = EventRef {
                 id: row.get("event_id"),
                 name: row.get("event_name"),
                 start,
-                time_known,
+                time_known: values.time_known,
                 venue: row.get("venue_name"),
                 municipality: row.get("venue_municipality"),
             };
             let found = resolve_performance(context, writer, event)?;
-            context.events.insert(event_text, found);
+            context.events.insert(values.event_text.clone(), found);
             found
         }
     };
     let Some(performance) = performance else {
-        let mut problems = problems;
+        let mut problems = values.problems;
         problems.push(Diagnostic::new(Code::VenueUnknown, row.number, "venue_name"));
         return Ok(Outcome::Rejected(problems));
     };
@@ -776,11 +762,11 @@ fn ticket(
     let sale = TicketSale {
         id: TicketSaleId(0),
         performance_id: performance,
-        sold_at: sold_at.unwrap_or(start),
+        sold_at: values.sold_at.unwrap_or(start),
         price,
-        quantity,
-        channel,
-        price_type,
+        quantity: values.quantity,
+        channel: values.channel,
+        price_type: values.price_type,
         buyer_key: buyer_key.clone(),
         fsa: row.get("buyer_fsa").map(str::to_string),
         age_band: row.get("buyer_age_band").and_then(AgeBand::from_code),
@@ -790,12 +776,12 @@ fn ticket(
     if !problems.is_empty() {
         return Ok(Outcome::Rejected(problems));
     }
-    let key = match numbered_key {
+    let key = match values.numbered_key {
         Some(key) => key,
         None => unnumbered_ticket_key(row, context, performance),
     };
     writer.ticket(key, sale.clone())?;
-    if let (Some(granted), Some(person)) = (consent, buyer_key) {
+    if let (Some(granted), Some(person)) = (values.consent, buyer_key) {
         let key = context
             .pseudonymizer
             .record_key(&["consent", &person.0, Purpose::Marketing.code()]);
