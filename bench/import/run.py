@@ -2,7 +2,9 @@
 """Import benchmark: a one-million-line Eventbrite attendee export, generated from the demo,
 imported by Ensemble into SQLite (full validation, pseudonymisation, natural keys, provenance),
 side by side with DuckDB (read_csv + keyed SHA-256 into a DuckDB file) and pandas (read_csv +
-HMAC-SHA-256 per row + to_sql into sqlite3).
+HMAC-SHA-256 per row + to_sql into sqlite3), and with the floor of the store itself: SQLite
+inserting a million ticket rows and their natural keys in Ensemble's schema with nothing else to
+do (crates/ensemble-store/examples/sqlite_floor.rs).
 
 Run from the repository root:
 
@@ -99,6 +101,8 @@ def prepare(lines):
     WORK.mkdir(parents=True, exist_ok=True)
     subprocess.run(["cargo", "build", "--release", "-p", "ensemble", "-p", "ensemble-demo",
                     "--example", "eventbrite-export"], cwd=ROOT, check=True)
+    subprocess.run(["cargo", "build", "--release", "-p", "ensemble-store", "--example", "sqlite-floor"],
+                   cwd=ROOT, check=True)
     subprocess.run(["cargo", "build", "--release", "-p", "ensemble"], cwd=ROOT, check=True)
     if not (VENV / "bin" / "python").exists():
         subprocess.run([sys.executable, "-m", "venv", str(VENV)], check=True)
@@ -133,7 +137,8 @@ def main():
     base, csv_path = prepare(args.lines)
     key = base.with_suffix(".key").read_text().strip()
     size = csv_path.stat().st_size / 2**20
-    results = {"Ensemble (SQLite)": [], "DuckDB": [], "pandas + sqlite3": []}
+    results = {"Ensemble (SQLite)": [], "DuckDB": [], "pandas + sqlite3": [],
+               "SQLite floor: rows and keys only": []}
     for _ in range(args.runs):
         db = fresh_copy(base, "ensemble.db")
         results["Ensemble (SQLite)"].append(run([str(BIN), "import", "--member", MEMBER, str(csv_path), "--json",
@@ -146,6 +151,9 @@ def main():
         lite.unlink(missing_ok=True)
         results["pandas + sqlite3"].append(run([str(VENV / "bin" / "python"), "-c", PANDAS_SCRIPT, str(csv_path),
                                                 str(lite), key])[:2])
+        floor = fresh_copy(base, "floor.db")
+        results["SQLite floor: rows and keys only"].append(
+            run([str(ROOT / "target" / "release" / "examples" / "sqlite-floor"), str(floor), "keys"])[:2])
     reference = statistics.median(t for t, _ in results["Ensemble (SQLite)"])
     print(f"File: {csv_path.name}, {args.lines:,} lines, {size:.0f} MiB; median of {args.runs} runs\n")
     print("| tool | wall time (s) | peak memory (MiB) | time ÷ Ensemble's |")
