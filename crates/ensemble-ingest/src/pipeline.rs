@@ -485,10 +485,9 @@ pub fn import(
         Format::JsonLd | Format::Datascene | Format::ScenePro => {
             report.sha256 = source::sha256_file(path)?;
             let json = source::read_json(path)?;
-            let result = run_in_transaction(store, request, report, None, format, None, |collector, writer| {
+            return run_in_transaction(store, request, report, None, format, None, |collector, writer| {
                 crate::documents::import(format, &json, &pseudonymizer, collector, writer)
             });
-            return finish(result);
         }
         Format::Csv | Format::Spreadsheet | Format::Json => {}
     }
@@ -539,7 +538,7 @@ pub fn import(
     let today = request.now.date_naive();
     let header_count = headers.len();
     let csv_hash = (format == Format::Csv).then_some(&counting);
-    let result = run_in_transaction(
+    run_in_transaction(
         store,
         request,
         report,
@@ -605,8 +604,7 @@ pub fn import(
             });
             Ok(())
         },
-    );
-    finish(result)
+    )
 }
 
 /// A row read, mapped and pseudonymised, ready to convert.
@@ -681,10 +679,23 @@ fn read_rows(
     }
 }
 
-fn finish(result: Result<ImportReport, ImportError>) -> Result<ImportReport, ImportError> {
-    match result {
-        Err(ImportError::Refused(report)) if report.dry_run => Ok(*report),
-        other => other,
+/// Why an import's transaction ends without a commit.
+enum Stop {
+    /// A dry run or a refused file: the report stands, nothing is kept.
+    Discard,
+    /// A failure.
+    Failed(ImportError),
+}
+
+impl From<ImportError> for Stop {
+    fn from(error: ImportError) -> Self {
+        Stop::Failed(error)
+    }
+}
+
+impl From<StoreError> for Stop {
+    fn from(error: StoreError) -> Self {
+        Stop::Failed(ImportError::Store(error))
     }
 }
 
@@ -702,7 +713,7 @@ fn run_in_transaction(
     let target = profile.map_or(format.as_str(), |p| p.target.as_str());
     let profile_name = profile.map_or(format.as_str(), |p| p.name.as_str());
     let mut collector = Collector::new(report, target, profile_name, request.now);
-    let outcome = store.write(|session| {
+    let outcome = store.write(|session| -> Result<(), Stop> {
         let member = session
             .member_by_slug(request.member)?
             .ok_or_else(|| ImportError::UnknownMember(request.member.to_string()))?;
@@ -747,16 +758,21 @@ fn run_in_transaction(
             },
         }])?;
         report.batch_id = Some(batch_id);
-        if request.dry_run || (request.strict && report.rows_quarantined > 0) {
-            report.refused = request.strict && report.rows_quarantined > 0;
+        report.refused = request.strict && report.rows_quarantined > 0;
+        if request.dry_run || report.refused {
+            // Everything was checked; nothing is kept.
             report.batch_id = None;
-            return Err(ImportError::Refused(Box::new(report.clone())));
+            return Err(Stop::Discard);
         }
         Ok(())
     });
     match outcome {
         Ok(()) => Ok(collector.report),
-        Err(error) => Err(error),
+        Err(Stop::Discard) if collector.report.refused && !request.dry_run => {
+            Err(ImportError::Refused(Box::new(collector.report)))
+        }
+        Err(Stop::Discard) => Ok(collector.report),
+        Err(Stop::Failed(error)) => Err(error),
     }
 }
 
