@@ -92,12 +92,14 @@ fn sources(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("model.ftl", include_str!("../locales/fr/model.ftl")),
             ("store.ftl", include_str!("../locales/fr/store.ftl")),
             ("import.ftl", include_str!("../locales/fr/import.ftl")),
+            ("web.ftl", include_str!("../locales/fr/web.ftl")),
         ],
         Lang::En => &[
             ("cli.ftl", include_str!("../locales/en/cli.ftl")),
             ("model.ftl", include_str!("../locales/en/model.ftl")),
             ("store.ftl", include_str!("../locales/en/store.ftl")),
             ("import.ftl", include_str!("../locales/en/import.ftl")),
+            ("web.ftl", include_str!("../locales/en/web.ftl")),
         ],
     }
 }

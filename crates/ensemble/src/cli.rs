@@ -83,6 +83,15 @@ fn tree() -> Command {
         )
         .subcommand(Command::new("stats").arg(json.clone()))
         .subcommand(intake_commands(&json))
+        .subcommand(
+            Command::new("serve").arg(
+                Arg::new("bind")
+                    .long("bind")
+                    .value_name("ADRESSE:PORT")
+                    .value_parser(value_parser!(std::net::SocketAddr))
+                    .default_value("127.0.0.1:8080"),
+            ),
+        )
         .subcommand(Command::new("model").subcommand_required(true).subcommand(
             Command::new("docs").arg(Arg::new("output").long("output").value_name("DIR").default_value(".")),
         ))

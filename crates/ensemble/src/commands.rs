@@ -29,6 +29,7 @@ pub fn run(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
         Some(("demo", sub)) => demo(lang, &url, &key_file, sub),
         Some(("stats", sub)) => stats(lang, &url, sub.get_flag("json")),
         Some(("import", sub)) => crate::intake::run(lang, &url, &key_file, sub),
+        Some(("serve", sub)) => serve(lang, &url, sub),
         Some(("model", sub)) => match sub.subcommand() {
             Some(("docs", docs)) => model_docs(lang, docs),
             _ => Ok(()),
@@ -243,6 +244,30 @@ fn members(store: &Store) -> Result<Vec<(Member, Organization)>, Failure> {
         }
     }
     Ok(out)
+}
+
+/// `ensemble serve`: the member portal until Ctrl+C.
+fn serve(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
+    let store = std::sync::Arc::new(open_store(lang, url)?);
+    let address = matches
+        .get_one::<std::net::SocketAddr>("bind")
+        .copied()
+        .unwrap_or_else(|| std::net::SocketAddr::from(([127, 0, 0, 1], 8080)));
+    let runtime = tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .map_err(|error| Failure::Serve(ensemble_web::ServeError::Stopped(error.to_string())))?;
+    runtime.block_on(ensemble_web::serve(store, address, |local| {
+        println!(
+            "{}",
+            tr_args(
+                lang,
+                "cli-serve-listening",
+                &[("address", Arg::from(format!("http://{local}")))]
+            )
+        );
+    }))?;
+    Ok(())
 }
 
 pub(crate) fn entity_label(lang: Lang, name: &str) -> String {

@@ -36,6 +36,9 @@ pub enum Failure {
     /// An import.
     #[error(transparent)]
     Import(Box<ImportError>),
+    /// The portal cannot be served.
+    #[error(transparent)]
+    Serve(#[from] ensemble_web::ServeError),
     /// No import batch of the member has this number.
     #[error("no import batch {0} for this member")]
     UnknownBatch(i64),
@@ -63,6 +66,7 @@ impl Failure {
             Failure::ResetNotSqlite => "reset-needs-sqlite",
             Failure::Import(error) => error.code(),
             Failure::UnknownBatch(_) => "batch-unknown",
+            Failure::Serve(error) => error.code(),
             Failure::Quarantine(QuarantineError::Store(error)) => error.code(),
             Failure::Quarantine(error) => error.code(),
         }
@@ -98,6 +102,11 @@ impl Failure {
             Failure::Store(error) => vec![("cause", Arg::from(error.to_string()))],
             Failure::Import(error) => import_args(error),
             Failure::UnknownBatch(batch) => vec![("batch", Arg::from(*batch))],
+            Failure::Serve(ensemble_web::ServeError::Bind { address, cause }) => vec![
+                ("address", Arg::from(address.to_string())),
+                ("cause", Arg::from(cause.as_str())),
+            ],
+            Failure::Serve(error) => vec![("cause", Arg::from(error.to_string()))],
             Failure::Quarantine(QuarantineError::UnknownMember(member)) => {
                 vec![("member", Arg::from(member.as_str()))]
             }
@@ -190,6 +199,8 @@ pub const CODES: &[&str] = &[
     "reset-needs-sqlite",
     "batch-in-use",
     "batch-unknown",
+    "serve-bind-failed",
+    "serve-stopped",
     "import-file-unreadable",
     "import-file-empty",
     "import-file-encoding",

@@ -64,3 +64,6 @@ cli-arg-all = Also show replayed and dismissed rows
 cli-arg-entry = Number of the quarantined row
 cli-arg-assignment = Corrected value(s), as field=value (for example event_date=2026-11-28)
 cli-arg-entries = Numbers of the quarantined rows
+cli-serve-about = Serve the member portal (web pages in French and English) until Ctrl+C
+cli-arg-bind = Address and port to listen on (default 127.0.0.1:8080, reachable from this computer only)
+cli-serve-listening = Ensemble is served at { $address } — open this address in your browser; Ctrl+C to stop.

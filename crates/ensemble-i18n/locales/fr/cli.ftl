@@ -64,3 +64,6 @@ cli-arg-all = Affiche aussi les lignes rejouées ou écartées
 cli-arg-entry = Numéro de la ligne en quarantaine
 cli-arg-assignment = Valeur(s) corrigée(s), sous la forme champ=valeur (par exemple event_date=2026-11-28)
 cli-arg-entries = Numéros des lignes en quarantaine
+cli-serve-about = Sert le portail des membres (pages web en français et en anglais) jusqu'à Ctrl+C
+cli-arg-bind = Adresse et port d'écoute (par défaut 127.0.0.1:8080, accessible depuis cet ordinateur seulement)
+cli-serve-listening = Ensemble est servi sur { $address } — ouvrez cette adresse dans votre navigateur ; Ctrl+C pour arrêter.

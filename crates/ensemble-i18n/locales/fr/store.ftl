@@ -15,3 +15,5 @@ error-key-file-too-open = Le fichier de clé { $path } est lisible par d'autres 
 error-file-unwritable = Impossible d'écrire { $path } ({ $cause }). Vérifiez le dossier et les droits d'accès.
 error-reset-needs-sqlite = --reset ne s'applique qu'à un fichier SQLite. Pour PostgreSQL, créez une base vide et indiquez-la avec --database.
 error-batch-in-use = Le lot { $batch } ne peut pas être annulé : des données importées plus tard s'y rattachent. Annulez d'abord les lots plus récents (ensemble import batches --member CODE), puis celui-ci.
+error-serve-bind-failed = Impossible d'écouter sur { $address } ({ $cause }). Le port est peut-être déjà pris : choisissez-en un autre avec --bind 127.0.0.1:8081.
+error-serve-stopped = Le portail s'est arrêté sur une erreur ({ $cause }). Relancez-le ; si cela se répète, signalez-le avec ce message.

@@ -206,3 +206,44 @@ fn help_follows_the_language() {
         .unwrap();
     assert!(text(&by_locale.stdout).contains("Generate the demo consortium"));
 }
+
+/// `ensemble serve` listens, answers a browser's request in French, and a second server on the
+/// same port gets a clear error.
+#[test]
+fn serve_answers_pages_and_reports_a_taken_port() {
+    use std::io::{BufRead, Read, Write};
+    let dir = tempfile::tempdir().unwrap();
+    let demo = ensemble(dir.path(), &["demo", "--scale", "small"]);
+    assert!(demo.status.success(), "{}", text(&demo.stderr));
+    let mut server = command(dir.path(), &["serve", "--bind", "127.0.0.1:0"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::null())
+        .spawn()
+        .unwrap();
+    let mut line = String::new();
+    std::io::BufReader::new(server.stdout.take().unwrap())
+        .read_line(&mut line)
+        .unwrap();
+    let address = line
+        .split_whitespace()
+        .find_map(|word| word.strip_prefix("http://"))
+        .unwrap()
+        .to_string();
+    assert!(line.starts_with("Ensemble est servi sur"), "{line}");
+    let mut stream = std::net::TcpStream::connect(&address).unwrap();
+    write!(stream, "GET / HTTP/1.1\r\nHost: {address}\r\nConnection: close\r\n\r\n").unwrap();
+    let mut response = String::new();
+    stream.read_to_string(&mut response).unwrap();
+    assert!(response.starts_with("HTTP/1.1 200"), "{response}");
+    assert!(response.contains("Membres du consortium"), "{response}");
+
+    let taken = ensemble(dir.path(), &["serve", "--bind", &address]);
+    assert_eq!(taken.status.code(), Some(2));
+    assert!(
+        text(&taken.stderr).contains("[serve-bind-failed]"),
+        "{}",
+        text(&taken.stderr)
+    );
+    server.kill().unwrap();
+    server.wait().unwrap();
+}

@@ -1,0 +1,90 @@
+//! The page language: French unless the person chose English with the switch in the header
+//! (a cookie, so that it works without JavaScript).
+
+use axum::extract::{FromRequestParts, Path};
+use axum::http::header::{COOKIE, LOCATION, REFERER, SET_COOKIE};
+use axum::http::request::Parts;
+use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use ensemble_i18n::Lang;
+
+/// The cookie that keeps the chosen language.
+pub const LANG_COOKIE: &str = "ensemble_lang";
+
+/// The language of the page being rendered.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct PageLang(pub Lang);
+
+impl<S: Send + Sync> FromRequestParts<S> for PageLang {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(PageLang(from_headers(&parts.headers)))
+    }
+}
+
+/// The language named by the cookie, else French.
+pub fn from_headers(headers: &HeaderMap) -> Lang {
+    headers
+        .get_all(COOKIE)
+        .iter()
+        .filter_map(|value| value.to_str().ok())
+        .flat_map(|value| value.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(name, _)| *name == LANG_COOKIE)
+        .and_then(|(_, value)| value.parse().ok())
+        .unwrap_or_default()
+}
+
+/// `GET /langue/{code}`: keeps the choice in a cookie and goes back to the page the person was on
+/// (only within this site).
+pub async fn switch(Path(code): Path<String>, headers: HeaderMap) -> Response {
+    let Ok(lang) = code.parse::<Lang>() else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let back = headers
+        .get(REFERER)
+        .and_then(|value| value.to_str().ok())
+        .and_then(same_site_path)
+        .unwrap_or("/")
+        .to_string();
+    let cookie = format!(
+        "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
+        lang.tag()
+    );
+    let mut response = StatusCode::SEE_OTHER.into_response();
+    let headers = response.headers_mut();
+    if let (Ok(location), Ok(cookie)) = (HeaderValue::from_str(&back), HeaderValue::from_str(&cookie)) {
+        headers.insert(LOCATION, location);
+        headers.insert(SET_COOKIE, cookie);
+    }
+    response
+}
+
+/// The path of a referring URL when it is one of this site's pages (`/…`, never `//host`).
+fn same_site_path(referer: &str) -> Option<&str> {
+    let path = match referer.find("://") {
+        Some(scheme_end) => {
+            let rest = &referer[scheme_end + 3..];
+            &rest[rest.find('/')?..]
+        }
+        None => referer,
+    };
+    (path.starts_with('/') && !path.starts_with("//")).then_some(path)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn only_this_sites_paths_are_followed_back() {
+        assert_eq!(
+            same_site_path("http://127.0.0.1:8080/spectacles?x=1"),
+            Some("/spectacles?x=1")
+        );
+        assert_eq!(same_site_path("/accueil"), Some("/accueil"));
+        assert_eq!(same_site_path("//evil.example/"), None);
+        assert_eq!(same_site_path("https://evil.example"), None);
+    }
+}
