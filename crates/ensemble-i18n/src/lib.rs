@@ -3,6 +3,8 @@
 //! Messages live in Fluent files under `locales/{fr,en}/`, compiled into the binary. French is the
 //! default language; English is chosen with `--lang en`, `ENSEMBLE_LANG` or the locale.
 
+pub mod format;
+
 use std::fmt;
 use std::str::FromStr;
 use std::sync::OnceLock;

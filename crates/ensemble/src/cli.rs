@@ -41,6 +41,11 @@ fn tree() -> Command {
         .global(true)
         .value_parser(["fr", "en"]);
     let json = Arg::new("json").long("json").action(ArgAction::SetTrue);
+    let bind = Arg::new("bind")
+        .long("bind")
+        .value_name("ADRESSE:PORT")
+        .value_parser(value_parser!(std::net::SocketAddr))
+        .default_value("127.0.0.1:8080");
     let help = Arg::new("help")
         .short('h')
         .long("help")
@@ -79,19 +84,13 @@ fn tree() -> Command {
                         .default_value("2026"),
                 )
                 .arg(Arg::new("reset").long("reset").action(ArgAction::SetTrue))
+                .arg(Arg::new("serve").long("serve").action(ArgAction::SetTrue))
+                .arg(bind.clone())
                 .arg(json.clone()),
         )
         .subcommand(Command::new("stats").arg(json.clone()))
         .subcommand(intake_commands(&json))
-        .subcommand(
-            Command::new("serve").arg(
-                Arg::new("bind")
-                    .long("bind")
-                    .value_name("ADRESSE:PORT")
-                    .value_parser(value_parser!(std::net::SocketAddr))
-                    .default_value("127.0.0.1:8080"),
-            ),
-        )
+        .subcommand(Command::new("serve").arg(bind))
         .subcommand(Command::new("model").subcommand_required(true).subcommand(
             Command::new("docs").arg(Arg::new("output").long("output").value_name("DIR").default_value(".")),
         ))

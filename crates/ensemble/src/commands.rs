@@ -232,6 +232,13 @@ fn demo(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result<
         println!("  {:<16} {}", member.slug, organization.name);
     }
     println!("{}", tr(lang, "cli-demo-next"));
+    if matches.get_flag("serve") {
+        let address = matches
+            .get_one::<std::net::SocketAddr>("bind")
+            .copied()
+            .unwrap_or_else(default_address);
+        return serve_store(lang, store, address);
+    }
     Ok(())
 }
 
@@ -246,13 +253,22 @@ fn members(store: &Store) -> Result<Vec<(Member, Organization)>, Failure> {
     Ok(out)
 }
 
+fn default_address() -> std::net::SocketAddr {
+    std::net::SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+
 /// `ensemble serve`: the member portal until Ctrl+C.
 fn serve(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
-    let store = std::sync::Arc::new(open_store(lang, url)?);
+    let store = open_store(lang, url)?;
     let address = matches
         .get_one::<std::net::SocketAddr>("bind")
         .copied()
-        .unwrap_or_else(|| std::net::SocketAddr::from(([127, 0, 0, 1], 8080)));
+        .unwrap_or_else(default_address);
+    serve_store(lang, store, address)
+}
+
+fn serve_store(lang: Lang, store: Store, address: std::net::SocketAddr) -> Result<(), Failure> {
+    let store = std::sync::Arc::new(store);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -281,16 +297,7 @@ pub(crate) fn entity_label(lang: Lang, name: &str) -> String {
 
 /// A whole number with thousands separated as each language writes them (`1 234` / `1,234`).
 pub(crate) fn group_digits(value: u64, lang: Lang) -> String {
-    let digits = value.to_string();
-    let separator = if lang == Lang::Fr { '\u{202f}' } else { ',' };
-    let mut out = String::new();
-    for (index, c) in digits.chars().enumerate() {
-        if index > 0 && (digits.len() - index).is_multiple_of(3) {
-            out.push(separator);
-        }
-        out.push(c);
-    }
-    out
+    ensemble_i18n::format::integer(lang, i64::try_from(value).unwrap_or(i64::MAX))
 }
 
 fn stats(lang: Lang, url: &str, json: bool) -> Result<(), Failure> {
