@@ -83,6 +83,67 @@ pub struct DemoSummary {
     pub counts: Vec<(&'static str, u64)>,
     /// SHA-256 of every record stored, in order: equal for equal seed, scale and key.
     pub checksum: String,
+    /// The demo's portal accounts: one coordinator, then an administrator, an analyst and a
+    /// viewer per member. All use [`DEMO_PASSWORD`].
+    pub logins: Vec<DemoLogin>,
+}
+
+/// The password of every demo account (printed with the logins; fictional accounts only).
+pub const DEMO_PASSWORD: &str = "ensemble-demo";
+
+/// One demo account.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct DemoLogin {
+    /// What to type to sign in.
+    pub login: String,
+    /// Its role.
+    pub role: ensemble_model::Role,
+    /// Its member's short code; `None` for the coordinator.
+    pub member: Option<String>,
+}
+
+/// The demo accounts for these members.
+fn demo_users(members: &[ensemble_model::Member]) -> Result<Vec<(ensemble_store::User, DemoLogin)>, DemoError> {
+    use ensemble_model::Role;
+    let created_at = world::reference_moment();
+    let hash = ensemble_privacy::hash_password(DEMO_PASSWORD).ok_or(DemoError::Password)?;
+    let mut accounts = vec![(None, Role::Coordinator, "coordination@ensemble.example".to_string())];
+    for member in members {
+        for (role, prefix) in [
+            (Role::MemberAdmin, "admin"),
+            (Role::MemberAnalyst, "analyste"),
+            (Role::Viewer, "consultation"),
+        ] {
+            accounts.push((Some(member), role, format!("{prefix}@{}.example", member.slug)));
+        }
+    }
+    Ok(accounts
+        .into_iter()
+        .enumerate()
+        .map(|(index, (member, role, login))| {
+            let user = ensemble_store::User {
+                id: index as i64 + 1,
+                login: login.clone(),
+                display_name: format!(
+                    "{} ({})",
+                    role.label_fr(),
+                    member.map_or("Ensemble", |m| m.slug.as_str())
+                ),
+                member_id: member.map(|m| m.id),
+                role,
+                // One hash for all: the password is the same and printed anyway.
+                password_hash: hash.clone(),
+                created_at,
+                disabled: false,
+            };
+            let shown = DemoLogin {
+                login,
+                role,
+                member: member.map(|m| m.slug.clone()),
+            };
+            (user, shown)
+        })
+        .collect())
 }
 
 /// What can stop a demo generation.
@@ -94,6 +155,9 @@ pub enum DemoError {
     /// Storage failed; nothing was kept.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// The demo password could not be hashed (the system's random generator failed).
+    #[error("the demo password cannot be hashed")]
+    Password,
 }
 
 impl DemoError {
@@ -102,6 +166,7 @@ impl DemoError {
         match self {
             DemoError::NotEmpty => "demo-database-not-empty",
             DemoError::Store(error) => error.code(),
+            DemoError::Password => "demo-password-failed",
         }
     }
 }
@@ -245,6 +310,11 @@ pub fn generate(
 
         let consents = consents(&lines, config.seed);
         writer.put("Consent", &consents)?;
+        let mut logins = Vec::new();
+        for (user, login) in demo_users(&world.members)? {
+            writer.session.insert_user(&user)?;
+            logins.push(login);
+        }
         progress(Progress {
             step: Step::Committing,
             done: 0,
@@ -254,7 +324,11 @@ pub fn generate(
         let order: Vec<&str> = ensemble_model::entity_docs().iter().map(|doc| doc.name).collect();
         let mut counts = writer.counts;
         counts.sort_by_key(|(name, _)| order.iter().position(|entity| entity == name));
-        Ok::<DemoSummary, DemoError>(DemoSummary { counts, checksum })
+        Ok::<DemoSummary, DemoError>(DemoSummary {
+            counts,
+            checksum,
+            logins,
+        })
     })
 }
 

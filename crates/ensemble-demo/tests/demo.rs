@@ -173,3 +173,36 @@ fn no_buyer_name_email_or_phone_is_stored_in_clear() {
 fn hex_key() -> String {
     KEY.iter().map(|b| format!("{b:02x}")).collect()
 }
+
+#[test]
+fn the_demo_has_one_coordinator_and_three_accounts_per_member_with_the_printed_password() {
+    let (_dir, path, summary) = generate_into_file(&small(7));
+    let store = Store::open(&format!("sqlite://{}", path.display())).unwrap();
+    let users = store.read(|session| session.users(None)).unwrap();
+    assert_eq!(users.len(), 1 + 3 * ensemble_demo::MEMBER_SLUGS.len());
+    assert_eq!(summary.logins.len(), users.len());
+    let coordinator = store
+        .read(|session| session.user_by_login("coordination@ensemble.example"))
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        (coordinator.role, coordinator.member_id),
+        (ensemble_model::Role::Coordinator, None)
+    );
+    for slug in ensemble_demo::MEMBER_SLUGS {
+        let admin = store
+            .read(|session| session.user_by_login(&format!("admin@{slug}.example")))
+            .unwrap()
+            .unwrap();
+        assert_eq!(admin.role, ensemble_model::Role::MemberAdmin);
+        assert!(admin.member_id.is_some());
+    }
+    for user in &users {
+        assert!(user.password_hash.starts_with("$argon2id$"));
+        assert!(ensemble_privacy::verify_password(
+            ensemble_demo::DEMO_PASSWORD,
+            &user.password_hash
+        ));
+        assert!(!ensemble_privacy::verify_password("autre", &user.password_hash));
+    }
+}

@@ -292,6 +292,16 @@ code_enum! {
 }
 
 code_enum! {
+    /// What a user of the portal may do.
+    Role {
+        Coordinator = "coordinator" ("Coordination du consortium", "Consortium coordinator"),
+        MemberAdmin = "member-admin" ("Administration du membre", "Member administrator"),
+        MemberAnalyst = "member-analyst" ("Analyste du membre", "Member analyst"),
+        Viewer = "viewer" ("Consultation", "Viewer"),
+    }
+}
+
+code_enum! {
     /// Where a batch of records comes from.
     BatchKind {
         Import = "import" ("Importation", "Import"),

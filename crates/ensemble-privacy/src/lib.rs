@@ -267,9 +267,66 @@ pub fn age_band(birth_date: NaiveDate, reference_date: NaiveDate) -> Option<AgeB
     Some(band)
 }
 
+/// A password as stored: an argon2id hash in PHC form (`$argon2id$v=19$...`), with its own salt.
+pub fn hash_password(password: &str) -> Option<String> {
+    use argon2::password_hash::{PasswordHasher, SaltString};
+    let mut salt = [0u8; 16];
+    rand::fill(&mut salt);
+    let salt = SaltString::encode_b64(&salt).ok()?;
+    argon2::Argon2::default()
+        .hash_password(password.as_bytes(), &salt)
+        .ok()
+        .map(|hash| hash.to_string())
+}
+
+/// Whether a password matches a stored hash (false for a malformed hash).
+pub fn verify_password(password: &str, stored: &str) -> bool {
+    use argon2::password_hash::{PasswordHash, PasswordVerifier};
+    PasswordHash::new(stored).is_ok_and(|hash| {
+        argon2::Argon2::default()
+            .verify_password(password.as_bytes(), &hash)
+            .is_ok()
+    })
+}
+
+/// A new secret token (session or API): 32 random bytes in hexadecimal. Only its digest is stored.
+pub fn new_token() -> String {
+    let mut bytes = [0u8; 32];
+    rand::fill(&mut bytes);
+    hex::encode(bytes)
+}
+
+/// The digest under which a token is stored (SHA-256, hexadecimal): a stolen database does not
+/// give usable tokens.
+pub fn token_digest(token: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn passwords_are_argon2id_hashes_with_their_own_salt() {
+        let first = hash_password("Marées fictives 2026").unwrap();
+        let second = hash_password("Marées fictives 2026").unwrap();
+        assert!(first.starts_with("$argon2id$"), "{first}");
+        assert_ne!(first, second, "each hash has its own salt");
+        assert!(verify_password("Marées fictives 2026", &first));
+        assert!(!verify_password("marées fictives 2026", &first));
+        assert!(!verify_password("Marées fictives 2026", "pas un hash"));
+    }
+
+    #[test]
+    fn tokens_are_random_and_stored_as_digests() {
+        let token = new_token();
+        assert_eq!(token.len(), 64);
+        assert_ne!(token, new_token());
+        assert_eq!(token_digest(&token).len(), 64);
+        assert_ne!(token_digest(&token), token);
+        assert_eq!(token_digest(&token), token_digest(&token));
+    }
 
     fn pseudonymizer() -> Pseudonymizer {
         Pseudonymizer::new(&SecretKey::from_bytes([7; KEY_LENGTH]))

@@ -196,15 +196,10 @@ impl Session<'_> {
                         detail: error.to_string(),
                     })
                 };
-                let updated_at = match row.get(10) {
-                    Value::Timestamp(moment) => *moment,
-                    other => DateTime::parse_from_rfc3339(other.as_str().unwrap_or_default()).map_err(|error| {
-                        StoreError::Decode {
-                            table: "quarantine".to_string(),
-                            detail: error.to_string(),
-                        }
-                    })?,
-                };
+                let updated_at = crate::value::timestamp(row.get(10)).ok_or_else(|| StoreError::Decode {
+                    table: "quarantine".to_string(),
+                    detail: "updated_at".to_string(),
+                })?;
                 Ok(QuarantineEntry {
                     id: row.int(0),
                     member_id: MemberId(row.int(1)),

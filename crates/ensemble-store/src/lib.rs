@@ -6,6 +6,7 @@
 //! the same generic code path ([`records`]), so both backends behave the same, which the
 //! conformance suite in `tests/conformance.rs` checks on each.
 
+pub mod accounts;
 pub mod database;
 pub mod intake;
 pub mod postgres;
@@ -21,6 +22,7 @@ use chrono::Utc;
 use ensemble_model::{Batch, BatchId, BatchStatus, Entity, Member, MemberId, for_each_entity};
 use serde::de::DeserializeOwned;
 
+pub use accounts::User;
 pub use database::{Backend, Database};
 pub use intake::{QUARANTINE_DISMISSED, QUARANTINE_OPEN, QUARANTINE_REPLAYED, QuarantineEntry, entity_tables};
 pub use records::TableSchema;
@@ -123,6 +125,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "intake",
         sqlite: include_str!("../migrations/sqlite/0002_intake.sql"),
         postgres: include_str!("../migrations/postgres/0002_intake.sql"),
+    },
+    Migration {
+        version: 3,
+        name: "accounts",
+        sqlite: include_str!("../migrations/sqlite/0003_accounts.sql"),
+        postgres: include_str!("../migrations/postgres/0003_accounts.sql"),
     },
 ];
 

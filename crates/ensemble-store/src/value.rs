@@ -43,6 +43,15 @@ impl Value {
     }
 }
 
+/// A moment read back from either backend (PostgreSQL gives a timestamp, SQLite RFC 3339 text).
+pub(crate) fn timestamp(value: &Value) -> Option<DateTime<FixedOffset>> {
+    match value {
+        Value::Timestamp(moment) => Some(*moment),
+        Value::Text(text) => DateTime::parse_from_rfc3339(text).ok(),
+        _ => None,
+    }
+}
+
 impl From<i64> for Value {
     fn from(value: i64) -> Self {
         Value::Int(value)

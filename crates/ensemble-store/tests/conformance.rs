@@ -25,7 +25,7 @@ use ensemble_model::{
     Frequency, GenreCode, Grant, GrantId, Group, GroupId, Hall, HallConfiguration, HallConfigurationCode, HallId,
     Identifiers, LoadingAccess, Member, MemberId, Offer, OfferId, Organization, OrganizationId, Performance,
     PerformanceId, Person, PersonId, PersonKey, Place, PlaceId, PriceType, Provenance, Purpose, RegionCode, RiderItem,
-    RiderRequirement, SalesChannel, Series, SeriesId, SeriesKind, Settlement, SettlementId, SharingAgreement,
+    RiderRequirement, Role, SalesChannel, Series, SeriesId, SeriesKind, Settlement, SettlementId, SharingAgreement,
     SharingAgreementId, SharingLevel, Show, ShowId, TechnicalSpecs, TicketSale, TicketSaleId, Tour, TourId, Validate,
     ValueChainRole, WarningCode, Work, WorkId, for_each_entity,
 };
@@ -79,9 +79,68 @@ conformance! {
     check_newer_schema_is_refused(store, url) => sqlite_newer_schema_is_refused, postgres_newer_schema_is_refused;
     check_size_bytes(store) => sqlite_size_bytes, postgres_size_bytes;
     check_record_keys(store) => sqlite_record_keys, postgres_record_keys;
+    check_accounts(store) => sqlite_accounts, postgres_accounts;
     check_quarantine(store) => sqlite_quarantine, postgres_quarantine;
     check_roll_back_refuses_referenced_batch(store)
         => sqlite_roll_back_refuses_referenced_batch, postgres_roll_back_refuses_referenced_batch;
+}
+
+/// Users, sessions and API tokens: logins without regard to case, expired sessions and disabled
+/// accounts refused, tokens found by digest only.
+fn check_accounts(store: &Store) {
+    insert_world(store);
+    let user = |id: i64, login: &str, member: Option<i64>, role: Role| ensemble_store::User {
+        id,
+        login: login.to_string(),
+        display_name: "Personne Fictive".to_string(),
+        member_id: member.map(MemberId),
+        role,
+        password_hash: "$argon2id$v=19$m=19456,t=2,p=1$c2VsZmljdGlm$aGFzaGZpY3RpZg".to_string(),
+        created_at: moment("2026-11-28T09:00:00-05:00"),
+        disabled: false,
+    };
+    let now = moment("2026-11-28T12:00:00-05:00");
+    store
+        .write(|session| {
+            assert_eq!(session.next_user_id()?, 1);
+            session.insert_user(&user(1, "Coordination@Ensemble.example", None, Role::Coordinator))?;
+            session.insert_user(&user(2, "admin@membre.example", Some(1), Role::MemberAdmin))?;
+            session.insert_user(&ensemble_store::User {
+                disabled: true,
+                ..user(3, "parti@membre.example", Some(1), Role::Viewer)
+            })?;
+            session.insert_session("jeton-valide", 2, "csrf-1", now, moment("2026-11-28T20:00:00-05:00"))?;
+            session.insert_session("jeton-expire", 2, "csrf-2", now, moment("2026-11-28T11:00:00-05:00"))?;
+            session.insert_session("jeton-desactive", 3, "csrf-3", now, moment("2026-11-28T20:00:00-05:00"))?;
+            session.insert_api_token("api-1", 2, "tableur", now)?;
+            Ok::<_, StoreError>(())
+        })
+        .unwrap();
+    let found = store
+        .read(|s| s.user_by_login(" COORDINATION@ensemble.example "))
+        .unwrap()
+        .unwrap();
+    assert_eq!(found.login, "coordination@ensemble.example");
+    assert_eq!((found.role, found.member_id), (Role::Coordinator, None));
+    assert_eq!(found.created_at, moment("2026-11-28T09:00:00-05:00"));
+    assert_eq!(store.read(|s| s.users(Some(MemberId(1)))).unwrap().len(), 2);
+    assert_eq!(store.read(|s| s.users(None)).unwrap().len(), 3);
+    let (user2, csrf) = store.read(|s| s.session_user("jeton-valide", now)).unwrap().unwrap();
+    assert_eq!((user2.id, csrf.as_str()), (2, "csrf-1"));
+    assert!(store.read(|s| s.session_user("jeton-expire", now)).unwrap().is_none());
+    assert!(
+        store
+            .read(|s| s.session_user("jeton-desactive", now))
+            .unwrap()
+            .is_none()
+    );
+    assert!(store.read(|s| s.session_user("inconnu", now)).unwrap().is_none());
+    assert_eq!(store.read(|s| s.api_token_user("api-1")).unwrap().unwrap().id, 2);
+    assert!(store.write(|s| s.delete_session("jeton-valide")).unwrap());
+    assert!(store.read(|s| s.session_user("jeton-valide", now)).unwrap().is_none());
+    // A login is unique whatever its case.
+    let duplicate = store.write(|s| s.insert_user(&user(4, "ADMIN@membre.example", Some(1), Role::Viewer)));
+    assert!(duplicate.is_err());
 }
 
 /// Natural keys are found per member and table, listed, and forgotten with their batch.
@@ -228,7 +287,7 @@ fn check_roll_back_refuses_referenced_batch(store: &Store) {
 }
 
 /// The migrations ran once (in [`TestDatabase`]); reopening applies none and the version table
-/// holds exactly versions 1 and 2.
+/// holds exactly versions 1 to 3.
 fn check_migrations_apply_once(store: &Store, url: &str) {
     assert!(store.pending_migrations().unwrap().is_empty());
 
@@ -242,7 +301,14 @@ fn check_migrations_apply_once(store: &Store, url: &str) {
         .query("SELECT version, name FROM schema_migrations ORDER BY version", &[])
         .unwrap();
     let versions: Vec<(i64, String)> = rows.iter().map(|row| (row.int(0), row.text(1))).collect();
-    assert_eq!(versions, vec![(1, "initial".to_string()), (2, "intake".to_string())]);
+    assert_eq!(
+        versions,
+        vec![
+            (1, "initial".to_string()),
+            (2, "intake".to_string()),
+            (3, "accounts".to_string())
+        ]
+    );
 }
 
 /// Every table has the model's fields as columns, in order; a table that differs is refused.
@@ -773,7 +839,7 @@ fn check_newer_schema_is_refused(store: &Store, url: &str) {
     let error = Store::open(url).err().expect("a newer schema is refused");
     assert_eq!(error.code(), "schema-newer", "{error}");
     assert!(
-        matches!(error, StoreError::NewerSchema { found: 999, known: 2 }),
+        matches!(error, StoreError::NewerSchema { found: 999, known: 3 }),
         "{error:?}"
     );
     let error = Store::connect(url).unwrap().migrate(&mut |_| {}).unwrap_err();
@@ -923,11 +989,11 @@ fn migrated(url: &str, backend: Backend) -> Store {
         .iter()
         .map(|migration| migration.version)
         .collect();
-    assert_eq!(pending, vec![1, 2]);
+    assert_eq!(pending, vec![1, 2, 3]);
     let mut reported = Vec::new();
     let applied = store.migrate(&mut |migration| reported.push(migration.name)).unwrap();
-    assert_eq!(applied, vec![1, 2]);
-    assert_eq!(reported, vec!["initial", "intake"]);
+    assert_eq!(applied, vec![1, 2, 3]);
+    assert_eq!(reported, vec!["initial", "intake", "accounts"]);
     store
 }
 

@@ -200,6 +200,8 @@ fn demo(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result<
             "database_bytes": size,
             "counts": summary.counts.iter().map(|(name, count)| (name.to_string(), *count)).collect::<BTreeMap<_, _>>(),
             "checksum": summary.checksum,
+            "logins": summary.logins,
+            "password": ensemble_demo::DEMO_PASSWORD,
         });
         println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
         return Ok(());
@@ -232,6 +234,22 @@ fn demo(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result<
         println!("  {:<16} {}", member.slug, organization.name);
     }
     println!("{}", tr(lang, "cli-demo-next"));
+    println!(
+        "{}",
+        tr_args(
+            lang,
+            "cli-demo-logins",
+            &[("password", Arg::from(ensemble_demo::DEMO_PASSWORD))]
+        )
+    );
+    for login in &summary.logins {
+        let role = if lang == Lang::Fr {
+            login.role.label_fr()
+        } else {
+            login.role.label_en()
+        };
+        println!("  {:<40} {role}", login.login);
+    }
     if matches.get_flag("serve") {
         let address = matches
             .get_one::<std::net::SocketAddr>("bind")

@@ -117,7 +117,7 @@ impl Failure {
             ],
             Failure::Quarantine(error) => vec![("cause", Arg::from(error.to_string()))],
             Failure::Demo(DemoError::Store(error)) => vec![("cause", Arg::from(error.to_string()))],
-            Failure::Demo(DemoError::NotEmpty) => vec![],
+            Failure::Demo(DemoError::NotEmpty | DemoError::Password) => vec![],
             Failure::Key(error) => vec![("path", Arg::from(error.path().display().to_string()))],
             Failure::Write { path, cause } => vec![
                 ("path", Arg::from(path.display().to_string())),
@@ -199,6 +199,7 @@ pub const CODES: &[&str] = &[
     "reset-needs-sqlite",
     "batch-in-use",
     "batch-unknown",
+    "demo-password-failed",
     "serve-bind-failed",
     "serve-stopped",
     "import-file-unreadable",

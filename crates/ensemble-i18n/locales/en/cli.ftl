@@ -68,3 +68,4 @@ cli-serve-about = Serve the member portal (web pages in French and English) unti
 cli-arg-bind = Address and port to listen on (default 127.0.0.1:8080, reachable from this computer only)
 cli-serve-listening = Ensemble is served at { $address } — open this address in your browser; Ctrl+C to stop.
 cli-arg-serve = Then serve the web portal at the --bind address, until Ctrl+C
+cli-demo-logins = Demo portal accounts (shared password: { $password }):

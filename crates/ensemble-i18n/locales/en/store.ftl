@@ -17,3 +17,4 @@ error-reset-needs-sqlite = --reset only applies to a SQLite file. For PostgreSQL
 error-batch-in-use = Batch { $batch } cannot be rolled back: data imported later is attached to it. Roll back the more recent batches first (ensemble import batches --member CODE), then this one.
 error-serve-bind-failed = Cannot listen on { $address } ({ $cause }). The port may already be taken: choose another with --bind 127.0.0.1:8081.
 error-serve-stopped = The portal stopped on an error ({ $cause }). Start it again; if it happens again, report it with this message.
+error-demo-password-failed = The demo accounts' password could not be hashed (the system's random generator failed). Try again; nothing was saved.

@@ -68,3 +68,4 @@ cli-serve-about = Sert le portail des membres (pages web en français et en angl
 cli-arg-bind = Adresse et port d'écoute (par défaut 127.0.0.1:8080, accessible depuis cet ordinateur seulement)
 cli-serve-listening = Ensemble est servi sur { $address } — ouvrez cette adresse dans votre navigateur ; Ctrl+C pour arrêter.
 cli-arg-serve = Sert ensuite le portail web sur l'adresse de --bind, jusqu'à Ctrl+C
+cli-demo-logins = Comptes de démonstration du portail (mot de passe commun : { $password }) :

@@ -17,3 +17,4 @@ error-reset-needs-sqlite = --reset ne s'applique qu'à un fichier SQLite. Pour P
 error-batch-in-use = Le lot { $batch } ne peut pas être annulé : des données importées plus tard s'y rattachent. Annulez d'abord les lots plus récents (ensemble import batches --member CODE), puis celui-ci.
 error-serve-bind-failed = Impossible d'écouter sur { $address } ({ $cause }). Le port est peut-être déjà pris : choisissez-en un autre avec --bind 127.0.0.1:8081.
 error-serve-stopped = Le portail s'est arrêté sur une erreur ({ $cause }). Relancez-le ; si cela se répète, signalez-le avec ce message.
+error-demo-password-failed = Le mot de passe des comptes de démonstration n'a pas pu être chiffré (le générateur aléatoire du système a échoué). Réessayez ; rien n'a été enregistré.

@@ -1,0 +1,182 @@
+//! Accounts of the portal: users (argon2id password hash, role, member), sessions and API tokens.
+//! Tokens are stored by their SHA-256 digest only.
+
+use chrono::{DateTime, FixedOffset};
+use ensemble_model::{MemberId, Role};
+
+use crate::{Row, Session, StoreError, Value};
+
+/// A person who signs in to the portal.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct User {
+    /// Its number.
+    pub id: i64,
+    /// What the person types to sign in (an email address).
+    pub login: String,
+    /// The name shown in the portal.
+    pub display_name: String,
+    /// The member the person works for; `None` for the consortium's coordination.
+    pub member_id: Option<MemberId>,
+    /// What the person may do.
+    pub role: Role,
+    /// The argon2id hash of the password (PHC form).
+    #[serde(skip)]
+    pub password_hash: String,
+    /// When the account was created.
+    pub created_at: DateTime<FixedOffset>,
+    /// A disabled account cannot sign in.
+    pub disabled: bool,
+}
+
+const USER_COLUMNS: &str = "id, login, display_name, member_id, role, password_hash, created_at, disabled";
+
+fn decode(row: &Row, offset: usize) -> Result<User, StoreError> {
+    let unreadable = |detail: String| StoreError::Decode {
+        table: "users".to_string(),
+        detail,
+    };
+    Ok(User {
+        id: row.int(offset),
+        login: row.text(offset + 1),
+        display_name: row.text(offset + 2),
+        member_id: row.get(offset + 3).as_i64().map(MemberId),
+        role: Role::from_code(&row.text(offset + 4))
+            .ok_or_else(|| unreadable(format!("role {}", row.text(offset + 4))))?,
+        password_hash: row.text(offset + 5),
+        created_at: crate::value::timestamp(row.get(offset + 6)).ok_or_else(|| unreadable("created_at".to_string()))?,
+        disabled: row.get(offset + 7).as_i64().unwrap_or(0) != 0,
+    })
+}
+
+impl Session<'_> {
+    /// The next free user number.
+    pub fn next_user_id(&mut self) -> Result<i64, StoreError> {
+        let rows = self
+            .database
+            .query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM users", &[])?;
+        Ok(rows.first().map_or(0, |row| row.int(0)) + 1)
+    }
+
+    /// Stores a new user (its id must be free); the login is kept in lower case.
+    pub fn insert_user(&mut self, user: &User) -> Result<(), StoreError> {
+        self.database.execute(
+            &format!("INSERT INTO users ({USER_COLUMNS}) VALUES (?, ?, ?, ?, ?, ?, ?, ?)"),
+            &[
+                Value::Int(user.id),
+                Value::from(user.login.trim().to_lowercase()),
+                Value::from(user.display_name.as_str()),
+                user.member_id.map_or(Value::Null, |m| Value::Int(m.0)),
+                Value::from(user.role.code()),
+                Value::from(user.password_hash.as_str()),
+                Value::Timestamp(user.created_at),
+                Value::Bool(user.disabled),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The user with this login (compared without regard to case).
+    pub fn user_by_login(&mut self, login: &str) -> Result<Option<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE LOWER(login) = LOWER(?)");
+        let rows = self.database.query(&sql, &[Value::from(login.trim())])?;
+        rows.first().map(|row| decode(row, 0)).transpose()
+    }
+
+    /// Every user, or those of one member, by number.
+    pub fn users(&mut self, member: Option<MemberId>) -> Result<Vec<User>, StoreError> {
+        let (filter, params) = match member {
+            Some(member) => (" WHERE member_id = ?", vec![Value::Int(member.0)]),
+            None => ("", Vec::new()),
+        };
+        let sql = format!("SELECT {USER_COLUMNS} FROM users{filter} ORDER BY id");
+        let rows = self.database.query(&sql, &params)?;
+        rows.iter().map(|row| decode(row, 0)).collect()
+    }
+
+    /// Opens a session for a user under a token's digest, with its form token.
+    pub fn insert_session(
+        &mut self,
+        token_digest: &str,
+        user: i64,
+        csrf_token: &str,
+        created_at: DateTime<FixedOffset>,
+        expires_at: DateTime<FixedOffset>,
+    ) -> Result<(), StoreError> {
+        self.database.execute(
+            "INSERT INTO sessions (token_digest, user_id, csrf_token, created_at, expires_at) VALUES (?, ?, ?, ?, ?)",
+            &[
+                Value::from(token_digest),
+                Value::Int(user),
+                Value::from(csrf_token),
+                Value::Timestamp(created_at),
+                Value::Timestamp(expires_at),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The user of a session that has not expired at `now` and whose account is enabled, with the
+    /// session's form token.
+    pub fn session_user(
+        &mut self,
+        token_digest: &str,
+        now: DateTime<FixedOffset>,
+    ) -> Result<Option<(User, String)>, StoreError> {
+        let columns: Vec<String> = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect();
+        let sql = format!(
+            "SELECT {}, s.csrf_token, s.expires_at FROM sessions s JOIN users u ON u.id = s.user_id WHERE s.token_digest = ?",
+            columns.join(", ")
+        );
+        let rows = self.database.query(&sql, &[Value::from(token_digest)])?;
+        let Some(row) = rows.first() else { return Ok(None) };
+        let user = decode(row, 0)?;
+        let expires = crate::value::timestamp(row.get(9));
+        if user.disabled || expires.is_none_or(|expires| expires <= now) {
+            return Ok(None);
+        }
+        Ok(Some((user, row.text(8))))
+    }
+
+    /// Ends a session.
+    pub fn delete_session(&mut self, token_digest: &str) -> Result<bool, StoreError> {
+        Ok(self.database.execute(
+            "DELETE FROM sessions WHERE token_digest = ?",
+            &[Value::from(token_digest)],
+        )? > 0)
+    }
+
+    /// Records an API token for a user under its digest.
+    pub fn insert_api_token(
+        &mut self,
+        token_digest: &str,
+        user: i64,
+        label: &str,
+        created_at: DateTime<FixedOffset>,
+    ) -> Result<(), StoreError> {
+        self.database.execute(
+            "INSERT INTO api_tokens (token_digest, user_id, label, created_at) VALUES (?, ?, ?, ?)",
+            &[
+                Value::from(token_digest),
+                Value::Int(user),
+                Value::from(label),
+                Value::Timestamp(created_at),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// The enabled user an API token belongs to.
+    pub fn api_token_user(&mut self, token_digest: &str) -> Result<Option<User>, StoreError> {
+        let columns: Vec<String> = USER_COLUMNS.split(", ").map(|c| format!("u.{c}")).collect();
+        let sql = format!(
+            "SELECT {} FROM api_tokens t JOIN users u ON u.id = t.user_id WHERE t.token_digest = ?",
+            columns.join(", ")
+        );
+        let rows = self.database.query(&sql, &[Value::from(token_digest)])?;
+        Ok(rows
+            .first()
+            .map(|row| decode(row, 0))
+            .transpose()?
+            .filter(|user| !user.disabled))
+    }
+}
