@@ -66,7 +66,10 @@ fn demo_then_stats_then_a_refused_second_demo() {
     let out = text(&demo.stdout);
     assert!(out.contains("Consortium de démonstration créé"), "{out}");
     assert!(out.contains("mot de passe commun : ensemble-demo"), "{out}");
-    assert!(out.contains("coordination@ensemble.example") && out.contains("admin@deux-rivieres.example"), "{out}");
+    assert!(
+        out.contains("coordination@ensemble.example") && out.contains("admin@deux-rivieres.example"),
+        "{out}"
+    );
     assert!(out.contains("deux-rivieres"), "{out}");
 
     let stats = ensemble(dir.path(), &["stats", "--json"]);
