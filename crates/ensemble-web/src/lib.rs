@@ -5,6 +5,7 @@
 //! Architecture invariant: every route is declared once in [`routes`], from which the router is
 //! built; tests enumerate that table, so a new route is covered by them automatically.
 
+mod auth;
 mod lang;
 mod pages;
 
@@ -16,6 +17,7 @@ use axum::http::Method;
 use axum::routing::MethodRouter;
 use ensemble_store::Store;
 
+pub use auth::{FORM_COOKIE, SESSION_COOKIE, THROTTLE_FAILURES};
 pub use lang::{LANG_COOKIE, PageLang};
 
 /// What every handler shares.
@@ -23,6 +25,8 @@ pub use lang::{LANG_COOKIE, PageLang};
 pub struct AppState {
     /// The store, called from blocking tasks.
     pub store: Arc<Store>,
+    /// Failed sign-ins, to slow down guessing.
+    pub throttle: Arc<auth::Throttle>,
 }
 
 /// One route of the portal.
@@ -37,7 +41,7 @@ pub struct Route {
 
 /// Every route of the portal.
 pub fn routes() -> Vec<Route> {
-    use axum::routing::get;
+    use axum::routing::{get, post};
     vec![
         Route {
             method: Method::GET,
@@ -49,6 +53,21 @@ pub fn routes() -> Vec<Route> {
             path: "/langue/{code}",
             handler: get(lang::switch),
         },
+        Route {
+            method: Method::GET,
+            path: "/connexion",
+            handler: get(auth::login_form),
+        },
+        Route {
+            method: Method::POST,
+            path: "/connexion",
+            handler: post(auth::login),
+        },
+        Route {
+            method: Method::POST,
+            path: "/deconnexion",
+            handler: post(auth::logout),
+        },
     ]
 }
 
@@ -58,7 +77,11 @@ pub fn router(store: Arc<Store>) -> Router {
     for route in routes() {
         router = router.route(route.path, route.handler);
     }
-    router.fallback(pages::not_found).with_state(AppState { store })
+    let state = AppState {
+        store,
+        throttle: Arc::default(),
+    };
+    router.fallback(pages::not_found).with_state(state)
 }
 
 /// Why the server cannot run.

@@ -8,14 +8,25 @@ use ensemble_i18n::{Lang, tr};
 use ensemble_model::{Member, Organization, geo};
 use ensemble_store::ListFilter;
 
+use crate::auth::Viewer;
 use crate::{AppState, PageLang};
 
-/// The catalogue as templates see it: `{{ t.get("web-…") }}`.
+/// The catalogue as templates see it (`{{ t.get("web-…") }}`), with who is signed in.
 pub struct Texts {
     lang: Lang,
+    /// The signed-in person's name and the session's form token.
+    pub signed_in: Option<(String, String)>,
 }
 
 impl Texts {
+    /// The texts of a page, for the signed-in person if any.
+    pub fn new(lang: Lang, viewer: Option<&(ensemble_store::User, String)>) -> Texts {
+        Texts {
+            lang,
+            signed_in: viewer.map(|(user, csrf)| (user.display_name.clone(), csrf.clone())),
+        }
+    }
+
     /// A message of the catalogue.
     pub fn get(&self, key: &str) -> String {
         tr(self.lang, key)
@@ -58,16 +69,16 @@ struct Message {
     text: String,
 }
 
-fn render(template: &impl Template) -> Response {
+pub(crate) fn render(template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => Html(html).into_response(),
         Err(_) => StatusCode::INTERNAL_SERVER_ERROR.into_response(),
     }
 }
 
-fn message(lang: Lang, status: StatusCode, key: &str) -> Response {
+pub(crate) fn message(lang: Lang, status: StatusCode, key: &str) -> Response {
     let page = Message {
-        t: Texts { lang },
+        t: Texts::new(lang, None),
         title: tr(lang, &format!("{key}-title")),
         text: tr(lang, &format!("{key}-text")),
     };
@@ -75,7 +86,7 @@ fn message(lang: Lang, status: StatusCode, key: &str) -> Response {
 }
 
 /// `GET /`: the consortium's members.
-pub async fn home(State(state): State<AppState>, PageLang(lang): PageLang) -> Response {
+pub async fn home(State(state): State<AppState>, PageLang(lang): PageLang, Viewer(viewer): Viewer) -> Response {
     let store = state.store.clone();
     let members = tokio::task::spawn_blocking(move || {
         let members: Vec<Member> = store.list(&ListFilter::default())?;
@@ -124,7 +135,7 @@ pub async fn home(State(state): State<AppState>, PageLang(lang): PageLang) -> Re
         })
         .collect();
     render(&Home {
-        t: Texts { lang },
+        t: Texts::new(lang, viewer.as_ref()),
         members,
     })
 }

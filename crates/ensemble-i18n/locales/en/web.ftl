@@ -1,6 +1,5 @@
 # Web portal: key web-<page>-<text>.
 web-skip = Skip to content
-web-language-nav = Language
 web-language-switch = Français
 web-back-home = Back to the home page
 web-home-title = The performing-arts data commons
@@ -15,3 +14,16 @@ web-not-found-title = Page not found
 web-not-found-text = This address matches no Ensemble page. Check the link or go back to the home page.
 web-unavailable-title = Service temporarily unavailable
 web-unavailable-text = The database is not answering. Try again in a moment; if it persists, tell the consortium's coordination.
+web-account-nav = Account and language
+web-sign-in = Sign in
+web-signed-in-as = Signed in:
+web-logout = Sign out
+web-login-title = Sign in
+web-login-login = Email
+web-login-password = Password
+web-login-submit = Sign in
+web-login-failed = Wrong email or password. Check them and try again.
+web-login-expired = The form had expired. It was reloaded: enter your details again.
+web-login-throttled = Too many failed attempts for this account. Wait fifteen minutes before trying again, or ask the coordination to reset your password.
+web-form-expired-title = Form expired
+web-form-expired-text = This form is no longer valid. Go back to the page and start again.

@@ -1,6 +1,5 @@
 # Portail web : clé web-<page>-<texte>.
 web-skip = Aller au contenu
-web-language-nav = Langue
 web-language-switch = English
 web-back-home = Retour à l'accueil
 web-home-title = Le commun de données des arts de la scène
@@ -15,3 +14,16 @@ web-not-found-title = Page introuvable
 web-not-found-text = Cette adresse ne correspond à aucune page d'Ensemble. Vérifiez le lien ou revenez à l'accueil.
 web-unavailable-title = Service momentanément indisponible
 web-unavailable-text = La base de données ne répond pas. Réessayez dans un moment ; si le problème persiste, prévenez la coordination du consortium.
+web-account-nav = Compte et langue
+web-sign-in = Se connecter
+web-signed-in-as = Connecté :
+web-logout = Se déconnecter
+web-login-title = Connexion
+web-login-login = Courriel
+web-login-password = Mot de passe
+web-login-submit = Se connecter
+web-login-failed = Courriel ou mot de passe incorrect. Vérifiez-les et réessayez.
+web-login-expired = Le formulaire a expiré. Il a été rechargé : saisissez de nouveau vos informations.
+web-login-throttled = Trop d'essais infructueux pour ce compte. Attendez quinze minutes avant de réessayer, ou demandez à la coordination de réinitialiser votre mot de passe.
+web-form-expired-title = Formulaire expiré
+web-form-expired-text = Ce formulaire n'est plus valide. Revenez à la page et recommencez.

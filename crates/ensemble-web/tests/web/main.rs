@@ -100,7 +100,10 @@ async fn an_unknown_address_gets_a_translated_page() {
 #[tokio::test]
 async fn every_route_renders_in_both_languages() {
     let store = demo_store();
-    for route in ensemble_web::routes() {
+    for route in ensemble_web::routes()
+        .into_iter()
+        .filter(|r| r.method == axum::http::Method::GET)
+    {
         let path = route.path.replace("{code}", "fr");
         for cookie in ["ensemble_lang=fr", "ensemble_lang=en"] {
             let (status, _, html) = get(&store, &path, Some(cookie)).await;
@@ -108,4 +111,155 @@ async fn every_route_renders_in_both_languages() {
             assert_translated(&html);
         }
     }
+}
+
+/// A form post through a shared router (so that its sign-in throttle is kept between requests).
+async fn post(router: &axum::Router, path: &str, body: &str, cookie: &str) -> axum::response::Response {
+    let request = Request::post(path)
+        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+        .header(header::COOKIE, cookie)
+        .body(Body::from(body.to_string()))
+        .unwrap();
+    router.clone().oneshot(request).await.unwrap()
+}
+
+fn set_cookie(response: &axum::response::Response, name: &str) -> Option<String> {
+    response
+        .headers()
+        .get_all(header::SET_COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .find(|v| v.starts_with(&format!("{name}=")))
+        .map(str::to_string)
+}
+
+async fn body(response: axum::response::Response) -> String {
+    String::from_utf8(
+        axum::body::to_bytes(response.into_body(), 1 << 22)
+            .await
+            .unwrap()
+            .to_vec(),
+    )
+    .unwrap()
+}
+
+const FORM: &str = "ensemble_form=jeton-du-formulaire";
+
+fn login_body(login: &str, password: &str, csrf: &str) -> String {
+    format!("login={}&password={}&csrf={csrf}", login.replace('@', "%40"), password)
+}
+
+#[tokio::test]
+async fn sign_in_with_a_demo_account_then_sign_out() {
+    let store = demo_store();
+    let router = ensemble_web::router(store.clone());
+    let form = router
+        .clone()
+        .oneshot(Request::get("/connexion").body(Body::empty()).unwrap())
+        .await
+        .unwrap();
+    assert_eq!(form.status(), StatusCode::OK);
+    let form_cookie = set_cookie(&form, ensemble_web::FORM_COOKIE).unwrap();
+    assert!(form_cookie.contains("HttpOnly") && form_cookie.contains("SameSite=Lax"));
+    let html = body(form).await;
+    assert!(html.contains(r#"<label for="password">Mot de passe</label>"#));
+    assert!(html.contains(r#"name="csrf""#));
+
+    let response = post(
+        &router,
+        "/connexion",
+        &login_body(
+            "coordination@ensemble.example",
+            ensemble_demo::DEMO_PASSWORD,
+            "jeton-du-formulaire",
+        ),
+        FORM,
+    )
+    .await;
+    assert_eq!(response.status(), StatusCode::SEE_OTHER);
+    let session = set_cookie(&response, ensemble_web::SESSION_COOKIE).unwrap();
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax") && !session.contains("Secure"));
+    let token = session.split(';').next().unwrap().to_string();
+    // The token is stored only as its digest.
+    let raw = token.split('=').nth(1).unwrap().to_string();
+    assert!(
+        store
+            .read(|s| s.session_user(&raw, chrono::Utc::now().fixed_offset()))
+            .unwrap()
+            .is_none()
+    );
+
+    let (_, _, html) = get(&store, "/", Some(&token)).await;
+    assert!(html.contains("Connecté :"), "{html}");
+    let csrf = html
+        .split(r#"name="csrf" value=""#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+
+    let refused = post(&router, "/deconnexion", "csrf=mauvais", &token).await;
+    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
+    let out = post(&router, "/deconnexion", &format!("csrf={csrf}"), &token).await;
+    assert_eq!(out.status(), StatusCode::SEE_OTHER);
+    let (_, _, html) = get(&store, "/", Some(&token)).await;
+    assert!(html.contains("Se connecter") && !html.contains("Connecté :"));
+}
+
+#[tokio::test]
+async fn wrong_passwords_forms_without_token_and_guessing_are_refused() {
+    let store = demo_store();
+    let router = ensemble_web::router(store);
+    let login = "admin@deux-rivieres.example";
+    let no_token = post(
+        &router,
+        "/connexion",
+        &login_body(login, ensemble_demo::DEMO_PASSWORD, "autre"),
+        FORM,
+    )
+    .await;
+    assert_eq!(no_token.status(), StatusCode::FORBIDDEN);
+    assert!(body(no_token).await.contains("Le formulaire a expiré"));
+
+    for _ in 0..ensemble_web::THROTTLE_FAILURES {
+        let wrong = post(
+            &router,
+            "/connexion",
+            &login_body(login, "devine", "jeton-du-formulaire"),
+            FORM,
+        )
+        .await;
+        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
+        let html = body(wrong).await;
+        assert!(html.contains("Courriel ou mot de passe incorrect"));
+        assert!(
+            html.contains(r#"value="admin@deux-rivieres.example""#),
+            "the login is kept"
+        );
+    }
+    // Now even the right password waits.
+    let blocked = post(
+        &router,
+        "/connexion",
+        &login_body(login, ensemble_demo::DEMO_PASSWORD, "jeton-du-formulaire"),
+        FORM,
+    )
+    .await;
+    assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
+    assert!(set_cookie(&blocked, ensemble_web::SESSION_COOKIE).is_none());
+    // Another account is not affected.
+    let other = post(
+        &router,
+        "/connexion",
+        &login_body(
+            "analyste@deux-rivieres.example",
+            ensemble_demo::DEMO_PASSWORD,
+            "jeton-du-formulaire",
+        ),
+        FORM,
+    )
+    .await;
+    assert_eq!(other.status(), StatusCode::SEE_OTHER);
 }
