@@ -251,7 +251,8 @@ pub async fn logout(
     )
 }
 
-fn redirect_with_cookie(location: &str, cookie: &str) -> Response {
+/// A redirection (303) to `location` that sets a cookie.
+pub(crate) fn redirect_with_cookie(location: &str, cookie: &str) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
     if let (Ok(location), Ok(cookie)) = (HeaderValue::from_str(location), HeaderValue::from_str(cookie)) {
         response.headers_mut().insert(LOCATION, location);

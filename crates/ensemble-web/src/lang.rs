@@ -2,9 +2,9 @@
 //! (a cookie, so that it works without JavaScript).
 
 use axum::extract::{FromRequestParts, Path};
-use axum::http::header::{COOKIE, LOCATION, REFERER, SET_COOKIE};
+use axum::http::header::REFERER;
 use axum::http::request::Parts;
-use axum::http::{HeaderMap, HeaderValue, StatusCode};
+use axum::http::{HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
 use ensemble_i18n::Lang;
 
@@ -25,14 +25,8 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLang {
 
 /// The language named by the cookie, else French.
 pub fn from_headers(headers: &HeaderMap) -> Lang {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(name, _)| *name == LANG_COOKIE)
-        .and_then(|(_, value)| value.parse().ok())
+    crate::auth::cookie(headers, LANG_COOKIE)
+        .and_then(|value| value.parse().ok())
         .unwrap_or_default()
 }
 
@@ -52,13 +46,7 @@ pub async fn switch(Path(code): Path<String>, headers: HeaderMap) -> Response {
         "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
         lang.tag()
     );
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    let headers = response.headers_mut();
-    if let (Ok(location), Ok(cookie)) = (HeaderValue::from_str(&back), HeaderValue::from_str(&cookie)) {
-        headers.insert(LOCATION, location);
-        headers.insert(SET_COOKIE, cookie);
-    }
-    response
+    crate::auth::redirect_with_cookie(&back, &cookie)
 }
 
 /// The path of a referring URL when it is one of this site's pages (`/…`, never `//host`).
