@@ -4,10 +4,12 @@
 
 mod common;
 mod datascene;
+mod datascene_records;
 mod docs;
 mod jsonld;
 mod privacy;
 mod robustness;
 mod scenepro;
+mod scenepro_file;
 mod tables;
 mod values;
