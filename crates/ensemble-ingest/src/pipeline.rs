@@ -177,6 +177,38 @@ impl ImportError {
             ImportError::Store(error) => error.code(),
         }
     }
+
+    /// The values its message (`error-<code>`) takes.
+    pub fn args(&self) -> Vec<(&'static str, ensemble_i18n::Arg)> {
+        use ensemble_i18n::Arg;
+        match self {
+            ImportError::UnknownMember(member) => vec![("member", Arg::from(member.as_str()))],
+            ImportError::Source(
+                SourceError::Unreadable(cause) | SourceError::Malformed(cause) | SourceError::Io(cause),
+            ) => {
+                vec![("cause", Arg::from(cause.as_str()))]
+            }
+            ImportError::Source(_) => vec![],
+            ImportError::Profile(ProfileError::Unknown(name)) => vec![("profile", Arg::from(name.as_str()))],
+            ImportError::Profile(ProfileError::Invalid { name, detail }) => vec![
+                ("profile", Arg::from(name.as_str())),
+                ("cause", Arg::from(detail.as_str())),
+            ],
+            ImportError::NotDetected { headers, candidates } => {
+                let best = candidates
+                    .first()
+                    .map(|c| format!("{} ({:.0} %)", c.name, c.confidence * 100.0))
+                    .unwrap_or_else(|| "-".to_string());
+                vec![("best", Arg::from(best)), ("headers", Arg::from(headers.join(" | ")))]
+            }
+            ImportError::ProfileFormat { profile, expected } => vec![
+                ("profile", Arg::from(profile.as_str())),
+                ("expected", Arg::from(expected.as_str())),
+            ],
+            ImportError::Refused(report) => vec![("count", Arg::from(report.rows_quarantined))],
+            ImportError::Store(error) => vec![("cause", Arg::from(error.to_string()))],
+        }
+    }
 }
 
 /// Collects the outcome of each row: counts, diagnostics and quarantine.

@@ -46,6 +46,31 @@ impl Vocabulary {
     pub fn contains(&self, code: &str) -> bool {
         self.term(code).is_some()
     }
+
+    /// The terms with no broader term, by French label.
+    pub fn top_terms(&self) -> Vec<&Term> {
+        let mut top: Vec<&Term> = self.terms.iter().filter(|term| term.broader.is_none()).collect();
+        top.sort_by_key(|term| crate::geo::fold_name(&term.label_fr));
+        top
+    }
+
+    /// The code and every code under it, at any depth (empty for an unknown code).
+    pub fn with_narrower(&self, code: &str) -> Vec<String> {
+        if !self.contains(code) {
+            return Vec::new();
+        }
+        let mut codes = vec![code.to_string()];
+        let mut index = 0;
+        while let Some(current) = codes.get(index).cloned() {
+            for term in &self.terms {
+                if term.broader.as_deref() == Some(current.as_str()) && !codes.contains(&term.code) {
+                    codes.push(term.code.clone());
+                }
+            }
+            index += 1;
+        }
+        codes
+    }
 }
 
 impl Term {
@@ -213,6 +238,20 @@ pub fn contains(name: &str, code: &str) -> bool {
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn a_discipline_brings_its_narrower_terms() {
+        let disciplines = super::vocabulary("disciplines-asq").unwrap();
+        let dance = disciplines.with_narrower("Danse");
+        assert_eq!(dance.first().map(String::as_str), Some("Danse"));
+        assert!(dance.iter().any(|code| code == "Ballet"), "child");
+        assert!(dance.iter().any(|code| code == "BalletClassique"), "grandchild");
+        assert!(!dance.iter().any(|code| code == "Acrobatie"), "circus is not dance");
+        assert!(disciplines.with_narrower("Inconnu").is_empty());
+        let top = disciplines.top_terms();
+        assert!(top.iter().any(|term| term.code == "Cirque"));
+        assert!(top.iter().all(|term| term.broader.is_none()));
+    }
+
     use super::*;
 
     #[test]

@@ -179,4 +179,36 @@ impl Session<'_> {
             .transpose()?
             .filter(|user| !user.disabled))
     }
+
+    /// The user with this number.
+    pub fn user(&mut self, id: i64) -> Result<Option<User>, StoreError> {
+        let sql = format!("SELECT {USER_COLUMNS} FROM users WHERE id = ?");
+        let rows = self.database.query(&sql, &[Value::Int(id)])?;
+        rows.first().map(|row| decode(row, 0)).transpose()
+    }
+
+    /// Disables an account and ends its sessions and API tokens; false when there is none.
+    pub fn disable_user(&mut self, id: i64) -> Result<bool, StoreError> {
+        let changed = self.database.execute(
+            "UPDATE users SET disabled = ? WHERE id = ?",
+            &[Value::Bool(true), Value::Int(id)],
+        )?;
+        self.database
+            .execute("DELETE FROM sessions WHERE user_id = ?", &[Value::Int(id)])?;
+        self.database
+            .execute("DELETE FROM api_tokens WHERE user_id = ?", &[Value::Int(id)])?;
+        Ok(changed > 0)
+    }
+
+    /// The labels and creation times of a user's API tokens, newest first.
+    pub fn api_tokens(&mut self, user: i64) -> Result<Vec<(String, DateTime<FixedOffset>)>, StoreError> {
+        let rows = self.database.query(
+            "SELECT label, created_at FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC",
+            &[Value::Int(user)],
+        )?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| Some((row.text(0), crate::value::timestamp(row.get(1))?)))
+            .collect())
+    }
 }

@@ -7,6 +7,7 @@
 //! conformance suite in `tests/conformance.rs` checks on each.
 
 pub mod accounts;
+pub mod catalog;
 pub mod database;
 pub mod intake;
 pub mod postgres;
@@ -23,6 +24,9 @@ use ensemble_model::{Batch, BatchId, BatchStatus, Entity, Member, MemberId, for_
 use serde::de::DeserializeOwned;
 
 pub use accounts::User;
+pub use catalog::{
+    OrganizationFilter, Page, PerformanceFilter, PerformanceView, PlaceFilter, PlaceView, ShowFilter, Window,
+};
 pub use database::{Backend, Database};
 pub use intake::{QUARANTINE_DISMISSED, QUARANTINE_OPEN, QUARANTINE_REPLAYED, QuarantineEntry, entity_tables};
 pub use records::TableSchema;

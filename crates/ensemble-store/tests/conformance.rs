@@ -83,6 +83,142 @@ conformance! {
     check_quarantine(store) => sqlite_quarantine, postgres_quarantine;
     check_roll_back_refuses_referenced_batch(store)
         => sqlite_roll_back_refuses_referenced_batch, postgres_roll_back_refuses_referenced_batch;
+    check_catalog_pages_and_filters(store) => sqlite_catalog_pages_and_filters, postgres_catalog_pages_and_filters;
+}
+
+/// The catalogue's pages: filters by season (boundaries in Québec time), region, discipline
+/// codes, place, text; totals over all pages; related records attached; holdings per member.
+fn check_catalog_pages_and_filters(store: &Store) {
+    use ensemble_store::{OrganizationFilter, PerformanceFilter, PlaceFilter, ShowFilter, Window};
+    insert_world(store);
+    store
+        .write(|session| {
+            session.insert(&[Place {
+                name: "Salle Fictive de Montréal".to_string(),
+                municipality: Some("Montréal".to_string()),
+                region_code: Some(RegionCode::new("06")),
+                ..Place::fixture_with(2, provenance(1, 1, 2))
+            }])?;
+            session.insert(&[Hall {
+                place_id: PlaceId(2),
+                ..Hall::fixture_with(2, provenance(1, 1, 2))
+            }])?;
+            session.insert(&[Show {
+                title_fr: "Danse imaginaire".to_string(),
+                disciplines: vec![DisciplineCode::new("Ballet")],
+                ..Show::fixture_with(2, provenance(1, 1, 2))
+            }])?;
+            let performance = |id: i64, show: i64, hall: i64, at: &str| Performance {
+                show_id: ShowId(show),
+                hall_id: HallId(hall),
+                starts_at: moment(at),
+                ..Performance::fixture_with(id, provenance(1, 1, id))
+            };
+            session.insert(&[
+                performance(2, 2, 2, "2025-08-31T20:00:00-04:00"),
+                performance(3, 2, 2, "2025-09-01T19:30:00-04:00"),
+                performance(4, 1, 2, "2026-08-31T20:00:00-04:00"),
+                performance(5, 2, 1, "2026-09-12T20:00:00-04:00"),
+            ])
+        })
+        .unwrap();
+    let all = Window { limit: 100, offset: 0 };
+    let performances = |filter: PerformanceFilter, window: Window| {
+        store
+            .read(|session| session.performances_page(&filter, window))
+            .unwrap()
+    };
+    let ids = |page: &ensemble_store::Page<ensemble_store::PerformanceView>| -> Vec<i64> {
+        page.items.iter().map(|view| view.performance.id.0).collect()
+    };
+    let everything = performances(PerformanceFilter::default(), all);
+    assert_eq!(everything.total, 5);
+    assert_eq!(ids(&everything), vec![2, 3, 1, 4, 5], "by date");
+    let first = &everything.items[0];
+    assert_eq!(first.show.as_ref().unwrap().title_fr, "Danse imaginaire");
+    assert_eq!(first.place.as_ref().unwrap().id, PlaceId(2));
+    assert!(first.hall.is_some() && first.presenter.is_some());
+
+    let season = |year| {
+        performances(
+            PerformanceFilter {
+                season: Some(year),
+                ..Default::default()
+            },
+            all,
+        )
+    };
+    assert_eq!(ids(&season(2024)), vec![2]);
+    assert_eq!(ids(&season(2025)), vec![3, 1, 4]);
+    assert_eq!(ids(&season(2026)), vec![5]);
+    let montreal = performances(
+        PerformanceFilter {
+            region: Some("06".into()),
+            ..Default::default()
+        },
+        all,
+    );
+    assert_eq!(ids(&montreal), vec![2, 3, 4]);
+    let dance = performances(
+        PerformanceFilter {
+            disciplines: vec!["Danse".into(), "Ballet".into()],
+            ..Default::default()
+        },
+        all,
+    );
+    assert_eq!(ids(&dance), vec![2, 3, 5]);
+    let at_place = performances(
+        PerformanceFilter {
+            place: Some(1),
+            ..Default::default()
+        },
+        all,
+    );
+    assert_eq!(ids(&at_place), vec![1, 5]);
+    let second_page = performances(PerformanceFilter::default(), Window { limit: 2, offset: 2 });
+    assert_eq!((ids(&second_page), second_page.total), (vec![1, 4], 5));
+
+    let shows = store
+        .read(|session| {
+            session.shows_page(
+                &ShowFilter {
+                    text: Some("DANSE".into()),
+                    ..Default::default()
+                },
+                all,
+            )
+        })
+        .unwrap();
+    assert_eq!(shows.items.iter().map(|show| show.id.0).collect::<Vec<_>>(), vec![2]);
+    let places = store
+        .read(|session| {
+            session.places_page(
+                &PlaceFilter {
+                    region: Some("06".into()),
+                    ..Default::default()
+                },
+                all,
+            )
+        })
+        .unwrap();
+    assert_eq!(places.total, 1);
+    assert_eq!(places.items[0].halls.len(), 1);
+    let organizations = store
+        .read(|session| session.organizations_page(&OrganizationFilter::default(), all))
+        .unwrap();
+    assert_eq!(organizations.total, 1);
+    assert_eq!(
+        store.read(|session| session.performance_seasons()).unwrap(),
+        vec![2024, 2025, 2026]
+    );
+    let holdings = store.read(|session| session.holdings(MemberId(1))).unwrap();
+    assert!(holdings.contains(&("performances", 5)), "{holdings:?}");
+    assert_eq!(
+        store
+            .read(|session| session.open_quarantine_count(MemberId(1)))
+            .unwrap(),
+        0
+    );
 }
 
 /// Users, sessions and API tokens: logins without regard to case, expired sessions and disabled

@@ -16,9 +16,9 @@ use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use chrono::Utc;
 use ensemble_i18n::{Lang, tr};
-use ensemble_store::User;
 
 use crate::pages::{Texts, render};
+use crate::policy::Signed;
 use crate::{AppState, PageLang};
 
 /// The cookie that carries the session token.
@@ -80,23 +80,14 @@ fn secure(headers: &HeaderMap) -> &'static str {
     if https { "; Secure" } else { "" }
 }
 
-/// The signed-in person, if any: the user and the session's form token.
-pub struct Viewer(pub Option<(User, String)>);
+/// The signed-in person, if any, as the access guard found them.
+pub struct Viewer(pub Option<Signed>);
 
-impl FromRequestParts<AppState> for Viewer {
+impl<S: Send + Sync> FromRequestParts<S> for Viewer {
     type Rejection = std::convert::Infallible;
 
-    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, Self::Rejection> {
-        let Some(token) = cookie(&parts.headers, SESSION_COOKIE).map(str::to_string) else {
-            return Ok(Viewer(None));
-        };
-        let store = state.store.clone();
-        let found = tokio::task::spawn_blocking(move || {
-            let digest = ensemble_privacy::token_digest(&token);
-            store.read(|session| session.session_user(&digest, Utc::now().fixed_offset()))
-        })
-        .await;
-        Ok(Viewer(found.ok().and_then(Result::ok).flatten()))
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        Ok(Viewer(parts.extensions.get::<Option<Signed>>().cloned().flatten()))
     }
 }
 
@@ -112,7 +103,7 @@ struct LoginPage {
 fn login_page(lang: Lang, status: StatusCode, login: &str, error: Option<&str>, headers: &HeaderMap) -> Response {
     let csrf = ensemble_privacy::new_token();
     let page = LoginPage {
-        t: Texts::new(lang, None),
+        t: Texts::new(lang, None, None),
         csrf: csrf.clone(),
         login: login.to_string(),
         error: error.map(|key| tr(lang, key)),
@@ -218,26 +209,8 @@ fn dummy_hash() -> &'static str {
     DUMMY.get_or_init(|| ensemble_privacy::hash_password(&ensemble_privacy::new_token()).unwrap_or_default())
 }
 
-/// What the sign-out form sends.
-#[derive(serde::Deserialize)]
-pub struct LogoutForm {
-    csrf: String,
-}
-
-/// `POST /deconnexion`: ends the session (with the session's form token).
-pub async fn logout(
-    State(state): State<AppState>,
-    PageLang(lang): PageLang,
-    Viewer(viewer): Viewer,
-    headers: HeaderMap,
-    Form(form): Form<LogoutForm>,
-) -> Response {
-    let Some((_, csrf)) = viewer else {
-        return redirect_with_cookie("/", &format!("{SESSION_COOKIE}=; Path=/; Max-Age=0"));
-    };
-    if form.csrf != csrf {
-        return crate::pages::message(lang, StatusCode::FORBIDDEN, "web-form-expired");
-    }
+/// `POST /deconnexion`: ends the session (the guard has checked the form's token).
+pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
     if let Some(token) = cookie(&headers, SESSION_COOKIE).map(str::to_string) {
         let store = state.store.clone();
         let _ = tokio::task::spawn_blocking(move || {
@@ -251,11 +224,15 @@ pub async fn logout(
     )
 }
 
-/// A redirection (303) to `location` that sets a cookie.
+/// A redirection (303) to `location` that sets a cookie (none when `cookie` is empty).
 pub(crate) fn redirect_with_cookie(location: &str, cookie: &str) -> Response {
     let mut response = StatusCode::SEE_OTHER.into_response();
-    if let (Ok(location), Ok(cookie)) = (HeaderValue::from_str(location), HeaderValue::from_str(cookie)) {
+    if let Ok(location) = HeaderValue::from_str(location) {
         response.headers_mut().insert(LOCATION, location);
+    }
+    if !cookie.is_empty()
+        && let Ok(cookie) = HeaderValue::from_str(cookie)
+    {
         response.headers_mut().insert(SET_COOKIE, cookie);
     }
     response

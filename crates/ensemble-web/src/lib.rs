@@ -5,82 +5,209 @@
 //! Architecture invariant: every route is declared once in [`routes`], from which the router is
 //! built; tests enumerate that table, so a new route is covered by them automatically.
 
+mod api;
 mod auth;
+mod browse;
+mod imports;
 mod lang;
+mod members;
 mod pages;
+mod policy;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
 
 use axum::Router;
+use axum::extract::{DefaultBodyLimit, State};
 use axum::http::Method;
 use axum::routing::MethodRouter;
+use ensemble_model::Role;
+use ensemble_privacy::SecretKey;
 use ensemble_store::Store;
 
 pub use auth::{FORM_COOKIE, SESSION_COOKIE, THROTTLE_FAILURES};
 pub use lang::{LANG_COOKIE, PageLang};
+pub use policy::{Access, UPLOAD_LIMIT, rank};
 
 /// What every handler shares.
 #[derive(Clone)]
 pub struct AppState {
     /// The store, called from blocking tasks.
     pub store: Arc<Store>,
+    /// The key that pseudonymises personal values of imported files.
+    pub key: Arc<SecretKey>,
     /// Failed sign-ins, to slow down guessing.
     pub throttle: Arc<auth::Throttle>,
+    /// Files uploaded to the import wizard and not yet imported.
+    pub uploads: Arc<imports::Uploads>,
+}
+
+impl AppState {
+    /// The state of a portal over a store, pseudonymising imports with `key`.
+    pub fn new(store: Arc<Store>, key: SecretKey) -> AppState {
+        AppState {
+            store,
+            key: Arc::new(key),
+            throttle: Arc::default(),
+            uploads: Arc::default(),
+        }
+    }
 }
 
 /// One route of the portal.
 pub struct Route {
     /// Its method.
     pub method: Method,
-    /// Its path, in axum's syntax.
+    /// Its path, in axum's syntax (`{member}` names a member by its short code).
     pub path: &'static str,
+    /// Who may use it (checked by [`policy::guard`] before the handler runs).
+    pub access: Access,
     /// Its handler.
     pub handler: MethodRouter<AppState>,
 }
 
-/// Every route of the portal.
+/// Every route of the portal and of its JSON API.
 pub fn routes() -> Vec<Route> {
     use axum::routing::{get, post};
+    let route = |method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>| Route {
+        method,
+        path,
+        access,
+        handler,
+    };
+    let member = |role: Role| Access::Member(role);
     vec![
-        Route {
-            method: Method::GET,
-            path: "/",
-            handler: get(pages::home),
-        },
-        Route {
-            method: Method::GET,
-            path: "/langue/{code}",
-            handler: get(lang::switch),
-        },
-        Route {
-            method: Method::GET,
-            path: "/connexion",
-            handler: get(auth::login_form),
-        },
-        Route {
-            method: Method::POST,
-            path: "/connexion",
-            handler: post(auth::login),
-        },
-        Route {
-            method: Method::POST,
-            path: "/deconnexion",
-            handler: post(auth::logout),
-        },
+        route(Method::GET, "/", Access::Public, get(pages::home)),
+        route(Method::GET, "/langue/{code}", Access::Public, get(lang::switch)),
+        route(Method::GET, "/connexion", Access::Public, get(auth::login_form)),
+        route(Method::POST, "/connexion", Access::Public, post(auth::login)),
+        route(Method::POST, "/deconnexion", Access::SignedIn, post(auth::logout)),
+        route(
+            Method::GET,
+            "/organisations",
+            Access::SignedIn,
+            get(browse::organizations),
+        ),
+        route(Method::GET, "/spectacles", Access::SignedIn, get(browse::shows)),
+        route(
+            Method::GET,
+            "/representations",
+            Access::SignedIn,
+            get(browse::performances),
+        ),
+        route(Method::GET, "/lieux", Access::SignedIn, get(browse::places)),
+        route(Method::GET, "/membres", Access::SignedIn, get(members::list)),
+        route(Method::POST, "/membres", Access::Coordinator, post(members::create)),
+        route(
+            Method::GET,
+            "/membres/{member}",
+            member(Role::Viewer),
+            get(members::home),
+        ),
+        route(
+            Method::GET,
+            "/membres/{member}/utilisateurs",
+            member(Role::MemberAdmin),
+            get(members::users),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/utilisateurs",
+            member(Role::MemberAdmin),
+            post(members::create_user),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/utilisateurs/{user}/desactiver",
+            member(Role::MemberAdmin),
+            post(members::disable_user),
+        ),
+        route(Method::GET, "/compte", Access::SignedIn, get(members::account)),
+        route(
+            Method::POST,
+            "/compte/jetons",
+            Access::SignedIn,
+            post(members::create_token),
+        ),
+        route(
+            Method::GET,
+            "/membres/{member}/importer",
+            member(Role::MemberAdmin),
+            get(imports::wizard),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/importer",
+            member(Role::MemberAdmin),
+            post(imports::upload).layer(DefaultBodyLimit::max(UPLOAD_LIMIT)),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/importer/{upload}",
+            member(Role::MemberAdmin),
+            post(imports::commit),
+        ),
+        route(
+            Method::GET,
+            "/membres/{member}/imports",
+            member(Role::Viewer),
+            get(imports::history),
+        ),
+        route(
+            Method::GET,
+            "/membres/{member}/imports/{batch}",
+            member(Role::Viewer),
+            get(imports::batch),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/imports/{batch}/annuler",
+            member(Role::MemberAdmin),
+            post(imports::roll_back),
+        ),
+        route(
+            Method::GET,
+            "/membres/{member}/quarantaine",
+            member(Role::MemberAnalyst),
+            get(imports::quarantine),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/quarantaine/{entry}",
+            member(Role::MemberAdmin),
+            post(imports::fix_entry),
+        ),
+        route(Method::GET, "/api/v1/openapi.json", Access::Public, get(api::openapi)),
+        route(Method::GET, "/api/v1/me", Access::Token, get(api::me)),
+        route(
+            Method::GET,
+            "/api/v1/organizations",
+            Access::Token,
+            get(api::organizations),
+        ),
+        route(Method::GET, "/api/v1/shows", Access::Token, get(api::shows)),
+        route(
+            Method::GET,
+            "/api/v1/performances",
+            Access::Token,
+            get(api::performances),
+        ),
+        route(Method::GET, "/api/v1/places", Access::Token, get(api::places)),
+        route(Method::GET, "/api/v1/members", Access::Token, get(api::members)),
     ]
 }
 
-/// The portal's router over a store.
-pub fn router(store: Arc<Store>) -> Router {
+/// The portal's router: every route of [`routes`] behind its access rule.
+pub fn router(state: AppState) -> Router {
     let mut router = Router::new();
     for route in routes() {
-        router = router.route(route.path, route.handler);
+        let access = route.access;
+        let guarded = route.handler.route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            move |state: State<AppState>, request, next| policy::guard(access, state, request, next),
+        ));
+        router = router.route(route.path, guarded);
     }
-    let state = AppState {
-        store,
-        throttle: Arc::default(),
-    };
     router.fallback(pages::not_found).with_state(state)
 }
 
@@ -111,7 +238,7 @@ impl ServeError {
 }
 
 /// Serves the portal on `address` until Ctrl+C; `ready` is called once listening.
-pub async fn serve(store: Arc<Store>, address: SocketAddr, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
+pub async fn serve(state: AppState, address: SocketAddr, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
     let listener = tokio::net::TcpListener::bind(address)
         .await
         .map_err(|error| ServeError::Bind {
@@ -120,7 +247,7 @@ pub async fn serve(store: Arc<Store>, address: SocketAddr, ready: impl FnOnce(So
         })?;
     let local = listener.local_addr().unwrap_or(address);
     ready(local);
-    axum::serve(listener, router(store))
+    axum::serve(listener, router(state))
         .with_graceful_shutdown(async {
             let _ = tokio::signal::ctrl_c().await;
         })

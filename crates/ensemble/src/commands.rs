@@ -29,7 +29,7 @@ pub fn run(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
         Some(("demo", sub)) => demo(lang, &url, &key_file, sub),
         Some(("stats", sub)) => stats(lang, &url, sub.get_flag("json")),
         Some(("import", sub)) => crate::intake::run(lang, &url, &key_file, sub),
-        Some(("serve", sub)) => serve(lang, &url, sub),
+        Some(("serve", sub)) => serve(lang, &url, &key_file, sub),
         Some(("model", sub)) => match sub.subcommand() {
             Some(("docs", docs)) => model_docs(lang, docs),
             _ => Ok(()),
@@ -255,7 +255,7 @@ fn demo(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result<
             .get_one::<std::net::SocketAddr>("bind")
             .copied()
             .unwrap_or_else(default_address);
-        return serve_store(lang, store, address);
+        return serve_store(lang, store, key, address);
     }
     Ok(())
 }
@@ -276,22 +276,23 @@ fn default_address() -> std::net::SocketAddr {
 }
 
 /// `ensemble serve`: the member portal until Ctrl+C.
-fn serve(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
+fn serve(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result<(), Failure> {
     let store = open_store(lang, url)?;
+    let (key, _) = ensure_key(key_file)?;
     let address = matches
         .get_one::<std::net::SocketAddr>("bind")
         .copied()
         .unwrap_or_else(default_address);
-    serve_store(lang, store, address)
+    serve_store(lang, store, key, address)
 }
 
-fn serve_store(lang: Lang, store: Store, address: std::net::SocketAddr) -> Result<(), Failure> {
-    let store = std::sync::Arc::new(store);
+fn serve_store(lang: Lang, store: Store, key: SecretKey, address: std::net::SocketAddr) -> Result<(), Failure> {
+    let state = ensemble_web::AppState::new(std::sync::Arc::new(store), key);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
         .map_err(|error| Failure::Serve(ensemble_web::ServeError::Stopped(error.to_string())))?;
-    runtime.block_on(ensemble_web::serve(store, address, |local| {
+    runtime.block_on(ensemble_web::serve(state, address, |local| {
         println!(
             "{}",
             tr_args(

@@ -100,7 +100,7 @@ impl Failure {
             }
             Failure::Store(StoreError::BatchInUse(batch)) => vec![("batch", Arg::from(*batch))],
             Failure::Store(error) => vec![("cause", Arg::from(error.to_string()))],
-            Failure::Import(error) => import_args(error),
+            Failure::Import(error) => error.args(),
             Failure::UnknownBatch(batch) => vec![("batch", Arg::from(*batch))],
             Failure::Serve(ensemble_web::ServeError::Bind { address, cause }) => vec![
                 ("address", Arg::from(address.to_string())),
@@ -125,37 +125,6 @@ impl Failure {
             ],
             Failure::ResetNotSqlite => vec![],
         }
-    }
-}
-
-fn import_args(error: &ImportError) -> Vec<(&'static str, Arg)> {
-    use ensemble_ingest::{ProfileError, SourceError};
-    match error {
-        ImportError::UnknownMember(member) => vec![("member", Arg::from(member.as_str()))],
-        ImportError::Source(
-            SourceError::Unreadable(cause) | SourceError::Malformed(cause) | SourceError::Io(cause),
-        ) => {
-            vec![("cause", Arg::from(cause.as_str()))]
-        }
-        ImportError::Source(_) => vec![],
-        ImportError::Profile(ProfileError::Unknown(name)) => vec![("profile", Arg::from(name.as_str()))],
-        ImportError::Profile(ProfileError::Invalid { name, detail }) => vec![
-            ("profile", Arg::from(name.as_str())),
-            ("cause", Arg::from(detail.as_str())),
-        ],
-        ImportError::NotDetected { headers, candidates } => {
-            let best = candidates
-                .first()
-                .map(|c| format!("{} ({:.0} %)", c.name, c.confidence * 100.0))
-                .unwrap_or_else(|| "-".to_string());
-            vec![("best", Arg::from(best)), ("headers", Arg::from(headers.join(" | ")))]
-        }
-        ImportError::ProfileFormat { profile, expected } => vec![
-            ("profile", Arg::from(profile.as_str())),
-            ("expected", Arg::from(expected.as_str())),
-        ],
-        ImportError::Refused(report) => vec![("count", Arg::from(report.rows_quarantined))],
-        ImportError::Store(error) => vec![("cause", Arg::from(error.to_string()))],
     }
 }
 

@@ -1,265 +1,157 @@
-//! The portal as a browser sees it, through the router itself (no socket): pages in French by
-//! default and in English after the switch, no missing translation, and a translated 404.
-#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+//! The portal as a browser and a program see it, through the router itself (no socket), on the
+//! small demo consortium in memory: pages and translations, sign-in, the access rule of every
+//! route, the import wizard, and the JSON API.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::new_without_default)]
+
+mod api;
+mod isolation;
+mod pages;
+mod wizard;
 
 use std::sync::Arc;
 
 use axum::body::Body;
-use axum::http::{Request, StatusCode, header};
+use axum::http::{HeaderMap, Request, StatusCode, header};
 use ensemble_demo::{DemoConfig, Scale};
 use ensemble_privacy::SecretKey;
 use ensemble_store::Store;
 use tower::ServiceExt;
 
-/// The small demo consortium in memory.
-fn demo_store() -> Arc<Store> {
-    let store = Store::in_memory().unwrap();
-    let config = DemoConfig {
-        scale: Scale::Small,
-        seed: 2026,
-    };
-    ensemble_demo::generate(&store, &config, &SecretKey::from_bytes([3; 32]), &mut |_| {}).unwrap();
-    Arc::new(store)
+/// The small demo consortium in memory, served by one router (so that the sign-in throttle and
+/// the wizard's uploads are kept between requests).
+pub struct TestApp {
+    pub store: Arc<Store>,
+    pub router: axum::Router,
 }
 
-async fn get(store: &Arc<Store>, path: &str, cookie: Option<&str>) -> (StatusCode, axum::http::HeaderMap, String) {
-    let mut request = Request::get(path);
-    if let Some(cookie) = cookie {
-        request = request.header(header::COOKIE, cookie);
+/// What a request got back.
+pub struct Reply {
+    pub status: StatusCode,
+    pub headers: HeaderMap,
+    pub body: String,
+}
+
+impl Reply {
+    pub fn location(&self) -> &str {
+        self.headers
+            .get(header::LOCATION)
+            .map(|value| value.to_str().unwrap())
+            .unwrap_or_default()
     }
-    let response = ensemble_web::router(store.clone())
-        .oneshot(request.body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    let status = response.status();
-    let headers = response.headers().clone();
-    let bytes = axum::body::to_bytes(response.into_body(), 1 << 22).await.unwrap();
-    (status, headers, String::from_utf8(bytes.to_vec()).unwrap())
-}
 
-/// A page rendered with a key missing from the catalogue shows `{web-…}`.
-fn assert_translated(html: &str) {
-    assert!(!html.contains("{web-"), "missing translation in:\n{html}");
-}
-
-#[tokio::test]
-async fn the_home_page_lists_the_members_in_french_by_default() {
-    let store = demo_store();
-    let (status, headers, html) = get(&store, "/", None).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(headers[header::CONTENT_TYPE].to_str().unwrap().starts_with("text/html"));
-    assert!(html.contains(r#"<html lang="fr">"#));
-    assert!(html.contains("Membres du consortium"));
-    for slug in ensemble_demo::MEMBER_SLUGS {
-        assert!(html.contains(slug), "{slug}");
+    pub fn set_cookie(&self, name: &str) -> Option<String> {
+        self.headers
+            .get_all(header::SET_COOKIE)
+            .iter()
+            .filter_map(|v| v.to_str().ok())
+            .find(|v| v.starts_with(&format!("{name}=")))
+            .map(str::to_string)
     }
-    assert!(html.contains("Diffusion Deux-Rivières"));
-    assert!(html.contains("Diffuseur"), "roles in French");
-    assert!(html.contains(r#"href="/langue/en""#));
-    assert_translated(&html);
 }
 
-#[tokio::test]
-async fn the_switch_keeps_english_and_returns_to_the_page() {
-    let store = demo_store();
-    let request = Request::get("/langue/en")
-        .header(header::REFERER, "http://127.0.0.1:8080/")
-        .body(Body::empty())
-        .unwrap();
-    let response = ensemble_web::router(store.clone()).oneshot(request).await.unwrap();
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    assert_eq!(response.headers()[header::LOCATION], "/");
-    let cookie = response.headers()[header::SET_COOKIE].to_str().unwrap().to_string();
-    assert!(cookie.starts_with("ensemble_lang=en;") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
-
-    let (status, _, html) = get(&store, "/", Some("ensemble_lang=en")).await;
-    assert_eq!(status, StatusCode::OK);
-    assert!(html.contains(r#"<html lang="en">"#));
-    assert!(html.contains("Consortium members"));
-    assert!(html.contains("Presenter"), "roles in English");
-    assert!(html.contains(r#"href="/langue/fr""#));
-    assert_translated(&html);
-
-    let (status, _, _) = get(&store, "/langue/de", None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
+/// A signed-in person: the cookie to send and the session's form token.
+pub struct Person {
+    pub cookie: String,
+    pub csrf: String,
 }
 
-#[tokio::test]
-async fn an_unknown_address_gets_a_translated_page() {
-    let store = demo_store();
-    let (status, _, html) = get(&store, "/nulle-part", None).await;
-    assert_eq!(status, StatusCode::NOT_FOUND);
-    assert!(html.contains("Page introuvable"));
-    assert_translated(&html);
-    let (_, _, html) = get(&store, "/nowhere", Some("theme=dark; ensemble_lang=en")).await;
-    assert!(html.contains("Page not found"));
-}
+impl TestApp {
+    pub fn new() -> TestApp {
+        let store = Store::in_memory().unwrap();
+        let config = DemoConfig {
+            scale: Scale::Small,
+            seed: 2026,
+        };
+        let key = SecretKey::from_bytes([3; 32]);
+        ensemble_demo::generate(&store, &config, &key, &mut |_| {}).unwrap();
+        // A former colleague, the account the routes acting on a user are tried on.
+        let former = store
+            .read(|s| s.user_by_login(&login("consultation", MEMBER)))
+            .unwrap()
+            .unwrap();
+        store
+            .write(|s| {
+                let id = s.next_user_id()?;
+                s.insert_user(&ensemble_store::User {
+                    id,
+                    login: FORMER.to_string(),
+                    display_name: "Ancienne Collègue".to_string(),
+                    ..former
+                })
+            })
+            .unwrap();
+        let store = Arc::new(store);
+        let router = ensemble_web::router(ensemble_web::AppState::new(store.clone(), key));
+        TestApp { store, router }
+    }
 
-/// Every route of the table answers a GET without a server error, in both languages, with no
-/// missing translation (the table is the one the router is built from).
-#[tokio::test]
-async fn every_route_renders_in_both_languages() {
-    let store = demo_store();
-    for route in ensemble_web::routes()
-        .into_iter()
-        .filter(|r| r.method == axum::http::Method::GET)
-    {
-        let path = route.path.replace("{code}", "fr");
-        for cookie in ["ensemble_lang=fr", "ensemble_lang=en"] {
-            let (status, _, html) = get(&store, &path, Some(cookie)).await;
-            assert!(!status.is_server_error(), "{path}: {status}");
-            assert_translated(&html);
+    pub async fn send(&self, request: Request<Body>) -> Reply {
+        let response = self.router.clone().oneshot(request).await.unwrap();
+        let status = response.status();
+        let headers = response.headers().clone();
+        let bytes = axum::body::to_bytes(response.into_body(), 1 << 24).await.unwrap();
+        Reply {
+            status,
+            headers,
+            body: String::from_utf8(bytes.to_vec()).unwrap(),
+        }
+    }
+
+    pub async fn get(&self, path: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::get(path);
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::empty()).unwrap()).await
+    }
+
+    pub async fn post(&self, path: &str, body: &str, cookie: Option<&str>) -> Reply {
+        let mut request = Request::post(path).header(header::CONTENT_TYPE, "application/x-www-form-urlencoded");
+        if let Some(cookie) = cookie {
+            request = request.header(header::COOKIE, cookie);
+        }
+        self.send(request.body(Body::from(body.to_string())).unwrap()).await
+    }
+
+    /// Opens a session for a demo account directly in the store (as a successful sign-in does).
+    pub fn sign_in(&self, login: &str) -> Person {
+        let user = self.store.read(|s| s.user_by_login(login)).unwrap().unwrap();
+        let token = ensemble_privacy::new_token();
+        let csrf = ensemble_privacy::new_token();
+        let now = chrono::Utc::now().fixed_offset();
+        self.store
+            .write(|s| {
+                s.insert_session(
+                    &ensemble_privacy::token_digest(&token),
+                    user.id,
+                    &csrf,
+                    now,
+                    now + chrono::Duration::hours(1),
+                )
+            })
+            .unwrap();
+        Person {
+            cookie: format!("{}={token}", ensemble_web::SESSION_COOKIE),
+            csrf,
         }
     }
 }
 
-/// A form post through a shared router (so that its sign-in throttle is kept between requests).
-async fn post(router: &axum::Router, path: &str, body: &str, cookie: &str) -> axum::response::Response {
-    let request = Request::post(path)
-        .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
-        .header(header::COOKIE, cookie)
-        .body(Body::from(body.to_string()))
-        .unwrap();
-    router.clone().oneshot(request).await.unwrap()
-}
-
-fn set_cookie(response: &axum::response::Response, name: &str) -> Option<String> {
-    response
-        .headers()
-        .get_all(header::SET_COOKIE)
-        .iter()
-        .filter_map(|v| v.to_str().ok())
-        .find(|v| v.starts_with(&format!("{name}=")))
-        .map(str::to_string)
-}
-
-async fn body(response: axum::response::Response) -> String {
-    String::from_utf8(
-        axum::body::to_bytes(response.into_body(), 1 << 22)
-            .await
-            .unwrap()
-            .to_vec(),
-    )
-    .unwrap()
-}
-
-const FORM: &str = "ensemble_form=jeton-du-formulaire";
-
-fn login_body(login: &str, password: &str, csrf: &str) -> String {
-    format!("login={}&password={}&csrf={csrf}", login.replace('@', "%40"), password)
-}
-
-#[tokio::test]
-async fn sign_in_with_a_demo_account_then_sign_out() {
-    let store = demo_store();
-    let router = ensemble_web::router(store.clone());
-    let form = router
-        .clone()
-        .oneshot(Request::get("/connexion").body(Body::empty()).unwrap())
-        .await
-        .unwrap();
-    assert_eq!(form.status(), StatusCode::OK);
-    let form_cookie = set_cookie(&form, ensemble_web::FORM_COOKIE).unwrap();
-    assert!(form_cookie.contains("HttpOnly") && form_cookie.contains("SameSite=Lax"));
-    let html = body(form).await;
-    assert!(html.contains(r#"<label for="password">Mot de passe</label>"#));
-    assert!(html.contains(r#"name="csrf""#));
-
-    let response = post(
-        &router,
-        "/connexion",
-        &login_body(
-            "coordination@ensemble.example",
-            ensemble_demo::DEMO_PASSWORD,
-            "jeton-du-formulaire",
-        ),
-        FORM,
-    )
-    .await;
-    assert_eq!(response.status(), StatusCode::SEE_OTHER);
-    let session = set_cookie(&response, ensemble_web::SESSION_COOKIE).unwrap();
-    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax") && !session.contains("Secure"));
-    let token = session.split(';').next().unwrap().to_string();
-    // The token is stored only as its digest.
-    let raw = token.split('=').nth(1).unwrap().to_string();
+/// A page rendered with a key missing from the catalogue shows `{web-…}`.
+pub fn assert_translated(html: &str) {
     assert!(
-        store
-            .read(|s| s.session_user(&raw, chrono::Utc::now().fixed_offset()))
-            .unwrap()
-            .is_none()
+        !html.contains("{web-") && !html.contains("{api-"),
+        "missing translation in:\n{html}"
     );
-
-    let (_, _, html) = get(&store, "/", Some(&token)).await;
-    assert!(html.contains("Connecté :"), "{html}");
-    let csrf = html
-        .split(r#"name="csrf" value=""#)
-        .nth(1)
-        .unwrap()
-        .split('"')
-        .next()
-        .unwrap()
-        .to_string();
-
-    let refused = post(&router, "/deconnexion", "csrf=mauvais", &token).await;
-    assert_eq!(refused.status(), StatusCode::FORBIDDEN);
-    let out = post(&router, "/deconnexion", &format!("csrf={csrf}"), &token).await;
-    assert_eq!(out.status(), StatusCode::SEE_OTHER);
-    let (_, _, html) = get(&store, "/", Some(&token)).await;
-    assert!(html.contains("Se connecter") && !html.contains("Connecté :"));
 }
 
-#[tokio::test]
-async fn wrong_passwords_forms_without_token_and_guessing_are_refused() {
-    let store = demo_store();
-    let router = ensemble_web::router(store);
-    let login = "admin@deux-rivieres.example";
-    let no_token = post(
-        &router,
-        "/connexion",
-        &login_body(login, ensemble_demo::DEMO_PASSWORD, "autre"),
-        FORM,
-    )
-    .await;
-    assert_eq!(no_token.status(), StatusCode::FORBIDDEN);
-    assert!(body(no_token).await.contains("Le formulaire a expiré"));
+/// The members of the demo: the first one's pages are the ones tried.
+pub const MEMBER: &str = "deux-rivieres";
+pub const OTHER_MEMBER: &str = "grande-ourse";
+pub const COORDINATOR: &str = "coordination@ensemble.example";
+/// A viewer of the member that the tests may disable.
+pub const FORMER: &str = "ancienne@deux-rivieres.example";
 
-    for _ in 0..ensemble_web::THROTTLE_FAILURES {
-        let wrong = post(
-            &router,
-            "/connexion",
-            &login_body(login, "devine", "jeton-du-formulaire"),
-            FORM,
-        )
-        .await;
-        assert_eq!(wrong.status(), StatusCode::UNAUTHORIZED);
-        let html = body(wrong).await;
-        assert!(html.contains("Courriel ou mot de passe incorrect"));
-        assert!(
-            html.contains(r#"value="admin@deux-rivieres.example""#),
-            "the login is kept"
-        );
-    }
-    // Now even the right password waits.
-    let blocked = post(
-        &router,
-        "/connexion",
-        &login_body(login, ensemble_demo::DEMO_PASSWORD, "jeton-du-formulaire"),
-        FORM,
-    )
-    .await;
-    assert_eq!(blocked.status(), StatusCode::TOO_MANY_REQUESTS);
-    assert!(set_cookie(&blocked, ensemble_web::SESSION_COOKIE).is_none());
-    // Another account is not affected.
-    let other = post(
-        &router,
-        "/connexion",
-        &login_body(
-            "analyste@deux-rivieres.example",
-            ensemble_demo::DEMO_PASSWORD,
-            "jeton-du-formulaire",
-        ),
-        FORM,
-    )
-    .await;
-    assert_eq!(other.status(), StatusCode::SEE_OTHER);
+pub fn login(role: &str, member: &str) -> String {
+    format!("{role}@{member}.example")
 }

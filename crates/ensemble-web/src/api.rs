@@ -1,0 +1,617 @@
+//! The JSON API under `/api/v1`: the catalogue's resources, paged and filtered as the pages are,
+//! for a personal token (`Authorization: Bearer …`, created on the account page). Errors are JSON
+//! with a stable code and a message in French and English. The OpenAPI 3.1 document is built from
+//! the route table and the model's own documentation, so it cannot drift from the code.
+
+use std::collections::HashMap;
+
+use axum::Extension;
+use axum::Json;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+use ensemble_i18n::{Arg, Lang, tr, tr_args};
+use ensemble_model::{Entity, Member, Organization, Performance, Place, Show, vocab};
+use ensemble_store::{ListFilter, OrganizationFilter, PerformanceFilter, PlaceFilter, ShowFilter, Window};
+use serde_json::{Value, json};
+
+use crate::AppState;
+use crate::policy::Signed;
+
+/// Results per page unless `limit` says otherwise.
+const DEFAULT_LIMIT: u64 = 50;
+/// The largest `limit`.
+const MAX_LIMIT: u64 = 500;
+
+/// A JSON error with its stable code and its message in both languages.
+pub fn error(status: StatusCode, code: &str) -> Response {
+    error_with(status, code, &[])
+}
+
+fn error_with(status: StatusCode, code: &str, args: &[(&str, Arg)]) -> Response {
+    let body = json!({
+        "error": {
+            "code": code,
+            "message": {
+                "fr": tr_args(Lang::Fr, code, args),
+                "en": tr_args(Lang::En, code, args),
+            }
+        }
+    });
+    (status, Json(body)).into_response()
+}
+
+/// One documented query parameter.
+struct Parameter {
+    name: &'static str,
+    integer: bool,
+    en: &'static str,
+    fr: &'static str,
+}
+
+const PAGING: [Parameter; 2] = [
+    Parameter {
+        name: "limit",
+        integer: true,
+        en: "Results per page (1 to 500, 50 by default).",
+        fr: "Résultats par page (1 à 500, 50 par défaut).",
+    },
+    Parameter {
+        name: "offset",
+        integer: true,
+        en: "Results to skip.",
+        fr: "Résultats à sauter.",
+    },
+];
+
+/// What the OpenAPI document says of one API route.
+struct Endpoint {
+    path: &'static str,
+    en: &'static str,
+    fr: &'static str,
+    /// The schema of one item (a component's name), for a listing.
+    item: Option<&'static str>,
+    filters: &'static [Parameter],
+}
+
+const ENDPOINTS: &[Endpoint] = &[
+    Endpoint {
+        path: "/api/v1/me",
+        en: "The account the token belongs to.",
+        fr: "Le compte auquel appartient le jeton.",
+        item: None,
+        filters: &[],
+    },
+    Endpoint {
+        path: "/api/v1/organizations",
+        en: "Organisations of the referential, by name.",
+        fr: "Les organisations du référentiel, par nom.",
+        item: Some("Organization"),
+        filters: &[
+            Parameter {
+                name: "q",
+                integer: false,
+                en: "Words the name or municipality contains.",
+                fr: "Mots contenus dans le nom ou la municipalité.",
+            },
+            Parameter {
+                name: "role",
+                integer: false,
+                en: "A value-chain role code (presenter, producer, ...).",
+                fr: "Un code de rôle dans la chaîne de valeur (presenter, producer, ...).",
+            },
+            Parameter {
+                name: "region",
+                integer: false,
+                en: "A Québec administrative region code (01 to 17).",
+                fr: "Un code de région administrative du Québec (01 à 17).",
+            },
+        ],
+    },
+    Endpoint {
+        path: "/api/v1/shows",
+        en: "Shows, by French title.",
+        fr: "Les spectacles, par titre français.",
+        item: Some("Show"),
+        filters: &[
+            Parameter {
+                name: "q",
+                integer: false,
+                en: "Words the title contains.",
+                fr: "Mots contenus dans le titre.",
+            },
+            Parameter {
+                name: "discipline",
+                integer: false,
+                en: "An ASQ discipline code; narrower disciplines match too.",
+                fr: "Un code de discipline ASQ ; les disciplines plus fines comptent aussi.",
+            },
+        ],
+    },
+    Endpoint {
+        path: "/api/v1/performances",
+        en: "Performances by date, each with its show, hall, place and presenter.",
+        fr: "Les représentations par date, chacune avec son spectacle, sa salle, son lieu et son diffuseur.",
+        item: Some("PerformanceView"),
+        filters: &[
+            Parameter {
+                name: "season",
+                integer: true,
+                en: "The season starting in September of this year (2025 is 2025-2026).",
+                fr: "La saison qui commence en septembre de cette année (2025 : 2025-2026).",
+            },
+            Parameter {
+                name: "region",
+                integer: false,
+                en: "The place's administrative region code.",
+                fr: "Le code de région administrative du lieu.",
+            },
+            Parameter {
+                name: "discipline",
+                integer: false,
+                en: "An ASQ discipline code of the show; narrower disciplines match too.",
+                fr: "Un code de discipline ASQ du spectacle ; les disciplines plus fines comptent aussi.",
+            },
+            Parameter {
+                name: "place",
+                integer: true,
+                en: "The place's id.",
+                fr: "L'identifiant du lieu.",
+            },
+            Parameter {
+                name: "show",
+                integer: true,
+                en: "The show's id.",
+                fr: "L'identifiant du spectacle.",
+            },
+        ],
+    },
+    Endpoint {
+        path: "/api/v1/places",
+        en: "Places by name, each with its halls.",
+        fr: "Les lieux par nom, chacun avec ses salles.",
+        item: Some("PlaceView"),
+        filters: &[
+            Parameter {
+                name: "q",
+                integer: false,
+                en: "Words the name or municipality contains.",
+                fr: "Mots contenus dans le nom ou la municipalité.",
+            },
+            Parameter {
+                name: "region",
+                integer: false,
+                en: "A Québec administrative region code.",
+                fr: "Un code de région administrative du Québec.",
+            },
+        ],
+    },
+    Endpoint {
+        path: "/api/v1/members",
+        en: "Members of the consortium.",
+        fr: "Les membres du consortium.",
+        item: Some("Member"),
+        filters: &[],
+    },
+];
+
+/// The query of a listing, checked: only known parameters, numbers where numbers are expected.
+struct Checked {
+    window: Window,
+    values: HashMap<String, String>,
+}
+
+/// A refused query: the error code and the parameter at fault.
+struct BadParameter(&'static str, String);
+
+impl IntoResponse for BadParameter {
+    fn into_response(self) -> Response {
+        error_with(
+            StatusCode::BAD_REQUEST,
+            self.0,
+            &[("parameter", Arg::from(self.1.as_str()))],
+        )
+    }
+}
+
+fn check(path: &str, query: HashMap<String, String>) -> Result<Checked, BadParameter> {
+    let endpoint = ENDPOINTS.iter().find(|endpoint| endpoint.path == path);
+    let filters = endpoint.map_or(&[][..], |endpoint| endpoint.filters);
+    let mut values = HashMap::new();
+    for (name, value) in query {
+        let Some(parameter) = PAGING.iter().chain(filters).find(|parameter| parameter.name == name) else {
+            return Err(BadParameter("api-unknown-parameter", name));
+        };
+        let value = value.trim().to_string();
+        if parameter.integer && value.parse::<i64>().is_err() {
+            return Err(BadParameter("api-invalid-parameter", name));
+        }
+        if !value.is_empty() {
+            values.insert(name, value);
+        }
+    }
+    let number = |name: &str| values.get(name).map(|value| value.parse::<u64>().ok());
+    let limit = match number("limit") {
+        None => DEFAULT_LIMIT,
+        Some(Some(limit)) if (1..=MAX_LIMIT).contains(&limit) => limit,
+        Some(_) => return Err(BadParameter("api-invalid-parameter", "limit".to_string())),
+    };
+    let offset = match number("offset") {
+        None => 0,
+        Some(Some(offset)) => offset,
+        Some(None) => return Err(BadParameter("api-invalid-parameter", "offset".to_string())),
+    };
+    Ok(Checked {
+        window: Window { limit, offset },
+        values,
+    })
+}
+
+impl Checked {
+    fn text(&self, name: &str) -> Option<String> {
+        self.values.get(name).cloned()
+    }
+
+    fn number(&self, name: &str) -> Option<i64> {
+        self.values.get(name).and_then(|value| value.parse().ok())
+    }
+
+    fn disciplines(&self) -> Vec<String> {
+        self.text("discipline")
+            .and_then(|code| vocab::vocabulary("disciplines-asq").map(|v| v.with_narrower(&code)))
+            .unwrap_or_default()
+    }
+}
+
+/// A page of results as JSON.
+fn page(items: Vec<Value>, total: u64, window: Window) -> Response {
+    Json(json!({
+        "items": items,
+        "total": total,
+        "limit": window.limit,
+        "offset": window.offset,
+    }))
+    .into_response()
+}
+
+async fn run<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&mut ensemble_store::Session<'_>) -> Result<T, ensemble_store::StoreError> + Send + 'static,
+) -> Result<T, Response> {
+    let store = state.store.clone();
+    match tokio::task::spawn_blocking(move || store.read(work)).await {
+        Ok(Ok(value)) => Ok(value),
+        _ => Err(error(StatusCode::SERVICE_UNAVAILABLE, "api-unavailable")),
+    }
+}
+
+fn to_json(value: &impl serde::Serialize) -> Value {
+    serde_json::to_value(value).unwrap_or(Value::Null)
+}
+
+/// `GET /api/v1/me`: the token's account.
+pub async fn me(State(state): State<AppState>, Extension(signed): Extension<Signed>) -> Response {
+    let member = signed.user.member_id;
+    let slug = match run(&state, move |session| match member {
+        Some(member) => Ok(session.get::<Member>(member.0)?.map(|member| member.slug)),
+        None => Ok(None),
+    })
+    .await
+    {
+        Ok(slug) => slug,
+        Err(response) => return response,
+    };
+    Json(json!({
+        "id": signed.user.id,
+        "login": signed.user.login,
+        "display_name": signed.user.display_name,
+        "role": signed.user.role.code(),
+        "member": slug,
+    }))
+    .into_response()
+}
+
+/// `GET /api/v1/organizations`.
+pub async fn organizations(State(state): State<AppState>, Query(query): Query<HashMap<String, String>>) -> Response {
+    let checked = match check("/api/v1/organizations", query) {
+        Ok(checked) => checked,
+        Err(refused) => return refused.into_response(),
+    };
+    let filter = OrganizationFilter {
+        text: checked.text("q"),
+        role: checked.text("role"),
+        region: checked.text("region"),
+    };
+    let window = checked.window;
+    match run(&state, move |session| session.organizations_page(&filter, window)).await {
+        Ok(found) => page(found.items.iter().map(to_json).collect(), found.total, window),
+        Err(response) => response,
+    }
+}
+
+/// `GET /api/v1/shows`.
+pub async fn shows(State(state): State<AppState>, Query(query): Query<HashMap<String, String>>) -> Response {
+    let checked = match check("/api/v1/shows", query) {
+        Ok(checked) => checked,
+        Err(refused) => return refused.into_response(),
+    };
+    let filter = ShowFilter {
+        text: checked.text("q"),
+        disciplines: checked.disciplines(),
+    };
+    let window = checked.window;
+    match run(&state, move |session| session.shows_page(&filter, window)).await {
+        Ok(found) => page(found.items.iter().map(to_json).collect(), found.total, window),
+        Err(response) => response,
+    }
+}
+
+/// `GET /api/v1/performances`.
+pub async fn performances(State(state): State<AppState>, Query(query): Query<HashMap<String, String>>) -> Response {
+    let checked = match check("/api/v1/performances", query) {
+        Ok(checked) => checked,
+        Err(refused) => return refused.into_response(),
+    };
+    let filter = PerformanceFilter {
+        season: checked.number("season").and_then(|year| i32::try_from(year).ok()),
+        region: checked.text("region"),
+        disciplines: checked.disciplines(),
+        place: checked.number("place"),
+        show: checked.number("show"),
+    };
+    let window = checked.window;
+    match run(&state, move |session| session.performances_page(&filter, window)).await {
+        Ok(found) => page(
+            found
+                .items
+                .iter()
+                .map(|view| {
+                    json!({
+                        "performance": to_json(&view.performance),
+                        "show": to_json(&view.show),
+                        "hall": to_json(&view.hall),
+                        "place": to_json(&view.place),
+                        "presenter": to_json(&view.presenter),
+                    })
+                })
+                .collect(),
+            found.total,
+            window,
+        ),
+        Err(response) => response,
+    }
+}
+
+/// `GET /api/v1/places`.
+pub async fn places(State(state): State<AppState>, Query(query): Query<HashMap<String, String>>) -> Response {
+    let checked = match check("/api/v1/places", query) {
+        Ok(checked) => checked,
+        Err(refused) => return refused.into_response(),
+    };
+    let filter = PlaceFilter {
+        text: checked.text("q"),
+        region: checked.text("region"),
+    };
+    let window = checked.window;
+    match run(&state, move |session| session.places_page(&filter, window)).await {
+        Ok(found) => page(
+            found
+                .items
+                .iter()
+                .map(|view| json!({"place": to_json(&view.place), "halls": to_json(&view.halls)}))
+                .collect(),
+            found.total,
+            window,
+        ),
+        Err(response) => response,
+    }
+}
+
+/// `GET /api/v1/members`.
+pub async fn members(State(state): State<AppState>, Query(query): Query<HashMap<String, String>>) -> Response {
+    let checked = match check("/api/v1/members", query) {
+        Ok(checked) => checked,
+        Err(refused) => return refused.into_response(),
+    };
+    let window = checked.window;
+    let filter = ListFilter {
+        limit: Some(window.limit),
+        offset: window.offset,
+        ..Default::default()
+    };
+    match run(&state, move |session| {
+        Ok((session.list::<Member>(&filter)?, session.count::<Member>()?))
+    })
+    .await
+    {
+        Ok((found, total)) => page(found.iter().map(to_json).collect(), total, window),
+        Err(response) => response,
+    }
+}
+
+/// The schema of one entity as an OpenAPI component.
+fn component<E: Entity>() -> (String, Value) {
+    let doc = E::doc();
+    let mut schema = ensemble_model::dictionary::json_schema(&doc);
+    if let Some(object) = schema.as_object_mut() {
+        object.remove("$schema");
+        object.remove("$id");
+    }
+    (doc.name.to_string(), schema)
+}
+
+fn reference(name: &str) -> Value {
+    json!({"$ref": format!("#/components/schemas/{name}")})
+}
+
+fn nullable_reference(name: &str) -> Value {
+    json!({"oneOf": [reference(name), {"type": "null"}]})
+}
+
+/// The OpenAPI 3.1 document of the API: one path per API route of [`crate::routes`].
+pub fn document() -> Value {
+    let mut schemas = serde_json::Map::new();
+    for (name, schema) in [
+        component::<Organization>(),
+        component::<Member>(),
+        component::<Show>(),
+        component::<Performance>(),
+        component::<Place>(),
+        component::<ensemble_model::Hall>(),
+    ] {
+        schemas.insert(name, schema);
+    }
+    schemas.insert(
+        "PerformanceView".to_string(),
+        json!({
+            "type": "object",
+            "properties": {
+                "performance": reference("Performance"),
+                "show": nullable_reference("Show"),
+                "hall": nullable_reference("Hall"),
+                "place": nullable_reference("Place"),
+                "presenter": nullable_reference("Organization"),
+            },
+            "required": ["performance", "show", "hall", "place", "presenter"],
+        }),
+    );
+    schemas.insert(
+        "PlaceView".to_string(),
+        json!({
+            "type": "object",
+            "properties": {"place": reference("Place"), "halls": {"type": "array", "items": reference("Hall")}},
+            "required": ["place", "halls"],
+        }),
+    );
+    schemas.insert(
+        "Error".to_string(),
+        json!({
+            "type": "object",
+            "properties": {"error": {
+                "type": "object",
+                "properties": {
+                    "code": {"type": "string", "enum": ERROR_CODES},
+                    "message": {
+                        "type": "object",
+                        "properties": {"fr": {"type": "string"}, "en": {"type": "string"}},
+                        "required": ["fr", "en"],
+                    },
+                },
+                "required": ["code", "message"],
+            }},
+            "required": ["error"],
+        }),
+    );
+    schemas.insert(
+        "Me".to_string(),
+        json!({
+            "type": "object",
+            "properties": {
+                "id": {"type": "integer"},
+                "login": {"type": "string"},
+                "display_name": {"type": "string"},
+                "role": {"type": "string", "enum": ensemble_model::Role::ALL.iter().map(|role| role.code()).collect::<Vec<_>>()},
+                "member": {"type": ["string", "null"]},
+            },
+            "required": ["id", "login", "display_name", "role", "member"],
+        }),
+    );
+    let error_response = |description: &str| json!({"description": description, "content": {"application/json": {"schema": reference("Error")}}});
+    let mut paths = serde_json::Map::new();
+    for route in crate::routes() {
+        if !route.path.starts_with("/api/v1/") {
+            continue;
+        }
+        let Some(endpoint) = ENDPOINTS.iter().find(|endpoint| endpoint.path == route.path) else {
+            if route.path == "/api/v1/openapi.json" {
+                paths.insert(
+                    route.path.to_string(),
+                    json!({"get": {
+                        "summary": "This document.",
+                        "x-summary-fr": "Ce document.",
+                        "security": [],
+                        "responses": {"200": {"description": "OpenAPI 3.1", "content": {"application/json": {}}}},
+                    }}),
+                );
+            }
+            continue;
+        };
+        let schema = match endpoint.item {
+            Some(item) => json!({
+                "type": "object",
+                "properties": {
+                    "items": {"type": "array", "items": reference(item)},
+                    "total": {"type": "integer"},
+                    "limit": {"type": "integer"},
+                    "offset": {"type": "integer"},
+                },
+                "required": ["items", "total", "limit", "offset"],
+            }),
+            None => reference("Me"),
+        };
+        let parameters: Vec<Value> = endpoint
+            .item
+            .map(|_| PAGING.iter())
+            .into_iter()
+            .flatten()
+            .chain(endpoint.filters)
+            .map(|parameter| {
+                json!({
+                    "name": parameter.name,
+                    "in": "query",
+                    "required": false,
+                    "description": parameter.en,
+                    "x-description-fr": parameter.fr,
+                    "schema": {"type": if parameter.integer { "integer" } else { "string" }},
+                })
+            })
+            .collect();
+        let operation = route.path.trim_start_matches("/api/v1/").replace('/', "-");
+        paths.insert(
+            route.path.to_string(),
+            json!({"get": {
+                "operationId": operation,
+                "summary": endpoint.en,
+                "x-summary-fr": endpoint.fr,
+                "parameters": parameters,
+                "responses": {
+                    "200": {"description": "OK", "content": {"application/json": {"schema": schema}}},
+                    "400": error_response("A parameter is unknown or not valid."),
+                    "401": error_response("The token is missing, unknown or revoked."),
+                    "503": error_response("The database does not answer."),
+                },
+            }}),
+        );
+    }
+    json!({
+        "openapi": "3.1.0",
+        "info": {
+            "title": "Ensemble API",
+            "version": env!("CARGO_PKG_VERSION"),
+            "description": tr(Lang::En, "api-description"),
+            "x-description-fr": tr(Lang::Fr, "api-description"),
+        },
+        "servers": [{"url": "/"}],
+        "security": [{"token": []}],
+        "paths": paths,
+        "components": {
+            "schemas": schemas,
+            "securitySchemes": {"token": {"type": "http", "scheme": "bearer"}},
+        },
+    })
+}
+
+/// Every error code of the API.
+pub const ERROR_CODES: [&str; 6] = [
+    "api-unauthorized",
+    "api-forbidden",
+    "api-not-found",
+    "api-unavailable",
+    "api-unknown-parameter",
+    "api-invalid-parameter",
+];
+
+/// `GET /api/v1/openapi.json`.
+pub async fn openapi() -> Response {
+    Json(document()).into_response()
+}

@@ -1,0 +1,557 @@
+//! The consortium's members and their people: the list of members (the coordination adds one),
+//! a member's home (what it holds, what others share with it, what needs fixing, recent imports),
+//! user administration, and a person's own account with their API tokens.
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use chrono::Utc;
+use ensemble_i18n::{Lang, tr};
+use ensemble_model::{
+    Batch, BatchKind, Member, MemberId, Organization, OrganizationId, Provenance, RegionCode, Role, SharingAgreement,
+    ValueChainRole, entity_docs, geo,
+};
+use ensemble_store::{ListFilter, User};
+
+use crate::pages::{MemberLine, Texts, encode, label, member_lines, message, read, render, texts};
+use crate::policy::{MemberScope, Signed, rank};
+use crate::{AppState, PageLang};
+
+#[derive(Template)]
+#[template(path = "members.html")]
+struct MembersPage {
+    t: Texts,
+    members: Vec<MemberLine>,
+    roles: Vec<(String, String)>,
+    error: Option<String>,
+}
+
+fn value_chain_roles(lang: Lang) -> Vec<(String, String)> {
+    ValueChainRole::ALL
+        .iter()
+        .map(|role| (role.code().to_string(), label(lang, role.label_fr(), role.label_en())))
+        .collect()
+}
+
+async fn members_page(state: &AppState, lang: Lang, signed: &Signed, error: Option<&str>) -> Response {
+    let members = match read(state, lang, move |session| member_lines(session, lang)).await {
+        Ok(members) => members,
+        Err(response) => return response,
+    };
+    let t = match texts(state, lang, Some(signed)).await {
+        Ok(t) => t,
+        Err(response) => return response,
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    (
+        status,
+        render(&MembersPage {
+            t,
+            members,
+            roles: value_chain_roles(lang),
+            error: error.map(|key| tr(lang, key)),
+        }),
+    )
+        .into_response()
+}
+
+/// `GET /membres`: the consortium's members; the coordination also sees the form to add one.
+pub async fn list(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+) -> Response {
+    members_page(&state, lang, &signed, None).await
+}
+
+/// What the form adding a member sends (roles come as repeated `role` fields).
+#[derive(Debug, Default)]
+struct NewMember {
+    name: String,
+    slug: String,
+    municipality: String,
+    role: Vec<String>,
+}
+
+impl NewMember {
+    fn parse(body: &[u8]) -> NewMember {
+        let mut form = NewMember::default();
+        for (name, value) in form_urlencoded::parse(body) {
+            match name.as_ref() {
+                "name" => form.name = value.into_owned(),
+                "slug" => form.slug = value.into_owned(),
+                "municipality" => form.municipality = value.into_owned(),
+                "role" => form.role.push(value.into_owned()),
+                _ => {}
+            }
+        }
+        form
+    }
+}
+
+/// Whether a short code is made of lower-case letters, digits and dashes (2 to 40).
+fn valid_slug(slug: &str) -> bool {
+    (2..=40).contains(&slug.len())
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+}
+
+/// `POST /membres`: the coordination admits a member (its organisation is created with it).
+pub async fn create(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    body: axum::body::Bytes,
+) -> Response {
+    let form = NewMember::parse(&body);
+    let slug = form.slug.trim().to_lowercase();
+    let name = form.name.trim().to_string();
+    if name.is_empty() || !valid_slug(&slug) {
+        return members_page(&state, lang, &signed, Some("web-member-form-invalid")).await;
+    }
+    let roles: Vec<ValueChainRole> = form
+        .role
+        .iter()
+        .filter_map(|code| ValueChainRole::from_code(code))
+        .collect();
+    let municipality = Some(form.municipality.trim().to_string()).filter(|m| !m.is_empty());
+    let store = state.store.clone();
+    let created_slug = slug.clone();
+    let created = tokio::task::spawn_blocking(move || {
+        store.write(|session| -> Result<bool, ensemble_store::StoreError> {
+            if session.member_by_slug(&slug)?.is_some() {
+                return Ok(false);
+            }
+            let member_id = MemberId(session.next_id::<Member>()?);
+            let organization_id = OrganizationId(session.next_id::<Organization>()?);
+            let provenance = Provenance {
+                member_id: Some(member_id),
+                ..Default::default()
+            };
+            session.insert(&[Organization {
+                id: organization_id,
+                name,
+                roles,
+                region_code: municipality
+                    .as_deref()
+                    .and_then(geo::region_of_municipality)
+                    .map(RegionCode::new),
+                municipality,
+                postal_code: None,
+                website: None,
+                identifiers: Default::default(),
+                provenance: provenance.clone(),
+            }])?;
+            session.insert(&[Member {
+                id: member_id,
+                slug,
+                organization_id,
+                joined_on: Utc::now().date_naive(),
+                privacy_officer_title: None,
+                provenance,
+            }])?;
+            Ok(true)
+        })
+    })
+    .await;
+    match created {
+        Ok(Ok(true)) => Redirect::to(&format!("/membres/{}", encode(&created_slug))).into_response(),
+        Ok(Ok(false)) => members_page(&state, lang, &signed, Some("web-member-slug-taken")).await,
+        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+    }
+}
+
+/// What the member holds of one entity.
+pub struct Holding {
+    label: String,
+    count: u64,
+}
+
+/// An agreement under which another member shares with this one.
+pub struct SharedLine {
+    provider: String,
+    dataset: String,
+    level: String,
+    purpose: String,
+    until: String,
+}
+
+/// An import as the home and the history list it.
+pub struct BatchLine {
+    /// Its number.
+    pub id: i64,
+    /// The file name.
+    pub file: String,
+    /// When.
+    pub date: String,
+    /// Its status.
+    pub status: String,
+    /// Whether it can still be rolled back.
+    pub active: bool,
+}
+
+/// A batch as a line of a list.
+pub fn batch_line(t: &Texts, batch: &Batch) -> BatchLine {
+    let lang = t.lang();
+    BatchLine {
+        id: batch.id.0,
+        file: batch
+            .file_name
+            .clone()
+            .unwrap_or_else(|| label(lang, batch.kind.label_fr(), batch.kind.label_en())),
+        date: format!("{}, {}", t.date(&batch.created_at), t.time(&batch.created_at)),
+        status: label(lang, batch.status.label_fr(), batch.status.label_en()),
+        active: batch.status == ensemble_model::BatchStatus::Committed,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "member.html")]
+struct MemberHome {
+    t: Texts,
+    slug: String,
+    name: String,
+    holdings: Vec<Holding>,
+    shared: Vec<SharedLine>,
+    quarantined: u64,
+    imports: Vec<BatchLine>,
+    admin: bool,
+    analyst: bool,
+}
+
+/// `GET /membres/{member}`: what the member holds, what others share with it, what needs fixing
+/// and its recent imports.
+pub async fn home(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Extension(MemberScope(member)): Extension<MemberScope>,
+) -> Response {
+    let id = member.id;
+    let found = read(&state, lang, move |session| {
+        let organization = session.get::<Organization>(member.organization_id.0)?;
+        let holdings = session.holdings(id)?;
+        let agreements: Vec<SharingAgreement> = session.list(&ListFilter::default())?;
+        let mut shared = Vec::new();
+        for agreement in agreements {
+            let to_us = agreement.recipient_member_id.is_none_or(|recipient| recipient == id);
+            if to_us && agreement.provider_id != id {
+                let provider = session.get::<Member>(agreement.provider_id.0)?;
+                let provider_name = match provider {
+                    Some(provider) => session
+                        .get::<Organization>(provider.organization_id.0)?
+                        .map_or(provider.slug, |organization| organization.name),
+                    None => String::new(),
+                };
+                shared.push((agreement, provider_name));
+            }
+        }
+        let quarantined = session.open_quarantine_count(id)?;
+        let mut batches: Vec<Batch> = session.list(&ListFilter {
+            member_id: Some(id),
+            ..Default::default()
+        })?;
+        batches.retain(|batch| batch.kind == BatchKind::Import);
+        batches.reverse();
+        batches.truncate(5);
+        Ok((organization, holdings, shared, quarantined, batches))
+    })
+    .await;
+    let (organization, holdings, shared, quarantined, batches) = match found {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let t = match texts(&state, lang, Some(&signed)).await {
+        Ok(t) => t,
+        Err(response) => return response,
+    };
+    let docs = entity_docs();
+    let own_or_coordinator = signed.user.role == Role::Coordinator || signed.user.member_id == Some(id);
+    render(&MemberHome {
+        slug: member.slug.clone(),
+        name: organization.map_or_else(|| member.slug.clone(), |organization| organization.name),
+        holdings: holdings
+            .into_iter()
+            .map(|(table, count)| Holding {
+                label: docs
+                    .iter()
+                    .find(|doc| doc.table == table)
+                    .map_or_else(|| table.to_string(), |doc| label(lang, doc.label_fr, doc.label_en)),
+                count,
+            })
+            .collect(),
+        shared: shared
+            .into_iter()
+            .map(|(agreement, provider)| SharedLine {
+                provider,
+                dataset: label(lang, agreement.dataset.label_fr(), agreement.dataset.label_en()),
+                level: label(lang, agreement.level.label_fr(), agreement.level.label_en()),
+                purpose: label(lang, agreement.purpose.label_fr(), agreement.purpose.label_en()),
+                until: agreement
+                    .valid_until
+                    .map(|date| ensemble_i18n::format::date(lang, date))
+                    .unwrap_or_default(),
+            })
+            .collect(),
+        quarantined,
+        imports: batches.iter().map(|batch| batch_line(&t, batch)).collect(),
+        admin: own_or_coordinator && rank(signed.user.role) >= rank(Role::MemberAdmin),
+        analyst: own_or_coordinator && rank(signed.user.role) >= rank(Role::MemberAnalyst),
+        t,
+    })
+}
+
+/// A user as the administration lists them.
+pub struct UserLine {
+    id: i64,
+    name: String,
+    login: String,
+    role: String,
+    disabled: bool,
+    myself: bool,
+}
+
+#[derive(Template)]
+#[template(path = "users.html")]
+struct UsersPage {
+    t: Texts,
+    slug: String,
+    users: Vec<UserLine>,
+    roles: Vec<(String, String)>,
+    error: Option<String>,
+    created: Option<(String, String)>,
+}
+
+/// The roles a person may give: their own and below, never the coordination's.
+fn grantable(lang: Lang, signed: &Signed) -> Vec<(String, String)> {
+    [Role::MemberAdmin, Role::MemberAnalyst, Role::Viewer]
+        .into_iter()
+        .filter(|role| rank(*role) <= rank(signed.user.role))
+        .map(|role| (role.code().to_string(), label(lang, role.label_fr(), role.label_en())))
+        .collect()
+}
+
+async fn users_page(
+    state: &AppState,
+    lang: Lang,
+    signed: &Signed,
+    member: &Member,
+    error: Option<&str>,
+    created: Option<(String, String)>,
+) -> Response {
+    let id = member.id;
+    let users = match read(state, lang, move |session| session.users(Some(id))).await {
+        Ok(users) => users,
+        Err(response) => return response,
+    };
+    let t = match texts(state, lang, Some(signed)).await {
+        Ok(t) => t,
+        Err(response) => return response,
+    };
+    let status = if error.is_some() {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    };
+    let page = UsersPage {
+        slug: member.slug.clone(),
+        users: users
+            .into_iter()
+            .map(|user| UserLine {
+                myself: user.id == signed.user.id,
+                id: user.id,
+                name: user.display_name,
+                login: user.login,
+                role: label(lang, user.role.label_fr(), user.role.label_en()),
+                disabled: user.disabled,
+            })
+            .collect(),
+        roles: grantable(lang, signed),
+        error: error.map(|key| tr(lang, key)),
+        created,
+        t,
+    };
+    (status, render(&page)).into_response()
+}
+
+/// `GET /membres/{member}/utilisateurs`: the member's people and the form to add one.
+pub async fn users(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Extension(MemberScope(member)): Extension<MemberScope>,
+) -> Response {
+    users_page(&state, lang, &signed, &member, None, None).await
+}
+
+/// What the form adding a user sends.
+#[derive(Debug, serde::Deserialize)]
+pub struct NewUser {
+    name: String,
+    login: String,
+    role: String,
+}
+
+/// `POST /membres/{member}/utilisateurs`: adds a person with a first password shown once.
+pub async fn create_user(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Extension(MemberScope(member)): Extension<MemberScope>,
+    Form(form): Form<NewUser>,
+) -> Response {
+    let login = form.login.trim().to_lowercase();
+    let name = form.name.trim().to_string();
+    let role =
+        Role::from_code(&form.role).filter(|role| grantable(lang, &signed).iter().any(|(code, _)| code == role.code()));
+    let valid_login = login.len() <= 200
+        && login
+            .split_once('@')
+            .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'));
+    let (Some(role), true, false) = (role, valid_login, name.is_empty()) else {
+        return users_page(&state, lang, &signed, &member, Some("web-user-form-invalid"), None).await;
+    };
+    let password = ensemble_privacy::new_token()[..20].to_string();
+    let Some(hash) = ensemble_privacy::hash_password(&password) else {
+        return message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable");
+    };
+    let store = state.store.clone();
+    let (member_id, new_login) = (member.id, login.clone());
+    let created = tokio::task::spawn_blocking(move || {
+        store.write(|session| -> Result<bool, ensemble_store::StoreError> {
+            if session.user_by_login(&new_login)?.is_some() {
+                return Ok(false);
+            }
+            let user = User {
+                id: session.next_user_id()?,
+                login: new_login,
+                display_name: name,
+                member_id: Some(member_id),
+                role,
+                password_hash: hash,
+                created_at: Utc::now().fixed_offset(),
+                disabled: false,
+            };
+            session.insert_user(&user)?;
+            Ok(true)
+        })
+    })
+    .await;
+    match created {
+        Ok(Ok(true)) => users_page(&state, lang, &signed, &member, None, Some((login, password))).await,
+        Ok(Ok(false)) => users_page(&state, lang, &signed, &member, Some("web-user-login-taken"), None).await,
+        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+    }
+}
+
+/// `POST /membres/{member}/utilisateurs/{user}/desactiver`: disables a person of the member (not
+/// oneself) and ends their sessions and tokens.
+pub async fn disable_user(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Extension(MemberScope(member)): Extension<MemberScope>,
+    Path((_, user)): Path<(String, i64)>,
+) -> Response {
+    let member_id = member.id;
+    let myself = signed.user.id;
+    let outcome = read(&state, lang, move |session| match session.user(user)? {
+        Some(found) if found.member_id == Some(member_id) && found.id != myself => session.disable_user(user),
+        _ => Ok(false),
+    })
+    .await;
+    match outcome {
+        Ok(true) => Redirect::to(&format!("/membres/{}/utilisateurs", encode(&member.slug))).into_response(),
+        Ok(false) => message(lang, StatusCode::NOT_FOUND, "web-not-found"),
+        Err(response) => response,
+    }
+}
+
+#[derive(Template)]
+#[template(path = "account.html")]
+struct AccountPage {
+    t: Texts,
+    login: String,
+    role: String,
+    tokens: Vec<(String, String)>,
+    created: Option<String>,
+    error: Option<String>,
+}
+
+async fn account_page(
+    state: &AppState,
+    lang: Lang,
+    signed: &Signed,
+    created: Option<String>,
+    error: Option<&str>,
+) -> Response {
+    let user = signed.user.id;
+    let tokens = match read(state, lang, move |session| session.api_tokens(user)).await {
+        Ok(tokens) => tokens,
+        Err(response) => return response,
+    };
+    let t = match texts(state, lang, Some(signed)).await {
+        Ok(t) => t,
+        Err(response) => return response,
+    };
+    render(&AccountPage {
+        login: signed.user.login.clone(),
+        role: label(lang, signed.user.role.label_fr(), signed.user.role.label_en()),
+        tokens: tokens
+            .into_iter()
+            .map(|(label, created)| (label, t.date(&created)))
+            .collect(),
+        created,
+        error: error.map(|key| tr(lang, key)),
+        t,
+    })
+}
+
+/// `GET /compte`: the person's account and API tokens.
+pub async fn account(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+) -> Response {
+    account_page(&state, lang, &signed, None, None).await
+}
+
+/// What the form creating an API token sends.
+#[derive(Debug, serde::Deserialize)]
+pub struct NewToken {
+    label: String,
+}
+
+/// `POST /compte/jetons`: a new API token, shown once (only its digest is kept).
+pub async fn create_token(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Form(form): Form<NewToken>,
+) -> Response {
+    let label = form.label.trim().chars().take(100).collect::<String>();
+    if label.is_empty() {
+        return account_page(&state, lang, &signed, None, Some("web-token-label-missing")).await;
+    }
+    let token = ensemble_privacy::new_token();
+    let digest = ensemble_privacy::token_digest(&token);
+    let user = signed.user.id;
+    let store = state.store.clone();
+    let saved = tokio::task::spawn_blocking(move || {
+        store.write(|session| session.insert_api_token(&digest, user, &label, Utc::now().fixed_offset()))
+    })
+    .await;
+    match saved {
+        Ok(Ok(())) => account_page(&state, lang, &signed, Some(token), None).await,
+        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+    }
+}

@@ -1,0 +1,249 @@
+//! Who may use which route. Every route of [`crate::routes`] declares an [`Access`]; the guard
+//! below checks it before any handler runs: it finds the person (session cookie, or API token),
+//! their role and member, the member named in the path, and on every form sent with a session the
+//! session's form token. Handlers read what the guard found from the request's extensions.
+//!
+//! Architecture invariant: no handler decides on its own whether a person may reach it; a handler
+//! that reads a member's records by number still checks that they belong to the member in the path
+//! (and answers 404 when they do not).
+
+use axum::body::Body;
+use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request, State};
+use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
+use axum::http::{Method, StatusCode};
+use axum::middleware::Next;
+use axum::response::Response;
+use chrono::Utc;
+use ensemble_i18n::Lang;
+use ensemble_model::{Member, Role};
+use ensemble_store::User;
+
+use crate::AppState;
+use crate::auth::{SESSION_COOKIE, cookie};
+
+/// Who may use a route.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Access {
+    /// Anyone, signed in or not.
+    Public,
+    /// Anyone signed in.
+    SignedIn,
+    /// A person of the member named in the path (`{member}`) with at least this role, or the
+    /// consortium's coordination.
+    Member(Role),
+    /// The consortium's coordination.
+    Coordinator,
+    /// A request carrying a personal API token (`Authorization: Bearer …`), any role.
+    Token,
+}
+
+/// The largest form the guard reads to find its token (an upload of the import wizard).
+pub const UPLOAD_LIMIT: usize = 256 * 1024 * 1024;
+
+/// How much a role may do, to compare with a route's minimum.
+pub fn rank(role: Role) -> u8 {
+    match role {
+        Role::Viewer => 0,
+        Role::MemberAnalyst => 1,
+        Role::MemberAdmin => 2,
+        Role::Coordinator => 3,
+    }
+}
+
+/// The signed-in person and the session's form token (or an empty token for an API request).
+#[derive(Debug, Clone)]
+pub struct Signed {
+    /// The person.
+    pub user: User,
+    /// The session's form token.
+    pub csrf: String,
+}
+
+/// The member named in the path, once the guard has let the person through.
+#[derive(Debug, Clone)]
+pub struct MemberScope(pub Member);
+
+/// What the guard refuses, and how it says so.
+enum Refusal {
+    SignIn,
+    Forbidden,
+    NotFound,
+    FormExpired,
+    Unavailable,
+    ApiUnauthorized,
+}
+
+impl Refusal {
+    fn into_response(self, lang: Lang, api: bool) -> Response {
+        if api {
+            let (status, code) = match self {
+                Refusal::ApiUnauthorized | Refusal::SignIn => (StatusCode::UNAUTHORIZED, "api-unauthorized"),
+                Refusal::Forbidden | Refusal::FormExpired => (StatusCode::FORBIDDEN, "api-forbidden"),
+                Refusal::NotFound => (StatusCode::NOT_FOUND, "api-not-found"),
+                Refusal::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "api-unavailable"),
+            };
+            return crate::api::error(status, code);
+        }
+        match self {
+            Refusal::SignIn | Refusal::ApiUnauthorized => crate::auth::redirect_with_cookie("/connexion", ""),
+            Refusal::Forbidden => crate::pages::message(lang, StatusCode::FORBIDDEN, "web-forbidden"),
+            Refusal::NotFound => crate::pages::message(lang, StatusCode::NOT_FOUND, "web-not-found"),
+            Refusal::FormExpired => crate::pages::message(lang, StatusCode::FORBIDDEN, "web-form-expired"),
+            Refusal::Unavailable => crate::pages::message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+        }
+    }
+}
+
+/// Checks `access` for the request, then runs the handler.
+pub async fn guard(access: Access, State(state): State<AppState>, request: Request, next: Next) -> Response {
+    let lang = crate::lang::from_headers(request.headers());
+    match admit(access, &state, request).await {
+        Ok(request) => next.run(request).await,
+        Err(refusal) => refusal.into_response(lang, access == Access::Token),
+    }
+}
+
+async fn admit(access: Access, state: &AppState, request: Request) -> Result<Request, Refusal> {
+    let (mut parts, body) = request.into_parts();
+    let member_slug = match RawPathParams::from_request_parts(&mut parts, state).await {
+        Ok(params) => params
+            .iter()
+            .find(|(name, _)| *name == "member")
+            .map(|(_, value)| value.to_string()),
+        Err(_) => None,
+    };
+    let signed = match access {
+        Access::Token => {
+            let token = parts
+                .headers
+                .get(AUTHORIZATION)
+                .and_then(|value| value.to_str().ok())
+                .and_then(|value| value.strip_prefix("Bearer "))
+                .map(str::trim)
+                .map(str::to_string);
+            let Some(token) = token else {
+                return Err(Refusal::ApiUnauthorized);
+            };
+            let user = blocking(state, move |session| {
+                session.api_token_user(&ensemble_privacy::token_digest(&token))
+            })
+            .await?;
+            match user {
+                Some(user) if !user.disabled => Some(Signed {
+                    user,
+                    csrf: String::new(),
+                }),
+                _ => return Err(Refusal::ApiUnauthorized),
+            }
+        }
+        _ => match cookie(&parts.headers, SESSION_COOKIE).map(str::to_string) {
+            Some(token) => blocking(state, move |session| {
+                session.session_user(&ensemble_privacy::token_digest(&token), Utc::now().fixed_offset())
+            })
+            .await?
+            .filter(|(user, _)| !user.disabled)
+            .map(|(user, csrf)| Signed { user, csrf }),
+            None => None,
+        },
+    };
+    parts.extensions.insert(signed.clone());
+    if access == Access::Public {
+        return Ok(Request::from_parts(parts, body));
+    }
+    let Some(signed) = signed else {
+        return Err(Refusal::SignIn);
+    };
+    match access {
+        Access::Coordinator if signed.user.role != Role::Coordinator => return Err(Refusal::Forbidden),
+        Access::Member(minimum) => {
+            let Some(slug) = member_slug else {
+                return Err(Refusal::NotFound);
+            };
+            let member = blocking(state, move |session| session.member_by_slug(&slug))
+                .await?
+                .ok_or(Refusal::NotFound)?;
+            let allowed = signed.user.role == Role::Coordinator
+                || (signed.user.member_id == Some(member.id) && rank(signed.user.role) >= rank(minimum));
+            if !allowed {
+                return Err(Refusal::Forbidden);
+            }
+            parts.extensions.insert(MemberScope(member));
+        }
+        _ => {}
+    }
+    parts.extensions.insert(signed.clone());
+    if parts.method != Method::POST || access == Access::Token {
+        return Ok(Request::from_parts(parts, body));
+    }
+    // A form sent with a session must carry the session's token.
+    let bytes = axum::body::to_bytes(body, UPLOAD_LIMIT)
+        .await
+        .map_err(|_| Refusal::FormExpired)?;
+    let sent = form_token(&parts, &bytes).await;
+    if sent.is_none_or(|sent| !same(&sent, &signed.csrf)) {
+        return Err(Refusal::FormExpired);
+    }
+    Ok(Request::from_parts(parts, Body::from(bytes)))
+}
+
+/// The `csrf` field of a form (URL-encoded or multipart), or the `x-csrf-token` header.
+async fn form_token(parts: &axum::http::request::Parts, bytes: &axum::body::Bytes) -> Option<String> {
+    if let Some(header) = parts.headers.get("x-csrf-token").and_then(|value| value.to_str().ok()) {
+        return Some(header.to_string());
+    }
+    let content_type = parts
+        .headers
+        .get(CONTENT_TYPE)
+        .and_then(|value| value.to_str().ok())
+        .unwrap_or_default();
+    if content_type.starts_with("application/x-www-form-urlencoded") {
+        return form_urlencoded::parse(bytes)
+            .find(|(name, _)| name == "csrf")
+            .map(|(_, value)| value.into_owned());
+    }
+    if content_type.starts_with("multipart/form-data") {
+        let mut copy = Request::new(Body::from(bytes.clone()));
+        copy.headers_mut()
+            .insert(CONTENT_TYPE, parts.headers.get(CONTENT_TYPE)?.clone());
+        let mut multipart = axum::extract::Multipart::from_request(copy, &()).await.ok()?;
+        while let Ok(Some(field)) = multipart.next_field().await {
+            if field.name() == Some("csrf") {
+                return field.text().await.ok();
+            }
+        }
+    }
+    None
+}
+
+/// Compares two tokens in time independent of where they differ.
+fn same(sent: &str, expected: &str) -> bool {
+    sent.len() == expected.len()
+        && !expected.is_empty()
+        && sent
+            .bytes()
+            .zip(expected.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
+}
+
+async fn blocking<T: Send + 'static>(
+    state: &AppState,
+    work: impl FnOnce(&mut ensemble_store::Session<'_>) -> Result<T, ensemble_store::StoreError> + Send + 'static,
+) -> Result<T, Refusal> {
+    let store = state.store.clone();
+    match tokio::task::spawn_blocking(move || store.read(work)).await {
+        Ok(Ok(value)) => Ok(value),
+        _ => Err(Refusal::Unavailable),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    #[test]
+    fn tokens_compare_whole() {
+        assert!(super::same("abc", "abc"));
+        assert!(!super::same("abd", "abc"));
+        assert!(!super::same("ab", "abc"));
+        assert!(!super::same("", ""));
+    }
+}

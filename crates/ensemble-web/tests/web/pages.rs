@@ -1,0 +1,393 @@
+//! Pages in French by default and in English after the switch, Québec formats, filters, paging,
+//! and signing in and out.
+
+use axum::http::{Method, StatusCode, header};
+
+use crate::{COORDINATOR, MEMBER, TestApp, assert_translated, login};
+
+#[tokio::test]
+async fn the_landing_page_lists_the_members_in_french_by_default() {
+    let app = TestApp::new();
+    let page = app.get("/", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/html")
+    );
+    assert!(page.body.contains(r#"<html lang="fr">"#));
+    assert!(page.body.contains("Membres du consortium"));
+    for slug in ensemble_demo::MEMBER_SLUGS {
+        assert!(page.body.contains(slug), "{slug}");
+    }
+    assert!(page.body.contains("Diffusion Deux-Rivières"));
+    assert!(page.body.contains("Diffuseur"), "roles in French");
+    assert!(page.body.contains(r#"href="/langue/en""#));
+    assert_translated(&page.body);
+}
+
+#[tokio::test]
+async fn the_switch_keeps_english_and_returns_to_the_page() {
+    let app = TestApp::new();
+    let request = axum::http::Request::get("/langue/en")
+        .header(header::REFERER, "http://127.0.0.1:8080/representations?season=2025")
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let switched = app.send(request).await;
+    assert_eq!(switched.status, StatusCode::SEE_OTHER);
+    assert_eq!(switched.location(), "/representations?season=2025");
+    let cookie = switched.set_cookie(ensemble_web::LANG_COOKIE).unwrap();
+    assert!(cookie.starts_with("ensemble_lang=en;") && cookie.contains("HttpOnly") && cookie.contains("SameSite=Lax"));
+
+    let page = app.get("/", Some("ensemble_lang=en")).await;
+    assert!(page.body.contains(r#"<html lang="en">"#));
+    assert!(page.body.contains("Consortium members"));
+    assert!(page.body.contains("Presenter"), "roles in English");
+    assert!(page.body.contains(r#"href="/langue/fr""#));
+    assert_translated(&page.body);
+    assert_eq!(app.get("/langue/de", None).await.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn an_unknown_address_gets_a_translated_page() {
+    let app = TestApp::new();
+    let page = app.get("/nulle-part", None).await;
+    assert_eq!(page.status, StatusCode::NOT_FOUND);
+    assert!(page.body.contains("Page introuvable"));
+    assert_translated(&page.body);
+    let page = app.get("/nowhere", Some("theme=dark; ensemble_lang=en")).await;
+    assert!(page.body.contains("Page not found"));
+}
+
+/// Every page of the route table answers the coordination without a server error, in both
+/// languages, with no missing translation.
+#[tokio::test]
+async fn every_page_renders_in_both_languages() {
+    let app = TestApp::new();
+    let coordinator = app.sign_in(COORDINATOR);
+    for route in ensemble_web::routes() {
+        if route.method != Method::GET || route.path.starts_with("/api/") {
+            continue;
+        }
+        let path = crate::isolation::concrete(&app, route.path);
+        for lang in ["fr", "en"] {
+            let cookie = format!("{}; ensemble_lang={lang}", coordinator.cookie);
+            let page = app.get(&path, Some(&cookie)).await;
+            assert!(!page.status.is_server_error(), "{path}: {}", page.status);
+            assert_translated(&page.body);
+            assert!(
+                page.body.contains(&format!(r#"<html lang="{lang}">"#)) || page.status.is_redirection(),
+                "{path}"
+            );
+        }
+    }
+}
+
+/// The rows of the first table of a page.
+fn rows(html: &str) -> usize {
+    html.split("<tbody>")
+        .nth(1)
+        .map_or(0, |body| body.split("</tbody>").next().unwrap().matches("<tr>").count())
+}
+
+/// The number of results the pager announces.
+fn total(html: &str) -> u64 {
+    let pager = html.split(r#"class="pager""#).nth(1).unwrap();
+    let count = pager.split("<span>").nth(1).unwrap().split(" résultat").next().unwrap();
+    count
+        .chars()
+        .filter(char::is_ascii_digit)
+        .collect::<String>()
+        .parse()
+        .unwrap()
+}
+
+#[tokio::test]
+async fn performances_filter_by_season_region_discipline_and_venue() {
+    let app = TestApp::new();
+    let viewer = app.sign_in(&login("consultation", MEMBER));
+    let all = app.get("/representations", Some(&viewer.cookie)).await;
+    assert_eq!(all.status, StatusCode::OK);
+    assert_translated(&all.body);
+    let everything = total(&all.body);
+    assert!(everything > 50, "{everything}");
+    assert_eq!(rows(&all.body), 50, "one page");
+    assert!(all.body.contains(r#"rel="next""#));
+    // Québec forms: French month names, 24-hour time with "h".
+    assert!(
+        [
+            "septembre",
+            "octobre",
+            "novembre",
+            "décembre",
+            "janvier",
+            "février",
+            "mars",
+            "avril",
+            "mai"
+        ]
+        .iter()
+        .any(|month| all.body.contains(month))
+    );
+    assert!(all.body.contains(" h"));
+
+    let seasons: Vec<u64> = {
+        let mut found = Vec::new();
+        for year in 2020..2030 {
+            let page = app
+                .get(&format!("/representations?season={year}"), Some(&viewer.cookie))
+                .await;
+            let count = total(&page.body);
+            if count > 0 {
+                found.push(count);
+            }
+        }
+        found
+    };
+    assert!(seasons.len() >= 2, "{seasons:?}");
+    assert_eq!(
+        seasons.iter().sum::<u64>(),
+        everything,
+        "seasons split the performances: {seasons:?}"
+    );
+
+    let montreal = total(&app.get("/representations?region=06", Some(&viewer.cookie)).await.body);
+    assert!(montreal > 0 && montreal < everything, "{montreal} of {everything}");
+
+    let dance = app.get("/representations?discipline=Danse", Some(&viewer.cookie)).await;
+    let theatre = app
+        .get("/representations?discipline=Theatre", Some(&viewer.cookie))
+        .await;
+    assert!(total(&dance.body) + total(&theatre.body) <= everything);
+    assert!(total(&dance.body) < everything);
+
+    // The next page's link keeps the filters.
+    let filtered = app
+        .get("/representations?season=2025&region=06", Some(&viewer.cookie))
+        .await;
+    if total(&filtered.body) > 50 {
+        assert!(
+            filtered
+                .body
+                .contains(r#"href="?season=2025&amp;region=06&amp;page=2" rel="next""#)
+        );
+    }
+    let second = app.get("/representations?page=2", Some(&viewer.cookie)).await;
+    assert!(second.body.contains(r#"rel="prev""#));
+}
+
+#[tokio::test]
+async fn shows_places_and_organisations_are_listed_and_searched() {
+    let app = TestApp::new();
+    let viewer = app.sign_in(&login("consultation", MEMBER));
+    for (path, heading) in [
+        ("/spectacles", "Spectacles"),
+        ("/lieux", "Lieux et salles"),
+        ("/organisations", "Organisations"),
+        ("/membres", "Membres du consortium"),
+    ] {
+        let page = app.get(path, Some(&viewer.cookie)).await;
+        assert_eq!(page.status, StatusCode::OK, "{path}");
+        assert!(page.body.contains(&format!("<h1>{heading}</h1>")), "{path}");
+        assert_translated(&page.body);
+    }
+    let presenters = app.get("/organisations?role=presenter", Some(&viewer.cookie)).await;
+    let all = app.get("/organisations", Some(&viewer.cookie)).await;
+    assert!(total(&presenters.body) > 0 && total(&presenters.body) < total(&all.body));
+    let searched = app.get("/organisations?q=deux-rivi", Some(&viewer.cookie)).await;
+    assert!(searched.body.contains("Diffusion Deux-Rivières"), "{}", searched.body);
+    let venues = app.get("/lieux", Some(&viewer.cookie)).await;
+    assert!(
+        venues.body.contains("places)") || venues.body.contains(" places"),
+        "capacities"
+    );
+}
+
+#[tokio::test]
+async fn a_member_home_shows_holdings_quality_and_imports() {
+    let app = TestApp::new();
+    let admin = app.sign_in(&login("admin", MEMBER));
+    let home = app.get("/", Some(&admin.cookie)).await;
+    assert_eq!(home.status, StatusCode::SEE_OTHER);
+    assert_eq!(home.location(), format!("/membres/{MEMBER}"));
+    let page = app.get(home.location(), Some(&admin.cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(page.body.contains("Diffusion Deux-Rivières"));
+    assert!(page.body.contains("Ce que le membre détient"));
+    assert!(page.body.contains("Représentation"), "holdings by entity");
+    assert!(page.body.contains("Qualité des données"));
+    assert!(
+        page.body.contains(&format!(r#"href="/membres/{MEMBER}/importer""#)),
+        "admin can import"
+    );
+    let viewer = app.sign_in(&login("consultation", MEMBER));
+    let page = app.get(&format!("/membres/{MEMBER}"), Some(&viewer.cookie)).await;
+    assert!(!page.body.contains("/importer"), "a viewer is not offered the wizard");
+}
+
+#[tokio::test]
+async fn sign_in_with_a_demo_account_then_sign_out() {
+    let app = TestApp::new();
+    let form = app.get("/connexion", None).await;
+    assert_eq!(form.status, StatusCode::OK);
+    let form_cookie = form.set_cookie(ensemble_web::FORM_COOKIE).unwrap();
+    assert!(form_cookie.contains("HttpOnly") && form_cookie.contains("SameSite=Lax"));
+    assert!(form.body.contains(r#"<label for="password">Mot de passe</label>"#));
+
+    let body = format!(
+        "login={}&password={}&csrf=jeton",
+        COORDINATOR.replace('@', "%40"),
+        ensemble_demo::DEMO_PASSWORD
+    );
+    let signed = app.post("/connexion", &body, Some("ensemble_form=jeton")).await;
+    assert_eq!(signed.status, StatusCode::SEE_OTHER);
+    let session = signed.set_cookie(ensemble_web::SESSION_COOKIE).unwrap();
+    assert!(session.contains("HttpOnly") && session.contains("SameSite=Lax") && !session.contains("Secure"));
+    let token = session.split(';').next().unwrap().to_string();
+    let raw = token.split('=').nth(1).unwrap().to_string();
+    assert!(
+        app.store
+            .read(|s| s.session_user(&raw, chrono::Utc::now().fixed_offset()))
+            .unwrap()
+            .is_none(),
+        "only the digest is stored"
+    );
+    let page = app.get("/membres", Some(&token)).await;
+    assert!(page.body.contains("Se déconnecter"), "{}", page.body);
+    let csrf = page
+        .body
+        .split(r#"name="csrf" value=""#)
+        .nth(1)
+        .unwrap()
+        .split('"')
+        .next()
+        .unwrap()
+        .to_string();
+    assert_eq!(
+        app.post("/deconnexion", "csrf=mauvais", Some(&token)).await.status,
+        StatusCode::FORBIDDEN
+    );
+    let out = app.post("/deconnexion", &format!("csrf={csrf}"), Some(&token)).await;
+    assert_eq!(out.status, StatusCode::SEE_OTHER);
+    let after = app.get("/membres", Some(&token)).await;
+    assert_eq!(after.status, StatusCode::SEE_OTHER);
+    assert_eq!(after.location(), "/connexion");
+}
+
+#[tokio::test]
+async fn wrong_passwords_forms_without_token_and_guessing_are_refused() {
+    let app = TestApp::new();
+    let login = login("admin", MEMBER);
+    let body =
+        |password: &str, csrf: &str| format!("login={}&password={password}&csrf={csrf}", login.replace('@', "%40"));
+    let no_token = app
+        .post(
+            "/connexion",
+            &body(ensemble_demo::DEMO_PASSWORD, "autre"),
+            Some("ensemble_form=jeton"),
+        )
+        .await;
+    assert_eq!(no_token.status, StatusCode::FORBIDDEN);
+    assert!(no_token.body.contains("Le formulaire a expiré"));
+    for _ in 0..ensemble_web::THROTTLE_FAILURES {
+        let wrong = app
+            .post("/connexion", &body("devine", "jeton"), Some("ensemble_form=jeton"))
+            .await;
+        assert_eq!(wrong.status, StatusCode::UNAUTHORIZED);
+        assert!(wrong.body.contains("Courriel ou mot de passe incorrect"));
+        assert!(
+            wrong.body.contains(r#"value="admin@deux-rivieres.example""#),
+            "the login is kept"
+        );
+    }
+    let blocked = app
+        .post(
+            "/connexion",
+            &body(ensemble_demo::DEMO_PASSWORD, "jeton"),
+            Some("ensemble_form=jeton"),
+        )
+        .await;
+    assert_eq!(blocked.status, StatusCode::TOO_MANY_REQUESTS);
+    assert!(blocked.set_cookie(ensemble_web::SESSION_COOKIE).is_none());
+}
+
+#[tokio::test]
+async fn a_member_admin_adds_and_disables_a_user_and_the_coordination_admits_a_member() {
+    let app = TestApp::new();
+    let admin = app.sign_in(&login("admin", MEMBER));
+    let path = format!("/membres/{MEMBER}/utilisateurs");
+    let created = app
+        .post(
+            &path,
+            &format!(
+                "csrf={}&name=Cam%C3%A9lia+Fictive&login=camelia%40deux-rivieres.example&role=member-analyst",
+                admin.csrf
+            ),
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(created.status, StatusCode::OK, "{}", created.body);
+    assert!(created.body.contains("camelia@deux-rivieres.example"));
+    let password = created
+        .body
+        .split(r#"class="secret">"#)
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap();
+    let user = app
+        .store
+        .read(|s| s.user_by_login("camelia@deux-rivieres.example"))
+        .unwrap()
+        .unwrap();
+    assert!(ensemble_privacy::verify_password(password, &user.password_hash));
+    assert_eq!(user.role, ensemble_model::Role::MemberAnalyst);
+
+    // An admin cannot create a coordinator.
+    let refused = app
+        .post(
+            &path,
+            &format!("csrf={}&name=X&login=x%40y.example&role=coordinator", admin.csrf),
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(app.store.read(|s| s.user_by_login("x@y.example")).unwrap().is_none());
+
+    let disabled = app
+        .post(
+            &format!("{path}/{}/desactiver", user.id),
+            &format!("csrf={}", admin.csrf),
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(disabled.status, StatusCode::SEE_OTHER);
+    assert!(app.store.read(|s| s.user(user.id)).unwrap().unwrap().disabled);
+
+    let coordinator = app.sign_in(COORDINATOR);
+    let admitted = app
+        .post(
+            "/membres",
+            &format!("csrf={}&name=Th%C3%A9%C3%A2tre+Fictif&slug=theatre-fictif&municipality=Rimouski&role=presenter&role=producer", coordinator.csrf),
+            Some(&coordinator.cookie),
+        )
+        .await;
+    assert_eq!(admitted.status, StatusCode::SEE_OTHER, "{}", admitted.body);
+    assert_eq!(admitted.location(), "/membres/theatre-fictif");
+    let page = app.get("/membres/theatre-fictif", Some(&coordinator.cookie)).await;
+    assert!(page.body.contains("Théâtre Fictif"));
+    let again = app
+        .post(
+            "/membres",
+            &format!("csrf={}&name=Autre&slug=theatre-fictif", coordinator.csrf),
+            Some(&coordinator.cookie),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        again.body.contains("déjà celui d&#39;un autre membre"),
+        "escaped apostrophe"
+    );
+}
