@@ -76,6 +76,15 @@ pub fn date(lang: Lang, date: NaiveDate) -> String {
     }
 }
 
+/// A month of a year: `septembre 2025` or `September 2025` (`month` from 1 to 12).
+pub fn month(lang: Lang, year: i32, month: u32) -> String {
+    let index = (month.clamp(1, 12) - 1) as usize;
+    match lang {
+        Lang::Fr => format!("{} {year}", MONTHS_FR[index]),
+        Lang::En => format!("{} {year}", MONTHS_EN[index]),
+    }
+}
+
 /// A time on the 24-hour clock: `19 h 30` (`19 h` on the hour) or `19:30`.
 pub fn time(lang: Lang, time: NaiveTime) -> String {
     match lang {
@@ -88,6 +97,12 @@ pub fn time(lang: Lang, time: NaiveTime) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn months() {
+        assert_eq!(month(Lang::Fr, 2025, 9), "septembre 2025");
+        assert_eq!(month(Lang::En, 2026, 1), "January 2026");
+    }
 
     #[test]
     fn quebec_forms() {

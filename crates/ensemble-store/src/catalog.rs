@@ -398,11 +398,15 @@ impl Session<'_> {
 }
 
 impl Session<'_> {
-    /// How many records a member holds, per entity table (tables where it holds none left out),
-    /// in declaration order.
+    /// How many records a member holds, per entity table (tables where it holds none left out, and
+    /// the member's own record and its batches, which are bookkeeping), in declaration order.
     pub fn holdings(&mut self, member: ensemble_model::MemberId) -> Result<Vec<(&'static str, u64)>, StoreError> {
         let mut counts = Vec::new();
+        let bookkeeping = [ensemble_model::Batch::TABLE, ensemble_model::Member::TABLE];
         for table in crate::intake::entity_tables() {
+            if bookkeeping.contains(&table) {
+                continue;
+            }
             let sql = format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table} WHERE member_id = ?");
             let count = self
                 .database
@@ -414,6 +418,21 @@ impl Session<'_> {
             }
         }
         Ok(counts)
+    }
+
+    /// When the member's performances start, oldest first.
+    pub fn performance_moments(
+        &mut self,
+        member: ensemble_model::MemberId,
+    ) -> Result<Vec<chrono::DateTime<FixedOffset>>, StoreError> {
+        let rows = self.database.query(
+            "SELECT starts_at FROM performances WHERE member_id = ? ORDER BY starts_at",
+            &[Value::Int(member.0)],
+        )?;
+        Ok(rows
+            .iter()
+            .filter_map(|row| crate::value::timestamp(row.get(0)))
+            .collect())
     }
 
     /// How many open quarantined rows a member has.

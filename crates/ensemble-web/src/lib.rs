@@ -8,6 +8,7 @@
 mod api;
 mod auth;
 mod browse;
+mod chart;
 mod imports;
 mod lang;
 mod members;

@@ -223,6 +223,7 @@ struct MemberHome {
     holdings: Vec<Holding>,
     shared: Vec<SharedLine>,
     quarantined: u64,
+    chart: Option<String>,
     imports: Vec<BatchLine>,
     admin: bool,
     analyst: bool,
@@ -256,6 +257,7 @@ pub async fn home(
             }
         }
         let quarantined = session.open_quarantine_count(id)?;
+        let moments = session.performance_moments(id)?;
         let mut batches: Vec<Batch> = session.list(&ListFilter {
             member_id: Some(id),
             ..Default::default()
@@ -263,10 +265,10 @@ pub async fn home(
         batches.retain(|batch| batch.kind == BatchKind::Import);
         batches.reverse();
         batches.truncate(5);
-        Ok((organization, holdings, shared, quarantined, batches))
+        Ok((organization, holdings, shared, quarantined, batches, moments))
     })
     .await;
-    let (organization, holdings, shared, quarantined, batches) = match found {
+    let (organization, holdings, shared, quarantined, batches, moments) = match found {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -303,11 +305,43 @@ pub async fn home(
             })
             .collect(),
         quarantined,
+        chart: performances_chart(lang, &moments),
         imports: batches.iter().map(|batch| batch_line(&t, batch)).collect(),
         admin: own_or_coordinator && rank(signed.user.role) >= rank(Role::MemberAdmin),
         analyst: own_or_coordinator && rank(signed.user.role) >= rank(Role::MemberAnalyst),
         t,
     })
+}
+
+/// The member's performances per month, Québec time, as an SVG bar chart (none without any).
+fn performances_chart(lang: Lang, moments: &[chrono::DateTime<chrono::FixedOffset>]) -> Option<String> {
+    use chrono::Datelike;
+    let months: Vec<(i32, u32)> = moments
+        .iter()
+        .map(|moment| {
+            let local = crate::pages::local(moment, "");
+            (local.year(), local.month())
+        })
+        .collect();
+    let (first, last) = (*months.first()?, *months.last()?);
+    let mut bars = Vec::new();
+    let (mut year, mut month) = first;
+    while (year, month) <= last {
+        let value = months.iter().filter(|m| **m == (year, month)).count() as u64;
+        bars.push(crate::chart::Bar {
+            label: ensemble_i18n::format::month(lang, year, month),
+            value,
+            labelled: month == 9 || (year, month) == first,
+        });
+        (year, month) = if month == 12 { (year + 1, 1) } else { (year, month + 1) };
+    }
+    Some(crate::chart::bars(
+        "representations-par-mois",
+        &tr(lang, "web-member-chart-title"),
+        &tr(lang, "web-member-chart-description"),
+        &bars,
+        |value| ensemble_i18n::format::integer(lang, value as i64),
+    ))
 }
 
 /// A user as the administration lists them.

@@ -218,6 +218,16 @@ async fn a_member_home_shows_holdings_quality_and_imports() {
     assert!(page.body.contains("Représentation"), "holdings by entity");
     assert!(page.body.contains("Qualité des données"));
     assert!(
+        page.body
+            .contains(r#"<svg xmlns="http://www.w3.org/2000/svg" role="img""#),
+        "chart of performances"
+    );
+    assert!(page.body.contains("Représentations du membre par mois"));
+    assert!(
+        !page.body.contains("<td>Lot</td>"),
+        "bookkeeping tables are not holdings"
+    );
+    assert!(
         page.body.contains(&format!(r#"href="/membres/{MEMBER}/importer""#)),
         "admin can import"
     );

@@ -1,0 +1,176 @@
+// The portal in a real browser (Debian's Chromium, headless), as an arts administrator uses it:
+// sign in, switch language, import a real vendor file through the wizard, read its diagnostics,
+// correct a quarantined row, find the imported show, sign out. A failed step leaves a screenshot
+// in e2e/failures/. With SCREENSHOTS=folder, also saves the pages shown in the README.
+//
+// Usage: node e2e/portal.mjs http://127.0.0.1:PORT
+import { chromium } from 'playwright-core';
+import { mkdirSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const base = process.argv[2];
+if (!base) {
+  console.error('usage: node e2e/portal.mjs http://127.0.0.1:PORT');
+  process.exit(2);
+}
+const executablePath = process.env.CHROMIUM || '/usr/bin/chromium';
+const sample = join(here, '..', 'crates', 'ensemble-ingest', 'tests', 'data', 'vendors', 'generic-tickets-bad.csv');
+const screenshots = process.env.SCREENSHOTS;
+const failures = join(here, 'failures');
+const member = 'deux-rivieres';
+
+const browser = await chromium.launch({
+  executablePath,
+  headless: true,
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking'],
+});
+const context = await browser.newContext({ viewport: { width: 1280, height: 900 } });
+const page = await context.newPage();
+let passed = 0;
+let current = '';
+
+async function expectText(text) {
+  const body = await page.textContent('body');
+  if (!body.includes(text)) {
+    throw new Error(`"${text}" is not on ${page.url()}`);
+  }
+}
+
+async function step(name, work) {
+  current = name;
+  await work();
+  passed += 1;
+  console.log(`ok - ${name}`);
+}
+
+async function shoot(name) {
+  if (!screenshots) return;
+  mkdirSync(screenshots, { recursive: true });
+  await page.screenshot({ path: join(screenshots, `${name}.png`), fullPage: false });
+}
+
+try {
+  await step('the landing page is in French and offers sign-in', async () => {
+    await page.goto(`${base}/`);
+    if ((await page.getAttribute('html', 'lang')) !== 'fr') throw new Error('not French');
+    await expectText('Membres du consortium');
+    await page.click('text=Se connecter');
+    await expectText('Mot de passe');
+  });
+
+  await step('sign in with the keyboard', async () => {
+    await page.focus('#login');
+    await page.keyboard.type(`admin@${member}.example`);
+    await page.keyboard.press('Tab');
+    await page.keyboard.type('ensemble-demo');
+    await page.keyboard.press('Enter');
+    await page.waitForURL(`**/membres/${member}`);
+    await expectText('Diffusion Deux-Rivières');
+    await expectText('Ce que le membre détient');
+    await shoot('accueil-membre-fr');
+  });
+
+  await step('switch to English and back', async () => {
+    await page.click('a[hreflang="en"]');
+    await page.waitForLoadState();
+    if ((await page.getAttribute('html', 'lang')) !== 'en') throw new Error('not English');
+    await expectText('What the member holds');
+    await shoot('member-home-en');
+    await page.goto(`${base}/representations`);
+    await expectText('Performances');
+    await shoot('performances-en');
+    await page.goto(`${base}/membres/${member}/importer`);
+    await shoot('import-wizard-en');
+    await page.click('a[hreflang="fr"]');
+    await page.waitForLoadState();
+    if ((await page.getAttribute('html', 'lang')) !== 'fr') throw new Error('not back to French');
+    await expectText('Importer un fichier');
+    await shoot('assistant-importation-fr');
+  });
+
+  await step('filter the performances', async () => {
+    await page.goto(`${base}/representations`);
+    await shoot('representations-fr');
+    const all = await page.textContent('.pager span');
+    await page.selectOption('#region', '06');
+    await page.click('button:has-text("Filtrer")');
+    await page.waitForURL('**/representations?**region=06**');
+    const filtered = await page.textContent('.pager span');
+    if (all === filtered) throw new Error(`the region filter changed nothing: ${all}`);
+  });
+
+  await step('upload a real file and read its diagnostics before importing', async () => {
+    await page.goto(`${base}/membres/${member}/importer`);
+    await page.setInputFiles('#file', sample);
+    await page.click('button:has-text("Vérifier le fichier")');
+    await page.waitForLoadState();
+    await expectText('Vérifier avant d\'importer');
+    await expectText('Billetterie générique');
+    await expectText('Problèmes trouvés');
+    await expectText('date-invalid');
+    await expectText('Rien n\'est encore enregistré');
+    await shoot('assistant-verification-fr');
+  });
+
+  await step('import, then see the rejected rows', async () => {
+    await page.click('button:has-text("Importer")');
+    await page.waitForURL(`**/membres/${member}/imports/*`);
+    await expectText('generic-tickets-bad.csv');
+    await expectText('Lignes rejetées');
+    const body = await page.textContent('body');
+    for (const personal of ['a@example.com', 'J1H 5N4']) {
+      if (body.includes(personal)) throw new Error(`a personal value is shown: ${personal}`);
+    }
+  });
+
+  await step('correct the row with an impossible date so that it is imported', async () => {
+    await page.goto(`${base}/membres/${member}/quarantaine`);
+    const entry = page.locator('section', { hasText: 'date-invalid' }).first();
+    const field = await entry.locator('select').inputValue();
+    const options = await entry.locator('select option').allTextContents();
+    const dateField = options.find((name) => name.includes('date')) || field;
+    await entry.locator('select').selectOption(dateField);
+    await entry.locator('input[name="value"]').fill('2026-02-28');
+    await entry.locator('button:has-text("Corriger et importer")').click();
+    await page.waitForURL('**/quarantaine?fait=*');
+    await expectText('La ligne corrigée a été importée');
+  });
+
+  await step('find the imported show', async () => {
+    await page.goto(`${base}/spectacles`);
+    await page.fill('#q', 'Marées');
+    await page.click('button:has-text("Filtrer")');
+    await page.waitForURL('**/spectacles?**');
+    await expectText('Les Marées fictives');
+    await page.click('text=Voir les représentations');
+    await page.waitForURL('**/representations?**spectacle=**');
+    await expectText('Centre culturel');
+  });
+
+  await step('the history lists the import with its rollback', async () => {
+    await page.goto(`${base}/membres/${member}/imports`);
+    await expectText('generic-tickets-bad.csv');
+    await expectText('Annuler cette importation');
+  });
+
+  await step('sign out', async () => {
+    await page.click('button:has-text("Se déconnecter")');
+    await page.waitForURL(`${base}/`);
+    await expectText('Se connecter');
+    await page.goto(`${base}/membres/${member}`);
+    await page.waitForURL('**/connexion');
+  });
+
+  console.log(`E2E: ${passed} steps passed`);
+} catch (error) {
+  mkdirSync(failures, { recursive: true });
+  const file = join(failures, `${current.replace(/[^a-z0-9]+/gi, '-')}.png`);
+  await page.screenshot({ path: file, fullPage: true }).catch(() => {});
+  console.error(`not ok - ${current}: ${error.message}`);
+  console.error(`screenshot: ${file}`);
+  process.exitCode = 1;
+} finally {
+  await browser.close();
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Runs the browser tests: builds Ensemble, generates the small demo in a temporary SQLite file,
+# serves it on a free local port, and drives Debian's Chromium (headless) through it with
+# playwright-core. Prints "E2E: N steps passed" at the end, or fails with a screenshot in
+# e2e/failures/. Extra environment: SCREENSHOTS=folder also saves the README's screenshots.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+
+if [ ! -x /usr/bin/chromium ]; then
+  echo "Chromium is missing: apt-get install -y chromium chromium-driver" >&2
+  exit 1
+fi
+cargo build -q -p ensemble
+(cd e2e && npm ci --no-audit --no-fund --silent)
+
+work="$(mktemp -d)"
+server=""
+cleanup() {
+  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
+  rm -rf "$work"
+}
+trap cleanup EXIT
+
+ensemble() { target/debug/ensemble --database "sqlite://$work/e2e.db" --key-file "$work/e2e.key" "$@"; }
+ensemble demo --scale small > "$work/demo.log"
+ensemble serve --bind 127.0.0.1:0 > "$work/serve.log" 2>&1 &
+server=$!
+address=""
+for _ in $(seq 1 100); do
+  address="$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$work/serve.log" | head -n1 || true)"
+  [ -n "$address" ] && break
+  sleep 0.1
+done
+if [ -z "$address" ]; then
+  cat "$work/serve.log" >&2
+  echo "the portal did not start" >&2
+  exit 1
+fi
+echo "portal at $address"
+rm -rf e2e/failures
+node e2e/portal.mjs "$address"
