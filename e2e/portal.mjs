@@ -1,11 +1,13 @@
 // The portal in a real browser (Debian's Chromium, headless), as an arts administrator uses it:
 // sign in, switch language, import a real vendor file through the wizard, read its diagnostics,
-// correct a quarantined row, find the imported show, sign out. A failed step leaves a screenshot
-// in e2e/failures/. With SCREENSHOTS=folder, also saves the pages shown in the README.
+// correct a quarantined row, find the imported show, sign out. Each page visited is also checked
+// with axe-core against WCAG 2.1 A and AA. A failed step leaves a screenshot in e2e/failures/.
+// With SCREENSHOTS=folder, also saves the pages shown in the README.
 //
 // Usage: node e2e/portal.mjs http://127.0.0.1:PORT
 import { chromium } from 'playwright-core';
 import { mkdirSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 
@@ -20,6 +22,8 @@ const sample = join(here, '..', 'crates', 'ensemble-ingest', 'tests', 'data', 'v
 const screenshots = process.env.SCREENSHOTS;
 const failures = join(here, 'failures');
 const member = 'deux-rivieres';
+const axe = createRequire(import.meta.url).resolve('axe-core/axe.min.js');
+let audited = 0;
 
 const browser = await chromium.launch({
   executablePath,
@@ -36,6 +40,19 @@ async function expectText(text) {
   if (!body.includes(text)) {
     throw new Error(`"${text}" is not on ${page.url()}`);
   }
+}
+
+// The page passes axe-core's WCAG 2.1 A and AA rules (contrast, labels, names, structure).
+async function accessible() {
+  await page.addScriptTag({ path: axe });
+  const result = await page.evaluate(() =>
+    window.axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa'] } }),
+  );
+  if (result.violations.length > 0) {
+    const found = result.violations.map((v) => `${v.id} on ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+    throw new Error(`accessibility of ${page.url()}: ${found.join('; ')}`);
+  }
+  audited += 1;
 }
 
 async function step(name, work) {
@@ -56,8 +73,10 @@ try {
     await page.goto(`${base}/`);
     if ((await page.getAttribute('html', 'lang')) !== 'fr') throw new Error('not French');
     await expectText('Membres du consortium');
+    await accessible();
     await page.click('text=Se connecter');
     await expectText('Mot de passe');
+    await accessible();
   });
 
   await step('sign in with the keyboard', async () => {
@@ -69,6 +88,7 @@ try {
     await page.waitForURL(`**/membres/${member}`);
     await expectText('Diffusion Deux-Rivières');
     await expectText('Ce que le membre détient');
+    await accessible();
     await shoot('accueil-membre-fr');
   });
 
@@ -77,6 +97,7 @@ try {
     await page.waitForLoadState();
     if ((await page.getAttribute('html', 'lang')) !== 'en') throw new Error('not English');
     await expectText('What the member holds');
+    await accessible();
     await shoot('member-home-en');
     await page.goto(`${base}/representations`);
     await expectText('Performances');
@@ -92,6 +113,7 @@ try {
 
   await step('filter the performances', async () => {
     await page.goto(`${base}/representations`);
+    await accessible();
     await shoot('representations-fr');
     const all = await page.textContent('.pager span');
     await page.selectOption('#region', '06');
@@ -103,6 +125,7 @@ try {
 
   await step('upload a real file and read its diagnostics before importing', async () => {
     await page.goto(`${base}/membres/${member}/importer`);
+    await accessible();
     await page.setInputFiles('#file', sample);
     await page.click('button:has-text("Vérifier le fichier")');
     await page.waitForLoadState();
@@ -111,6 +134,7 @@ try {
     await expectText('Problèmes trouvés');
     await expectText('date-invalid');
     await expectText('Rien n\'est encore enregistré');
+    await accessible();
     await shoot('assistant-verification-fr');
   });
 
@@ -119,6 +143,7 @@ try {
     await page.waitForURL(`**/membres/${member}/imports/*`);
     await expectText('generic-tickets-bad.csv');
     await expectText('Lignes rejetées');
+    await accessible();
     const body = await page.textContent('body');
     for (const personal of ['a@example.com', 'J1H 5N4']) {
       if (body.includes(personal)) throw new Error(`a personal value is shown: ${personal}`);
@@ -127,6 +152,7 @@ try {
 
   await step('correct the row with an impossible date so that it is imported', async () => {
     await page.goto(`${base}/membres/${member}/quarantaine`);
+    await accessible();
     const entry = page.locator('section', { hasText: 'date-invalid' }).first();
     const field = await entry.locator('select').inputValue();
     const options = await entry.locator('select option').allTextContents();
@@ -153,6 +179,11 @@ try {
     await page.goto(`${base}/membres/${member}/imports`);
     await expectText('generic-tickets-bad.csv');
     await expectText('Annuler cette importation');
+    await accessible();
+    for (const path of ['/spectacles', '/lieux', '/organisations', '/membres', '/compte', `/membres/${member}/utilisateurs`]) {
+      await page.goto(`${base}${path}`);
+      await accessible();
+    }
   });
 
   await step('sign out', async () => {
@@ -163,6 +194,7 @@ try {
     await page.waitForURL('**/connexion');
   });
 
+  console.log(`E2E: ${audited} pages passed the accessibility checks`);
   console.log(`E2E: ${passed} steps passed`);
 } catch (error) {
   mkdirSync(failures, { recursive: true });

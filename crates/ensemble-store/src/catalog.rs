@@ -263,7 +263,18 @@ impl Session<'_> {
         if let Some(region) = &filter.region {
             conditions.push("pl.region_code = ?", [Value::from(region.as_str())]);
         }
-        conditions.any_code("s.disciplines", &filter.disciplines);
+        if !filter.disciplines.is_empty() {
+            // Shows are few: finding theirs first spares matching every performance's show.
+            let shows = self.shows_with_disciplines(&filter.disciplines)?;
+            if shows.is_empty() {
+                return Ok(Page {
+                    items: Vec::new(),
+                    total: 0,
+                });
+            }
+            let marks = vec!["?"; shows.len()].join(", ");
+            conditions.push(&format!("p.show_id IN ({marks})"), shows.into_iter().map(Value::Int));
+        }
         if let Some(place) = filter.place {
             conditions.push("pl.id = ?", [Value::Int(place)]);
         }
@@ -302,6 +313,19 @@ impl Session<'_> {
             items,
             total: page.total,
         })
+    }
+
+    /// The ids of the shows that have one of these discipline codes.
+    fn shows_with_disciplines(&mut self, codes: &[String]) -> Result<Vec<i64>, StoreError> {
+        let mut conditions = Conditions::default();
+        conditions.any_code("s.disciplines", codes);
+        let sql = format!("SELECT s.id FROM shows s{} ORDER BY s.id", conditions.clause());
+        Ok(self
+            .database
+            .query(&sql, &conditions.params)?
+            .iter()
+            .map(|row| row.int(0))
+            .collect())
     }
 
     /// A page of places, by name, each with its halls.

@@ -193,9 +193,12 @@ struct Inner {
     schemas: HashMap<&'static str, TableSchema>,
 }
 
-/// The store: a database connection and the typed operations on model records.
+/// The store: a database connection and the typed operations on model records, with optional
+/// extra connections that serve [`Store::read`] side by side (see [`Store::add_readers`]).
 pub struct Store {
     inner: Mutex<Inner>,
+    readers: Vec<Mutex<Inner>>,
+    next_reader: std::sync::atomic::AtomicUsize,
     backend: Backend,
 }
 
@@ -253,13 +256,50 @@ impl Store {
                 database,
                 schemas: HashMap::new(),
             }),
+            readers: Vec::new(),
+            next_reader: std::sync::atomic::AtomicUsize::new(0),
             backend,
         }
+    }
+
+    /// Opens `count` more connections to the database at `url` (the one this store was opened
+    /// on, already migrated) that serve [`Store::read`] while others read or write: a web server
+    /// answers several people at once. Nothing is opened for SQLite in memory, which only its
+    /// own connection sees. Writes keep their one connection.
+    pub fn add_readers(&mut self, url: &str, count: usize) -> Result<(), StoreError> {
+        let location = Location::parse(url)?;
+        if location == Location::SqliteMemory {
+            return Ok(());
+        }
+        let schemas = self.lock().schemas.clone();
+        for _ in 0..count {
+            self.readers.push(Mutex::new(Inner {
+                database: location.connect()?,
+                schemas: schemas.clone(),
+            }));
+        }
+        Ok(())
     }
 
     /// The engine behind the store.
     pub fn backend(&self) -> Backend {
         self.backend
+    }
+
+    /// A reading connection: the first free one, else the next in turn (waiting for it).
+    fn reader(&self) -> Option<std::sync::MutexGuard<'_, Inner>> {
+        if self.readers.is_empty() {
+            return None;
+        }
+        for reader in &self.readers {
+            if let Ok(guard) = reader.try_lock() {
+                return Some(guard);
+            }
+        }
+        let turn = self.next_reader.fetch_add(1, std::sync::atomic::Ordering::Relaxed) % self.readers.len();
+        self.readers
+            .get(turn)
+            .map(|reader| reader.lock().unwrap_or_else(std::sync::PoisonError::into_inner))
     }
 
     fn lock(&self) -> std::sync::MutexGuard<'_, Inner> {
@@ -315,9 +355,13 @@ impl Store {
         Ok(applied)
     }
 
-    /// Runs `work` on a session outside any transaction (each statement commits on its own).
+    /// Runs `work` on a session outside any transaction (each statement commits on its own), on a
+    /// free reading connection when there are some, else on the store's own.
     pub fn read<T>(&self, work: impl FnOnce(&mut Session<'_>) -> Result<T, StoreError>) -> Result<T, StoreError> {
-        let mut inner = self.lock();
+        let mut inner = match self.reader() {
+            Some(reader) => reader,
+            None => self.lock(),
+        };
         let Inner { database, schemas } = &mut *inner;
         let mut session = Session {
             database: database.as_mut(),

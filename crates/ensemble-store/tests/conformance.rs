@@ -84,6 +84,46 @@ conformance! {
     check_roll_back_refuses_referenced_batch(store)
         => sqlite_roll_back_refuses_referenced_batch, postgres_roll_back_refuses_referenced_batch;
     check_catalog_pages_and_filters(store) => sqlite_catalog_pages_and_filters, postgres_catalog_pages_and_filters;
+    check_readers_see_what_was_written(store, url)
+        => sqlite_readers_see_what_was_written, postgres_readers_see_what_was_written;
+}
+
+/// Extra reading connections see every committed write at once and serve reads from several
+/// threads side by side; a failed write leaves them nothing to see.
+fn check_readers_see_what_was_written(_store: &Store, url: &str) {
+    let mut served = Store::open(url).unwrap();
+    served.add_readers(url, 2).unwrap();
+    insert_world(&served);
+    assert_eq!(served.count::<Performance>().unwrap(), 1);
+    let failed: Result<(), StoreError> = served.write(|session| {
+        session.insert(&[Performance::fixture_with(2, provenance(1, 1, 2))])?;
+        Err(StoreError::Sql("abandoned".into()))
+    });
+    assert!(failed.is_err());
+    std::thread::scope(|scope| {
+        for _ in 0..4 {
+            scope.spawn(|| {
+                // Before the concurrent write, 1; after, 2; never back.
+                let mut seen = 1;
+                for _ in 0..20 {
+                    let now = served.count::<Performance>().unwrap();
+                    assert!(now == seen || (seen == 1 && now == 2), "{seen} then {now}");
+                    seen = now;
+                    assert!(served.get::<Show>(1).unwrap().is_some());
+                }
+            });
+        }
+        scope.spawn(|| {
+            served
+                .write(|session| session.insert(&[Performance::fixture_with(3, provenance(1, 1, 3))]))
+                .unwrap();
+        });
+    });
+    assert_eq!(
+        served.count::<Performance>().unwrap(),
+        2,
+        "the write is seen by the readers"
+    );
 }
 
 /// The catalogue's pages: filters by season (boundaries in Québec time), region, discipline

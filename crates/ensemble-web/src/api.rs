@@ -263,15 +263,39 @@ impl Checked {
     }
 }
 
-/// A page of results as JSON.
-fn page(items: Vec<Value>, total: u64, window: Window) -> Response {
-    Json(json!({
-        "items": items,
-        "total": total,
-        "limit": window.limit,
-        "offset": window.offset,
-    }))
+/// A page of results as JSON, serialised straight from the records.
+fn page<T: serde::Serialize>(items: &[T], total: u64, window: Window) -> Response {
+    #[derive(serde::Serialize)]
+    struct Listing<'a, T> {
+        items: &'a [T],
+        total: u64,
+        limit: u64,
+        offset: u64,
+    }
+    Json(Listing {
+        items,
+        total,
+        limit: window.limit,
+        offset: window.offset,
+    })
     .into_response()
+}
+
+/// A performance with its show, hall, place and presenter, as the API gives it.
+#[derive(serde::Serialize)]
+struct PerformanceItem<'a> {
+    performance: &'a Performance,
+    show: &'a Option<Show>,
+    hall: &'a Option<ensemble_model::Hall>,
+    place: &'a Option<Place>,
+    presenter: &'a Option<Organization>,
+}
+
+/// A place with its halls, as the API gives it.
+#[derive(serde::Serialize)]
+struct PlaceItem<'a> {
+    place: &'a Place,
+    halls: &'a [ensemble_model::Hall],
 }
 
 async fn run<T: Send + 'static>(
@@ -283,10 +307,6 @@ async fn run<T: Send + 'static>(
         Ok(Ok(value)) => Ok(value),
         _ => Err(error(StatusCode::SERVICE_UNAVAILABLE, "api-unavailable")),
     }
-}
-
-fn to_json(value: &impl serde::Serialize) -> Value {
-    serde_json::to_value(value).unwrap_or(Value::Null)
 }
 
 /// `GET /api/v1/me`: the token's account.
@@ -324,7 +344,7 @@ pub async fn organizations(State(state): State<AppState>, Query(query): Query<Ha
     };
     let window = checked.window;
     match run(&state, move |session| session.organizations_page(&filter, window)).await {
-        Ok(found) => page(found.items.iter().map(to_json).collect(), found.total, window),
+        Ok(found) => page(&found.items, found.total, window),
         Err(response) => response,
     }
 }
@@ -341,7 +361,7 @@ pub async fn shows(State(state): State<AppState>, Query(query): Query<HashMap<St
     };
     let window = checked.window;
     match run(&state, move |session| session.shows_page(&filter, window)).await {
-        Ok(found) => page(found.items.iter().map(to_json).collect(), found.total, window),
+        Ok(found) => page(&found.items, found.total, window),
         Err(response) => response,
     }
 }
@@ -361,23 +381,20 @@ pub async fn performances(State(state): State<AppState>, Query(query): Query<Has
     };
     let window = checked.window;
     match run(&state, move |session| session.performances_page(&filter, window)).await {
-        Ok(found) => page(
-            found
+        Ok(found) => {
+            let items: Vec<PerformanceItem<'_>> = found
                 .items
                 .iter()
-                .map(|view| {
-                    json!({
-                        "performance": to_json(&view.performance),
-                        "show": to_json(&view.show),
-                        "hall": to_json(&view.hall),
-                        "place": to_json(&view.place),
-                        "presenter": to_json(&view.presenter),
-                    })
+                .map(|view| PerformanceItem {
+                    performance: &view.performance,
+                    show: &view.show,
+                    hall: &view.hall,
+                    place: &view.place,
+                    presenter: &view.presenter,
                 })
-                .collect(),
-            found.total,
-            window,
-        ),
+                .collect();
+            page(&items, found.total, window)
+        }
         Err(response) => response,
     }
 }
@@ -394,15 +411,17 @@ pub async fn places(State(state): State<AppState>, Query(query): Query<HashMap<S
     };
     let window = checked.window;
     match run(&state, move |session| session.places_page(&filter, window)).await {
-        Ok(found) => page(
-            found
+        Ok(found) => {
+            let items: Vec<PlaceItem<'_>> = found
                 .items
                 .iter()
-                .map(|view| json!({"place": to_json(&view.place), "halls": to_json(&view.halls)}))
-                .collect(),
-            found.total,
-            window,
-        ),
+                .map(|view| PlaceItem {
+                    place: &view.place,
+                    halls: &view.halls,
+                })
+                .collect();
+            page(&items, found.total, window)
+        }
         Err(response) => response,
     }
 }
@@ -424,7 +443,7 @@ pub async fn members(State(state): State<AppState>, Query(query): Query<HashMap<
     })
     .await
     {
-        Ok((found, total)) => page(found.iter().map(to_json).collect(), total, window),
+        Ok((found, total)) => page(&found, total, window),
         Err(response) => response,
     }
 }

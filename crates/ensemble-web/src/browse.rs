@@ -315,16 +315,18 @@ pub async fn performances(
         show: show.parse().ok(),
     };
     let window = Pager::window(query.page);
-    let found = read(&state, lang, move |session| {
-        Ok((
-            session.performances_page(&filter, window)?,
-            session.performance_seasons()?,
-            session.performance_places()?,
-        ))
-    })
-    .await;
-    let (page, seasons, places) = match found {
-        Ok(found) => found,
+    let page = match read(&state, lang, move |session| session.performances_page(&filter, window)).await {
+        Ok(page) => page,
+        Err(response) => return response,
+    };
+    let offered = state.cache.get_or(
+        "performance-choices",
+        read(&state, lang, |session| {
+            Ok((session.performance_seasons()?, session.performance_places()?))
+        }),
+    );
+    let (seasons, places) = match offered.await {
+        Ok(choices) => (choices.0.clone(), choices.1.clone()),
         Err(response) => return response,
     };
     let t = match texts(&state, lang, Some(&signed)).await {

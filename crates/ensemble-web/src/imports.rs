@@ -340,6 +340,7 @@ fn preview_page(
 /// Runs the import of a staged file (a trial run when `dry_run`).
 async fn run_import(
     state: &AppState,
+    lang: Lang,
     member: &Member,
     path: PathBuf,
     profile: &str,
@@ -367,7 +368,7 @@ async fn run_import(
     .await;
     match outcome {
         Ok(Err(ImportError::Store(_))) | Err(_) => {
-            Err(message(Lang::Fr, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"))
+            Err(message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"))
         }
         Ok(outcome) => Ok(outcome),
     }
@@ -428,7 +429,7 @@ pub async fn upload(
         return wizard_page(&state, lang, &signed, &member, Some(tr(lang, "web-import-no-file"))).await;
     };
     state.uploads.keep(&name, member.id, path.clone());
-    let outcome = match run_import(&state, &member, path, &profile, true).await {
+    let outcome = match run_import(&state, lang, &member, path, &profile, true).await {
         Ok(outcome) => outcome,
         Err(response) => return response,
     };
@@ -486,12 +487,13 @@ pub async fn commit(
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
     let dry_run = form.action != "import";
-    let outcome = match run_import(&state, &member, path, &form.profile, dry_run).await {
+    let outcome = match run_import(&state, lang, &member, path, &form.profile, dry_run).await {
         Ok(outcome) => outcome,
         Err(response) => return response,
     };
     if let (false, Ok(report)) = (dry_run, &outcome) {
         state.uploads.forget(&upload);
+        state.cache.clear();
         if let Some(batch) = report.batch_id {
             return Redirect::to(&format!("/membres/{}/imports/{}", encode(&member.slug), batch.0)).into_response();
         }
@@ -719,6 +721,7 @@ pub async fn roll_back(
         })
     })
     .await;
+    state.cache.clear();
     match outcome {
         Ok(Ok(true)) => Redirect::to(&format!("/membres/{}/imports?fait=annule", encode(&member.slug))).into_response(),
         Ok(Ok(false)) => message(lang, StatusCode::NOT_FOUND, "web-not-found"),
@@ -818,6 +821,7 @@ pub async fn fix_entry(
         }
     })
     .await;
+    state.cache.clear();
     match outcome {
         Ok(Ok(done)) => {
             Redirect::to(&format!("/membres/{}/quarantaine?fait={done}", encode(&member.slug))).into_response()

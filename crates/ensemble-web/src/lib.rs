@@ -8,6 +8,7 @@
 mod api;
 mod auth;
 mod browse;
+mod cache;
 mod chart;
 mod imports;
 mod lang;
@@ -41,6 +42,8 @@ pub struct AppState {
     pub throttle: Arc<auth::Throttle>,
     /// Files uploaded to the import wizard and not yet imported.
     pub uploads: Arc<imports::Uploads>,
+    /// Costly figures kept for a minute.
+    pub cache: Arc<cache::Cache>,
 }
 
 impl AppState {
@@ -51,6 +54,7 @@ impl AppState {
             key: Arc::new(key),
             throttle: Arc::default(),
             uploads: Arc::default(),
+            cache: Arc::default(),
         }
     }
 }

@@ -163,6 +163,7 @@ pub async fn create(
         })
     })
     .await;
+    state.cache.clear();
     match created {
         Ok(Ok(true)) => Redirect::to(&format!("/membres/{}", encode(&created_slug))).into_response(),
         Ok(Ok(false)) => members_page(&state, lang, &signed, Some("web-member-slug-taken")).await,
@@ -240,7 +241,6 @@ pub async fn home(
     let id = member.id;
     let found = read(&state, lang, move |session| {
         let organization = session.get::<Organization>(member.organization_id.0)?;
-        let holdings = session.holdings(id)?;
         let agreements: Vec<SharingAgreement> = session.list(&ListFilter::default())?;
         let mut shared = Vec::new();
         for agreement in agreements {
@@ -257,7 +257,6 @@ pub async fn home(
             }
         }
         let quarantined = session.open_quarantine_count(id)?;
-        let moments = session.performance_moments(id)?;
         let mut batches: Vec<Batch> = session.list(&ListFilter {
             member_id: Some(id),
             ..Default::default()
@@ -265,11 +264,23 @@ pub async fn home(
         batches.retain(|batch| batch.kind == BatchKind::Import);
         batches.reverse();
         batches.truncate(5);
-        Ok((organization, holdings, shared, quarantined, batches, moments))
+        Ok((organization, shared, quarantined, batches))
     })
     .await;
-    let (organization, holdings, shared, quarantined, batches, moments) = match found {
+    let (organization, shared, quarantined, batches) = match found {
         Ok(found) => found,
+        Err(response) => return response,
+    };
+    // Counting a member's ticket lines takes a while: the counts are kept for a minute.
+    let key = format!("member-{}", id.0);
+    let counted = state.cache.get_or(
+        &key,
+        read(&state, lang, move |session| {
+            Ok((session.holdings(id)?, session.performance_moments(id)?))
+        }),
+    );
+    let (holdings, moments) = match counted.await {
+        Ok(counted) => (counted.0.clone(), counted.1.clone()),
         Err(response) => return response,
     };
     let t = match texts(&state, lang, Some(&signed)).await {

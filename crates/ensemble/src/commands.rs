@@ -255,7 +255,7 @@ fn demo(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result<
             .get_one::<std::net::SocketAddr>("bind")
             .copied()
             .unwrap_or_else(default_address);
-        return serve_store(lang, store, key, address);
+        return serve_store(lang, url, store, key, address);
     }
     Ok(())
 }
@@ -283,10 +283,19 @@ fn serve(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result
         .get_one::<std::net::SocketAddr>("bind")
         .copied()
         .unwrap_or_else(default_address);
-    serve_store(lang, store, key, address)
+    serve_store(lang, url, store, key, address)
 }
 
-fn serve_store(lang: Lang, store: Store, key: SecretKey, address: std::net::SocketAddr) -> Result<(), Failure> {
+fn serve_store(
+    lang: Lang,
+    url: &str,
+    mut store: Store,
+    key: SecretKey,
+    address: std::net::SocketAddr,
+) -> Result<(), Failure> {
+    // One reading connection per core, so that pages are served side by side.
+    let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
+    store.add_readers(url, cores)?;
     let state = ensemble_web::AppState::new(std::sync::Arc::new(store), key);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
