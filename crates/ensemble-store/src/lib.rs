@@ -7,6 +7,7 @@
 //! conformance suite in `tests/conformance.rs` checks on each.
 
 pub mod accounts;
+pub mod audit;
 pub mod catalog;
 pub mod database;
 pub mod intake;
@@ -24,6 +25,7 @@ use ensemble_model::{Batch, BatchId, BatchStatus, Entity, Member, MemberId, for_
 use serde::de::DeserializeOwned;
 
 pub use accounts::User;
+pub use audit::{AuditEntry, AuditEvent, Broken, GENESIS};
 pub use catalog::{
     OrganizationFilter, Page, PerformanceFilter, PerformanceView, PlaceFilter, PlaceView, ShowFilter, Window,
 };
@@ -135,6 +137,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "accounts",
         sqlite: include_str!("../migrations/sqlite/0003_accounts.sql"),
         postgres: include_str!("../migrations/postgres/0003_accounts.sql"),
+    },
+    Migration {
+        version: 4,
+        name: "audit",
+        sqlite: include_str!("../migrations/sqlite/0004_audit.sql"),
+        postgres: include_str!("../migrations/postgres/0004_audit.sql"),
     },
 ];
 

@@ -86,6 +86,74 @@ conformance! {
     check_catalog_pages_and_filters(store) => sqlite_catalog_pages_and_filters, postgres_catalog_pages_and_filters;
     check_readers_see_what_was_written(store, url)
         => sqlite_readers_see_what_was_written, postgres_readers_see_what_was_written;
+    check_audit_chain_shows_edits_and_deletions(store, url)
+        => sqlite_audit_chain_shows_edits_and_deletions, postgres_audit_chain_shows_edits_and_deletions;
+}
+
+/// The audit trail is a chain: editing an entry, even with its hash recomputed, or deleting one is
+/// found at the first broken link; deleting the last one changes the head.
+fn check_audit_chain_shows_edits_and_deletions(store: &Store, url: &str) {
+    use ensemble_store::{AuditEvent, Broken};
+    insert_world(store);
+    let now = chrono::Utc::now();
+    for number in 1..=5 {
+        let event = AuditEvent {
+            channel: "web",
+            user_id: Some(number),
+            member_id: Some(MemberId(1)),
+            action: "import",
+            subject: format!("lot {number}"),
+            detail: serde_json::json!({"rows": number * 10, "fichier": "ventes-2026.csv"}),
+        };
+        let entry = store.write(|session| session.append_audit(&event, now)).unwrap();
+        assert_eq!(entry.id, number);
+    }
+    let verify = || store.read(|session| session.verify_audit()).unwrap();
+    assert_eq!(verify(), (5, None));
+    let head = store.read(|session| session.audit_head()).unwrap().unwrap();
+    assert_eq!(head.id, 5);
+    let listed = store
+        .read(|session| session.audit_entries(Some(MemberId(1)), 2))
+        .unwrap();
+    assert_eq!(listed.iter().map(|entry| entry.id).collect::<Vec<_>>(), vec![5, 4]);
+
+    let mut database = raw(url);
+    database
+        .execute("UPDATE audit_log SET subject = 'lot 99' WHERE id = 3", &[])
+        .unwrap();
+    assert_eq!(verify(), (2, Some(Broken::Altered { id: 3 })));
+    // Recomputing the edited entry's hash moves the break to the next entry.
+    let mut edited = store.read(|session| session.audit_entries(None, 10)).unwrap().remove(2);
+    assert_eq!(edited.id, 3);
+    edited.hash = edited.expected_hash();
+    database
+        .execute(
+            "UPDATE audit_log SET hash = ? WHERE id = 3",
+            &[Value::from(edited.hash.as_str())],
+        )
+        .unwrap();
+    assert_eq!(verify(), (3, Some(Broken::Unchained { id: 4 })));
+    database.execute("DELETE FROM audit_log WHERE id = 2", &[]).unwrap();
+    assert_eq!(verify(), (1, Some(Broken::Missing { id: 2 })));
+
+    // A fresh chain whose last entry is deleted still verifies, but its head is no longer the
+    // one noted before.
+    database.execute("DELETE FROM audit_log", &[]).unwrap();
+    for number in 1..=3 {
+        let event = AuditEvent {
+            channel: "cli",
+            user_id: None,
+            member_id: None,
+            action: "rollback",
+            subject: format!("lot {number}"),
+            detail: serde_json::json!({}),
+        };
+        store.write(|session| session.append_audit(&event, now)).unwrap();
+    }
+    let noted = store.read(|session| session.audit_head()).unwrap().unwrap().hash;
+    database.execute("DELETE FROM audit_log WHERE id = 3", &[]).unwrap();
+    assert_eq!(verify(), (2, None));
+    assert_ne!(store.read(|session| session.audit_head()).unwrap().unwrap().hash, noted);
 }
 
 /// Extra reading connections see every committed write at once and serve reads from several
@@ -482,7 +550,8 @@ fn check_migrations_apply_once(store: &Store, url: &str) {
         vec![
             (1, "initial".to_string()),
             (2, "intake".to_string()),
-            (3, "accounts".to_string())
+            (3, "accounts".to_string()),
+            (4, "audit".to_string())
         ]
     );
 }
@@ -1015,7 +1084,7 @@ fn check_newer_schema_is_refused(store: &Store, url: &str) {
     let error = Store::open(url).err().expect("a newer schema is refused");
     assert_eq!(error.code(), "schema-newer", "{error}");
     assert!(
-        matches!(error, StoreError::NewerSchema { found: 999, known: 3 }),
+        matches!(error, StoreError::NewerSchema { found: 999, known: 4 }),
         "{error:?}"
     );
     let error = Store::connect(url).unwrap().migrate(&mut |_| {}).unwrap_err();
@@ -1165,11 +1234,11 @@ fn migrated(url: &str, backend: Backend) -> Store {
         .iter()
         .map(|migration| migration.version)
         .collect();
-    assert_eq!(pending, vec![1, 2, 3]);
+    assert_eq!(pending, vec![1, 2, 3, 4]);
     let mut reported = Vec::new();
     let applied = store.migrate(&mut |migration| reported.push(migration.name)).unwrap();
-    assert_eq!(applied, vec![1, 2, 3]);
-    assert_eq!(reported, vec!["initial", "intake", "accounts"]);
+    assert_eq!(applied, vec![1, 2, 3, 4]);
+    assert_eq!(reported, vec!["initial", "intake", "accounts", "audit"]);
     store
 }
 

@@ -174,7 +174,16 @@ pub async fn login(
                 &csrf,
                 now,
                 now + chrono::Duration::hours(SESSION_HOURS),
-            )
+            )?;
+            let event = ensemble_store::AuditEvent {
+                channel: "web",
+                user_id: Some(user.id),
+                member_id: user.member_id,
+                action: "sign-in",
+                subject: format!("user {}", user.id),
+                detail: serde_json::json!({}),
+            };
+            session.append_audit(&event, Utc::now()).map(|_| ())
         })?;
         Ok(Some(token))
     })
@@ -210,11 +219,21 @@ fn dummy_hash() -> &'static str {
 }
 
 /// `POST /deconnexion`: ends the session (the guard has checked the form's token).
-pub async fn logout(State(state): State<AppState>, headers: HeaderMap) -> Response {
-    if let Some(token) = cookie(&headers, SESSION_COOKIE).map(str::to_string) {
+pub async fn logout(State(state): State<AppState>, Viewer(viewer): Viewer, headers: HeaderMap) -> Response {
+    if let (Some(token), Some(signed)) = (cookie(&headers, SESSION_COOKIE).map(str::to_string), viewer) {
         let store = state.store.clone();
         let _ = tokio::task::spawn_blocking(move || {
-            store.write(|session| session.delete_session(&ensemble_privacy::token_digest(&token)))
+            store.write(|session| {
+                session.delete_session(&ensemble_privacy::token_digest(&token))?;
+                let event = crate::policy::event(
+                    &signed,
+                    signed.user.member_id,
+                    "sign-out",
+                    format!("user {}", signed.user.id),
+                    serde_json::json!({}),
+                );
+                session.append_audit(&event, Utc::now()).map(|_| ())
+            })
         })
         .await;
     }

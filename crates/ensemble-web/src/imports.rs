@@ -21,7 +21,7 @@ use ensemble_store::{ListFilter, QUARANTINE_OPEN, QuarantineEntry, StoreError};
 
 use crate::members::{BatchLine, batch_line};
 use crate::pages::{Texts, encode, label, message, read, render, texts};
-use crate::policy::{MemberScope, Signed, rank};
+use crate::policy::{MemberScope, Signed, event, rank};
 use crate::{AppState, PageLang};
 
 /// How long an uploaded file waits for its import before it is deleted.
@@ -494,6 +494,15 @@ pub async fn commit(
     if let (false, Ok(report)) = (dry_run, &outcome) {
         state.uploads.forget(&upload);
         state.cache.clear();
+        let detail = serde_json::json!({
+            "batch": report.batch_id.map(|batch| batch.0),
+            "sha256": report.sha256,
+            "profile": report.profile,
+            "rows_read": report.rows_read,
+            "rows_imported": report.rows_imported,
+            "rows_quarantined": report.rows_quarantined,
+        });
+        crate::policy::record(&state, event(&signed, Some(member.id), "import", file.clone(), detail)).await;
         if let Some(batch) = report.batch_id {
             return Redirect::to(&format!("/membres/{}/imports/{}", encode(&member.slug), batch.0)).into_response();
         }
@@ -700,6 +709,7 @@ pub async fn batch(
 pub async fn roll_back(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
     Extension(MemberScope(member)): Extension<MemberScope>,
     Path((_, batch)): Path<(String, i64)>,
 ) -> Response {
@@ -713,7 +723,12 @@ pub async fn roll_back(
                         && found.kind == BatchKind::Import
                         && found.status == ensemble_model::BatchStatus::Committed =>
                 {
-                    session.roll_back_batch(BatchId(batch))?;
+                    let removed = session.roll_back_batch(BatchId(batch))?;
+                    let detail = serde_json::json!({"batch": batch, "removed": removed});
+                    session.append_audit(
+                        &event(&signed, Some(id), "rollback", format!("batch {batch}"), detail),
+                        Utc::now(),
+                    )?;
                     Ok(true)
                 }
                 _ => Ok(false),
@@ -792,6 +807,7 @@ pub struct EntryForm {
 pub async fn fix_entry(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
     Extension(MemberScope(member)): Extension<MemberScope>,
     Path((_, entry)): Path<(String, i64)>,
     Form(form): Form<EntryForm>,
@@ -822,6 +838,14 @@ pub async fn fix_entry(
     })
     .await;
     state.cache.clear();
+    if let Ok(Ok(done)) = &outcome {
+        let detail = serde_json::json!({"entry": entry, "outcome": done});
+        crate::policy::record(
+            &state,
+            event(&signed, Some(member.id), "quarantine", format!("entry {entry}"), detail),
+        )
+        .await;
+    }
     match outcome {
         Ok(Ok(done)) => {
             Redirect::to(&format!("/membres/{}/quarantaine?fait={done}", encode(&member.slug))).into_response()

@@ -6,6 +6,7 @@
 //! built; tests enumerate that table, so a new route is covered by them automatically.
 
 mod api;
+mod audit;
 mod auth;
 mod browse;
 mod cache;
@@ -127,6 +128,13 @@ pub fn routes() -> Vec<Route> {
             member(Role::MemberAdmin),
             post(members::disable_user),
         ),
+        route(
+            Method::GET,
+            "/membres/{member}/journal",
+            member(Role::MemberAdmin),
+            get(audit::member),
+        ),
+        route(Method::GET, "/audit", Access::Coordinator, get(audit::all)),
         route(Method::GET, "/compte", Access::SignedIn, get(members::account)),
         route(
             Method::POST,

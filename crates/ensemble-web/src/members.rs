@@ -16,7 +16,7 @@ use ensemble_model::{
 use ensemble_store::{ListFilter, User};
 
 use crate::pages::{MemberLine, Texts, encode, label, member_lines, message, read, render, texts};
-use crate::policy::{MemberScope, Signed, rank};
+use crate::policy::{MemberScope, Signed, event, rank};
 use crate::{AppState, PageLang};
 
 #[derive(Template)]
@@ -126,6 +126,7 @@ pub async fn create(
     let municipality = Some(form.municipality.trim().to_string()).filter(|m| !m.is_empty());
     let store = state.store.clone();
     let created_slug = slug.clone();
+    let admitted_by = signed.clone();
     let created = tokio::task::spawn_blocking(move || {
         store.write(|session| -> Result<bool, ensemble_store::StoreError> {
             if session.member_by_slug(&slug)?.is_some() {
@@ -153,12 +154,17 @@ pub async fn create(
             }])?;
             session.insert(&[Member {
                 id: member_id,
-                slug,
+                slug: slug.clone(),
                 organization_id,
                 joined_on: Utc::now().date_naive(),
                 privacy_officer_title: None,
                 provenance,
             }])?;
+            let detail = serde_json::json!({"slug": slug});
+            session.append_audit(
+                &event(&admitted_by, Some(member_id), "member-admit", slug, detail),
+                Utc::now(),
+            )?;
             Ok(true)
         })
     })
@@ -471,6 +477,7 @@ pub async fn create_user(
     };
     let store = state.store.clone();
     let (member_id, new_login) = (member.id, login.clone());
+    let creator = signed.clone();
     let created = tokio::task::spawn_blocking(move || {
         store.write(|session| -> Result<bool, ensemble_store::StoreError> {
             if session.user_by_login(&new_login)?.is_some() {
@@ -487,6 +494,17 @@ pub async fn create_user(
                 disabled: false,
             };
             session.insert_user(&user)?;
+            let detail = serde_json::json!({"role": user.role.code()});
+            session.append_audit(
+                &event(
+                    &creator,
+                    Some(member_id),
+                    "user-create",
+                    format!("user {}", user.id),
+                    detail,
+                ),
+                Utc::now(),
+            )?;
             Ok(true)
         })
     })
@@ -508,12 +526,27 @@ pub async fn disable_user(
     Path((_, user)): Path<(String, i64)>,
 ) -> Response {
     let member_id = member.id;
-    let myself = signed.user.id;
-    let outcome = read(&state, lang, move |session| match session.user(user)? {
-        Some(found) if found.member_id == Some(member_id) && found.id != myself => session.disable_user(user),
-        _ => Ok(false),
+    let actor = signed.clone();
+    let store = state.store.clone();
+    let outcome = tokio::task::spawn_blocking(move || {
+        store.write(|session| -> Result<bool, ensemble_store::StoreError> {
+            match session.user(user)? {
+                Some(found) if found.member_id == Some(member_id) && found.id != actor.user.id => {
+                    let detail = serde_json::json!({});
+                    let subject = format!("user {user}");
+                    session.append_audit(
+                        &event(&actor, Some(member_id), "user-disable", subject, detail),
+                        Utc::now(),
+                    )?;
+                    session.disable_user(user)
+                }
+                _ => Ok(false),
+            }
+        })
     })
-    .await;
+    .await
+    .unwrap_or_else(|_| Err(ensemble_store::StoreError::Sql("interrupted".to_string())))
+    .map_err(|_| message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"));
     match outcome {
         Ok(true) => Redirect::to(&format!("/membres/{}/utilisateurs", encode(&member.slug))).into_response(),
         Ok(false) => message(lang, StatusCode::NOT_FOUND, "web-not-found"),
@@ -590,9 +623,21 @@ pub async fn create_token(
     let token = ensemble_privacy::new_token();
     let digest = ensemble_privacy::token_digest(&token);
     let user = signed.user.id;
+    let owner = signed.clone();
     let store = state.store.clone();
     let saved = tokio::task::spawn_blocking(move || {
-        store.write(|session| session.insert_api_token(&digest, user, &label, Utc::now().fixed_offset()))
+        store.write(|session| {
+            session.insert_api_token(&digest, user, &label, Utc::now().fixed_offset())?;
+            let detail = serde_json::json!({});
+            let event = event(
+                &owner,
+                owner.user.member_id,
+                "token-create",
+                format!("user {user}"),
+                detail,
+            );
+            session.append_audit(&event, Utc::now()).map(|_| ())
+        })
     })
     .await;
     match saved {

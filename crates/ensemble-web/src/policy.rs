@@ -37,6 +37,30 @@ pub enum Access {
     Token,
 }
 
+/// An audit event done on the portal by the signed-in person.
+pub fn event(
+    signed: &Signed,
+    member: Option<ensemble_model::MemberId>,
+    action: &'static str,
+    subject: String,
+    detail: serde_json::Value,
+) -> ensemble_store::AuditEvent {
+    ensemble_store::AuditEvent {
+        channel: "web",
+        user_id: Some(signed.user.id),
+        member_id: member,
+        action,
+        subject,
+        detail,
+    }
+}
+
+/// Appends an audit event in a write of its own (for actions that ran their own transaction).
+pub async fn record(state: &AppState, event: ensemble_store::AuditEvent) {
+    let store = state.store.clone();
+    let _ = tokio::task::spawn_blocking(move || store.write(|session| session.append_audit(&event, Utc::now()))).await;
+}
+
 /// The largest form the guard reads to find its token (an upload of the import wizard).
 pub const UPLOAD_LIMIT: usize = 256 * 1024 * 1024;
 

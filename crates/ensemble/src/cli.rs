@@ -91,6 +91,27 @@ fn tree() -> Command {
         .subcommand(Command::new("stats").arg(json.clone()))
         .subcommand(intake_commands(&json))
         .subcommand(Command::new("serve").arg(bind))
+        .subcommand(
+            Command::new("audit")
+                .subcommand_required(true)
+                .subcommand(
+                    Command::new("verify")
+                        .arg(Arg::new("head").long("head").value_name("HASH"))
+                        .arg(json.clone()),
+                )
+                .subcommand(
+                    Command::new("list")
+                        .arg(Arg::new("member").long("member").value_name("CODE"))
+                        .arg(
+                            Arg::new("limit")
+                                .long("limit")
+                                .value_name("N")
+                                .value_parser(value_parser!(u64))
+                                .default_value("50"),
+                        )
+                        .arg(json.clone()),
+                ),
+        )
         .subcommand(Command::new("model").subcommand_required(true).subcommand(
             Command::new("docs").arg(Arg::new("output").long("output").value_name("DIR").default_value(".")),
         ))

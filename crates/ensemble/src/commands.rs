@@ -30,6 +30,11 @@ pub fn run(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
         Some(("stats", sub)) => stats(lang, &url, sub.get_flag("json")),
         Some(("import", sub)) => crate::intake::run(lang, &url, &key_file, sub),
         Some(("serve", sub)) => serve(lang, &url, &key_file, sub),
+        Some(("audit", sub)) => match sub.subcommand() {
+            Some(("verify", verify)) => audit_verify(lang, &url, verify),
+            Some(("list", list)) => audit_list(lang, &url, list),
+            _ => Ok(()),
+        },
         Some(("model", sub)) => match sub.subcommand() {
             Some(("docs", docs)) => model_docs(lang, docs),
             _ => Ok(()),
@@ -273,6 +278,93 @@ fn members(store: &Store) -> Result<Vec<(Member, Organization)>, Failure> {
 
 fn default_address() -> std::net::SocketAddr {
     std::net::SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+
+/// `ensemble audit verify [--head HASH]`: walks the audit chain and reports its first break, and
+/// whether an entry noted earlier (its hash) is still in it.
+fn audit_verify(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
+    let store = open_store(lang, url)?;
+    let (sound, broken) = store.read(|session| session.verify_audit())?;
+    let head = store.read(|session| session.audit_head())?;
+    let noted = matches.get_one::<String>("head");
+    let noted_found = match noted {
+        Some(hash) => Some(store.read(|session| session.audit_contains(hash))?),
+        None => None,
+    };
+    if matches.get_flag("json") {
+        let value = serde_json::json!({
+            "sound": sound,
+            "broken": broken.as_ref().map(|b| serde_json::json!({"code": b.code(), "entry": b.id()})),
+            "head": head.as_ref().map(|h| h.hash.clone()),
+            "noted_head_found": noted_found,
+        });
+        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+    }
+    if let Some(broken) = broken {
+        return Err(Failure::AuditBroken {
+            code: broken.code(),
+            entry: broken.id(),
+        });
+    }
+    if noted_found == Some(false) {
+        return Err(Failure::AuditBroken {
+            code: "audit-head-missing",
+            entry: sound as i64 + 1,
+        });
+    }
+    if !matches.get_flag("json") {
+        println!(
+            "{}",
+            tr_args(
+                lang,
+                "audit-verified",
+                &[
+                    ("count", Arg::from(sound)),
+                    ("head", Arg::from(head.map_or_else(|| "-".to_string(), |h| h.hash))),
+                ]
+            )
+        );
+    }
+    Ok(())
+}
+
+/// `ensemble audit list [--member CODE] [--limit N]`: the latest entries.
+fn audit_list(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
+    let store = open_store(lang, url)?;
+    let member = match matches.get_one::<String>("member") {
+        Some(slug) => Some(
+            store
+                .read(|session| session.member_by_slug(slug))?
+                .map(|member| member.id)
+                .ok_or_else(|| Failure::Import(Box::new(ensemble_ingest::ImportError::UnknownMember(slug.clone()))))?,
+        ),
+        None => None,
+    };
+    let limit = matches.get_one::<u64>("limit").copied().unwrap_or(50);
+    let entries = store.read(|session| session.audit_entries(member, limit))?;
+    if matches.get_flag("json") {
+        println!("{}", serde_json::to_string_pretty(&entries).unwrap_or_default());
+        return Ok(());
+    }
+    if entries.is_empty() {
+        println!("{}", tr(lang, "audit-empty"));
+    }
+    for entry in entries {
+        let who = entry
+            .user_id
+            .map_or_else(|| entry.channel.clone(), |user| format!("{} · {user}", entry.channel));
+        println!(
+            "{:>6}  {}  {:<14} {:<28} {who}",
+            entry.id,
+            entry
+                .at
+                .with_timezone(&chrono_tz::America::Toronto)
+                .format("%Y-%m-%d %H:%M"),
+            entry.action,
+            entry.subject,
+        );
+    }
+    Ok(())
 }
 
 /// `ensemble serve`: the member portal until Ctrl+C.

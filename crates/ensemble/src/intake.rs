@@ -98,7 +98,41 @@ fn import(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Resul
         }
         Err(error) => return Err(error.into()),
     };
+    if let Some(batch) = report.batch_id {
+        let detail = serde_json::json!({
+            "batch": batch.0,
+            "sha256": report.sha256,
+            "profile": report.profile,
+            "rows_read": report.rows_read,
+            "rows_imported": report.rows_imported,
+            "rows_quarantined": report.rows_quarantined,
+        });
+        audit(&store, request.member, "import", report.file_name.clone(), detail)?;
+    }
     print_report(lang, request.member, &report, json);
+    Ok(())
+}
+
+/// Appends an audit entry for a command run on the command line.
+fn audit(
+    store: &Store,
+    slug: &str,
+    action: &'static str,
+    subject: String,
+    detail: serde_json::Value,
+) -> Result<(), Failure> {
+    store.write(|session| {
+        let member = session.member_by_slug(slug)?.map(|member| member.id);
+        let event = ensemble_store::AuditEvent {
+            channel: "cli",
+            user_id: None,
+            member_id: member,
+            action,
+            subject,
+            detail,
+        };
+        session.append_audit(&event, chrono::Utc::now()).map(|_| ())
+    })?;
     Ok(())
 }
 
@@ -359,7 +393,17 @@ fn rollback(lang: Lang, url: &str, slug: &str, batch: i64) -> Result<(), Failure
         if !owned {
             return Err(Failure::UnknownBatch(batch));
         }
-        Ok(session.roll_back_batch(BatchId(batch))?)
+        let removed = session.roll_back_batch(BatchId(batch))?;
+        let event = ensemble_store::AuditEvent {
+            channel: "cli",
+            user_id: None,
+            member_id: Some(member),
+            action: "rollback",
+            subject: format!("batch {batch}"),
+            detail: serde_json::json!({"batch": batch, "removed": removed}),
+        };
+        session.append_audit(&event, chrono::Utc::now())?;
+        Ok(removed)
     })?;
     println!(
         "{}",
@@ -461,6 +505,8 @@ fn replay(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Resul
     let ids = numbers(matches);
     let ids = (!ids.is_empty()).then_some(ids);
     let report = ensemble_ingest::replay(&store, &key, member(matches), ids.as_deref(), now())?;
+    let detail = serde_json::json!({"entries": ids, "replayed": report.replayed, "failing": report.still_failing});
+    audit(&store, member(matches), "quarantine", "replay".to_string(), detail)?;
     println!(
         "{}",
         tr_args(
@@ -478,6 +524,8 @@ fn replay(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Resul
 fn dismiss(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
     let store = open_store(lang, url)?;
     let count = ensemble_ingest::dismiss(&store, member(matches), &numbers(matches), now())?;
+    let detail = serde_json::json!({"entries": numbers(matches), "dismissed": count});
+    audit(&store, member(matches), "quarantine", "dismiss".to_string(), detail)?;
     println!(
         "{}",
         tr_args(lang, "quarantine-dismissed", &[("count", Arg::from(count))])

@@ -42,6 +42,15 @@ pub enum Failure {
     /// No import batch of the member has this number.
     #[error("no import batch {0} for this member")]
     UnknownBatch(i64),
+    /// The audit trail is broken at an entry.
+    #[error("the audit trail is broken at entry {entry} ({code})")]
+    AuditBroken {
+        /// `audit-entry-missing`, `audit-entry-altered`, `audit-entry-unchained` or
+        /// `audit-head-missing`.
+        code: &'static str,
+        /// The entry.
+        entry: i64,
+    },
     /// A quarantine operation.
     #[error(transparent)]
     Quarantine(#[from] QuarantineError),
@@ -66,6 +75,7 @@ impl Failure {
             Failure::ResetNotSqlite => "reset-needs-sqlite",
             Failure::Import(error) => error.code(),
             Failure::UnknownBatch(_) => "batch-unknown",
+            Failure::AuditBroken { code, .. } => code,
             Failure::Serve(error) => error.code(),
             Failure::Quarantine(QuarantineError::Store(error)) => error.code(),
             Failure::Quarantine(error) => error.code(),
@@ -77,6 +87,7 @@ impl Failure {
         !matches!(
             self,
             Failure::Store(StoreError::Sql(_) | StoreError::Decode { .. } | StoreError::SchemaMismatch { .. })
+                | Failure::AuditBroken { .. }
                 | Failure::Quarantine(QuarantineError::Store(
                     StoreError::Sql(_) | StoreError::Decode { .. } | StoreError::SchemaMismatch { .. }
                 ))
@@ -102,6 +113,7 @@ impl Failure {
             Failure::Store(error) => vec![("cause", Arg::from(error.to_string()))],
             Failure::Import(error) => error.args(),
             Failure::UnknownBatch(batch) => vec![("batch", Arg::from(*batch))],
+            Failure::AuditBroken { entry, .. } => vec![("entry", Arg::from(*entry))],
             Failure::Serve(ensemble_web::ServeError::Bind { address, cause }) => vec![
                 ("address", Arg::from(address.to_string())),
                 ("cause", Arg::from(cause.as_str())),
@@ -168,6 +180,10 @@ pub const CODES: &[&str] = &[
     "reset-needs-sqlite",
     "batch-in-use",
     "batch-unknown",
+    "audit-entry-missing",
+    "audit-entry-altered",
+    "audit-entry-unchained",
+    "audit-head-missing",
     "demo-password-failed",
     "serve-bind-failed",
     "serve-stopped",

@@ -216,3 +216,24 @@ api-unknown-parameter = The parameter "{ $parameter }" does not exist for this r
 api-invalid-parameter = The value of the parameter "{ $parameter }" is not valid. See the expected form in /api/v1/openapi.json.
 web-member-chart-title = The member's performances per month
 web-member-chart-description = Number of performances per month, Québec time
+web-audit-title = Audit trail
+web-audit-intro = Every sign-in, import, rollback, correction and account change is written here, chained to the one before by a SHA-256 hash: an entry changed or deleted shows. People are named by their account, never by audience data.
+web-audit-sound = { $count ->
+    [one] Chain intact: { $count } entry checked.
+   *[other] Chain intact: { $count } entries checked.
+}
+web-audit-empty = No entry yet.
+web-audit-who = Who
+web-audit-action = Action
+web-audit-subject = Subject
+web-audit-detail = Details
+web-audit-command-line = command line
+web-audit-action-sign-in = sign-in
+web-audit-action-sign-out = sign-out
+web-audit-action-import = import
+web-audit-action-rollback = import rolled back
+web-audit-action-quarantine = quarantine
+web-audit-action-member-admit = member admitted
+web-audit-action-user-create = account created
+web-audit-action-user-disable = account disabled
+web-audit-action-token-create = API token created

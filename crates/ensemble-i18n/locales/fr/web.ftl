@@ -216,3 +216,24 @@ api-unknown-parameter = Le paramètre « { $parameter } » n'existe pas pour cet
 api-invalid-parameter = La valeur du paramètre « { $parameter } » n'est pas valide. Voyez le format attendu dans /api/v1/openapi.json.
 web-member-chart-title = Représentations du membre par mois
 web-member-chart-description = Nombre de représentations par mois, heure du Québec
+web-audit-title = Journal d'audit
+web-audit-intro = Chaque connexion, importation, annulation, correction et changement de compte est inscrit ici, enchaîné au précédent par une empreinte SHA-256 : une entrée modifiée ou supprimée se voit. Les personnes sont désignées par leur compte, jamais par des données de spectateurs.
+web-audit-sound = { $count ->
+    [one] Chaîne intacte : { $count } entrée vérifiée.
+   *[other] Chaîne intacte : { $count } entrées vérifiées.
+}
+web-audit-empty = Aucune entrée pour l'instant.
+web-audit-who = Qui
+web-audit-action = Action
+web-audit-subject = Objet
+web-audit-detail = Détails
+web-audit-command-line = ligne de commande
+web-audit-action-sign-in = connexion
+web-audit-action-sign-out = déconnexion
+web-audit-action-import = importation
+web-audit-action-rollback = annulation d'importation
+web-audit-action-quarantine = quarantaine
+web-audit-action-member-admit = admission d'un membre
+web-audit-action-user-create = création de compte
+web-audit-action-user-disable = désactivation de compte
+web-audit-action-token-create = création de jeton d'API

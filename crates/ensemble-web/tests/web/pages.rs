@@ -400,4 +400,31 @@ async fn a_member_admin_adds_and_disables_a_user_and_the_coordination_admits_a_m
         again.body.contains("déjà celui d&#39;un autre membre"),
         "escaped apostrophe"
     );
+
+    // The trail: the coordination sees every entry, a member's admin those about the member.
+    let actions: Vec<String> = app
+        .store
+        .read(|s| s.audit_entries(None, 10))
+        .unwrap()
+        .into_iter()
+        .map(|entry| entry.action)
+        .collect();
+    assert_eq!(
+        actions,
+        vec!["member-admit", "user-disable", "user-create"],
+        "newest first"
+    );
+    let trail = app.get("/audit", Some(&coordinator.cookie)).await;
+    assert_eq!(trail.status, StatusCode::OK);
+    assert!(trail.body.contains("Chaîne intacte"), "{}", trail.body);
+    assert!(trail.body.contains("création de compte") && trail.body.contains("admission d&#39;un membre"));
+    assert_translated(&trail.body);
+    let own = app
+        .get(&format!("/membres/{MEMBER}/journal"), Some(&admin.cookie))
+        .await;
+    assert!(own.body.contains("désactivation de compte"));
+    assert!(
+        !own.body.contains("admission d&#39;un membre"),
+        "another member's entries are not shown"
+    );
 }

@@ -181,6 +181,23 @@ async fn a_file_goes_through_the_wizard_then_a_row_is_corrected_and_the_import_r
     assert_eq!(tickets(&app), before, "everything the import added is gone");
     let batch = app.store.get::<Batch>(batch_id).unwrap().unwrap();
     assert_eq!(batch.status, BatchStatus::RolledBack);
+
+    // The audit trail holds each step, by the admin's user number, and no personal value.
+    let admin_id = app
+        .store
+        .read(|s| s.user_by_login(&login("admin", MEMBER)))
+        .unwrap()
+        .unwrap()
+        .id;
+    let entries = app.store.read(|s| s.audit_entries(None, 20)).unwrap();
+    let actions: Vec<&str> = entries.iter().map(|entry| entry.action.as_str()).collect();
+    assert_eq!(actions, vec!["rollback", "quarantine", "import"], "newest first");
+    for entry in &entries {
+        assert_eq!((entry.channel.as_str(), entry.user_id), ("web", Some(admin_id)));
+        assert_eq!(entry.member_id, Some(member.id.0));
+        assert_no_personal_values(&format!("{} {}", entry.subject, entry.detail));
+    }
+    assert_eq!(app.store.read(|s| s.verify_audit()).unwrap(), (3, None));
 }
 
 #[tokio::test]

@@ -5,6 +5,7 @@
 use std::path::Path;
 use std::process::{Command, Output};
 
+mod audit;
 mod import;
 
 /// The program in a folder, with no setting from the environment that runs the tests.
