@@ -1,8 +1,11 @@
 //! Privacy at the edge: personal identifiers become keyed pseudonyms before anything is stored,
-//! postal codes are cut to their postal area (FSA) and birth dates to an age band.
+//! postal codes are cut to their postal area (FSA) and birth dates to an age band; and on the way
+//! out, pooled figures pass disclosure control ([`disclosure`]).
 //!
 //! Architecture invariant: the secret key lives in a file outside the database (mode 0600) and
 //! never appears in a log, an error message or a stored record.
+
+pub mod disclosure;
 
 use std::fs;
 use std::io::Write;
