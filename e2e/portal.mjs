@@ -186,6 +186,24 @@ try {
     }
   });
 
+  await step('share a dataset with another member, then see the audit trail', async () => {
+    await page.goto(`${base}/membres/${member}/ententes`);
+    await accessible();
+    await page.selectOption('#recipient', 'grande-ourse');
+    await page.selectOption('#dataset', 'settlements');
+    await page.selectOption('#level', 'aggregate');
+    await page.selectOption('#purpose', 'reporting');
+    await page.click('button:has-text("Créer l\'entente")');
+    await page.waitForURL(`**/membres/${member}/ententes`);
+    await expectText('Redditions de comptes');
+    await expectText('Mettre fin');
+    await accessible();
+    await page.goto(`${base}/membres/${member}/journal`);
+    await expectText('création d\'une entente de partage');
+    await expectText('Chaîne intacte');
+    await accessible();
+  });
+
   await step('sign out', async () => {
     await page.click('button:has-text("Se déconnecter")');
     await page.waitForURL(`${base}/`);

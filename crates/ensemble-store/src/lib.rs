@@ -13,6 +13,7 @@ pub mod database;
 pub mod intake;
 pub mod postgres;
 pub mod records;
+pub mod sharing;
 pub mod sqlite;
 pub mod value;
 
@@ -32,6 +33,7 @@ pub use catalog::{
 pub use database::{Backend, Database};
 pub use intake::{QUARANTINE_DISMISSED, QUARANTINE_OPEN, QUARANTINE_REPLAYED, QuarantineEntry, entity_tables};
 pub use records::TableSchema;
+pub use sharing::{Grant, Requester};
 pub use value::{ColumnKind, Row, Value};
 
 /// The default database: a SQLite file in the current folder.

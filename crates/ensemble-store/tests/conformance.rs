@@ -88,6 +88,182 @@ conformance! {
         => sqlite_readers_see_what_was_written, postgres_readers_see_what_was_written;
     check_audit_chain_shows_edits_and_deletions(store, url)
         => sqlite_audit_chain_shows_edits_and_deletions, postgres_audit_chain_shows_edits_and_deletions;
+    check_grants_follow_agreements(store) => sqlite_grants_follow_agreements, postgres_grants_follow_agreements;
+}
+
+/// A grant gives a member its own data in detail and another member's only under an agreement in
+/// force on the day, for that dataset and purpose, to that member or the whole consortium, with an
+/// assessment on file when the data leaves Québec; each grant is written to the audit trail.
+fn check_grants_follow_agreements(store: &Store) {
+    use ensemble_store::Requester;
+    insert_world(store);
+    insert_second_member(store);
+    store.write(|session| session.delete::<SharingAgreement>(1)).unwrap();
+    let today = date(2026, 11, 28);
+    let base = SharingAgreement {
+        provider_id: MemberId(1),
+        recipient_member_id: Some(MemberId(2)),
+        dataset: Dataset::Settlements,
+        level: SharingLevel::Detail,
+        purpose: Purpose::Reporting,
+        valid_from: date(2026, 1, 1),
+        valid_until: None,
+        leaves_quebec: false,
+        privacy_impact_assessment_on_file: false,
+        ..SharingAgreement::fixture_with(10, provenance(1, 1, 10))
+    };
+    let asking = |member: Option<i64>, purpose: Purpose| Requester {
+        channel: "web",
+        user_id: Some(7),
+        member: member.map(MemberId),
+        purpose,
+    };
+    let cases: Vec<(&str, Option<SharingAgreement>, Option<i64>, Purpose, SharingLevel)> = vec![
+        ("no agreement", None, Some(2), Purpose::Reporting, SharingLevel::None),
+        (
+            "in force",
+            Some(base.clone()),
+            Some(2),
+            Purpose::Reporting,
+            SharingLevel::Detail,
+        ),
+        (
+            "another purpose",
+            Some(base.clone()),
+            Some(2),
+            Purpose::Marketing,
+            SharingLevel::None,
+        ),
+        (
+            "another dataset",
+            Some(SharingAgreement {
+                dataset: Dataset::Engagements,
+                ..base.clone()
+            }),
+            Some(2),
+            Purpose::Reporting,
+            SharingLevel::None,
+        ),
+        (
+            "ended yesterday",
+            Some(SharingAgreement {
+                valid_until: Some(date(2026, 11, 27)),
+                ..base.clone()
+            }),
+            Some(2),
+            Purpose::Reporting,
+            SharingLevel::None,
+        ),
+        (
+            "ends today",
+            Some(SharingAgreement {
+                valid_until: Some(today),
+                ..base.clone()
+            }),
+            Some(2),
+            Purpose::Reporting,
+            SharingLevel::Detail,
+        ),
+        (
+            "starts today",
+            Some(SharingAgreement {
+                valid_from: today,
+                ..base.clone()
+            }),
+            Some(2),
+            Purpose::Reporting,
+            SharingLevel::Detail,
+        ),
+        (
+            "starts tomorrow",
+            Some(SharingAgreement {
+                valid_from: date(2026, 11, 29),
+                ..base.clone()
+            }),
+            Some(2),
+            Purpose::Reporting,
+            SharingLevel::None,
+        ),
+        (
+            "whole consortium",
+            Some(SharingAgreement {
+                recipient_member_id: None,
+                level: SharingLevel::Aggregate,
+                ..base.clone()
+            }),
+            Some(2),
+            Purpose::Reporting,
+            SharingLevel::Aggregate,
+        ),
+        (
+            "not to the coordination",
+            Some(SharingAgreement {
+                recipient_member_id: None,
+                ..base.clone()
+            }),
+            None,
+            Purpose::Reporting,
+            SharingLevel::None,
+        ),
+        (
+            "leaves Québec, no assessment",
+            Some(SharingAgreement {
+                leaves_quebec: true,
+                ..base.clone()
+            }),
+            Some(2),
+            Purpose::Reporting,
+            SharingLevel::None,
+        ),
+        (
+            "leaves Québec, assessed",
+            Some(SharingAgreement {
+                leaves_quebec: true,
+                privacy_impact_assessment_on_file: true,
+                ..base.clone()
+            }),
+            Some(2),
+            Purpose::Reporting,
+            SharingLevel::Detail,
+        ),
+        (
+            "to someone else",
+            Some(SharingAgreement {
+                recipient_member_id: Some(MemberId(1)),
+                ..base.clone()
+            }),
+            Some(2),
+            Purpose::Reporting,
+            SharingLevel::None,
+        ),
+    ];
+    for (name, agreement, member, purpose, expected) in cases {
+        store.write(|session| session.delete::<SharingAgreement>(10)).unwrap();
+        if let Some(agreement) = agreement {
+            store.insert(&[agreement]).unwrap();
+        }
+        let grant = store
+            .write(|session| session.grant(&asking(member, purpose), Dataset::Settlements, today))
+            .unwrap();
+        assert_eq!(grant.level(MemberId(1)), expected, "{name}");
+        if let Some(own) = member {
+            assert_eq!(grant.level(MemberId(own)), SharingLevel::Detail, "{name}: own data");
+        }
+        let entry = store.read(|session| session.audit_head()).unwrap().unwrap();
+        assert_eq!(
+            (entry.action.as_str(), entry.subject.as_str()),
+            ("data-access", "settlements"),
+            "{name}"
+        );
+    }
+    let trail = store.read(|session| session.verify_audit()).unwrap();
+    assert_eq!(trail, (13, None));
+    let given = store.read(|session| session.agreements_of(MemberId(2))).unwrap();
+    assert!(given.is_empty(), "the last agreement names member 1 only");
+    assert_eq!(
+        store.read(|session| session.agreements_of(MemberId(1))).unwrap().len(),
+        1
+    );
 }
 
 /// The audit trail is a chain: editing an entry, even with its hash recomputed, or deleting one is

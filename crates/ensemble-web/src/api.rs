@@ -187,6 +187,13 @@ const ENDPOINTS: &[Endpoint] = &[
         ],
     },
     Endpoint {
+        path: "/api/v1/agreements",
+        en: "The sharing agreements the token's member gives or receives (those addressed to the whole consortium included).",
+        fr: "Les ententes de partage que le membre du jeton accorde ou reçoit (y compris celles adressées à tout le consortium).",
+        item: Some("SharingAgreement"),
+        filters: &[],
+    },
+    Endpoint {
         path: "/api/v1/members",
         en: "Members of the consortium.",
         fr: "Les membres du consortium.",
@@ -426,6 +433,35 @@ pub async fn places(State(state): State<AppState>, Query(query): Query<HashMap<S
     }
 }
 
+/// `GET /api/v1/agreements`: the agreements of the token's member (none for the coordination).
+pub async fn agreements(
+    State(state): State<AppState>,
+    Extension(signed): Extension<Signed>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let checked = match check("/api/v1/agreements", query) {
+        Ok(checked) => checked,
+        Err(refused) => return refused.into_response(),
+    };
+    let window = checked.window;
+    let member = signed.user.member_id;
+    let found = run(&state, move |session| match member {
+        Some(member) => session.agreements_of(member),
+        None => Ok(Vec::new()),
+    })
+    .await;
+    match found {
+        Ok(all) => {
+            let start = usize::try_from(window.offset).unwrap_or(usize::MAX).min(all.len());
+            let end = start
+                .saturating_add(usize::try_from(window.limit).unwrap_or(usize::MAX))
+                .min(all.len());
+            page(&all[start..end], all.len() as u64, window)
+        }
+        Err(response) => response,
+    }
+}
+
 /// `GET /api/v1/members`.
 pub async fn members(State(state): State<AppState>, Query(query): Query<HashMap<String, String>>) -> Response {
     let checked = match check("/api/v1/members", query) {
@@ -477,6 +513,7 @@ pub fn document() -> Value {
         component::<Performance>(),
         component::<Place>(),
         component::<ensemble_model::Hall>(),
+        component::<ensemble_model::SharingAgreement>(),
     ] {
         schemas.insert(name, schema);
     }

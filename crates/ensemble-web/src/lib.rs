@@ -16,6 +16,7 @@ mod lang;
 mod members;
 mod pages;
 mod policy;
+mod sharing;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -135,6 +136,24 @@ pub fn routes() -> Vec<Route> {
             get(audit::member),
         ),
         route(Method::GET, "/audit", Access::Coordinator, get(audit::all)),
+        route(
+            Method::GET,
+            "/membres/{member}/ententes",
+            member(Role::Viewer),
+            get(sharing::list),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/ententes",
+            member(Role::MemberAdmin),
+            post(sharing::create),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/ententes/{agreement}/terminer",
+            member(Role::MemberAdmin),
+            post(sharing::end),
+        ),
         route(Method::GET, "/compte", Access::SignedIn, get(members::account)),
         route(
             Method::POST,
@@ -207,6 +226,7 @@ pub fn routes() -> Vec<Route> {
         ),
         route(Method::GET, "/api/v1/places", Access::Token, get(api::places)),
         route(Method::GET, "/api/v1/members", Access::Token, get(api::members)),
+        route(Method::GET, "/api/v1/agreements", Access::Token, get(api::agreements)),
     ]
 }
 

@@ -6,6 +6,7 @@
 mod api;
 mod isolation;
 mod pages;
+mod sharing;
 mod wizard;
 
 use std::sync::Arc;

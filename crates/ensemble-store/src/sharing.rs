@@ -1,0 +1,162 @@
+//! Sharing agreements and the one gate that private data passes through. A read of private data
+//! on behalf of someone starts with [`Session::grant`]: who asks (user, member), for which dataset
+//! and purpose; the grant lists the members whose data may be read and at which level (the asking
+//! member's own data always in detail; others' only under an agreement in force for that dataset
+//! and purpose, with a privacy impact assessment on file when the data leaves Québec), and the
+//! access is written to the audit trail. Reads of other members' private data take a [`Grant`],
+//! which nothing outside this module can make.
+
+use chrono::{NaiveDate, Utc};
+use ensemble_model::{Dataset, MemberId, Purpose, SharingAgreement, SharingLevel};
+
+use crate::{AuditEvent, ListFilter, Session, StoreError};
+
+/// Who asks, and why.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Requester {
+    /// `web`, `api` or `cli`.
+    pub channel: &'static str,
+    /// The person, by user number.
+    pub user_id: Option<i64>,
+    /// Their member (none for the consortium's coordination).
+    pub member: Option<MemberId>,
+    /// What the data is for.
+    pub purpose: Purpose,
+}
+
+/// What a requester may read of a dataset: the members whose data, at which level. Made only by
+/// [`Session::grant`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Grant {
+    dataset: Dataset,
+    purpose: Purpose,
+    levels: Vec<(MemberId, SharingLevel)>,
+    agreements: Vec<i64>,
+}
+
+impl Grant {
+    /// The dataset granted.
+    pub fn dataset(&self) -> Dataset {
+        self.dataset
+    }
+
+    /// The purpose it was granted for.
+    pub fn purpose(&self) -> Purpose {
+        self.purpose
+    }
+
+    /// The level at which a member's data may be read (`None` level when not at all).
+    pub fn level(&self, member: MemberId) -> SharingLevel {
+        self.levels
+            .iter()
+            .find(|(provider, _)| *provider == member)
+            .map_or(SharingLevel::None, |(_, level)| *level)
+    }
+
+    /// The members whose data may be read at `level` or finer, by number.
+    pub fn members_at(&self, level: SharingLevel) -> Vec<MemberId> {
+        let rank = |level: SharingLevel| match level {
+            SharingLevel::None => 0,
+            SharingLevel::Aggregate => 1,
+            SharingLevel::Detail => 2,
+        };
+        let mut members: Vec<MemberId> = self
+            .levels
+            .iter()
+            .filter(|(_, granted)| rank(*granted) >= rank(level) && rank(level) > 0)
+            .map(|(member, _)| *member)
+            .collect();
+        members.sort();
+        members
+    }
+
+    /// The agreements the grant rests on, by number.
+    pub fn agreements(&self) -> &[i64] {
+        &self.agreements
+    }
+}
+
+/// Whether an agreement lets `recipient` read `dataset` for `purpose` on `today`.
+pub fn in_force(
+    agreement: &SharingAgreement,
+    recipient: Option<MemberId>,
+    dataset: Dataset,
+    purpose: Purpose,
+    today: NaiveDate,
+) -> bool {
+    let to_recipient = match agreement.recipient_member_id {
+        None => recipient.is_some(),
+        Some(named) => Some(named) == recipient,
+    };
+    to_recipient
+        && agreement.dataset == dataset
+        && agreement.purpose == purpose
+        && agreement.level != SharingLevel::None
+        && agreement.valid_from <= today
+        && agreement.valid_until.is_none_or(|until| today <= until)
+        && (!agreement.leaves_quebec || agreement.privacy_impact_assessment_on_file)
+}
+
+impl Session<'_> {
+    /// The agreements a member gives or receives (those addressed to the whole consortium
+    /// included), by number.
+    pub fn agreements_of(&mut self, member: MemberId) -> Result<Vec<SharingAgreement>, StoreError> {
+        let all: Vec<SharingAgreement> = self.list(&ListFilter::default())?;
+        Ok(all
+            .into_iter()
+            .filter(|agreement| {
+                agreement.provider_id == member
+                    || agreement
+                        .recipient_member_id
+                        .is_none_or(|recipient| recipient == member)
+            })
+            .collect())
+    }
+
+    /// What `requester` may read of `dataset` on `today`, written to the audit trail.
+    pub fn grant(&mut self, requester: &Requester, dataset: Dataset, today: NaiveDate) -> Result<Grant, StoreError> {
+        let mut levels: Vec<(MemberId, SharingLevel)> = Vec::new();
+        let mut agreements = Vec::new();
+        if let Some(own) = requester.member {
+            levels.push((own, SharingLevel::Detail));
+        }
+        let all: Vec<SharingAgreement> = self.list(&ListFilter::default())?;
+        for agreement in all {
+            if Some(agreement.provider_id) == requester.member
+                || !in_force(&agreement, requester.member, dataset, requester.purpose, today)
+            {
+                continue;
+            }
+            agreements.push(agreement.id.0);
+            match levels.iter_mut().find(|(member, _)| *member == agreement.provider_id) {
+                Some((_, level)) if *level == SharingLevel::Aggregate => *level = agreement.level,
+                Some(_) => {}
+                None => levels.push((agreement.provider_id, agreement.level)),
+            }
+        }
+        levels.sort_by_key(|(member, _)| *member);
+        let grant = Grant {
+            dataset,
+            purpose: requester.purpose,
+            levels,
+            agreements,
+        };
+        let detail = serde_json::json!({
+            "dataset": dataset.code(),
+            "purpose": requester.purpose.code(),
+            "detail": grant.members_at(SharingLevel::Detail).iter().map(|m| m.0).collect::<Vec<_>>(),
+            "aggregate": grant.members_at(SharingLevel::Aggregate).iter().map(|m| m.0).collect::<Vec<_>>(),
+            "agreements": grant.agreements,
+        });
+        let event = AuditEvent {
+            channel: requester.channel,
+            user_id: requester.user_id,
+            member_id: requester.member,
+            action: "data-access",
+            subject: dataset.code().to_string(),
+            detail,
+        };
+        self.append_audit(&event, Utc::now())?;
+        Ok(grant)
+    }
+}
