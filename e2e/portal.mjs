@@ -204,12 +204,55 @@ try {
     await accessible();
   });
 
+  await step('record an incident in the member\'s register', async () => {
+    await page.goto(`${base}/membres/${member}/incidents`);
+    await accessible();
+    await page.fill('#description', 'Liste envoyée au mauvais destinataire');
+    await page.fill('#information_concerned', 'Pseudonymes d\'abonnés');
+    await page.fill('#people_affected', '12');
+    await page.fill('#risk_assessment', 'Faible : pseudonymes seulement');
+    await page.fill('#measures_taken', 'Rappel du message');
+    await page.click('button:has-text("Inscrire l\'incident")');
+    await page.waitForURL(`**/membres/${member}/incidents`);
+    await expectText('Liste envoyée au mauvais destinataire');
+  });
+
   await step('sign out', async () => {
     await page.click('button:has-text("Se déconnecter")');
     await page.waitForURL(`${base}/`);
     await expectText('Se connecter');
     await page.goto(`${base}/membres/${member}`);
     await page.waitForURL('**/connexion');
+  });
+
+  await step('the coordination opens a rights request and exports it', async () => {
+    await page.fill('#login', 'coordination@ensemble.example');
+    await page.fill('#password', 'ensemble-demo');
+    await page.click('button:has-text("Se connecter")');
+    await page.waitForURL('**/membres');
+    await page.goto(`${base}/droits`);
+    await accessible();
+    await page.selectOption('#kind', 'access');
+    await page.fill('#identifier', 'aurele.fictif0@example.com');
+    await page.click('button:has-text("Ouvrir la demande")');
+    await page.waitForURL('**/droits/*');
+    await expectText('Ce que les membres détiennent sur cette personne');
+    await accessible();
+    const body = await page.textContent('body');
+    if (body.includes('aurele.fictif0')) throw new Error('the identifier is shown');
+    const download = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('text=Exporter en JSON'),
+    ]).then(([d]) => d);
+    if (!download.suggestedFilename().endsWith('.json')) throw new Error('no JSON export');
+    await page.goto(`${base}/incidents`);
+    await expectText('Liste envoyée au mauvais destinataire');
+    await accessible();
+    await page.goto(`${base}/audit`);
+    await expectText('Chaîne intacte');
+    await accessible();
+    await page.click('button:has-text("Se déconnecter")');
+    await page.waitForURL(`${base}/`);
   });
 
   console.log(`E2E: ${audited} pages passed the accessibility checks`);

@@ -13,6 +13,7 @@ pub mod database;
 pub mod intake;
 pub mod postgres;
 pub mod records;
+pub mod rights;
 pub mod sharing;
 pub mod sqlite;
 pub mod value;
@@ -33,6 +34,7 @@ pub use catalog::{
 pub use database::{Backend, Database};
 pub use intake::{QUARANTINE_DISMISSED, QUARANTINE_OPEN, QUARANTINE_REPLAYED, QuarantineEntry, entity_tables};
 pub use records::TableSchema;
+pub use rights::{DAYS_TO_ANSWER, Incident, PersonRecords, RightsRequest};
 pub use sharing::{Grant, Requester};
 pub use value::{ColumnKind, Row, Value};
 
@@ -145,6 +147,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "audit",
         sqlite: include_str!("../migrations/sqlite/0004_audit.sql"),
         postgres: include_str!("../migrations/postgres/0004_audit.sql"),
+    },
+    Migration {
+        version: 5,
+        name: "rights",
+        sqlite: include_str!("../migrations/sqlite/0005_rights.sql"),
+        postgres: include_str!("../migrations/postgres/0005_rights.sql"),
     },
 ];
 

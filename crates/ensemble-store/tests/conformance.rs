@@ -89,6 +89,95 @@ conformance! {
     check_audit_chain_shows_edits_and_deletions(store, url)
         => sqlite_audit_chain_shows_edits_and_deletions, postgres_audit_chain_shows_edits_and_deletions;
     check_grants_follow_agreements(store) => sqlite_grants_follow_agreements, postgres_grants_follow_agreements;
+    check_rights_requests_and_incidents(store)
+        => sqlite_rights_requests_and_incidents, postgres_rights_requests_and_incidents;
+}
+
+/// A person's records are found in every member by pseudonym; erasure unlinks their ticket lines
+/// and deletes their consents without touching anyone else's; requests are due in 30 days;
+/// incidents are kept with the regulation's fields.
+fn check_rights_requests_and_incidents(store: &Store) {
+    insert_world(store);
+    insert_second_member(store);
+    let person = key(42);
+    let other = key(43);
+    let sale = |id: i64, member: i64, buyer: &PersonKey| TicketSale {
+        buyer_key: Some(buyer.clone()),
+        fsa: Some("H2X".to_string()),
+        ..TicketSale::fixture_with(id, provenance(member, 1, id))
+    };
+    store
+        .insert(&[sale(100, 1, &person), sale(101, 2, &person), sale(102, 1, &other)])
+        .unwrap();
+    store
+        .insert(&[Consent {
+            person_key: person.clone(),
+            ..Consent::fixture_with(100, provenance(2, 1, 100))
+        }])
+        .unwrap();
+    let found = store.read(|s| s.person_records(&person)).unwrap();
+    assert_eq!(
+        found.ticket_sales.iter().map(|s| s.id.0).collect::<Vec<_>>(),
+        vec![100, 101]
+    );
+    assert_eq!(found.consents.len(), 1);
+    assert_eq!(found.members(), vec![MemberId(1), MemberId(2)]);
+
+    let request = store
+        .write(|s| s.insert_rights_request("erasure", &person, date(2026, 11, 28)))
+        .unwrap();
+    assert_eq!(request.due_on, date(2026, 12, 28));
+    assert_eq!(store.write(|s| s.rectify_person_fsa(&person, "G1R")).unwrap(), 2);
+    assert_eq!(store.write(|s| s.erase_person(&person)).unwrap(), (2, 1));
+    assert!(
+        store
+            .read(|s| s.person_records(&person))
+            .unwrap()
+            .ticket_sales
+            .is_empty()
+    );
+    let kept = store.get::<TicketSale>(100).unwrap().unwrap();
+    assert_eq!(
+        (kept.buyer_key, kept.fsa.as_deref()),
+        (None, None),
+        "the sale stays, unlinked"
+    );
+    assert_eq!(store.read(|s| s.person_records(&other)).unwrap().ticket_sales.len(), 1);
+    assert!(
+        store
+            .write(|s| s.close_rights_request(
+                request.id,
+                Some(1),
+                "2 lines, 1 consent",
+                moment("2026-12-01T10:00:00-05:00")
+            ))
+            .unwrap()
+    );
+    let listed = store.read(|s| s.rights_requests()).unwrap();
+    assert_eq!(listed[0].status, "closed");
+    assert_eq!(listed[0].outcome, "2 lines, 1 consent");
+
+    let incident = ensemble_store::Incident {
+        id: 0,
+        member_id: Some(MemberId(2)),
+        occurred_on: None,
+        discovered_on: date(2026, 11, 20),
+        description: "Courriel envoyé au mauvais destinataire".to_string(),
+        information_concerned: "Liste d'abonnés (pseudonymes)".to_string(),
+        people_affected: Some(12),
+        serious_injury_risk: false,
+        risk_assessment: "Faible : pseudonymes seulement".to_string(),
+        measures_taken: "Rappel du message".to_string(),
+        commission_notified_on: None,
+        people_notified_on: Some(date(2026, 11, 21)),
+        recorded_by: Some(1),
+        recorded_at: moment("2026-11-21T09:00:00-05:00"),
+    };
+    let saved = store.write(|s| s.insert_incident(&incident)).unwrap();
+    assert_eq!(saved.id, 1);
+    let register = store.read(|s| s.incidents(Some(MemberId(2)))).unwrap();
+    assert_eq!(register, vec![saved]);
+    assert!(store.read(|s| s.incidents(Some(MemberId(1)))).unwrap().is_empty());
 }
 
 /// A grant gives a member its own data in detail and another member's only under an agreement in
@@ -727,7 +816,8 @@ fn check_migrations_apply_once(store: &Store, url: &str) {
             (1, "initial".to_string()),
             (2, "intake".to_string()),
             (3, "accounts".to_string()),
-            (4, "audit".to_string())
+            (4, "audit".to_string()),
+            (5, "rights".to_string())
         ]
     );
 }
@@ -1260,7 +1350,7 @@ fn check_newer_schema_is_refused(store: &Store, url: &str) {
     let error = Store::open(url).err().expect("a newer schema is refused");
     assert_eq!(error.code(), "schema-newer", "{error}");
     assert!(
-        matches!(error, StoreError::NewerSchema { found: 999, known: 4 }),
+        matches!(error, StoreError::NewerSchema { found: 999, known: 5 }),
         "{error:?}"
     );
     let error = Store::connect(url).unwrap().migrate(&mut |_| {}).unwrap_err();
@@ -1410,11 +1500,11 @@ fn migrated(url: &str, backend: Backend) -> Store {
         .iter()
         .map(|migration| migration.version)
         .collect();
-    assert_eq!(pending, vec![1, 2, 3, 4]);
+    assert_eq!(pending, vec![1, 2, 3, 4, 5]);
     let mut reported = Vec::new();
     let applied = store.migrate(&mut |migration| reported.push(migration.name)).unwrap();
-    assert_eq!(applied, vec![1, 2, 3, 4]);
-    assert_eq!(reported, vec!["initial", "intake", "accounts", "audit"]);
+    assert_eq!(applied, vec![1, 2, 3, 4, 5]);
+    assert_eq!(reported, vec!["initial", "intake", "accounts", "audit", "rights"]);
     store
 }
 

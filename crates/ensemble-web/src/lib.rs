@@ -16,6 +16,7 @@ mod lang;
 mod members;
 mod pages;
 mod policy;
+mod rights;
 mod sharing;
 
 use std::net::SocketAddr;
@@ -136,6 +137,40 @@ pub fn routes() -> Vec<Route> {
             get(audit::member),
         ),
         route(Method::GET, "/audit", Access::Coordinator, get(audit::all)),
+        route(Method::GET, "/droits", Access::Coordinator, get(rights::list)),
+        route(Method::POST, "/droits", Access::Coordinator, post(rights::create)),
+        route(Method::GET, "/droits/{request}", Access::Coordinator, get(rights::show)),
+        route(
+            Method::POST,
+            "/droits/{request}",
+            Access::Coordinator,
+            post(rights::act),
+        ),
+        route(
+            Method::GET,
+            "/droits/{request}/{file}",
+            Access::Coordinator,
+            get(rights::export),
+        ),
+        route(Method::GET, "/incidents", Access::Coordinator, get(rights::incidents)),
+        route(
+            Method::POST,
+            "/incidents",
+            Access::Coordinator,
+            post(rights::create_incident),
+        ),
+        route(
+            Method::GET,
+            "/membres/{member}/incidents",
+            member(Role::MemberAdmin),
+            get(rights::member_incidents),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/incidents",
+            member(Role::MemberAdmin),
+            post(rights::create_member_incident),
+        ),
         route(
             Method::GET,
             "/membres/{member}/ententes",

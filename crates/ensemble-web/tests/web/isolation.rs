@@ -29,6 +29,9 @@ pub fn concrete(app: &TestApp, pattern: &str) -> String {
         .replace("{entry}", "1")
         .replace("{upload}", "inconnu")
         .replace("{user}", &user.to_string())
+        .replace("{agreement}", "1")
+        .replace("{request}", "1")
+        .replace("{file}", "export.json")
 }
 
 async fn call(app: &TestApp, route: &Route, cookie: Option<&str>, body: &str) -> Reply {

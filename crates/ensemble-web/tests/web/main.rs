@@ -6,6 +6,7 @@
 mod api;
 mod isolation;
 mod pages;
+mod rights;
 mod sharing;
 mod wizard;
 
