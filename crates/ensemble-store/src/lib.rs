@@ -13,6 +13,7 @@ pub mod database;
 pub mod intake;
 pub mod postgres;
 pub mod records;
+pub mod retention;
 pub mod rights;
 pub mod sharing;
 pub mod sqlite;
@@ -34,6 +35,7 @@ pub use catalog::{
 pub use database::{Backend, Database};
 pub use intake::{QUARANTINE_DISMISSED, QUARANTINE_OPEN, QUARANTINE_REPLAYED, QuarantineEntry, entity_tables};
 pub use records::TableSchema;
+pub use retention::{Purge, RETAINED, RetentionRule};
 pub use rights::{DAYS_TO_ANSWER, Incident, PersonRecords, RightsRequest};
 pub use sharing::{Grant, Requester};
 pub use value::{ColumnKind, Row, Value};
@@ -153,6 +155,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "rights",
         sqlite: include_str!("../migrations/sqlite/0005_rights.sql"),
         postgres: include_str!("../migrations/postgres/0005_rights.sql"),
+    },
+    Migration {
+        version: 6,
+        name: "retention",
+        sqlite: include_str!("../migrations/sqlite/0006_retention.sql"),
+        postgres: include_str!("../migrations/postgres/0006_retention.sql"),
     },
 ];
 

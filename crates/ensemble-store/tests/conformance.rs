@@ -91,6 +91,102 @@ conformance! {
     check_grants_follow_agreements(store) => sqlite_grants_follow_agreements, postgres_grants_follow_agreements;
     check_rights_requests_and_incidents(store)
         => sqlite_rights_requests_and_incidents, postgres_rights_requests_and_incidents;
+    check_purge_follows_retention(store) => sqlite_purge_follows_retention, postgres_purge_follows_retention;
+}
+
+/// The purge unlinks buyers whose last purchase at a member is older than the longest rule (a
+/// later purchase keeps all their lines there), deletes consents withdrawn too long ago and
+/// settled quarantine; a dry run only counts.
+fn check_purge_follows_retention(store: &Store) {
+    use ensemble_store::RetentionRule;
+    insert_world(store);
+    insert_second_member(store);
+    store.write(|s| s.delete::<Consent>(1)).unwrap();
+    store
+        .write(|s| {
+            s.set_retention_rule(&RetentionRule {
+                dataset: "buyer-links".into(),
+                purpose: "research".into(),
+                months: 24,
+            })?;
+            s.set_retention_rule(&RetentionRule {
+                dataset: "buyer-links".into(),
+                purpose: "pooled-statistics".into(),
+                months: 24,
+            })
+        })
+        .unwrap();
+    let rules = store.read(|s| s.retention_rules()).unwrap();
+    assert!(
+        rules
+            .iter()
+            .any(|r| r.dataset == "buyer-links" && r.purpose == "marketing" && r.months == 36)
+    );
+    // The longest buyer-links rule is 36 months: on 2026-11-28 the cutoff is 2023-11-28.
+    let sale = |id: i64, member: i64, buyer: u64, at: &str| TicketSale {
+        buyer_key: Some(key(buyer)),
+        fsa: Some("H2X".to_string()),
+        sold_at: moment(at),
+        ..TicketSale::fixture_with(id, provenance(member, 1, id))
+    };
+    store
+        .insert(&[
+            sale(200, 1, 7, "2023-06-01T20:00:00-04:00"),
+            sale(201, 1, 7, "2023-10-01T20:00:00-04:00"),
+            sale(202, 2, 7, "2025-01-10T20:00:00-05:00"),
+            sale(203, 1, 8, "2023-06-01T20:00:00-04:00"),
+            sale(204, 1, 8, "2024-02-01T20:00:00-05:00"),
+            sale(205, 1, 9, "2023-11-29T12:00:00-05:00"),
+        ])
+        .unwrap();
+    store
+        .insert(&[
+            Consent {
+                person_key: key(7),
+                withdrawn_at: Some(moment("2025-10-01T10:00:00-04:00")),
+                ..Consent::fixture_with(200, provenance(1, 1, 200))
+            },
+            Consent {
+                person_key: key(8),
+                withdrawn_at: Some(moment("2026-01-15T10:00:00-05:00")),
+                ..Consent::fixture_with(201, provenance(1, 1, 201))
+            },
+        ])
+        .unwrap();
+    let today = date(2026, 11, 28);
+    let plan = store.write(|s| s.purge(today, true)).unwrap();
+    assert_eq!(
+        (plan.buyer_lines, plan.buyers),
+        (2, 1),
+        "buyer 7 at member 1 only: {plan:?}"
+    );
+    assert_eq!(plan.consents, 1, "withdrawn more than 12 months ago");
+    assert_eq!(plan.cutoffs[0], ("buyer-links".to_string(), Some(date(2023, 11, 28))));
+    assert!(
+        store.get::<TicketSale>(200).unwrap().unwrap().buyer_key.is_some(),
+        "a dry run keeps all"
+    );
+    let done = store.write(|s| s.purge(today, false)).unwrap();
+    assert_eq!(done, plan);
+    for (id, linked) in [
+        (200, false),
+        (201, false),
+        (202, true),
+        (203, true),
+        (204, true),
+        (205, true),
+    ] {
+        let sale = store.get::<TicketSale>(id).unwrap().unwrap();
+        assert_eq!(sale.buyer_key.is_some(), linked, "line {id}");
+        assert_eq!(sale.fsa.is_some(), linked, "line {id}");
+    }
+    assert!(store.get::<Consent>(200).unwrap().is_none());
+    assert!(store.get::<Consent>(201).unwrap().is_some());
+    assert_eq!(
+        store.write(|s| s.purge(today, false)).unwrap().buyer_lines,
+        0,
+        "nothing left"
+    );
 }
 
 /// A person's records are found in every member by pseudonym; erasure unlinks their ticket lines
@@ -817,7 +913,8 @@ fn check_migrations_apply_once(store: &Store, url: &str) {
             (2, "intake".to_string()),
             (3, "accounts".to_string()),
             (4, "audit".to_string()),
-            (5, "rights".to_string())
+            (5, "rights".to_string()),
+            (6, "retention".to_string())
         ]
     );
 }
@@ -1350,7 +1447,7 @@ fn check_newer_schema_is_refused(store: &Store, url: &str) {
     let error = Store::open(url).err().expect("a newer schema is refused");
     assert_eq!(error.code(), "schema-newer", "{error}");
     assert!(
-        matches!(error, StoreError::NewerSchema { found: 999, known: 5 }),
+        matches!(error, StoreError::NewerSchema { found: 999, known: 6 }),
         "{error:?}"
     );
     let error = Store::connect(url).unwrap().migrate(&mut |_| {}).unwrap_err();
@@ -1500,11 +1597,14 @@ fn migrated(url: &str, backend: Backend) -> Store {
         .iter()
         .map(|migration| migration.version)
         .collect();
-    assert_eq!(pending, vec![1, 2, 3, 4, 5]);
+    assert_eq!(pending, vec![1, 2, 3, 4, 5, 6]);
     let mut reported = Vec::new();
     let applied = store.migrate(&mut |migration| reported.push(migration.name)).unwrap();
-    assert_eq!(applied, vec![1, 2, 3, 4, 5]);
-    assert_eq!(reported, vec!["initial", "intake", "accounts", "audit", "rights"]);
+    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6]);
+    assert_eq!(
+        reported,
+        vec!["initial", "intake", "accounts", "audit", "rights", "retention"]
+    );
     store
 }
 

@@ -92,6 +92,33 @@ fn tree() -> Command {
         .subcommand(intake_commands(&json))
         .subcommand(Command::new("serve").arg(bind))
         .subcommand(
+            Command::new("purge")
+                .arg(Arg::new("dry-run").long("dry-run").action(ArgAction::SetTrue))
+                .arg(
+                    Arg::new("today")
+                        .long("today")
+                        .value_name("AAAA-MM-JJ")
+                        .value_parser(value_parser!(chrono::NaiveDate)),
+                )
+                .arg(json.clone()),
+        )
+        .subcommand(
+            Command::new("retention")
+                .subcommand_required(true)
+                .subcommand(Command::new("list").arg(json.clone()))
+                .subcommand(
+                    Command::new("set")
+                        .arg(Arg::new("dataset").value_name("DONNÉES").required(true))
+                        .arg(Arg::new("purpose").value_name("FINALITÉ").required(true))
+                        .arg(
+                            Arg::new("months")
+                                .value_name("MOIS")
+                                .required(true)
+                                .value_parser(value_parser!(i64)),
+                        ),
+                ),
+        )
+        .subcommand(
             Command::new("audit")
                 .subcommand_required(true)
                 .subcommand(

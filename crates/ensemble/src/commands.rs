@@ -30,6 +30,12 @@ pub fn run(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
         Some(("stats", sub)) => stats(lang, &url, sub.get_flag("json")),
         Some(("import", sub)) => crate::intake::run(lang, &url, &key_file, sub),
         Some(("serve", sub)) => serve(lang, &url, &key_file, sub),
+        Some(("purge", sub)) => purge(lang, &url, sub),
+        Some(("retention", sub)) => match sub.subcommand() {
+            Some(("list", list)) => retention_list(lang, &url, list.get_flag("json")),
+            Some(("set", set)) => retention_set(lang, &url, set),
+            _ => Ok(()),
+        },
         Some(("audit", sub)) => match sub.subcommand() {
             Some(("verify", verify)) => audit_verify(lang, &url, verify),
             Some(("list", list)) => audit_list(lang, &url, list),
@@ -278,6 +284,138 @@ fn members(store: &Store) -> Result<Vec<(Member, Organization)>, Failure> {
 
 fn default_address() -> std::net::SocketAddr {
     std::net::SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+
+/// `ensemble purge [--dry-run] [--today DATE]`: lists, then removes, what is past retention.
+fn purge(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
+    let store = open_store(lang, url)?;
+    let today = matches
+        .get_one::<chrono::NaiveDate>("today")
+        .copied()
+        .unwrap_or_else(|| chrono::Utc::now().date_naive());
+    let dry_run = matches.get_flag("dry-run");
+    let done = store.write(|session| -> Result<ensemble_store::Purge, ensemble_store::StoreError> {
+        let purge = session.purge(today, dry_run)?;
+        if !dry_run {
+            let event = ensemble_store::AuditEvent {
+                channel: "cli",
+                user_id: None,
+                member_id: None,
+                action: "purge",
+                subject: today.to_string(),
+                detail: serde_json::json!({
+                    "buyer_lines": purge.buyer_lines,
+                    "buyers": purge.buyers,
+                    "consents": purge.consents,
+                    "quarantine": purge.quarantine,
+                }),
+            };
+            session.append_audit(&event, chrono::Utc::now())?;
+        }
+        Ok(purge)
+    })?;
+    if matches.get_flag("json") {
+        println!("{}", serde_json::to_string_pretty(&done).unwrap_or_default());
+        return Ok(());
+    }
+    let key = if dry_run { "purge-planned" } else { "purge-done" };
+    println!(
+        "{}",
+        tr_args(
+            lang,
+            key,
+            &[
+                ("lines", Arg::from(done.buyer_lines)),
+                ("buyers", Arg::from(done.buyers)),
+                ("consents", Arg::from(done.consents)),
+                ("quarantine", Arg::from(done.quarantine)),
+            ]
+        )
+    );
+    for (dataset, cutoff) in &done.cutoffs {
+        let cutoff = cutoff.map_or_else(|| "-".to_string(), |date| ensemble_i18n::format::date(lang, date));
+        println!(
+            "  {dataset:<20} {}",
+            tr_args(lang, "purge-cutoff", &[("date", Arg::from(cutoff))])
+        );
+    }
+    Ok(())
+}
+
+/// `ensemble retention list`: the rules.
+fn retention_list(lang: Lang, url: &str, json: bool) -> Result<(), Failure> {
+    let store = open_store(lang, url)?;
+    let rules = store.read(|session| session.retention_rules())?;
+    if json {
+        println!("{}", serde_json::to_string_pretty(&rules).unwrap_or_default());
+        return Ok(());
+    }
+    println!("{}", tr(lang, "retention-heading"));
+    for rule in rules {
+        println!(
+            "  {:<20} {:<18} {}",
+            rule.dataset,
+            rule.purpose,
+            tr_args(lang, "retention-months", &[("months", Arg::from(rule.months))])
+        );
+    }
+    Ok(())
+}
+
+/// `ensemble retention set DATASET PURPOSE MONTHS`.
+fn retention_set(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
+    let dataset = matches.get_one::<String>("dataset").cloned().unwrap_or_default();
+    let purpose = matches.get_one::<String>("purpose").cloned().unwrap_or_default();
+    let months = matches.get_one::<i64>("months").copied().unwrap_or(0);
+    if !ensemble_store::RETAINED.contains(&dataset.as_str()) {
+        return Err(Failure::Retention {
+            code: "retention-dataset-unknown",
+            value: dataset,
+        });
+    }
+    if ensemble_model::Purpose::from_code(&purpose).is_none() {
+        return Err(Failure::Retention {
+            code: "retention-purpose-unknown",
+            value: purpose,
+        });
+    }
+    if !(1..=1200).contains(&months) {
+        return Err(Failure::Retention {
+            code: "retention-months-invalid",
+            value: months.to_string(),
+        });
+    }
+    let store = open_store(lang, url)?;
+    let rule = ensemble_store::RetentionRule {
+        dataset,
+        purpose,
+        months,
+    };
+    store.write(|session| -> Result<(), ensemble_store::StoreError> {
+        session.set_retention_rule(&rule)?;
+        let event = ensemble_store::AuditEvent {
+            channel: "cli",
+            user_id: None,
+            member_id: None,
+            action: "retention-set",
+            subject: format!("{} {}", rule.dataset, rule.purpose),
+            detail: serde_json::json!({"months": rule.months}),
+        };
+        session.append_audit(&event, chrono::Utc::now()).map(|_| ())
+    })?;
+    println!(
+        "{}",
+        tr_args(
+            lang,
+            "retention-set",
+            &[
+                ("dataset", Arg::from(rule.dataset.as_str())),
+                ("purpose", Arg::from(rule.purpose.as_str())),
+                ("months", Arg::from(rule.months)),
+            ]
+        )
+    );
+    Ok(())
 }
 
 /// `ensemble audit verify [--head HASH]`: walks the audit chain and reports its first break, and

@@ -51,6 +51,14 @@ pub enum Failure {
         /// The entry.
         entry: i64,
     },
+    /// A retention rule that cannot be set.
+    #[error("retention rule refused ({code}): {value}")]
+    Retention {
+        /// `retention-dataset-unknown`, `retention-purpose-unknown` or `retention-months-invalid`.
+        code: &'static str,
+        /// The value given.
+        value: String,
+    },
     /// A quarantine operation.
     #[error(transparent)]
     Quarantine(#[from] QuarantineError),
@@ -76,6 +84,7 @@ impl Failure {
             Failure::Import(error) => error.code(),
             Failure::UnknownBatch(_) => "batch-unknown",
             Failure::AuditBroken { code, .. } => code,
+            Failure::Retention { code, .. } => code,
             Failure::Serve(error) => error.code(),
             Failure::Quarantine(QuarantineError::Store(error)) => error.code(),
             Failure::Quarantine(error) => error.code(),
@@ -114,6 +123,7 @@ impl Failure {
             Failure::Import(error) => error.args(),
             Failure::UnknownBatch(batch) => vec![("batch", Arg::from(*batch))],
             Failure::AuditBroken { entry, .. } => vec![("entry", Arg::from(*entry))],
+            Failure::Retention { value, .. } => vec![("value", Arg::from(value.as_str()))],
             Failure::Serve(ensemble_web::ServeError::Bind { address, cause }) => vec![
                 ("address", Arg::from(address.to_string())),
                 ("cause", Arg::from(cause.as_str())),
@@ -184,6 +194,9 @@ pub const CODES: &[&str] = &[
     "audit-entry-altered",
     "audit-entry-unchained",
     "audit-head-missing",
+    "retention-dataset-unknown",
+    "retention-purpose-unknown",
+    "retention-months-invalid",
     "demo-password-failed",
     "serve-bind-failed",
     "serve-stopped",

@@ -321,3 +321,5 @@ web-audit-action-rights-rectify = rectification for a person
 web-audit-action-rights-erase = a person erased
 web-audit-action-rights-close = request closed
 web-audit-action-incident = incident recorded
+web-audit-action-purge = purge of expired data
+web-audit-action-retention-set = retention rule changed

@@ -321,3 +321,5 @@ web-audit-action-rights-rectify = rectification pour une personne
 web-audit-action-rights-erase = effacement d'une personne
 web-audit-action-rights-close = demande fermée
 web-audit-action-incident = incident inscrit
+web-audit-action-purge = purge des données échues
+web-audit-action-retention-set = règle de conservation modifiée
