@@ -4,7 +4,7 @@
 //! at intake; the identifier itself is never kept.
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use ensemble_model::{Consent, Entity, MemberId, PersonKey, TicketSale};
+use ensemble_model::{Consent, Entity, MemberId, PersonKey, Purpose, TicketSale};
 
 use crate::{Session, StoreError, Value};
 
@@ -316,5 +316,68 @@ impl Session<'_> {
             .iter()
             .map(decode_incident)
             .collect()
+    }
+
+    /// Withdraws a person's consent for `purpose` in every member (or one) from `at` on; a member
+    /// with no consent recorded for that purpose gets a refusal recorded, so that the choice holds
+    /// for later imports too. Returns the number of consents changed or recorded.
+    pub fn withdraw_consent(
+        &mut self,
+        person: &PersonKey,
+        purpose: Purpose,
+        members: &[MemberId],
+        at: DateTime<FixedOffset>,
+    ) -> Result<u64, StoreError> {
+        let mut changed = self.database.execute(
+            "UPDATE consents SET withdrawn_at = ? WHERE person_key = ? AND purpose = ? AND withdrawn_at IS NULL",
+            &[
+                Value::Timestamp(at),
+                Value::from(person.0.as_str()),
+                Value::from(purpose.code()),
+            ],
+        )?;
+        let recorded = self.person_records(person)?.consents;
+        for member in members {
+            let known = recorded
+                .iter()
+                .any(|consent| consent.provenance.member_id == Some(*member) && consent.purpose == purpose);
+            if !known {
+                let consent = Consent {
+                    id: ensemble_model::ConsentId(self.next_id::<Consent>()?),
+                    person_key: person.clone(),
+                    purpose,
+                    granted: false,
+                    recorded_at: at,
+                    withdrawn_at: Some(at),
+                    provenance: ensemble_model::Provenance {
+                        member_id: Some(*member),
+                        ..Default::default()
+                    },
+                };
+                self.insert(&[consent])?;
+                changed += 1;
+            }
+        }
+        Ok(changed)
+    }
+
+    /// The people who must be left out of figures pooled for `purpose` at `at`: anyone who refused
+    /// or withdrew that consent, at any member, by then (figures pooled before stand).
+    pub fn left_out_of_pooling(
+        &mut self,
+        purpose: Purpose,
+        at: DateTime<FixedOffset>,
+    ) -> Result<std::collections::BTreeSet<String>, StoreError> {
+        let rows = self.database.query(
+            "SELECT DISTINCT person_key FROM consents WHERE purpose = ? \
+             AND ((granted = ? AND recorded_at <= ?) OR (withdrawn_at IS NOT NULL AND withdrawn_at <= ?))",
+            &[
+                Value::from(purpose.code()),
+                Value::Bool(false),
+                Value::Timestamp(at),
+                Value::Timestamp(at),
+            ],
+        )?;
+        Ok(rows.iter().map(|row| row.text(0)).collect())
     }
 }

@@ -92,6 +92,60 @@ conformance! {
     check_rights_requests_and_incidents(store)
         => sqlite_rights_requests_and_incidents, postgres_rights_requests_and_incidents;
     check_purge_follows_retention(store) => sqlite_purge_follows_retention, postgres_purge_follows_retention;
+    check_consent_withdrawal_leaves_people_out_of_pooling(store)
+        => sqlite_consent_withdrawal_leaves_people_out_of_pooling, postgres_consent_withdrawal_leaves_people_out_of_pooling;
+}
+
+/// Withdrawing a consent ends it in every member from then on (a refusal is recorded where none
+/// was), and the person is left out of figures pooled for that purpose after, not before.
+fn check_consent_withdrawal_leaves_people_out_of_pooling(store: &Store) {
+    insert_world(store);
+    insert_second_member(store);
+    store.write(|s| s.delete::<Consent>(1)).unwrap();
+    let person = key(77);
+    store
+        .insert(&[Consent {
+            person_key: person.clone(),
+            purpose: Purpose::PooledStatistics,
+            granted: true,
+            withdrawn_at: None,
+            recorded_at: moment("2025-01-01T10:00:00-05:00"),
+            ..Consent::fixture_with(300, provenance(1, 1, 300))
+        }])
+        .unwrap();
+    let before = moment("2026-11-01T00:00:00-04:00");
+    let when = moment("2026-11-28T10:00:00-05:00");
+    let after = moment("2026-11-29T00:00:00-05:00");
+    assert!(
+        !store
+            .read(|s| s.left_out_of_pooling(Purpose::PooledStatistics, after))
+            .unwrap()
+            .contains(&person.0)
+    );
+    let changed = store
+        .write(|s| s.withdraw_consent(&person, Purpose::PooledStatistics, &[MemberId(1), MemberId(2)], when))
+        .unwrap();
+    assert_eq!(changed, 2, "withdrawn at member 1, refusal recorded at member 2");
+    let consents = store.read(|s| s.person_records(&person)).unwrap().consents;
+    assert_eq!(consents.len(), 2);
+    assert!(consents.iter().all(|c| c.withdrawn_at.is_some()));
+    let left_out = |at| {
+        store
+            .read(|s| s.left_out_of_pooling(Purpose::PooledStatistics, at))
+            .unwrap()
+    };
+    assert!(left_out(after).contains(&person.0));
+    assert!(
+        !left_out(before).contains(&person.0),
+        "figures pooled before the withdrawal stand"
+    );
+    assert!(
+        !store
+            .read(|s| s.left_out_of_pooling(Purpose::Marketing, after))
+            .unwrap()
+            .contains(&person.0),
+        "another purpose is not affected"
+    );
 }
 
 /// The purge unlinks buyers whose last purchase at a member is older than the longest rule (a

@@ -189,6 +189,12 @@ pub fn routes() -> Vec<Route> {
             member(Role::MemberAdmin),
             post(sharing::end),
         ),
+        route(
+            Method::POST,
+            "/membres/{member}/responsable",
+            member(Role::MemberAdmin),
+            post(members::set_officer),
+        ),
         route(Method::GET, "/compte", Access::SignedIn, get(members::account)),
         route(
             Method::POST,

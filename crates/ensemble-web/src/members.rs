@@ -230,6 +230,7 @@ struct MemberHome {
     holdings: Vec<Holding>,
     shared: Vec<SharedLine>,
     quarantined: u64,
+    officer: String,
     chart: Option<String>,
     imports: Vec<BatchLine>,
     admin: bool,
@@ -322,6 +323,7 @@ pub async fn home(
             })
             .collect(),
         quarantined,
+        officer: member.privacy_officer_title.clone().unwrap_or_default(),
         chart: performances_chart(lang, &moments),
         imports: batches.iter().map(|batch| batch_line(&t, batch)).collect(),
         admin: own_or_coordinator && rank(signed.user.role) >= rank(Role::MemberAdmin),
@@ -359,6 +361,47 @@ fn performances_chart(lang: Lang, moments: &[chrono::DateTime<chrono::FixedOffse
         &bars,
         |value| ensemble_i18n::format::integer(lang, value as i64),
     ))
+}
+
+/// What the form naming the person in charge of personal information sends.
+#[derive(Debug, serde::Deserialize)]
+pub struct Officer {
+    title: String,
+}
+
+/// `POST /membres/{member}/responsable`: the member's administration names, by title, the person
+/// in charge of personal information (a title, not a name: it outlives whoever holds it).
+pub async fn set_officer(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Extension(MemberScope(member)): Extension<MemberScope>,
+    Form(form): Form<Officer>,
+) -> Response {
+    let title = form.title.trim().chars().take(200).collect::<String>();
+    let store = state.store.clone();
+    let actor = signed.clone();
+    let mut updated = member.clone();
+    updated.privacy_officer_title = Some(title.clone()).filter(|t| !t.is_empty());
+    let saved = tokio::task::spawn_blocking(move || {
+        store.write(|session| -> Result<(), ensemble_store::StoreError> {
+            session.update(&updated)?;
+            let detail = serde_json::json!({"title": updated.privacy_officer_title});
+            let event = event(
+                &actor,
+                Some(updated.id),
+                "privacy-officer",
+                updated.slug.clone(),
+                detail,
+            );
+            session.append_audit(&event, Utc::now()).map(|_| ())
+        })
+    })
+    .await;
+    match saved {
+        Ok(Ok(())) => Redirect::to(&format!("/membres/{}", encode(&member.slug))).into_response(),
+        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+    }
 }
 
 /// A user as the administration lists them.

@@ -155,6 +155,7 @@ struct RequestPage {
     held: Vec<HeldLine>,
     ticket_lines: u64,
     consents: u64,
+    purposes: Vec<(String, String)>,
 }
 
 async fn find(state: &AppState, lang: Lang, id: i64) -> Result<(RightsRequest, PersonRecords, Vec<Member>), Response> {
@@ -212,6 +213,16 @@ pub async fn show(
         held,
         ticket_lines: records.ticket_sales.len() as u64,
         consents: records.consents.len() as u64,
+        purposes: ensemble_model::Purpose::ALL
+            .iter()
+            .map(|purpose| {
+                let name = match lang {
+                    Lang::Fr => purpose.label_fr(),
+                    Lang::En => purpose.label_en(),
+                };
+                (purpose.code().to_string(), name.to_string())
+            })
+            .collect(),
         t,
     })
 }
@@ -357,10 +368,13 @@ pub struct RequestAction {
     action: String,
     #[serde(default)]
     postal_code: String,
+    #[serde(default)]
+    purpose: String,
 }
 
-/// `POST /droits/{request}`: rectify the postal area (`action=rectify`), erase (`action=erase`),
-/// or close (`action=close`) with what was done.
+/// `POST /droits/{request}`: rectify the postal area (`action=rectify`), withdraw a consent in
+/// every member (`action=withdraw`, with its purpose), erase (`action=erase`), or close
+/// (`action=close`) with what was done.
 pub async fn act(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
@@ -380,6 +394,7 @@ pub async fn act(
     let store = state.store.clone();
     let actor = signed.clone();
     let action = form.action.clone();
+    let purpose = form.purpose.clone();
     let outcome = tokio::task::spawn_blocking(move || {
         store.write(|session| -> Result<bool, StoreError> {
             let Some(request) = session.rights_request(id)? else {
@@ -400,6 +415,21 @@ pub async fn act(
                     (
                         "rights-erase",
                         serde_json::json!({"ticket_lines": unlinked, "consents": deleted}),
+                    )
+                }
+                "withdraw" => {
+                    let Some(purpose) = ensemble_model::Purpose::from_code(&purpose) else {
+                        return Ok(false);
+                    };
+                    let members: Vec<MemberId> = session
+                        .list::<Member>(&ListFilter::default())?
+                        .into_iter()
+                        .map(|member| member.id)
+                        .collect();
+                    let changed = session.withdraw_consent(&person, purpose, &members, now.fixed_offset())?;
+                    (
+                        "rights-withdraw",
+                        serde_json::json!({"purpose": purpose.code(), "consents": changed}),
                     )
                 }
                 "close" => {

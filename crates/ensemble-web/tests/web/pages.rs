@@ -231,9 +231,21 @@ async fn a_member_home_shows_holdings_quality_and_imports() {
         page.body.contains(&format!(r#"href="/membres/{MEMBER}/importer""#)),
         "admin can import"
     );
+    let named = app
+        .post(
+            &format!("/membres/{MEMBER}/responsable"),
+            &format!("csrf={}&title=Direction+g%C3%A9n%C3%A9rale", admin.csrf),
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(named.status, StatusCode::SEE_OTHER);
     let viewer = app.sign_in(&login("consultation", MEMBER));
     let page = app.get(&format!("/membres/{MEMBER}"), Some(&viewer.cookie)).await;
     assert!(!page.body.contains("/importer"), "a viewer is not offered the wizard");
+    assert!(
+        page.body.contains("Direction générale"),
+        "the person in charge is shown to all"
+    );
 }
 
 #[tokio::test]

@@ -93,6 +93,27 @@ async fn a_request_finds_the_person_everywhere_and_erases_them() {
         .await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
 
+    let withdrawn = app
+        .post(
+            &path,
+            &format!("csrf={}&action=withdraw&purpose=pooled-statistics", coordinator.csrf),
+            Some(&coordinator.cookie),
+        )
+        .await;
+    assert_eq!(withdrawn.status, StatusCode::SEE_OTHER);
+    let person = ensemble_privacy::Pseudonymizer::new(&ensemble_privacy::SecretKey::from_bytes([3; 32]))
+        .key(ensemble_privacy::IdentifierKind::Email, EMAIL)
+        .unwrap();
+    let later = chrono::Utc::now().fixed_offset() + chrono::Duration::seconds(5);
+    let left_out = app
+        .store
+        .read(|s| s.left_out_of_pooling(ensemble_model::Purpose::PooledStatistics, later))
+        .unwrap();
+    assert!(
+        left_out.contains(&person.0),
+        "left out of pooled statistics from now on"
+    );
+
     let before = app.store.count::<TicketSale>().unwrap();
     let erased = app
         .post(
