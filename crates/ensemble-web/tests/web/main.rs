@@ -3,6 +3,7 @@
 //! route, the import wizard, and the JSON API.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::new_without_default)]
 
+mod adversarial;
 mod api;
 mod isolation;
 mod pages;
