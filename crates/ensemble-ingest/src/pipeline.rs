@@ -964,7 +964,7 @@ impl From<StoreError> for CheckStop {
 
 fn profile_of_batch(session: &mut Session<'_>, batch: BatchId) -> Result<Profile, QuarantineError> {
     session
-        .get::<Batch>(batch.0)?
+        .get_any::<Batch>(batch.0)?
         .as_ref()
         .and_then(batch_profile)
         .ok_or(QuarantineError::NotReplayable)

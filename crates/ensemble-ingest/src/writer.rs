@@ -676,7 +676,7 @@ impl<'a, 's> Writer<'a, 's> {
         make: impl FnOnce(i64, Provenance) -> E,
     ) -> Result<i64, StoreError> {
         if let Some(id) = self.known::<E>(key)
-            && let Some(existing) = self.session.get::<E>(id)?
+            && let Some(existing) = self.session.get_any::<E>(id)?
         {
             let candidate = make(id, existing.provenance().clone());
             if candidate != existing {

@@ -34,6 +34,12 @@ pub trait Entity: Serialize + DeserializeOwned + Validate + Clone + Send + Sync 
     fn doc() -> doc::EntityDoc;
 }
 
+/// An entity whose records may be read by anyone signed in (organisations, places, shows,
+/// performances, ...): the catalogue. Private entities (settlements, ticket sales, agreements, ...)
+/// are not `Public`; the store reads them only through a grant or, for intake and administration,
+/// through its explicitly unchecked calls.
+pub trait Public: Entity {}
+
 /// Calls `$action!(Type)` for every entity type, in dependency order (a record only points to
 /// records of entities listed before it, except members, which point to organizations and are
 /// pointed to by provenance).

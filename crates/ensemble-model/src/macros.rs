@@ -156,7 +156,7 @@ macro_rules! entity {
             about: ($afr:literal, $aen:literal),
             datascene: $ds:literal,
             schema_org: $so:literal,
-            private: $private:literal $(,)?
+            private: $private:tt $(,)?
         }
         {
             $( $(#[$fmeta:meta])* $field:ident : $ty:ty => ($ffr:literal, $fen:literal) ),* $(,)?
@@ -214,5 +214,15 @@ macro_rules! entity {
                 }
             }
         }
+
+        public_marker!($private, $name);
     };
+}
+
+/// Marks an entity [`crate::Public`] when it is not private.
+macro_rules! public_marker {
+    (false, $name:ident) => {
+        impl $crate::Public for $name {}
+    };
+    (true, $name:ident) => {};
 }

@@ -197,8 +197,13 @@ impl Session<'_> {
         Ok(Page { items, total })
     }
 
-    /// The records of `E` with these ids, by id.
-    pub fn get_many<E: Entity>(&mut self, ids: &[i64]) -> Result<HashMap<i64, E>, StoreError> {
+    /// The public records of `E` with these ids, by id.
+    pub fn get_many<E: ensemble_model::Public>(&mut self, ids: &[i64]) -> Result<HashMap<i64, E>, StoreError> {
+        self.get_many_any(ids)
+    }
+
+    /// The records of any entity with these ids, by id, without a grant (see [`Session::get_any`]).
+    pub fn get_many_any<E: Entity>(&mut self, ids: &[i64]) -> Result<HashMap<i64, E>, StoreError> {
         let mut found = HashMap::new();
         let mut unique: Vec<i64> = ids.to_vec();
         unique.sort_unstable();

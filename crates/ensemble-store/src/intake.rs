@@ -128,7 +128,7 @@ impl Session<'_> {
 
     /// The member's import batches of a file with this SHA-256, oldest first.
     pub fn batches_of_file(&mut self, member: MemberId, sha256: &str) -> Result<Vec<Batch>, StoreError> {
-        let batches: Vec<Batch> = self.list(&crate::ListFilter {
+        let batches: Vec<Batch> = self.list_any(&crate::ListFilter {
             member_id: Some(member),
             ..Default::default()
         })?;

@@ -24,7 +24,7 @@ use std::path::PathBuf;
 use std::sync::Mutex;
 
 use chrono::Utc;
-use ensemble_model::{Batch, BatchId, BatchStatus, Entity, Member, MemberId, for_each_entity};
+use ensemble_model::{Batch, BatchId, BatchStatus, Entity, Member, MemberId, Public, for_each_entity};
 use serde::de::DeserializeOwned;
 
 pub use accounts::User;
@@ -428,13 +428,25 @@ impl Store {
     }
 
     /// The record with this id.
-    pub fn get<E: Entity>(&self, id: i64) -> Result<Option<E>, StoreError> {
+    pub fn get<E: Public>(&self, id: i64) -> Result<Option<E>, StoreError> {
         self.read(|session| session.get(id))
     }
 
+    /// Any record with this id, private ones included, without a grant: for intake,
+    /// administration and tests, never for a read on someone's behalf.
+    pub fn get_any<E: Entity>(&self, id: i64) -> Result<Option<E>, StoreError> {
+        self.read(|session| session.get_any(id))
+    }
+
     /// Records matching the filter, by id.
-    pub fn list<E: Entity>(&self, filter: &ListFilter) -> Result<Vec<E>, StoreError> {
+    pub fn list<E: Public>(&self, filter: &ListFilter) -> Result<Vec<E>, StoreError> {
         self.read(|session| session.list(filter))
+    }
+
+    /// Records of any entity, private ones included, without a grant: for intake, administration
+    /// and tests, never for a read on someone's behalf.
+    pub fn list_any<E: Entity>(&self, filter: &ListFilter) -> Result<Vec<E>, StoreError> {
+        self.read(|session| session.list_any(filter))
     }
 
     /// The number of records of an entity.
@@ -576,16 +588,29 @@ impl Session<'_> {
         Ok(self.database.execute(&sql, &[Value::Int(id)])? > 0)
     }
 
-    /// The record with this id.
-    pub fn get<E: Entity>(&mut self, id: i64) -> Result<Option<E>, StoreError> {
+    /// The public record with this id (private records are read through a grant: see
+    /// [`sharing`]).
+    pub fn get<E: Public>(&mut self, id: i64) -> Result<Option<E>, StoreError> {
+        self.get_any(id)
+    }
+
+    /// Any record with this id, private ones included, without a grant: for intake,
+    /// administration, the store itself and tests, never for a read on someone's behalf.
+    pub fn get_any<E: Entity>(&mut self, id: i64) -> Result<Option<E>, StoreError> {
         let schema = self.schema::<E>()?.clone();
         let sql = format!("SELECT {} FROM {} WHERE id = ?", schema.names().join(", "), E::TABLE);
         let rows = self.database.query(&sql, &[Value::Int(id)])?;
         rows.first().map(|row| Self::decode(&schema, row)).transpose()
     }
 
-    /// Records matching the filter, by id.
-    pub fn list<E: Entity>(&mut self, filter: &ListFilter) -> Result<Vec<E>, StoreError> {
+    /// Public records matching the filter, by id (private records are read through a grant).
+    pub fn list<E: Public>(&mut self, filter: &ListFilter) -> Result<Vec<E>, StoreError> {
+        self.list_any(filter)
+    }
+
+    /// Records of any entity matching the filter, private ones included, without a grant: for
+    /// intake, administration, the store itself and tests, never for a read on someone's behalf.
+    pub fn list_any<E: Entity>(&mut self, filter: &ListFilter) -> Result<Vec<E>, StoreError> {
         let schema = self.schema::<E>()?.clone();
         let mut sql = format!("SELECT {} FROM {} WHERE 1 = 1", schema.names().join(", "), E::TABLE);
         let mut params = Vec::new();

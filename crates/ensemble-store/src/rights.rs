@@ -240,9 +240,9 @@ impl Session<'_> {
         };
         let sale_ids = ids(self, TicketSale::TABLE, "buyer_key")?;
         let consent_ids = ids(self, Consent::TABLE, "person_key")?;
-        let mut sales: Vec<TicketSale> = self.get_many::<TicketSale>(&sale_ids)?.into_values().collect();
+        let mut sales: Vec<TicketSale> = self.get_many_any::<TicketSale>(&sale_ids)?.into_values().collect();
         sales.sort_by_key(|sale| sale.id);
-        let mut consents: Vec<Consent> = self.get_many::<Consent>(&consent_ids)?.into_values().collect();
+        let mut consents: Vec<Consent> = self.get_many_any::<Consent>(&consent_ids)?.into_values().collect();
         consents.sort_by_key(|consent| consent.id);
         Ok(PersonRecords {
             ticket_sales: sales,

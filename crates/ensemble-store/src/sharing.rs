@@ -101,7 +101,7 @@ impl Session<'_> {
     /// The agreements a member gives or receives (those addressed to the whole consortium
     /// included), by number.
     pub fn agreements_of(&mut self, member: MemberId) -> Result<Vec<SharingAgreement>, StoreError> {
-        let all: Vec<SharingAgreement> = self.list(&ListFilter::default())?;
+        let all: Vec<SharingAgreement> = self.list_any(&ListFilter::default())?;
         Ok(all
             .into_iter()
             .filter(|agreement| {
@@ -120,7 +120,7 @@ impl Session<'_> {
         if let Some(own) = requester.member {
             levels.push((own, SharingLevel::Detail));
         }
-        let all: Vec<SharingAgreement> = self.list(&ListFilter::default())?;
+        let all: Vec<SharingAgreement> = self.list_any(&ListFilter::default())?;
         for agreement in all {
             if Some(agreement.provider_id) == requester.member
                 || !in_force(&agreement, requester.member, dataset, requester.purpose, today)
@@ -158,5 +158,49 @@ impl Session<'_> {
         };
         self.append_audit(&event, Utc::now())?;
         Ok(grant)
+    }
+}
+
+/// The dataset of agreements that covers an entity's records (none: never shared).
+pub fn dataset_of(table: &str) -> Option<Dataset> {
+    match table {
+        "settlements" => Some(Dataset::Settlements),
+        "ticket_sales" => Some(Dataset::TicketAggregates),
+        "engagements" | "tours" | "availabilities" => Some(Dataset::Engagements),
+        "batches" | "data_assets" | "grants" => Some(Dataset::DataInventory),
+        _ => None,
+    }
+}
+
+impl Session<'_> {
+    /// A member's private records of `E` that a grant lets its requester read in detail; none when
+    /// the grant is for another dataset or does not reach that member in detail.
+    pub fn granted<E: ensemble_model::Entity>(
+        &mut self,
+        grant: &Grant,
+        member: MemberId,
+        filter: &ListFilter,
+    ) -> Result<Vec<E>, StoreError> {
+        if dataset_of(E::TABLE) != Some(grant.dataset()) || grant.level(member) != SharingLevel::Detail {
+            return Ok(Vec::new());
+        }
+        self.list_any(&ListFilter {
+            member_id: Some(member),
+            ..filter.clone()
+        })
+    }
+
+    /// One private record of `E`, when a grant lets its requester read its member's data in
+    /// detail.
+    pub fn granted_get<E: ensemble_model::Entity>(&mut self, grant: &Grant, id: i64) -> Result<Option<E>, StoreError> {
+        if dataset_of(E::TABLE) != Some(grant.dataset()) {
+            return Ok(None);
+        }
+        Ok(self.get_any::<E>(id)?.filter(|record| {
+            record
+                .provenance()
+                .member_id
+                .is_some_and(|member| grant.level(member) == SharingLevel::Detail)
+        }))
     }
 }

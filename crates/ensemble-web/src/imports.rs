@@ -16,12 +16,12 @@ use axum::{Extension, Form};
 use chrono::Utc;
 use ensemble_i18n::{Lang, tr, tr_args};
 use ensemble_ingest::{Diagnostic, ImportError, ImportReport, ImportRequest, Profile, ProfileChoice, QuarantineError};
-use ensemble_model::{Batch, BatchId, BatchKind, Member, MemberId, Role, entity_docs};
+use ensemble_model::{Batch, BatchId, BatchKind, Dataset, Member, MemberId, Purpose, Role, entity_docs};
 use ensemble_store::{ListFilter, QUARANTINE_OPEN, QuarantineEntry, StoreError};
 
 use crate::members::{BatchLine, batch_line};
 use crate::pages::{Texts, encode, label, message, read, render, texts};
-use crate::policy::{MemberScope, Signed, event, rank};
+use crate::policy::{MemberScope, Signed, event, rank, requester};
 use crate::{AppState, PageLang};
 
 /// How long an uploaded file waits for its import before it is deleted.
@@ -582,16 +582,17 @@ pub async fn history(
     Query(done): Query<Notice>,
 ) -> Response {
     let id = member.id;
-    let batches = read(&state, lang, move |session| {
-        session.list::<Batch>(&ListFilter {
-            member_id: Some(id),
-            ..Default::default()
+    let asking = requester(&signed, Purpose::Reporting);
+    let store = state.store.clone();
+    let batches = tokio::task::spawn_blocking(move || {
+        store.write(|session| {
+            let grant = session.grant(&asking, Dataset::DataInventory, Utc::now().date_naive())?;
+            session.granted::<Batch>(&grant, id, &ListFilter::default())
         })
     })
     .await;
-    let mut batches = match batches {
-        Ok(batches) => batches,
-        Err(response) => return response,
+    let Ok(Ok(mut batches)) = batches else {
+        return message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable");
     };
     batches.retain(|batch| batch.kind == BatchKind::Import);
     batches.reverse();
@@ -671,21 +672,26 @@ pub async fn batch(
     Path((_, batch)): Path<(String, i64)>,
 ) -> Response {
     let id = member.id;
-    let found = read(&state, lang, move |session| {
-        let Some(batch) = session.get::<Batch>(batch)? else {
-            return Ok(None);
-        };
-        if batch.provenance.member_id != Some(id) || batch.kind != BatchKind::Import {
-            return Ok(None);
-        }
-        let entries = session.quarantine(id, Some(batch.id), None)?;
-        Ok(Some((batch, entries)))
+    let asking = requester(&signed, Purpose::Reporting);
+    let store = state.store.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        store.write(|session| {
+            let grant = session.grant(&asking, Dataset::DataInventory, Utc::now().date_naive())?;
+            let Some(batch) = session.granted_get::<Batch>(&grant, batch)? else {
+                return Ok(None);
+            };
+            if batch.provenance.member_id != Some(id) || batch.kind != BatchKind::Import {
+                return Ok(None);
+            }
+            let entries = session.quarantine(id, Some(batch.id), None)?;
+            Ok::<_, StoreError>(Some((batch, entries)))
+        })
     })
     .await;
     let (batch, entries) = match found {
-        Ok(Some(found)) => found,
-        Ok(None) => return message(lang, StatusCode::NOT_FOUND, "web-not-found"),
-        Err(response) => return response,
+        Ok(Ok(Some(found))) => found,
+        Ok(Ok(None)) => return message(lang, StatusCode::NOT_FOUND, "web-not-found"),
+        _ => return message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
     };
     let t = match texts(&state, lang, Some(&signed)).await {
         Ok(t) => t,
@@ -714,10 +720,12 @@ pub async fn roll_back(
     Path((_, batch)): Path<(String, i64)>,
 ) -> Response {
     let id = member.id;
+    let asking = requester(&signed, Purpose::Reporting);
     let store = state.store.clone();
     let outcome = tokio::task::spawn_blocking(move || {
         store.write(|session| -> Result<bool, StoreError> {
-            match session.get::<Batch>(batch)? {
+            let grant = session.grant(&asking, Dataset::DataInventory, Utc::now().date_naive())?;
+            match session.granted_get::<Batch>(&grant, batch)? {
                 Some(found)
                     if found.provenance.member_id == Some(id)
                         && found.kind == BatchKind::Import

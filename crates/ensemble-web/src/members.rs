@@ -10,10 +10,10 @@ use axum::{Extension, Form};
 use chrono::Utc;
 use ensemble_i18n::{Lang, tr};
 use ensemble_model::{
-    Batch, BatchKind, Member, MemberId, Organization, OrganizationId, Provenance, RegionCode, Role, SharingAgreement,
-    ValueChainRole, entity_docs, geo,
+    Batch, Member, MemberId, Organization, OrganizationId, Provenance, RegionCode, Role, ValueChainRole, entity_docs,
+    geo,
 };
-use ensemble_store::{ListFilter, User};
+use ensemble_store::User;
 
 use crate::pages::{MemberLine, Texts, encode, label, member_lines, message, read, render, texts};
 use crate::policy::{MemberScope, Signed, event, rank};
@@ -248,11 +248,9 @@ pub async fn home(
     let id = member.id;
     let found = read(&state, lang, move |session| {
         let organization = session.get::<Organization>(member.organization_id.0)?;
-        let agreements: Vec<SharingAgreement> = session.list(&ListFilter::default())?;
         let mut shared = Vec::new();
-        for agreement in agreements {
-            let to_us = agreement.recipient_member_id.is_none_or(|recipient| recipient == id);
-            if to_us && agreement.provider_id != id {
+        for agreement in session.agreements_of(id)? {
+            if agreement.provider_id != id {
                 let provider = session.get::<Member>(agreement.provider_id.0)?;
                 let provider_name = match provider {
                     Some(provider) => session
@@ -264,17 +262,17 @@ pub async fn home(
             }
         }
         let quarantined = session.open_quarantine_count(id)?;
-        let mut batches: Vec<Batch> = session.list(&ListFilter {
-            member_id: Some(id),
-            ..Default::default()
-        })?;
-        batches.retain(|batch| batch.kind == BatchKind::Import);
-        batches.reverse();
-        batches.truncate(5);
-        Ok((organization, shared, quarantined, batches))
+        // The latest imports, as the audit trail tells them (no private record is read).
+        let imports: Vec<ensemble_store::AuditEntry> = session
+            .audit_entries(Some(id), 200)?
+            .into_iter()
+            .filter(|entry| entry.action == "import")
+            .take(5)
+            .collect();
+        Ok((organization, shared, quarantined, imports))
     })
     .await;
-    let (organization, shared, quarantined, batches) = match found {
+    let (organization, shared, quarantined, imports) = match found {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -325,7 +323,19 @@ pub async fn home(
         quarantined,
         officer: member.privacy_officer_title.clone().unwrap_or_default(),
         chart: performances_chart(lang, &moments),
-        imports: batches.iter().map(|batch| batch_line(&t, batch)).collect(),
+        imports: imports
+            .iter()
+            .map(|entry| BatchLine {
+                id: serde_json::from_str::<serde_json::Value>(&entry.detail)
+                    .ok()
+                    .and_then(|detail| detail["batch"].as_i64())
+                    .unwrap_or_default(),
+                file: entry.subject.clone(),
+                date: format!("{}, {}", t.date(&entry.at), t.time(&entry.at)),
+                status: String::new(),
+                active: true,
+            })
+            .collect(),
         admin: own_or_coordinator && rank(signed.user.role) >= rank(Role::MemberAdmin),
         analyst: own_or_coordinator && rank(signed.user.role) >= rank(Role::MemberAnalyst),
         t,

@@ -55,6 +55,16 @@ pub fn event(
     }
 }
 
+/// The person asking, for a grant (their member's own data, and what agreements give it).
+pub fn requester(signed: &Signed, purpose: ensemble_model::Purpose) -> ensemble_store::Requester {
+    ensemble_store::Requester {
+        channel: "web",
+        user_id: Some(signed.user.id),
+        member: signed.user.member_id,
+        purpose,
+    }
+}
+
 /// Appends an audit event in a write of its own (for actions that ran their own transaction).
 pub async fn record(state: &AppState, event: ensemble_store::AuditEvent) {
     let store = state.store.clone();

@@ -289,7 +289,11 @@ pub async fn end(
     let today = Utc::now().date_naive();
     let outcome = tokio::task::spawn_blocking(move || {
         store.write(|session| -> Result<bool, StoreError> {
-            let Some(mut found) = session.get::<SharingAgreement>(agreement)? else {
+            let Some(mut found) = session
+                .agreements_of(provider)?
+                .into_iter()
+                .find(|given| given.id.0 == agreement)
+            else {
                 return Ok(false);
             };
             if found.provider_id != provider {

@@ -339,7 +339,7 @@ fn batches(lang: Lang, url: &str, slug: &str, json: bool) -> Result<(), Failure>
     let store = open_store(lang, url)?;
     let member = member_id(&store, slug)?;
     let batches: Vec<Batch> = store
-        .list::<Batch>(&ListFilter {
+        .list_any::<Batch>(&ListFilter {
             member_id: Some(member),
             ..Default::default()
         })?
@@ -388,7 +388,7 @@ fn rollback(lang: Lang, url: &str, slug: &str, batch: i64) -> Result<(), Failure
     let member = member_id(&store, slug)?;
     let removed = store.write(|session| {
         let owned = session
-            .get::<Batch>(batch)?
+            .get_any::<Batch>(batch)?
             .is_some_and(|b| b.provenance.member_id == Some(member) && b.kind == BatchKind::Import);
         if !owned {
             return Err(Failure::UnknownBatch(batch));

@@ -33,7 +33,7 @@ fn import_json(fixture: &Fixture, name: &str, json: &Value) -> ImportReport {
 }
 
 fn list<E: Entity>(fixture: &Fixture) -> Vec<E> {
-    fixture.store.list(&ListFilter::default()).unwrap()
+    fixture.store.list_any(&ListFilter::default()).unwrap()
 }
 
 fn created(report: &ImportReport, entity: &str) -> u64 {

@@ -30,7 +30,7 @@ fn import(fixture: &Fixture, document: &Value) -> ImportReport {
 }
 
 fn all<E: Entity>(fixture: &Fixture) -> Vec<E> {
-    fixture.store.list::<E>(&ListFilter::default()).unwrap()
+    fixture.store.list_any::<E>(&ListFilter::default()).unwrap()
 }
 
 fn created(report: &ImportReport, entity: &str) -> u64 {

@@ -32,7 +32,7 @@ fn count(map: &BTreeMap<&'static str, u64>, entity: &str) -> u64 {
 }
 
 fn list<E: Entity>(fixture: &Fixture) -> Vec<E> {
-    fixture.store.list(&ListFilter::default()).unwrap()
+    fixture.store.list_any(&ListFilter::default()).unwrap()
 }
 
 /// The records a sequence of names should give under the linking rules the writer documents:

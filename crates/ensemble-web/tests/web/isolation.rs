@@ -14,7 +14,7 @@ pub fn concrete(app: &TestApp, pattern: &str) -> String {
     let member = app.store.read(|s| s.member_by_slug(MEMBER)).unwrap().unwrap();
     let batch = app
         .store
-        .list::<Batch>(&ListFilter {
+        .list_any::<Batch>(&ListFilter {
             member_id: Some(member.id),
             ..Default::default()
         })
@@ -190,4 +190,29 @@ async fn api_routes_want_a_token_not_a_session() {
         let reply = call(&app, &route, Some(&coordinator.cookie), "").await;
         assert_eq!(reply.status, StatusCode::UNAUTHORIZED, "{}", route.path);
     }
+}
+
+/// Architecture: the portal reads private records only through a grant. The store's unchecked
+/// reads (`get_any`, `list_any`, `get_many_any`) are for intake, administration and tests; no
+/// handler may call them, and a private entity has no other typed read.
+#[test]
+fn handlers_never_read_private_records_without_a_grant() {
+    let source = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut files = 0;
+    for entry in std::fs::read_dir(&source).unwrap() {
+        let path = entry.unwrap().path();
+        let text = std::fs::read_to_string(&path).unwrap();
+        files += 1;
+        for (number, line) in text.lines().enumerate() {
+            for unchecked in ["get_any", "list_any", "get_many_any"] {
+                assert!(
+                    !line.contains(unchecked),
+                    "{}:{}: {unchecked} reads private records without a grant",
+                    path.display(),
+                    number + 1
+                );
+            }
+        }
+    }
+    assert!(files >= 10, "{files}");
 }
