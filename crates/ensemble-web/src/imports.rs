@@ -20,7 +20,7 @@ use ensemble_model::{Batch, BatchId, BatchKind, Dataset, Member, MemberId, Purpo
 use ensemble_store::{ListFilter, QUARANTINE_OPEN, QuarantineEntry, StoreError};
 
 use crate::members::{BatchLine, batch_line};
-use crate::pages::{Texts, encode, label, message, read, render, texts};
+use crate::pages::{Texts, encode, form_status, label, message, read, render, texts};
 use crate::policy::{MemberScope, Signed, event, rank, requester};
 use crate::{AppState, PageLang};
 
@@ -170,11 +170,7 @@ async fn wizard_page(
         Ok(t) => t,
         Err(response) => return response,
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = form_status(error.is_some());
     let page = WizardPage {
         slug: member.slug.clone(),
         profiles: profile_options(lang, ""),
@@ -275,11 +271,7 @@ fn preview_page(
     };
     let profile = report.profile.clone().unwrap_or_default();
     let total_diagnostics: u64 = report.diagnostic_counts.values().sum();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = form_status(error.is_some());
     let page = PreviewPage {
         slug: member.slug.clone(),
         upload: upload.to_string(),

@@ -15,7 +15,7 @@ use ensemble_model::{
 };
 use ensemble_store::User;
 
-use crate::pages::{MemberLine, Texts, encode, label, member_lines, message, read, render, texts};
+use crate::pages::{MemberLine, Texts, encode, form_status, label, member_lines, message, read, render, texts};
 use crate::policy::{MemberScope, Signed, event, rank};
 use crate::{AppState, PageLang};
 
@@ -44,11 +44,7 @@ async fn members_page(state: &AppState, lang: Lang, signed: &Signed, error: Opti
         Ok(t) => t,
         Err(response) => return response,
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = form_status(error.is_some());
     (
         status,
         render(&MembersPage {
@@ -461,11 +457,7 @@ async fn users_page(
         Ok(t) => t,
         Err(response) => return response,
     };
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = form_status(error.is_some());
     let page = UsersPage {
         slug: member.slug.clone(),
         users: users

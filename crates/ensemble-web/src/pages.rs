@@ -174,6 +174,15 @@ pub fn encode(value: &str) -> String {
     form_urlencoded::byte_serialize(value.as_bytes()).collect()
 }
 
+/// The status of a page with a form: 422 when it is shown again with a problem, else 200.
+pub(crate) fn form_status(problem: bool) -> StatusCode {
+    if problem {
+        StatusCode::UNPROCESSABLE_ENTITY
+    } else {
+        StatusCode::OK
+    }
+}
+
 pub(crate) fn render(template: &impl Template) -> Response {
     match template.render() {
         Ok(html) => Html(html).into_response(),

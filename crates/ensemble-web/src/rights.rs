@@ -16,7 +16,7 @@ use ensemble_model::{Member, MemberId, Performance, PersonKey, Show, geo};
 use ensemble_privacy::{IdentifierKind, Pseudonymizer};
 use ensemble_store::{Incident, ListFilter, PersonRecords, RightsRequest, StoreError};
 
-use crate::pages::{Texts, message, read, render, texts};
+use crate::pages::{Texts, form_status, message, read, render, texts};
 use crate::policy::{MemberScope, Signed, event};
 use crate::{AppState, PageLang};
 
@@ -63,11 +63,7 @@ async fn rights_page(state: &AppState, lang: Lang, signed: &Signed, error: Optio
         Err(response) => return response,
     };
     let today = Utc::now().date_naive();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = form_status(error.is_some());
     let page = RightsPage {
         requests: requests
             .iter()
@@ -209,7 +205,17 @@ pub async fn show(
     render(&RequestPage {
         request: request_line(lang, &request, Utc::now().date_naive()),
         open: request.status == "open",
-        outcome: request.outcome.clone(),
+        outcome: serde_json::from_str::<serde_json::Value>(&request.outcome)
+            .ok()
+            .map(|counts| {
+                let count = |name: &str| ensemble_i18n::Arg::from(counts[name].as_u64().unwrap_or(0));
+                ensemble_i18n::tr_args(
+                    lang,
+                    "web-rights-outcome-counts",
+                    &[("lines", count("ticket_lines")), ("consents", count("consents"))],
+                )
+            })
+            .unwrap_or_default(),
         held,
         ticket_lines: records.ticket_sales.len() as u64,
         consents: records.consents.len() as u64,
@@ -434,13 +440,13 @@ pub async fn act(
                 }
                 "close" => {
                     let records = session.person_records(&person)?;
-                    let outcome = format!(
-                        "{} ticket line(s), {} consent(s) held at closing",
-                        records.ticket_sales.len(),
-                        records.consents.len()
-                    );
-                    session.close_rights_request(id, Some(actor.user.id), &outcome, now.fixed_offset())?;
-                    ("rights-close", serde_json::json!({"outcome": outcome}))
+                    // Kept as counts; the page words them in the reader's language.
+                    let outcome = serde_json::json!({
+                        "ticket_lines": records.ticket_sales.len(),
+                        "consents": records.consents.len(),
+                    });
+                    session.close_rights_request(id, Some(actor.user.id), &outcome.to_string(), now.fixed_offset())?;
+                    ("rights-close", outcome)
                 }
                 _ => return Ok(false),
             };
@@ -505,11 +511,7 @@ async fn incidents_page(
         Err(response) => return response,
     };
     let day = |date: Option<NaiveDate>| date.map(|d| ensemble_i18n::format::date(lang, d)).unwrap_or_default();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = form_status(error.is_some());
     let page = IncidentsPage {
         action: member.map_or_else(
             || "/incidents".to_string(),

@@ -15,7 +15,7 @@ use ensemble_model::{
 };
 use ensemble_store::{ListFilter, StoreError};
 
-use crate::pages::{Texts, encode, label, message, read, render, texts};
+use crate::pages::{Texts, encode, form_status, label, message, read, render, texts};
 use crate::policy::{MemberScope, Signed, event, rank};
 use crate::{AppState, PageLang};
 
@@ -128,11 +128,7 @@ async fn page(state: &AppState, lang: Lang, signed: &Signed, member: &Member, er
         .filter(|agreement| agreement.provider_id != member.id)
         .map(|agreement| line(agreement, false))
         .collect();
-    let status = if error.is_some() {
-        StatusCode::UNPROCESSABLE_ENTITY
-    } else {
-        StatusCode::OK
-    };
+    let status = form_status(error.is_some());
     let page = AgreementsPage {
         slug: member.slug.clone(),
         given,

@@ -492,13 +492,13 @@ fn audit_list(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure
             .user_id
             .map_or_else(|| entry.channel.clone(), |user| format!("{} · {user}", entry.channel));
         println!(
-            "{:>6}  {}  {:<14} {:<28} {who}",
+            "{:>6}  {}  {:<32} {:<28} {who}",
             entry.id,
             entry
                 .at
                 .with_timezone(&chrono_tz::America::Toronto)
                 .format("%Y-%m-%d %H:%M"),
-            entry.action,
+            tr(lang, &format!("web-audit-action-{}", entry.action)),
             entry.subject,
         );
     }

@@ -331,3 +331,5 @@ web-member-officer-none = Nobody is named yet: by default, it is the person with
 web-member-officer-title = Title of the person in charge
 web-member-officer-save = Save
 web-audit-action-privacy-officer = person in charge of personal information named
+web-rights-outcome-counts = At closing, the members still held { $lines } ticket line(s) and { $consents } consent(s) under this pseudonym.
+web-column-number = No.

@@ -331,3 +331,5 @@ web-member-officer-none = Personne n'est encore désigné : par défaut, c'est l
 web-member-officer-title = Fonction de la personne responsable
 web-member-officer-save = Enregistrer
 web-audit-action-privacy-officer = responsable de la protection désigné
+web-rights-outcome-counts = À la fermeture, les membres détenaient encore { $lines } ligne(s) de billetterie et { $consents } consentement(s) sous ce pseudonyme.
+web-column-number = N°

@@ -142,6 +142,14 @@ async fn a_request_finds_the_person_everywhere_and_erases_them() {
         )
         .await;
     assert_eq!(closed.status, StatusCode::SEE_OTHER);
+    let english = format!("{}; ensemble_lang=en", coordinator.cookie);
+    let summary = app.get(&path, Some(&english)).await;
+    assert!(
+        summary.body.contains("At closing, the members still held"),
+        "{}",
+        summary.body
+    );
+    assert_translated(&summary.body);
 
     // Neither the identifier nor its pseudonym's source reaches the trail; every step is in it.
     let entries = app.store.read(|s| s.audit_entries(None, 20)).unwrap();
