@@ -915,7 +915,7 @@ pub fn correct(
 
 fn open_entry(session: &mut Session<'_>, member: &Member, id: i64) -> Result<QuarantineEntry, QuarantineError> {
     session
-        .quarantine(member.id, None, Some(QUARANTINE_OPEN))?
+        .quarantine_any(member.id, None, Some(QUARANTINE_OPEN))?
         .into_iter()
         .find(|entry| entry.id == id)
         .ok_or(QuarantineError::UnknownEntry(id))
@@ -983,7 +983,7 @@ pub fn replay(
     store.write(|session| {
         let member = member_of(session, member)?;
         let entries: Vec<QuarantineEntry> = session
-            .quarantine(member.id, None, Some(QUARANTINE_OPEN))?
+            .quarantine_any(member.id, None, Some(QUARANTINE_OPEN))?
             .into_iter()
             .filter(|entry| ids.is_none_or(|ids| ids.contains(&entry.id)))
             .collect();

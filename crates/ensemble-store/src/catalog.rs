@@ -429,7 +429,7 @@ impl Session<'_> {
 impl Session<'_> {
     /// How many records a member holds, per entity table (tables where it holds none left out, and
     /// the member's own record and its batches, which are bookkeeping), in declaration order.
-    pub fn holdings(&mut self, member: ensemble_model::MemberId) -> Result<Vec<(&'static str, u64)>, StoreError> {
+    pub fn holdings_any(&mut self, member: ensemble_model::MemberId) -> Result<Vec<(&'static str, u64)>, StoreError> {
         let mut counts = Vec::new();
         let bookkeeping = [ensemble_model::Batch::TABLE, ensemble_model::Member::TABLE];
         for table in crate::intake::entity_tables() {
@@ -465,7 +465,7 @@ impl Session<'_> {
     }
 
     /// How many open quarantined rows a member has.
-    pub fn open_quarantine_count(&mut self, member: ensemble_model::MemberId) -> Result<u64, StoreError> {
+    pub fn open_quarantine_count_any(&mut self, member: ensemble_model::MemberId) -> Result<u64, StoreError> {
         let rows = self.database.query(
             "SELECT CAST(COUNT(*) AS BIGINT) FROM quarantine WHERE member_id = ? AND status = ?",
             &[Value::Int(member.0), Value::from(crate::QUARANTINE_OPEN)],

@@ -167,7 +167,7 @@ impl Session<'_> {
     }
 
     /// Quarantined rows of a member, optionally of one batch and in one status, by number.
-    pub fn quarantine(
+    pub fn quarantine_any(
         &mut self,
         member: MemberId,
         batch: Option<BatchId>,

@@ -204,3 +204,45 @@ impl Session<'_> {
         }))
     }
 }
+
+impl Session<'_> {
+    /// Whether a grant reaches a member's data inventory (its imports, quarantine and holdings)
+    /// in detail: the member's own people, and those it shares its inventory with.
+    fn reaches_inventory(grant: &Grant, member: MemberId) -> bool {
+        grant.dataset() == Dataset::DataInventory && grant.level(member) == SharingLevel::Detail
+    }
+
+    /// A member's quarantined rows, when the grant reaches its data inventory (else none).
+    pub fn granted_quarantine(
+        &mut self,
+        grant: &Grant,
+        member: MemberId,
+        batch: Option<ensemble_model::BatchId>,
+        status: Option<&str>,
+    ) -> Result<Vec<crate::QuarantineEntry>, StoreError> {
+        if !Self::reaches_inventory(grant, member) {
+            return Ok(Vec::new());
+        }
+        self.quarantine_any(member, batch, status)
+    }
+
+    /// How many open quarantined rows a member has, when the grant reaches its data inventory.
+    pub fn granted_open_quarantine_count(&mut self, grant: &Grant, member: MemberId) -> Result<u64, StoreError> {
+        if !Self::reaches_inventory(grant, member) {
+            return Ok(0);
+        }
+        self.open_quarantine_count_any(member)
+    }
+
+    /// What a member holds, per table, when the grant reaches its data inventory (else nothing).
+    pub fn granted_holdings(
+        &mut self,
+        grant: &Grant,
+        member: MemberId,
+    ) -> Result<Vec<(&'static str, u64)>, StoreError> {
+        if !Self::reaches_inventory(grant, member) {
+            return Ok(Vec::new());
+        }
+        self.holdings_any(member)
+    }
+}

@@ -766,11 +766,11 @@ fn check_catalog_pages_and_filters(store: &Store) {
         store.read(|session| session.performance_seasons()).unwrap(),
         vec![2024, 2025, 2026]
     );
-    let holdings = store.read(|session| session.holdings(MemberId(1))).unwrap();
+    let holdings = store.read(|session| session.holdings_any(MemberId(1))).unwrap();
     assert!(holdings.contains(&("performances", 5)), "{holdings:?}");
     assert_eq!(
         store
-            .read(|session| session.open_quarantine_count(MemberId(1)))
+            .read(|session| session.open_quarantine_count_any(MemberId(1)))
             .unwrap(),
         0
     );
@@ -915,16 +915,16 @@ fn check_quarantine(store: &Store) {
         })
         .unwrap();
     let all = store
-        .read(|session| session.quarantine(MemberId(1), None, None))
+        .read(|session| session.quarantine_any(MemberId(1), None, None))
         .unwrap();
     assert_eq!(all, vec![entry(1, 1), entry(2, 2), entry(3, 2)]);
     let of_batch = store
-        .read(|session| session.quarantine(MemberId(1), Some(BatchId(2)), Some(QUARANTINE_OPEN)))
+        .read(|session| session.quarantine_any(MemberId(1), Some(BatchId(2)), Some(QUARANTINE_OPEN)))
         .unwrap();
     assert_eq!(of_batch.len(), 2);
     assert!(
         store
-            .read(|session| session.quarantine(MemberId(2), None, None))
+            .read(|session| session.quarantine_any(MemberId(2), None, None))
             .unwrap()
             .is_empty()
     );
@@ -935,17 +935,17 @@ fn check_quarantine(store: &Store) {
     replayed.raw["event_date"] = serde_json::json!("2026-02-28");
     assert!(store.write(|session| session.update_quarantine(&replayed)).unwrap());
     let open = store
-        .read(|session| session.quarantine(MemberId(1), None, Some(QUARANTINE_OPEN)))
+        .read(|session| session.quarantine_any(MemberId(1), None, Some(QUARANTINE_OPEN)))
         .unwrap();
     assert_eq!(open.iter().map(|e| e.id).collect::<Vec<_>>(), vec![1, 3]);
     let stored = store
-        .read(|session| session.quarantine(MemberId(1), None, None))
+        .read(|session| session.quarantine_any(MemberId(1), None, None))
         .unwrap();
     assert_eq!(stored[1], replayed);
 
     store.write(|session| session.roll_back_batch(BatchId(2))).unwrap();
     let left = store
-        .read(|session| session.quarantine(MemberId(1), None, None))
+        .read(|session| session.quarantine_any(MemberId(1), None, None))
         .unwrap();
     assert_eq!(left, vec![entry(1, 1)]);
 }

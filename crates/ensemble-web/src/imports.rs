@@ -20,7 +20,7 @@ use ensemble_model::{Batch, BatchId, BatchKind, Dataset, Member, MemberId, Purpo
 use ensemble_store::{ListFilter, QUARANTINE_OPEN, QuarantineEntry, StoreError};
 
 use crate::members::{BatchLine, batch_line};
-use crate::pages::{Texts, encode, form_status, label, message, read, render, texts};
+use crate::pages::{Texts, encode, form_status, label, message, render, texts};
 use crate::policy::{MemberScope, Signed, event, rank, requester};
 use crate::{AppState, PageLang};
 
@@ -675,7 +675,7 @@ pub async fn batch(
             if batch.provenance.member_id != Some(id) || batch.kind != BatchKind::Import {
                 return Ok(None);
             }
-            let entries = session.quarantine(id, Some(batch.id), None)?;
+            let entries = session.granted_quarantine(&grant, id, Some(batch.id), None)?;
             Ok::<_, StoreError>(Some((batch, entries)))
         })
     })
@@ -766,13 +766,17 @@ pub async fn quarantine(
     Query(done): Query<Notice>,
 ) -> Response {
     let id = member.id;
-    let entries = match read(&state, lang, move |session| {
-        session.quarantine(id, None, Some(QUARANTINE_OPEN))
+    let asking = requester(&signed, Purpose::Reporting);
+    let store = state.store.clone();
+    let entries = tokio::task::spawn_blocking(move || {
+        store.write(|session| {
+            let grant = session.grant(&asking, Dataset::DataInventory, Utc::now().date_naive())?;
+            session.granted_quarantine(&grant, id, None, Some(QUARANTINE_OPEN))
+        })
     })
-    .await
-    {
-        Ok(entries) => entries,
-        Err(response) => return response,
+    .await;
+    let Ok(Ok(entries)) = entries else {
+        return message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable");
     };
     let t = match texts(&state, lang, Some(&signed)).await {
         Ok(t) => t,

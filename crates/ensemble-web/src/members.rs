@@ -257,7 +257,6 @@ pub async fn home(
                 shared.push((agreement, provider_name));
             }
         }
-        let quarantined = session.open_quarantine_count(id)?;
         // The latest imports, as the audit trail tells them (no private record is read).
         let imports: Vec<ensemble_store::AuditEntry> = session
             .audit_entries(Some(id), 200)?
@@ -265,23 +264,38 @@ pub async fn home(
             .filter(|entry| entry.action == "import")
             .take(5)
             .collect();
-        Ok((organization, shared, quarantined, imports))
+        Ok((organization, shared, imports))
     })
     .await;
-    let (organization, shared, quarantined, imports) = match found {
+    let (organization, shared, imports) = match found {
         Ok(found) => found,
         Err(response) => return response,
     };
-    // Counting a member's ticket lines takes a while: the counts are kept for a minute.
-    let key = format!("member-{}", id.0);
-    let counted = state.cache.get_or(
-        &key,
-        read(&state, lang, move |session| {
-            Ok((session.holdings(id)?, session.performance_moments(id)?))
-        }),
-    );
-    let (holdings, moments) = match counted.await {
-        Ok(counted) => (counted.0.clone(), counted.1.clone()),
+    // What the member holds is read through a grant of its data inventory (recorded), and
+    // counting its ticket lines takes a while: the figures are kept a minute, per member and
+    // per member asking.
+    let key = format!("member-{}-for-{:?}", id.0, signed.user.member_id.map(|m| m.0));
+    let asking = crate::policy::requester(&signed, ensemble_model::Purpose::Reporting);
+    let store = state.store.clone();
+    let counted = state.cache.get_or(&key, async move {
+        let counted = tokio::task::spawn_blocking(move || {
+            store.write(|session| {
+                let grant = session.grant(&asking, ensemble_model::Dataset::DataInventory, Utc::now().date_naive())?;
+                Ok::<_, ensemble_store::StoreError>((
+                    session.granted_holdings(&grant, id)?,
+                    session.granted_open_quarantine_count(&grant, id)?,
+                    session.performance_moments(id)?,
+                ))
+            })
+        })
+        .await;
+        match counted {
+            Ok(Ok(counted)) => Ok(counted),
+            _ => Err(message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable")),
+        }
+    });
+    let (holdings, quarantined, moments) = match counted.await {
+        Ok(counted) => (counted.0.clone(), counted.1, counted.2.clone()),
         Err(response) => return response,
     };
     let t = match texts(&state, lang, Some(&signed)).await {

@@ -422,7 +422,7 @@ fn quarantine(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure
     let member = member_id(&store, slug)?;
     let batch = matches.get_one::<i64>("batch").map(|b| BatchId(*b));
     let status = (!matches.get_flag("all")).then_some(ensemble_store::QUARANTINE_OPEN);
-    let entries = store.read(|session| session.quarantine(member, batch, status))?;
+    let entries = store.read(|session| session.quarantine_any(member, batch, status))?;
     if matches.get_flag("json") {
         println!("{}", serde_json::to_string_pretty(&entries).unwrap_or_default());
         return Ok(());

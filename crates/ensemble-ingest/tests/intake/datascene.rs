@@ -118,7 +118,10 @@ fn a_record_that_breaks_its_schema_is_quarantined_with_the_place_of_the_error() 
         "{problems:#?}"
     );
     assert_eq!(fixture.store.count::<Place>().unwrap(), 1, "only the fixture's place");
-    let quarantine = fixture.store.read(|s| s.quarantine(MemberId(1), None, None)).unwrap();
+    let quarantine = fixture
+        .store
+        .read(|s| s.quarantine_any(MemberId(1), None, None))
+        .unwrap();
     assert_eq!(quarantine.len(), 1);
 }
 

@@ -42,7 +42,10 @@ fn codes(report: &ImportReport) -> Vec<(Code, String)> {
 }
 
 fn quarantine(fixture: &Fixture) -> Vec<ensemble_store::QuarantineEntry> {
-    fixture.store.read(|s| s.quarantine(MemberId(1), None, None)).unwrap()
+    fixture
+        .store
+        .read(|s| s.quarantine_any(MemberId(1), None, None))
+        .unwrap()
 }
 
 /// A compact document with the remote schema.org context.

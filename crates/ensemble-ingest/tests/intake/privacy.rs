@@ -114,7 +114,10 @@ fn planted_personal_values_never_reach_the_sqlite_file() {
         .unwrap();
     check_what_was_kept(&fixture, &report);
     check_report_and_messages(&report);
-    let quarantine = fixture.store.read(|s| s.quarantine(MemberId(1), None, None)).unwrap();
+    let quarantine = fixture
+        .store
+        .read(|s| s.quarantine_any(MemberId(1), None, None))
+        .unwrap();
     assert_eq!(quarantine.len(), 1);
     assert!(quarantine[0].raw.get("buyer_key").is_some());
 

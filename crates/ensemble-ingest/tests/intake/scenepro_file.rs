@@ -405,7 +405,10 @@ fn type_slips_cost_only_the_entries_that_cannot_be_read() {
     let orphan = places.iter().find(|p| p.name == "Salle orpheline").unwrap();
     assert_eq!(orphan.operator_id, None);
     // The quarantine says which entry it was, and holds no contact detail.
-    let quarantine = fixture.store.read(|s| s.quarantine(MemberId(1), None, None)).unwrap();
+    let quarantine = fixture
+        .store
+        .read(|s| s.quarantine_any(MemberId(1), None, None))
+        .unwrap();
     assert_eq!(quarantine.len(), 3);
     let raw = serde_json::to_string(&quarantine.iter().map(|q| &q.raw).collect::<Vec<_>>()).unwrap();
     assert!(raw.contains("9004"), "{raw}");

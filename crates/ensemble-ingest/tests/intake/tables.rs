@@ -204,7 +204,7 @@ fn bad_rows_go_to_quarantine_with_codes_and_can_be_corrected_and_replayed() {
     let member = MemberId(1);
     let open = fixture
         .store
-        .read(|s| s.quarantine(member, None, Some(ensemble_store::QUARANTINE_OPEN)))
+        .read(|s| s.quarantine_any(member, None, Some(ensemble_store::QUARANTINE_OPEN)))
         .unwrap();
     assert_eq!(open.len() as u64, report.rows_quarantined);
     let before = tickets(&fixture);
@@ -247,7 +247,7 @@ fn bad_rows_go_to_quarantine_with_codes_and_can_be_corrected_and_replayed() {
     ensemble_ingest::dismiss(&fixture.store, common::MEMBER, &[other.id], common::now()).unwrap();
     let still_open = fixture
         .store
-        .read(|s| s.quarantine(member, None, Some(ensemble_store::QUARANTINE_OPEN)))
+        .read(|s| s.quarantine_any(member, None, Some(ensemble_store::QUARANTINE_OPEN)))
         .unwrap();
     assert_eq!(still_open.len(), open.len() - 2);
     assert!(matches!(
@@ -283,7 +283,7 @@ fn strict_refuses_the_whole_file_and_dry_run_keeps_nothing() {
     assert!(
         fixture
             .store
-            .read(|s| s.quarantine(MemberId(1), None, None))
+            .read(|s| s.quarantine_any(MemberId(1), None, None))
             .unwrap()
             .is_empty()
     );

@@ -39,7 +39,7 @@ fn plant(app: &TestApp) -> Vec<i64> {
     let member = app.store.read(|s| s.member_by_slug(MEMBER)).unwrap().unwrap();
     let entries: Vec<i64> = app
         .store
-        .read(|s| s.quarantine(member.id, None, None))
+        .read(|s| s.quarantine_any(member.id, None, None))
         .unwrap()
         .iter()
         .map(|entry| entry.id)

@@ -420,12 +420,24 @@ async fn a_member_admin_adds_and_disables_a_user_and_the_coordination_admits_a_m
         .unwrap()
         .into_iter()
         .map(|entry| entry.action)
+        .filter(|action| action != "data-access")
         .collect();
     assert_eq!(
         actions,
         vec!["member-admit", "user-disable", "user-create"],
         "newest first"
     );
+    // Opening the new member's page asked for a grant of its inventory: recorded, and empty, since
+    // the coordination's role reaches no member's private data.
+    let access = app
+        .store
+        .read(|s| s.audit_entries(None, 10))
+        .unwrap()
+        .into_iter()
+        .find(|entry| entry.action == "data-access")
+        .unwrap();
+    let detail: serde_json::Value = serde_json::from_str(&access.detail).unwrap();
+    assert_eq!(detail["detail"], serde_json::json!([]), "{detail}");
     let trail = app.get("/audit", Some(&coordinator.cookie)).await;
     assert_eq!(trail.status, StatusCode::OK);
     assert!(trail.body.contains("Chaîne intacte"), "{}", trail.body);

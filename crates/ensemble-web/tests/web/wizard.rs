@@ -136,7 +136,7 @@ async fn a_file_goes_through_the_wizard_then_a_row_is_corrected_and_the_import_r
     let member = app.store.read(|s| s.member_by_slug(MEMBER)).unwrap().unwrap();
     let open = app
         .store
-        .read(|s| s.quarantine(member.id, None, Some(ensemble_store::QUARANTINE_OPEN)))
+        .read(|s| s.quarantine_any(member.id, None, Some(ensemble_store::QUARANTINE_OPEN)))
         .unwrap();
     let bad_date = open
         .iter()
