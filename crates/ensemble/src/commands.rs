@@ -108,7 +108,7 @@ fn describe_database(url: &str) -> String {
 fn init(lang: Lang, url: &str, key_file: &Path) -> Result<(), Failure> {
     open_store(lang, url)?;
     let (_, created) = ensure_key(key_file)?;
-    println!(
+    say!(
         "{}",
         tr_args(
             lang,
@@ -121,7 +121,7 @@ fn init(lang: Lang, url: &str, key_file: &Path) -> Result<(), Failure> {
     } else {
         "cli-init-key-kept"
     };
-    println!(
+    say!(
         "{}",
         tr_args(
             lang,
@@ -129,7 +129,7 @@ fn init(lang: Lang, url: &str, key_file: &Path) -> Result<(), Failure> {
             &[("path", Arg::from(key_file.display().to_string()))]
         )
     );
-    println!("{}", tr(lang, "cli-init-key-advice"));
+    say!("{}", tr(lang, "cli-init-key-advice"));
     Ok(())
 }
 
@@ -214,10 +214,10 @@ fn demo(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result<
             "logins": summary.logins,
             "password": ensemble_demo::DEMO_PASSWORD,
         });
-        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        say!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
         return Ok(());
     }
-    println!(
+    say!(
         "{}",
         tr_args(
             lang,
@@ -230,9 +230,9 @@ fn demo(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result<
         )
     );
     for (name, count) in &summary.counts {
-        println!("  {:<28} {:>10}", entity_label(lang, name), group_digits(*count, lang));
+        say!("  {:<28} {:>10}", entity_label(lang, name), group_digits(*count, lang));
     }
-    println!(
+    say!(
         "{}",
         tr_args(
             lang,
@@ -240,12 +240,12 @@ fn demo(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result<
             &[("checksum", Arg::from(summary.checksum.clone()))]
         )
     );
-    println!("{}", tr(lang, "cli-demo-members"));
+    say!("{}", tr(lang, "cli-demo-members"));
     for (member, organization) in members(&store)? {
-        println!("  {:<16} {}", member.slug, organization.name);
+        say!("  {:<16} {}", member.slug, organization.name);
     }
-    println!("{}", tr(lang, "cli-demo-next"));
-    println!(
+    say!("{}", tr(lang, "cli-demo-next"));
+    say!(
         "{}",
         tr_args(
             lang,
@@ -259,7 +259,7 @@ fn demo(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result<
         } else {
             login.role.label_en()
         };
-        println!("  {:<40} {role}", login.login);
+        say!("  {:<40} {role}", login.login);
     }
     if matches.get_flag("serve") {
         let address = matches
@@ -315,11 +315,11 @@ fn purge(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
         Ok(purge)
     })?;
     if matches.get_flag("json") {
-        println!("{}", serde_json::to_string_pretty(&done).unwrap_or_default());
+        say!("{}", serde_json::to_string_pretty(&done).unwrap_or_default());
         return Ok(());
     }
     let key = if dry_run { "purge-planned" } else { "purge-done" };
-    println!(
+    say!(
         "{}",
         tr_args(
             lang,
@@ -334,7 +334,7 @@ fn purge(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
     );
     for (dataset, cutoff) in &done.cutoffs {
         let cutoff = cutoff.map_or_else(|| "-".to_string(), |date| ensemble_i18n::format::date(lang, date));
-        println!(
+        say!(
             "  {dataset:<20} {}",
             tr_args(lang, "purge-cutoff", &[("date", Arg::from(cutoff))])
         );
@@ -347,12 +347,12 @@ fn retention_list(lang: Lang, url: &str, json: bool) -> Result<(), Failure> {
     let store = open_store(lang, url)?;
     let rules = store.read(|session| session.retention_rules())?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&rules).unwrap_or_default());
+        say!("{}", serde_json::to_string_pretty(&rules).unwrap_or_default());
         return Ok(());
     }
-    println!("{}", tr(lang, "retention-heading"));
+    say!("{}", tr(lang, "retention-heading"));
     for rule in rules {
-        println!(
+        say!(
             "  {:<20} {:<18} {}",
             rule.dataset,
             rule.purpose,
@@ -403,7 +403,7 @@ fn retention_set(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Fail
         };
         session.append_audit(&event, chrono::Utc::now()).map(|_| ())
     })?;
-    println!(
+    say!(
         "{}",
         tr_args(
             lang,
@@ -436,7 +436,7 @@ fn audit_verify(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failu
             "head": head.as_ref().map(|h| h.hash.clone()),
             "noted_head_found": noted_found,
         });
-        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        say!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
     }
     if let Some(broken) = broken {
         return Err(Failure::AuditBroken {
@@ -451,7 +451,7 @@ fn audit_verify(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failu
         });
     }
     if !matches.get_flag("json") {
-        println!(
+        say!(
             "{}",
             tr_args(
                 lang,
@@ -481,17 +481,17 @@ fn audit_list(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure
     let limit = matches.get_one::<u64>("limit").copied().unwrap_or(50);
     let entries = store.read(|session| session.audit_entries(member, limit))?;
     if matches.get_flag("json") {
-        println!("{}", serde_json::to_string_pretty(&entries).unwrap_or_default());
+        say!("{}", serde_json::to_string_pretty(&entries).unwrap_or_default());
         return Ok(());
     }
     if entries.is_empty() {
-        println!("{}", tr(lang, "audit-empty"));
+        say!("{}", tr(lang, "audit-empty"));
     }
     for entry in entries {
         let who = entry
             .user_id
             .map_or_else(|| entry.channel.clone(), |user| format!("{} · {user}", entry.channel));
-        println!(
+        say!(
             "{:>6}  {}  {:<32} {:<28} {who}",
             entry.id,
             entry
@@ -532,7 +532,7 @@ fn serve_store(
         .build()
         .map_err(|error| Failure::Serve(ensemble_web::ServeError::Stopped(error.to_string())))?;
     runtime.block_on(ensemble_web::serve(state, address, |local| {
-        println!(
+        say!(
             "{}",
             tr_args(
                 lang,
@@ -588,7 +588,7 @@ fn stats(lang: Lang, url: &str, json: bool) -> Result<(), Failure> {
             })
             .collect();
         let value = serde_json::json!({ "database": describe_database(url), "entities": entities });
-        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        say!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
         return Ok(());
     }
     let mut columns: Vec<String> = slugs.values().cloned().collect();
@@ -601,7 +601,7 @@ fn stats(lang: Lang, url: &str, json: bool) -> Result<(), Failure> {
     for column in &columns {
         print!(" {column:>16}");
     }
-    println!();
+    say!();
     for count in &counts {
         print!(
             "{:<28} {:>10}",
@@ -617,7 +617,7 @@ fn stats(lang: Lang, url: &str, json: bool) -> Result<(), Failure> {
                 .sum();
             print!(" {:>16}", group_digits(n, lang));
         }
-        println!();
+        say!();
     }
     Ok(())
 }
@@ -638,7 +638,7 @@ fn model_docs(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
             cause,
         })?;
     }
-    println!(
+    say!(
         "{}",
         tr_args(
             lang,

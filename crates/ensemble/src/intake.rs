@@ -165,10 +165,10 @@ fn print_report(lang: Lang, member: &str, report: &ImportReport, json: bool) {
                 report.diagnostics.iter().map(|d| diagnostic_json(lang, d)).collect();
             object.insert("diagnostics".into(), diagnostics.into());
         }
-        println!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
+        say!("{}", serde_json::to_string_pretty(&value).unwrap_or_default());
         return;
     }
-    println!(
+    say!(
         "{}",
         tr_args(
             lang,
@@ -188,11 +188,11 @@ fn print_report(lang: Lang, member: &str, report: &ImportReport, json: bool) {
                 .unwrap_or_default();
             detail.push_str(&format!(" · « {delimiter} » · {encoding}"));
         }
-        println!("{}", tr_args(lang, "import-format", &[("format", Arg::from(detail))]));
+        say!("{}", tr_args(lang, "import-format", &[("format", Arg::from(detail))]));
     }
     if let Some(profile) = &report.profile {
         let confidence = report.confidence.map_or(0, |c| (c * 100.0).round() as u64);
-        println!(
+        say!(
             "{}",
             tr_args(
                 lang,
@@ -211,7 +211,7 @@ fn print_report(lang: Lang, member: &str, report: &ImportReport, json: bool) {
         .map(|c| c.header.as_str())
         .collect();
     if !ignored.is_empty() {
-        println!(
+        say!(
             "{}",
             tr_args(
                 lang,
@@ -220,7 +220,7 @@ fn print_report(lang: Lang, member: &str, report: &ImportReport, json: bool) {
             )
         );
     }
-    println!(
+    say!(
         "{}",
         tr_args(
             lang,
@@ -240,7 +240,7 @@ fn print_report(lang: Lang, member: &str, report: &ImportReport, json: bool) {
         ("import-already", &report.tally.already_imported),
     ] {
         if !map.is_empty() {
-            println!("{}", tr_args(lang, key, &[("list", Arg::from(counts(lang, map)))]));
+            say!("{}", tr_args(lang, key, &[("list", Arg::from(counts(lang, map)))]));
         }
     }
     // Errors and warnings one by one (the first ones); notices counted by code.
@@ -256,22 +256,22 @@ fn print_report(lang: Lang, member: &str, report: &ImportReport, json: bool) {
         .map(|(_, count)| count)
         .sum();
     if total > 0 {
-        println!(
+        say!(
             "{}",
             tr_args(lang, "import-diagnostics", &[("count", Arg::from(total))])
         );
         for diagnostic in shown.iter().take(PRINTED_DIAGNOSTICS) {
             let severity = ensemble_ingest::diagnostic::severity_label(diagnostic.severity(), lang);
-            println!(
+            say!(
                 "  [{severity} {}] {}",
                 diagnostic.code.as_str(),
                 diagnostic.message(lang)
             );
-            println!("      {} : {}", tr(lang, "import-fix"), diagnostic.fix(lang));
+            say!("      {} : {}", tr(lang, "import-fix"), diagnostic.fix(lang));
         }
         let more = total.saturating_sub(PRINTED_DIAGNOSTICS as u64);
         if more > 0 {
-            println!(
+            say!(
                 "{}",
                 tr_args(
                     lang,
@@ -283,7 +283,7 @@ fn print_report(lang: Lang, member: &str, report: &ImportReport, json: bool) {
     }
     for code in NOTICE_CODES {
         if let Some(count) = report.diagnostic_counts.get(*code) {
-            println!(
+            say!(
                 "{}",
                 tr_args(lang, &format!("import-{code}-count"), &[("count", Arg::from(*count))])
             );
@@ -291,13 +291,13 @@ fn print_report(lang: Lang, member: &str, report: &ImportReport, json: bool) {
     }
     if !report.earlier_batches.is_empty() {
         let batches: Vec<String> = report.earlier_batches.iter().map(|b| b.0.to_string()).collect();
-        println!(
+        say!(
             "{}",
             tr_args(lang, "import-earlier", &[("batches", Arg::from(batches.join(", ")))])
         );
     }
     match report.batch_id {
-        Some(batch) => println!(
+        Some(batch) => say!(
             "{}",
             tr_args(
                 lang,
@@ -305,7 +305,7 @@ fn print_report(lang: Lang, member: &str, report: &ImportReport, json: bool) {
                 &[("batch", Arg::from(batch.0)), ("member", Arg::from(member))]
             )
         ),
-        None if report.dry_run => println!("{}", tr(lang, "import-dry-run")),
+        None if report.dry_run => say!("{}", tr(lang, "import-dry-run")),
         None => {}
     }
 }
@@ -313,12 +313,12 @@ fn print_report(lang: Lang, member: &str, report: &ImportReport, json: bool) {
 fn profiles(lang: Lang, json: bool) -> Result<(), Failure> {
     let profiles = Profile::built_in();
     if json {
-        println!("{}", serde_json::to_string_pretty(&profiles).unwrap_or_default());
+        say!("{}", serde_json::to_string_pretty(&profiles).unwrap_or_default());
         return Ok(());
     }
-    println!("{}", tr(lang, "profiles-heading"));
+    say!("{}", tr(lang, "profiles-heading"));
     for profile in profiles {
-        println!(
+        say!(
             "  {:<34} {:<13} {}",
             profile.name,
             profile.target.as_str(),
@@ -347,12 +347,12 @@ fn batches(lang: Lang, url: &str, slug: &str, json: bool) -> Result<(), Failure>
         .filter(|batch| batch.kind == BatchKind::Import)
         .collect();
     if json {
-        println!("{}", serde_json::to_string_pretty(&batches).unwrap_or_default());
+        say!("{}", serde_json::to_string_pretty(&batches).unwrap_or_default());
         return Ok(());
     }
-    println!("{}", tr_args(lang, "batches-heading", &[("member", Arg::from(slug))]));
+    say!("{}", tr_args(lang, "batches-heading", &[("member", Arg::from(slug))]));
     if batches.is_empty() {
-        println!("{}", tr(lang, "batches-empty"));
+        say!("{}", tr(lang, "batches-empty"));
     }
     for batch in batches {
         let status = if lang == Lang::Fr {
@@ -365,7 +365,7 @@ fn batches(lang: Lang, url: &str, slug: &str, json: bool) -> Result<(), Failure>
         } else {
             batch.kind.label_en()
         };
-        println!(
+        say!(
             "  {}",
             tr_args(
                 lang,
@@ -405,7 +405,7 @@ fn rollback(lang: Lang, url: &str, slug: &str, batch: i64) -> Result<(), Failure
         session.append_audit(&event, chrono::Utc::now())?;
         Ok(removed)
     })?;
-    println!(
+    say!(
         "{}",
         tr_args(
             lang,
@@ -424,10 +424,10 @@ fn quarantine(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure
     let status = (!matches.get_flag("all")).then_some(ensemble_store::QUARANTINE_OPEN);
     let entries = store.read(|session| session.quarantine_any(member, batch, status))?;
     if matches.get_flag("json") {
-        println!("{}", serde_json::to_string_pretty(&entries).unwrap_or_default());
+        say!("{}", serde_json::to_string_pretty(&entries).unwrap_or_default());
         return Ok(());
     }
-    println!(
+    say!(
         "{}",
         tr_args(
             lang,
@@ -436,10 +436,10 @@ fn quarantine(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure
         )
     );
     if entries.is_empty() {
-        println!("{}", tr(lang, "quarantine-empty"));
+        say!("{}", tr(lang, "quarantine-empty"));
     }
     for entry in entries {
-        println!(
+        say!(
             "  {}",
             tr_args(
                 lang,
@@ -457,12 +457,12 @@ fn quarantine(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure
                 .iter()
                 .map(|(field, value)| format!("{field}={}", value.as_str().unwrap_or_default()))
                 .collect();
-            println!("      {}", shown.join(" · "));
+            say!("      {}", shown.join(" · "));
         }
         let diagnostics: Vec<Diagnostic> = serde_json::from_value(entry.diagnostics).unwrap_or_default();
         for diagnostic in diagnostics {
-            println!("      [{}] {}", diagnostic.code.as_str(), diagnostic.message(lang));
-            println!("        {} : {}", tr(lang, "import-fix"), diagnostic.fix(lang));
+            say!("      [{}] {}", diagnostic.code.as_str(), diagnostic.message(lang));
+            say!("        {} : {}", tr(lang, "import-fix"), diagnostic.fix(lang));
         }
     }
     Ok(())
@@ -488,7 +488,7 @@ fn correct(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Resu
     let remaining = last
         .and_then(|entry| entry.diagnostics.as_array().map(Vec::len))
         .unwrap_or_default();
-    println!(
+    say!(
         "{}",
         tr_args(
             lang,
@@ -507,7 +507,7 @@ fn replay(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Resul
     let report = ensemble_ingest::replay(&store, &key, member(matches), ids.as_deref(), now())?;
     let detail = serde_json::json!({"entries": ids, "replayed": report.replayed, "failing": report.still_failing});
     audit(&store, member(matches), "quarantine", "replay".to_string(), detail)?;
-    println!(
+    say!(
         "{}",
         tr_args(
             lang,
@@ -526,7 +526,7 @@ fn dismiss(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
     let count = ensemble_ingest::dismiss(&store, member(matches), &numbers(matches), now())?;
     let detail = serde_json::json!({"entries": numbers(matches), "dismissed": count});
     audit(&store, member(matches), "quarantine", "dismiss".to_string(), detail)?;
-    println!(
+    say!(
         "{}",
         tr_args(lang, "quarantine-dismissed", &[("count", Arg::from(count))])
     );

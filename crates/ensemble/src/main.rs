@@ -1,6 +1,19 @@
 //! `ensemble`: the command-line program. Glue only: it parses arguments, calls the library
 //! crates and prints their results in French or English.
 
+/// Prints a line on standard output; when the reader has gone (`ensemble … | head`), stops quietly
+/// instead of failing on the broken pipe.
+macro_rules! say {
+    ($($arg:tt)*) => {{
+        use std::io::Write as _;
+        if let Err(error) = writeln!(std::io::stdout().lock(), $($arg)*)
+            && error.kind() == std::io::ErrorKind::BrokenPipe
+        {
+            std::process::exit(0);
+        }
+    }};
+}
+
 mod cli;
 mod commands;
 mod intake;

@@ -254,3 +254,21 @@ fn serve_answers_pages_and_reports_a_taken_port() {
     server.kill().unwrap();
     server.wait().unwrap();
 }
+
+/// `ensemble … | head`: when the reader stops early, the program stops quietly (no panic, no error
+/// message), as command-line tools do.
+#[test]
+fn a_reader_that_stops_early_is_not_an_error() {
+    let dir = tempfile::tempdir().unwrap();
+    let mut child = command(dir.path(), &["import", "profiles"])
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    // Close the reading end at once: every line the program writes meets a broken pipe.
+    drop(child.stdout.take());
+    let output = child.wait_with_output().unwrap();
+    let stderr = text(&output.stderr);
+    assert!(!stderr.contains("panicked"), "{stderr}");
+    assert!(output.status.success(), "{:?} {stderr}", output.status);
+}
