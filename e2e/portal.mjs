@@ -217,6 +217,27 @@ try {
     await expectText('Liste envoyée au mauvais destinataire');
   });
 
+  await step('read the pooled statistics, hidden figures explained, in French and English', async () => {
+    await page.click('a:has-text("Statistiques mutualisées")');
+    await page.waitForURL('**/statistiques');
+    await expectText('Billets vendus par discipline et canal de vente');
+    await expectText('Chiffres masqués');
+    await accessible();
+    await shoot('statistiques-fr');
+    const months = await page.$$eval('#mois option', (options) => options.map((o) => o.value));
+    if (months.length < 2) throw new Error(`months offered: ${months}`);
+    await page.selectOption('#mois', months[1]);
+    await page.click('form.filters button:has-text("Filtrer")');
+    await page.waitForURL(`**/statistiques?mois=${months[1]}`);
+    await expectText('Règles de diffusion du consortium');
+    await page.click('a[hreflang="en"]');
+    await page.waitForLoadState();
+    await expectText('Tickets sold by discipline and sales channel');
+    await accessible();
+    await page.click('a[hreflang="fr"]');
+    await page.waitForLoadState();
+  });
+
   await step('sign out', async () => {
     await page.click('button:has-text("Se déconnecter")');
     await page.waitForURL(`${base}/`);

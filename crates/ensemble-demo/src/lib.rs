@@ -91,6 +91,14 @@ pub struct DemoSummary {
 /// The password of every demo account (printed with the logins; fictional accounts only).
 pub const DEMO_PASSWORD: &str = "ensemble-demo";
 
+/// The demo consortium's disclosure rules: it has four members, three of which sell tickets, so a
+/// pooled figure needs 2 contributing members instead of the default 5 (k stays 10 people).
+pub const DEMO_RULES: ensemble_privacy::disclosure::Rules = ensemble_privacy::disclosure::Rules {
+    min_people: 10,
+    min_members: 2,
+    round_to: 1,
+};
+
 /// One demo account.
 #[derive(Debug, Clone, PartialEq, serde::Serialize)]
 pub struct DemoLogin {
@@ -315,6 +323,7 @@ pub fn generate(
             writer.session.insert_user(&user)?;
             logins.push(login);
         }
+        writer.session.set_disclosure_rules(&DEMO_RULES)?;
         progress(Progress {
             step: Step::Committing,
             done: 0,

@@ -1587,6 +1587,20 @@ impl Builder {
             ),
             (
                 PRODUCER,
+                None,
+                Dataset::TicketAggregates,
+                SharingLevel::Aggregate,
+                Purpose::PooledStatistics,
+            ),
+            (
+                CREATOR,
+                None,
+                Dataset::TicketAggregates,
+                SharingLevel::Aggregate,
+                Purpose::PooledStatistics,
+            ),
+            (
+                PRODUCER,
                 Some(AGENCY),
                 Dataset::Performances,
                 SharingLevel::Detail,

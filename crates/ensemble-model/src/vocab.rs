@@ -54,6 +54,18 @@ impl Vocabulary {
         top
     }
 
+    /// The top term above a code (its own term when nothing is broader; none for an unknown code).
+    pub fn top_of(&self, code: &str) -> Option<&Term> {
+        let mut term = self.term(code)?;
+        for _ in 0..self.terms.len() {
+            match term.broader.as_deref() {
+                Some(broader) => term = self.term(broader)?,
+                None => break,
+            }
+        }
+        Some(term)
+    }
+
     /// The code and every code under it, at any depth (empty for an unknown code).
     pub fn with_narrower(&self, code: &str) -> Vec<String> {
         if !self.contains(code) {
@@ -250,6 +262,10 @@ mod tests {
         let top = disciplines.top_terms();
         assert!(top.iter().any(|term| term.code == "Cirque"));
         assert!(top.iter().all(|term| term.broader.is_none()));
+        let top_of = |code| disciplines.top_of(code).map(|term| term.code.as_str());
+        assert_eq!(top_of("BalletClassique"), Some("Danse"), "grandchild");
+        assert_eq!(top_of("Danse"), Some("Danse"), "a top term is its own");
+        assert_eq!(top_of("Inconnu"), None);
     }
 
     use super::*;

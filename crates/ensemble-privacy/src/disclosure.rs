@@ -1,6 +1,8 @@
 //! Disclosure control for pooled figures: before a table that pools several members' data is
-//! shown, every figure that counts too few distinct people (fewer than k, 10 by default) or comes
-//! from too few members (fewer than 5 for a benchmark) is hidden; then more figures are hidden
+//! shown, every figure that counts too few distinct people (fewer than k, 10 by default), comes
+//! from too few members (fewer than 5 for a benchmark), or would leave fewer than k people once
+//! one contributing member takes out what it already knows (its own buyers) is hidden; then more
+//! figures are hidden
 //! (secondary suppression) until no hidden figure can be worked out from what is shown through
 //! the table's sums (a row's cells add up to the row's total, and so on); then what is shown may
 //! be rounded to a base (5).
@@ -42,6 +44,27 @@ pub struct Cell {
     pub people: u64,
     /// How many members contribute to it.
     pub members: u64,
+    /// The fewest distinct people left once any one contributing member's own are taken out:
+    /// what a member that contributes to the figure cannot already see in its own data.
+    pub others: u64,
+}
+
+impl Cell {
+    /// Why the figure alone may not be shown under `rules`, if it may not.
+    fn primary(&self, rules: &Rules) -> Option<Hidden> {
+        if self.value == 0 && self.people == 0 {
+            // Nobody counted: an empty cell, shown as such.
+            None
+        } else if self.people < rules.min_people {
+            Some(Hidden::TooFewPeople)
+        } else if self.members < rules.min_members {
+            Some(Hidden::TooFewMembers)
+        } else if self.members >= 2 && self.others < rules.min_people {
+            Some(Hidden::MostlyOneMember)
+        } else {
+            None
+        }
+    }
 }
 
 /// Why a figure is hidden.
@@ -52,6 +75,8 @@ pub enum Hidden {
     TooFewPeople,
     /// Fewer members than the minimum contribute to it.
     TooFewMembers,
+    /// One contributing member, taking out its own people, would see fewer than k others.
+    MostlyOneMember,
     /// It could have been worked out from the figures shown (secondary suppression).
     Complementary,
 }
@@ -256,11 +281,45 @@ fn determined(grid: &Grid<'_>, hidden: &[bool]) -> Vec<Place> {
     found
 }
 
-/// The shown figure to hide so that `place` can no longer be worked out: the smallest shown cell
-/// of the line where it is the only hidden one (its row, else its column; both when the pattern
-/// is wider), else a total.
-fn complement(grid: &Grid<'_>, hidden: &[bool], place: Place) -> Option<Place> {
+/// Which figures secondary suppression hides first.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Prefer {
+    /// Cells beside the exposed figure (totals stay shown when they can).
+    Cells,
+    /// The totals of the exposed figure's lines (cells stay shown when they can): better when a
+    /// whole row comes from one member and the other rows should stay readable.
+    Totals,
+}
+
+/// The shown figure to hide so that `place` can no longer be worked out. Preferring cells: the
+/// smallest non-empty shown cell of the line where it is the only hidden one (its row, else its
+/// column; both when the pattern is wider), else a total. Preferring totals: the smallest shown
+/// total of its lines, else the smallest other shown total, else as when preferring cells.
+fn complement(grid: &Grid<'_>, hidden: &[bool], place: Place, prefer: Prefer) -> Option<Place> {
     let shown = |p: &Place| !hidden[grid.index(*p)];
+    if prefer == Prefer::Totals {
+        let lines = match place {
+            Place::Cell(row, column) => vec![Place::Row(row), Place::Column(column)],
+            Place::Row(_) | Place::Column(_) => vec![Place::Total],
+            Place::Total => Vec::new(),
+        };
+        let all_totals: Vec<Place> = (0..grid.rows)
+            .map(Place::Row)
+            .chain((0..grid.columns).map(Place::Column))
+            .chain([Place::Total])
+            .collect();
+        let smallest = |candidates: Vec<Place>| {
+            candidates
+                .into_iter()
+                .filter(|p| *p != place && shown(p) && grid.cell(*p).value > 0)
+                .min_by_key(|p| (grid.cell(*p).value, grid.index(*p)))
+        };
+        // Its own lines' totals first, then the smallest other total (a total hidden alone is
+        // worked out from the grand total).
+        if let Some(best) = smallest(lines).or_else(|| smallest(all_totals)) {
+            return Some(best);
+        }
+    }
     let row_cells = |row: usize| (0..grid.columns).map(move |c| Place::Cell(row, c));
     let column_cells = |column: usize| (0..grid.rows).map(move |r| Place::Cell(r, column));
     let alone = |cells: Vec<Place>| cells.iter().filter(|p| !shown(p)).count() == 1;
@@ -281,7 +340,9 @@ fn complement(grid: &Grid<'_>, hidden: &[bool], place: Place) -> Option<Place> {
             .chain((0..grid.columns).map(Place::Column))
             .collect(),
     };
-    candidates.retain(|p| *p != place && shown(p));
+    // An empty figure protects nothing: anyone who knows that nothing happened there (no show of
+    // that discipline that month) reads the hidden one from the sum.
+    candidates.retain(|p| *p != place && shown(p) && grid.cell(*p).value > 0);
     if let Some(best) = candidates
         .iter()
         .copied()
@@ -304,6 +365,26 @@ fn rounded(value: u64, base: u64) -> u64 {
     (value + base / 2) / base * base
 }
 
+/// Hides complements until no hidden figure can be worked out from the shown ones.
+fn suppress(grid: &Grid<'_>, mut reasons: Vec<Option<Hidden>>, prefer: Prefer) -> Vec<Option<Hidden>> {
+    loop {
+        let hidden: Vec<bool> = reasons.iter().map(Option::is_some).collect();
+        let Some(exposed) = determined(grid, &hidden).first().copied() else {
+            return reasons;
+        };
+        match complement(grid, &hidden, exposed, prefer) {
+            Some(place) => reasons[grid.index(place)] = Some(Hidden::Complementary),
+            // Nothing left to hide around it: hide everything.
+            None => {
+                for reason in reasons.iter_mut().filter(|r| r.is_none()) {
+                    *reason = Some(Hidden::Complementary);
+                }
+                return reasons;
+            }
+        }
+    }
+}
+
 /// Protects a pooled table under `rules`.
 ///
 /// # Panics
@@ -321,6 +402,7 @@ pub fn protect(table: &Table, rules: &Rules) -> Released {
                 value: 0,
                 people: 0,
                 members: 0,
+                others: 0,
             },
         );
     }
@@ -332,34 +414,24 @@ pub fn protect(table: &Table, rules: &Rules) -> Released {
     let places = grid.places();
     let mut reasons: Vec<Option<Hidden>> = vec![None; places.len()];
     for place in &places {
-        let cell = grid.cell(*place);
-        let reason = if cell.people == 0 {
-            None
-        } else if cell.people < rules.min_people {
-            Some(Hidden::TooFewPeople)
-        } else if cell.members < rules.min_members {
-            Some(Hidden::TooFewMembers)
-        } else {
-            None
-        };
-        reasons[grid.index(*place)] = reason;
+        reasons[grid.index(*place)] = grid.cell(*place).primary(rules);
     }
-    loop {
-        let hidden: Vec<bool> = reasons.iter().map(Option::is_some).collect();
-        let Some(exposed) = determined(&grid, &hidden).first().copied() else {
-            break;
-        };
-        match complement(&grid, &hidden, exposed) {
-            Some(place) => reasons[grid.index(place)] = Some(Hidden::Complementary),
-            // Nothing left to hide around it: hide everything.
-            None => {
-                for reason in reasons.iter_mut().filter(|r| r.is_none()) {
-                    *reason = Some(Hidden::Complementary);
-                }
-                break;
-            }
-        }
-    }
+    // Both ways of choosing complements are safe; the one that hides less (adding up the figures
+    // it hides, so that small cells go before large totals) wins.
+    let by_cells = suppress(&grid, reasons.clone(), Prefer::Cells);
+    let by_totals = suppress(&grid, reasons, Prefer::Totals);
+    let lost = |reasons: &[Option<Hidden>]| -> u128 {
+        places
+            .iter()
+            .filter(|place| reasons[grid.index(**place)].is_some())
+            .map(|place| u128::from(grid.cell(*place).value))
+            .sum()
+    };
+    let reasons = if lost(&by_totals) < lost(&by_cells) {
+        by_totals
+    } else {
+        by_cells
+    };
     let figure = |place: Place| match reasons[grid.index(place)] {
         Some(reason) => Figure::Hidden(reason),
         None => Figure::Shown(rounded(grid.cell(place).value, rules.round_to)),
@@ -376,11 +448,8 @@ pub fn protect(table: &Table, rules: &Rules) -> Released {
 
 /// Whether one figure alone may be shown (a benchmark without a table around it).
 pub fn release(cell: Cell, rules: &Rules) -> Figure {
-    if cell.people > 0 && cell.people < rules.min_people {
-        Figure::Hidden(Hidden::TooFewPeople)
-    } else if cell.people > 0 && cell.members < rules.min_members {
-        Figure::Hidden(Hidden::TooFewMembers)
-    } else {
-        Figure::Shown(rounded(cell.value, rules.round_to))
+    match cell.primary(rules) {
+        Some(reason) => Figure::Hidden(reason),
+        None => Figure::Shown(rounded(cell.value, rules.round_to)),
     }
 }

@@ -7,8 +7,14 @@
 use ensemble_privacy::disclosure::{Cell, Figure, Hidden, Released, Rules, Table, protect, release};
 use proptest::prelude::*;
 
+/// A figure whose people are spread so that no one member holds more than k of them.
 fn cell(value: u64, people: u64, members: u64) -> Cell {
-    Cell { value, people, members }
+    Cell {
+        value,
+        people,
+        members,
+        others: people,
+    }
 }
 
 #[test]
@@ -52,6 +58,40 @@ fn nobody_counted_is_shown_as_such() {
     assert_eq!(release(cell(0, 0, 0), &Rules::default()), Figure::Shown(0));
 }
 
+#[test]
+fn tickets_without_a_known_buyer_count_nobody_and_are_hidden() {
+    assert_eq!(
+        release(cell(12, 0, 6), &Rules::default()),
+        Figure::Hidden(Hidden::TooFewPeople)
+    );
+}
+
+/// A member that contributes to a figure knows its own buyers: what it cannot see must still
+/// count k people, else subtracting its own part would show the others' small group.
+#[test]
+fn one_member_taking_out_its_own_must_still_see_k_others() {
+    let rules = Rules {
+        min_members: 2,
+        ..Rules::default()
+    };
+    let with_others = |others| Cell {
+        value: 400,
+        people: 40,
+        members: 2,
+        others,
+    };
+    assert_eq!(release(with_others(9), &rules), Figure::Hidden(Hidden::MostlyOneMember));
+    assert_eq!(release(with_others(10), &rules), Figure::Shown(400));
+    assert_eq!(release(with_others(11), &rules), Figure::Shown(400));
+    // A lone member's figure is hidden for having one member, not for this.
+    let alone = Cell {
+        members: 1,
+        others: 0,
+        ..with_others(0)
+    };
+    assert_eq!(release(alone, &rules), Figure::Hidden(Hidden::TooFewMembers));
+}
+
 /// Regions × disciplines, attendance: one small cell.
 fn worked_table() -> Table {
     let cells = vec![
@@ -69,6 +109,7 @@ fn totals(cells: Vec<Vec<Cell>>) -> Table {
         value: parts.iter().map(|c| c.value).sum(),
         people: parts.iter().map(|c| c.people).sum(),
         members: parts.iter().map(|c| c.members).max().unwrap_or(0),
+        others: parts.iter().map(|c| c.others).sum(),
     };
     let row_totals: Vec<Cell> = cells.iter().map(|row| add(row.clone())).collect();
     let column_totals: Vec<Cell> = (0..columns)
@@ -95,6 +136,40 @@ fn a_small_cell_takes_others_with_it_in_its_row_and_column() {
     assert_eq!(released.cells[1][2], Figure::Hidden(Hidden::Complementary));
     assert_eq!(released.total, Figure::Shown(672));
     assert_no_hidden_figure_is_recoverable(&worked_table(), &released);
+}
+
+/// Two shows' rows: one sold by two members, one by a single member. Protecting the single
+/// member's row must not hide the other row's cells (hiding the column totals instead), and no
+/// empty cell is hidden to protect anything.
+#[test]
+fn one_members_row_leaves_the_shared_row_readable() {
+    let mut table = totals(vec![
+        vec![cell(900, 300, 2), cell(400, 150, 2), cell(0, 0, 0)],
+        vec![cell(300, 100, 1), cell(120, 40, 1), cell(0, 0, 0)],
+    ]);
+    // The totals of two members' data.
+    for total in table.column_totals.iter_mut().chain([&mut table.total]) {
+        if total.people > 0 {
+            total.members = 2;
+        }
+    }
+    let rules = Rules {
+        min_members: 2,
+        ..Rules::default()
+    };
+    let released = protect(&table, &rules);
+    assert_eq!(
+        released.cells[0][..2],
+        [Figure::Shown(900), Figure::Shown(400)],
+        "{released:?}"
+    );
+    assert_eq!(released.row_totals[0], Figure::Shown(1_300));
+    assert!(released.cells[1][..2].iter().all(Figure::is_hidden));
+    assert!(
+        released.cells.iter().all(|row| row[2] == Figure::Shown(0)),
+        "empty cells stay shown"
+    );
+    assert_no_hidden_figure_is_recoverable(&table, &released);
 }
 
 /// The check below can fail: hiding only the small cell lets it be worked out from its row.
@@ -331,14 +406,21 @@ fn assert_no_hidden_figure_is_recoverable(table: &Table, released: &Released) {
 fn table_strategy() -> impl Strategy<Value = Table> {
     (1usize..=4, 1usize..=4).prop_flat_map(|(rows, columns)| {
         proptest::collection::vec(
-            proptest::collection::vec((1u64..=60, 1u64..=25, 1u64..=8), columns),
+            proptest::collection::vec((1u64..=60, 1u64..=25, 1u64..=8, 0u64..=25), columns),
             rows,
         )
         .prop_map(|cells| {
             totals(
                 cells
                     .into_iter()
-                    .map(|row| row.into_iter().map(|(v, p, m)| cell(v, p, m)).collect())
+                    .map(|row| {
+                        row.into_iter()
+                            .map(|(v, p, m, o)| Cell {
+                                others: o.min(p),
+                                ..cell(v, p, m)
+                            })
+                            .collect()
+                    })
                     .collect(),
             )
         })
@@ -368,10 +450,14 @@ proptest! {
             match figure {
                 Figure::Shown(v) => {
                     prop_assert_eq!(v, value);
-                    prop_assert!(cell.people == 0 || (cell.people >= k && cell.members >= members));
+                    prop_assert!(
+                        (cell.people == 0 && cell.value == 0)
+                            || (cell.people >= k && cell.members >= members && (cell.members < 2 || cell.others >= k))
+                    );
                 }
                 Figure::Hidden(Hidden::TooFewPeople) => prop_assert!(cell.people < k),
                 Figure::Hidden(Hidden::TooFewMembers) => prop_assert!(cell.members < members),
+                Figure::Hidden(Hidden::MostlyOneMember) => prop_assert!(cell.members >= 2 && cell.others < k),
                 Figure::Hidden(Hidden::Complementary) => {}
             }
         }

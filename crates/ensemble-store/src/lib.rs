@@ -11,6 +11,7 @@ pub mod audit;
 pub mod catalog;
 pub mod database;
 pub mod intake;
+pub mod pooling;
 pub mod postgres;
 pub mod records;
 pub mod retention;
@@ -34,10 +35,11 @@ pub use catalog::{
 };
 pub use database::{Backend, Database};
 pub use intake::{QUARANTINE_DISMISSED, QUARANTINE_OPEN, QUARANTINE_REPLAYED, QuarantineEntry, entity_tables};
+pub use pooling::{Month, OTHER_DISCIPLINE, PooledRelease, RELEASE_DELAY_DAYS, TICKET_SALES};
 pub use records::TableSchema;
 pub use retention::{Purge, RETAINED, RetentionRule};
 pub use rights::{DAYS_TO_ANSWER, Incident, PersonRecords, RightsRequest};
-pub use sharing::{Grant, Requester};
+pub use sharing::{Grant, Pool, Requester};
 pub use value::{ColumnKind, Row, Value};
 
 /// The default database: a SQLite file in the current folder.
@@ -96,6 +98,12 @@ pub enum StoreError {
     /// A batch cannot be rolled back while records of later batches point to its records.
     #[error("batch {0} is still referenced by records of other batches")]
     BatchInUse(i64),
+    /// A pooled figure asked for a month whose figures are not released yet.
+    #[error("the pooled figures of {0} are not released yet")]
+    NotReleased(String),
+    /// Disclosure rules that would protect nothing (a threshold or base of 0).
+    #[error("disclosure rules need thresholds and a rounding base of at least 1")]
+    InvalidRules,
 }
 
 impl StoreError {
@@ -110,6 +118,8 @@ impl StoreError {
             StoreError::Migration { .. } => "migration-failed",
             StoreError::Decode { .. } => "record-unreadable",
             StoreError::BatchInUse(_) => "batch-in-use",
+            StoreError::NotReleased(_) => "pooled-not-released",
+            StoreError::InvalidRules => "disclosure-rules-invalid",
         }
     }
 }
@@ -161,6 +171,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "retention",
         sqlite: include_str!("../migrations/sqlite/0006_retention.sql"),
         postgres: include_str!("../migrations/postgres/0006_retention.sql"),
+    },
+    Migration {
+        version: 7,
+        name: "pooling",
+        sqlite: include_str!("../migrations/sqlite/0007_pooling.sql"),
+        postgres: include_str!("../migrations/postgres/0007_pooling.sql"),
     },
 ];
 

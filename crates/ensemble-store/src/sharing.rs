@@ -88,13 +88,46 @@ pub fn in_force(
         None => recipient.is_some(),
         Some(named) => Some(named) == recipient,
     };
-    to_recipient
-        && agreement.dataset == dataset
+    to_recipient && gives(agreement, dataset, purpose, today)
+}
+
+/// Whether an agreement gives `dataset` for `purpose` on `today`, to whomever it names.
+fn gives(agreement: &SharingAgreement, dataset: Dataset, purpose: Purpose, today: NaiveDate) -> bool {
+    agreement.dataset == dataset
         && agreement.purpose == purpose
         && agreement.level != SharingLevel::None
         && agreement.valid_from <= today
         && agreement.valid_until.is_none_or(|until| today <= until)
         && (!agreement.leaves_quebec || agreement.privacy_impact_assessment_on_file)
+}
+
+/// The members whose data a pooled figure adds up: those that share a dataset with the whole
+/// consortium for pooled statistics, at the aggregate level or finer. The pool is the same
+/// whoever asks and whatever agreements they hold themselves, so that two people (or one person
+/// asking for two purposes) never get figures over pools that differ by one member. Made only by
+/// [`Session::pool`].
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Pool {
+    dataset: Dataset,
+    members: Vec<MemberId>,
+    agreements: Vec<i64>,
+}
+
+impl Pool {
+    /// The dataset pooled.
+    pub fn dataset(&self) -> Dataset {
+        self.dataset
+    }
+
+    /// The members pooled, by number.
+    pub fn members(&self) -> &[MemberId] {
+        &self.members
+    }
+
+    /// The agreements the pool rests on, by number.
+    pub fn agreements(&self) -> &[i64] {
+        &self.agreements
+    }
 }
 
 impl Session<'_> {
@@ -111,6 +144,26 @@ impl Session<'_> {
                         .is_none_or(|recipient| recipient == member)
             })
             .collect())
+    }
+
+    /// The pool of `dataset` for pooled statistics on `today` (see [`Pool`]).
+    pub fn pool(&mut self, dataset: Dataset, today: NaiveDate) -> Result<Pool, StoreError> {
+        let all: Vec<SharingAgreement> = self.list_any(&ListFilter::default())?;
+        let mut members = Vec::new();
+        let mut agreements = Vec::new();
+        for agreement in all {
+            if agreement.recipient_member_id.is_none() && gives(&agreement, dataset, Purpose::PooledStatistics, today) {
+                agreements.push(agreement.id.0);
+                members.push(agreement.provider_id);
+            }
+        }
+        members.sort();
+        members.dedup();
+        Ok(Pool {
+            dataset,
+            members,
+            agreements,
+        })
     }
 
     /// What `requester` may read of `dataset` on `today`, written to the audit trail.

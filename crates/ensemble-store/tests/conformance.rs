@@ -92,8 +92,181 @@ conformance! {
     check_rights_requests_and_incidents(store)
         => sqlite_rights_requests_and_incidents, postgres_rights_requests_and_incidents;
     check_purge_follows_retention(store) => sqlite_purge_follows_retention, postgres_purge_follows_retention;
+    check_pooled_figures_are_protected_and_released_once(store)
+        => sqlite_pooled_figures_are_protected_and_released_once, postgres_pooled_figures_are_protected_and_released_once;
     check_consent_withdrawal_leaves_people_out_of_pooling(store)
         => sqlite_consent_withdrawal_leaves_people_out_of_pooling, postgres_consent_withdrawal_leaves_people_out_of_pooling;
+}
+
+/// Tickets sold in a month across the pool: only members sharing with the whole consortium for
+/// pooled statistics count; a figure from one member, or one that a contributing member could
+/// subtract its own people from to see fewer than k others, is hidden; a month is released once
+/// and asking again after a person withdrew or a member joined gives the same figures; people who
+/// withdrew count nowhere in months released after.
+fn check_pooled_figures_are_protected_and_released_once(store: &Store) {
+    use ensemble_privacy::disclosure::{Figure, Hidden, Rules};
+    use ensemble_store::{Month, Requester, StoreError};
+    insert_world(store);
+    insert_second_member(store);
+    assert_eq!(store.write(|s| s.disclosure_rules()).unwrap(), Rules::default());
+    let refused = store.write(|s| {
+        s.set_disclosure_rules(&Rules {
+            min_members: 0,
+            ..Rules::default()
+        })
+    });
+    assert!(matches!(refused, Err(StoreError::InvalidRules)), "{refused:?}");
+    let rules = Rules {
+        min_members: 2,
+        ..Rules::default()
+    };
+    store.write(|s| s.set_disclosure_rules(&rules)).unwrap();
+    assert_eq!(store.write(|s| s.disclosure_rules()).unwrap(), rules);
+
+    let sharing = |id: i64, member: i64, recipient: Option<i64>| SharingAgreement {
+        provider_id: MemberId(member),
+        recipient_member_id: recipient.map(MemberId),
+        dataset: Dataset::TicketAggregates,
+        level: SharingLevel::Aggregate,
+        purpose: Purpose::PooledStatistics,
+        valid_from: date(2025, 1, 1),
+        valid_until: None,
+        leaves_quebec: false,
+        privacy_impact_assessment_on_file: false,
+        ..SharingAgreement::fixture_with(id, provenance(member, 1, id))
+    };
+    let november = Performance {
+        starts_at: moment("2025-11-05T20:00:00-05:00"),
+        ..Performance::fixture_with(2, provenance(1, 1, 2))
+    };
+    let mut next = 100;
+    let mut lines = Vec::new();
+    let mut sell = |member: i64, performance: i64, channel: SalesChannel, buyers: std::ops::Range<u64>| {
+        for buyer in buyers {
+            next += 1;
+            lines.push(TicketSale {
+                performance_id: PerformanceId(performance),
+                quantity: 1,
+                channel,
+                buyer_key: Some(key(buyer)),
+                ..TicketSale::fixture_with(next, provenance(member, 1, next))
+            });
+        }
+    };
+    // October (performance 1, circus): the web has 12 + 12 people from two members; the box
+    // office one member's 15; the phone 15 people of member 1 and 3 of member 2.
+    sell(1, 1, SalesChannel::Web, 1_000..1_012);
+    sell(2, 1, SalesChannel::Web, 2_000..2_012);
+    sell(1, 1, SalesChannel::BoxOffice, 1_100..1_115);
+    sell(1, 1, SalesChannel::Phone, 1_200..1_215);
+    sell(2, 1, SalesChannel::Phone, 2_100..2_103);
+    // November (performance 2): 10 and 11 on the web.
+    sell(1, 2, SalesChannel::Web, 1_000..1_010);
+    sell(2, 2, SalesChannel::Web, 2_000..2_011);
+    store
+        .write(|s| {
+            s.delete::<SharingAgreement>(1)?;
+            s.delete::<TicketSale>(1)?;
+            s.insert(std::slice::from_ref(&november))?;
+            s.insert(&lines)?;
+            // Member 1 and 2 share with the consortium; member 2 also with member 1 alone, in
+            // detail, which changes nothing to the pool.
+            s.insert(&[
+                sharing(10, 1, None),
+                sharing(11, 2, None),
+                SharingAgreement {
+                    level: SharingLevel::Detail,
+                    ..sharing(12, 2, Some(1))
+                },
+            ])
+        })
+        .unwrap();
+    let asking = |member: i64| Requester {
+        channel: "web",
+        user_id: Some(member),
+        member: Some(MemberId(member)),
+        purpose: Purpose::PooledStatistics,
+    };
+    let now = |text: &str| moment(text).with_timezone(&chrono::Utc);
+    let october = Month::parse("2025-10").unwrap();
+    let released = store
+        .write(|s| s.pooled_ticket_sales(&asking(1), october, now("2026-11-28T10:00:00-05:00")))
+        .unwrap();
+    assert_eq!(released.pool_members, 2);
+    assert_eq!(released.agreements, vec![10, 11]);
+    let row = released.rows.iter().position(|code| code == "Cirque").unwrap();
+    let column = |channel: SalesChannel| released.columns.iter().position(|code| code == channel.code()).unwrap();
+    let cells = &released.figures.cells[row];
+    assert_eq!(cells[column(SalesChannel::Web)], Figure::Shown(24));
+    assert_eq!(
+        cells[column(SalesChannel::BoxOffice)],
+        Figure::Hidden(Hidden::TooFewMembers)
+    );
+    assert_eq!(
+        cells[column(SalesChannel::Phone)],
+        Figure::Hidden(Hidden::MostlyOneMember)
+    );
+    assert_eq!(cells[column(SalesChannel::Reseller)], Figure::Shown(0));
+    assert_eq!(released.figures.total, Figure::Shown(57));
+
+    // Asked again by another member, after a buyer withdrew and a third member joined the
+    // pool: the same release.
+    store
+        .write(|s| {
+            s.withdraw_consent(
+                &key(2_000),
+                Purpose::PooledStatistics,
+                &[MemberId(1), MemberId(2)],
+                moment("2026-11-28T11:00:00-05:00"),
+            )?;
+            s.insert(&[sharing(13, 1, None)])
+        })
+        .unwrap();
+    let again = store
+        .write(|s| s.pooled_ticket_sales(&asking(2), october, now("2026-11-29T10:00:00-05:00")))
+        .unwrap();
+    assert_eq!(again, released, "a released month never changes");
+
+    // November, released after the withdrawal: the person counts nowhere (21 tickets, 20 shown).
+    let later = store
+        .write(|s| {
+            s.pooled_ticket_sales(
+                &asking(1),
+                Month::parse("2025-11").unwrap(),
+                now("2026-11-29T10:00:00-05:00"),
+            )
+        })
+        .unwrap();
+    assert_eq!(later.figures.cells[row][column(SalesChannel::Web)], Figure::Shown(20));
+
+    let months = store.write(|s| s.pooled_months(date(2026, 11, 29))).unwrap();
+    assert_eq!(
+        months.iter().map(ToString::to_string).collect::<Vec<_>>(),
+        ["2025-11", "2025-10"],
+        "the months with pooled sales, the latest first"
+    );
+
+    // A month not over two weeks ago is not released.
+    let early = store.write(|s| {
+        s.pooled_ticket_sales(
+            &asking(1),
+            Month::parse("2026-11").unwrap(),
+            now("2026-12-14T10:00:00-05:00"),
+        )
+    });
+    assert!(
+        matches!(early, Err(StoreError::NotReleased(ref month)) if month == "2026-11"),
+        "{early:?}"
+    );
+
+    let actions: Vec<String> = store
+        .write(|s| s.audit_entries(None, 100))
+        .unwrap()
+        .into_iter()
+        .map(|entry| entry.action)
+        .collect();
+    let count = |action: &str| actions.iter().filter(|a| *a == action).count();
+    assert_eq!((count("pooled-release"), count("pooled-query")), (2, 3));
 }
 
 /// Withdrawing a consent ends it in every member from then on (a refusal is recorded where none
@@ -1003,7 +1176,8 @@ fn check_migrations_apply_once(store: &Store, url: &str) {
             (3, "accounts".to_string()),
             (4, "audit".to_string()),
             (5, "rights".to_string()),
-            (6, "retention".to_string())
+            (6, "retention".to_string()),
+            (7, "pooling".to_string())
         ]
     );
 }
@@ -1557,7 +1731,7 @@ fn check_newer_schema_is_refused(store: &Store, url: &str) {
     let error = Store::open(url).err().expect("a newer schema is refused");
     assert_eq!(error.code(), "schema-newer", "{error}");
     assert!(
-        matches!(error, StoreError::NewerSchema { found: 999, known: 6 }),
+        matches!(error, StoreError::NewerSchema { found: 999, known } if known == ensemble_store::MIGRATIONS.len() as i64),
         "{error:?}"
     );
     let error = Store::connect(url).unwrap().migrate(&mut |_| {}).unwrap_err();
@@ -1707,13 +1881,21 @@ fn migrated(url: &str, backend: Backend) -> Store {
         .iter()
         .map(|migration| migration.version)
         .collect();
-    assert_eq!(pending, vec![1, 2, 3, 4, 5, 6]);
+    assert_eq!(pending, vec![1, 2, 3, 4, 5, 6, 7]);
     let mut reported = Vec::new();
     let applied = store.migrate(&mut |migration| reported.push(migration.name)).unwrap();
-    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6]);
+    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7]);
     assert_eq!(
         reported,
-        vec!["initial", "intake", "accounts", "audit", "rights", "retention"]
+        vec![
+            "initial",
+            "intake",
+            "accounts",
+            "audit",
+            "rights",
+            "retention",
+            "pooling"
+        ]
     );
     store
 }

@@ -28,7 +28,7 @@ pub fn error(status: StatusCode, code: &str) -> Response {
     error_with(status, code, &[])
 }
 
-fn error_with(status: StatusCode, code: &str, args: &[(&str, Arg)]) -> Response {
+pub(crate) fn error_with(status: StatusCode, code: &str, args: &[(&str, Arg)]) -> Response {
     let body = json!({
         "error": {
             "code": code,
@@ -71,6 +71,8 @@ struct Endpoint {
     fr: &'static str,
     /// The schema of one item (a component's name), for a listing.
     item: Option<&'static str>,
+    /// The schema of the answer when it is not a listing.
+    body: &'static str,
     filters: &'static [Parameter],
 }
 
@@ -80,6 +82,7 @@ const ENDPOINTS: &[Endpoint] = &[
         en: "The account the token belongs to.",
         fr: "Le compte auquel appartient le jeton.",
         item: None,
+        body: "Me",
         filters: &[],
     },
     Endpoint {
@@ -87,6 +90,7 @@ const ENDPOINTS: &[Endpoint] = &[
         en: "Organisations of the referential, by name.",
         fr: "Les organisations du référentiel, par nom.",
         item: Some("Organization"),
+        body: "Me",
         filters: &[
             Parameter {
                 name: "q",
@@ -113,6 +117,7 @@ const ENDPOINTS: &[Endpoint] = &[
         en: "Shows, by French title.",
         fr: "Les spectacles, par titre français.",
         item: Some("Show"),
+        body: "Me",
         filters: &[
             Parameter {
                 name: "q",
@@ -133,6 +138,7 @@ const ENDPOINTS: &[Endpoint] = &[
         en: "Performances by date, each with its show, hall, place and presenter.",
         fr: "Les représentations par date, chacune avec son spectacle, sa salle, son lieu et son diffuseur.",
         item: Some("PerformanceView"),
+        body: "Me",
         filters: &[
             Parameter {
                 name: "season",
@@ -171,6 +177,7 @@ const ENDPOINTS: &[Endpoint] = &[
         en: "Places by name, each with its halls.",
         fr: "Les lieux par nom, chacun avec ses salles.",
         item: Some("PlaceView"),
+        body: "Me",
         filters: &[
             Parameter {
                 name: "q",
@@ -191,13 +198,28 @@ const ENDPOINTS: &[Endpoint] = &[
         en: "The sharing agreements the token's member gives or receives (those addressed to the whole consortium included).",
         fr: "Les ententes de partage que le membre du jeton accorde ou reçoit (y compris celles adressées à tout le consortium).",
         item: Some("SharingAgreement"),
+        body: "Me",
         filters: &[],
+    },
+    Endpoint {
+        path: "/api/v1/statistics/ticket-sales",
+        en: "Tickets sold in a month across the members that share their ticket aggregates with the consortium, by discipline and sales channel, as released under the disclosure rules (the same for everyone; hidden figures say why).",
+        fr: "Les billets vendus dans un mois par les membres qui partagent leurs agrégats de billetterie avec le consortium, par discipline et canal de vente, tels que diffusés selon les règles de diffusion (les mêmes pour tous ; les chiffres masqués disent pourquoi).",
+        item: None,
+        body: "PooledRelease",
+        filters: &[Parameter {
+            name: "month",
+            integer: false,
+            en: "The month of the performances, YYYY-MM (the latest released by default; a month is released 14 days after it ends).",
+            fr: "Le mois des représentations, AAAA-MM (le dernier diffusé par défaut ; un mois est diffusé 14 jours après sa fin).",
+        }],
     },
     Endpoint {
         path: "/api/v1/members",
         en: "Members of the consortium.",
         fr: "Les membres du consortium.",
         item: Some("Member"),
+        body: "Me",
         filters: &[],
     },
 ];
@@ -558,6 +580,46 @@ pub fn document() -> Value {
             "required": ["error"],
         }),
     );
+    let figure = json!({"oneOf": [
+        {"type": "object", "properties": {"shown": {"type": "integer"}}, "required": ["shown"]},
+        {"type": "object", "properties": {"hidden": {"type": "string", "enum": ["too-few-people", "too-few-members", "mostly-one-member", "complementary"]}}, "required": ["hidden"]},
+    ]});
+    let figures = json!({"type": "array", "items": figure});
+    schemas.insert(
+        "PooledRelease".to_string(),
+        json!({
+            "type": "object",
+            "properties": {
+                "figure": {"type": "string"},
+                "month": {"type": "string"},
+                "released_at": {"type": "string", "format": "date-time"},
+                "rules": {
+                    "type": "object",
+                    "properties": {
+                        "min_people": {"type": "integer"},
+                        "min_members": {"type": "integer"},
+                        "round_to": {"type": "integer"},
+                    },
+                    "required": ["min_people", "min_members", "round_to"],
+                },
+                "pool_members": {"type": "integer"},
+                "agreements": {"type": "array", "items": {"type": "integer"}},
+                "rows": {"type": "array", "items": {"type": "string"}},
+                "columns": {"type": "array", "items": {"type": "string"}},
+                "figures": {
+                    "type": "object",
+                    "properties": {
+                        "cells": {"type": "array", "items": figures},
+                        "row_totals": figures,
+                        "column_totals": figures,
+                        "total": figure,
+                    },
+                    "required": ["cells", "row_totals", "column_totals", "total"],
+                },
+            },
+            "required": ["figure", "month", "released_at", "rules", "pool_members", "agreements", "rows", "columns", "figures"],
+        }),
+    );
     schemas.insert(
         "Me".to_string(),
         json!({
@@ -603,7 +665,7 @@ pub fn document() -> Value {
                 },
                 "required": ["items", "total", "limit", "offset"],
             }),
-            None => reference("Me"),
+            None => reference(endpoint.body),
         };
         let parameters: Vec<Value> = endpoint
             .item
@@ -623,6 +685,15 @@ pub fn document() -> Value {
             })
             .collect();
         let operation = route.path.trim_start_matches("/api/v1/").replace('/', "-");
+        let mut responses = json!({
+            "200": {"description": "OK", "content": {"application/json": {"schema": schema}}},
+            "400": error_response("A parameter is unknown or not valid."),
+            "401": error_response("The token is missing, unknown or revoked."),
+            "503": error_response("The database does not answer."),
+        });
+        if endpoint.body == "PooledRelease" {
+            responses["404"] = error_response("The month asked for is not released yet.");
+        }
         paths.insert(
             route.path.to_string(),
             json!({"get": {
@@ -630,12 +701,7 @@ pub fn document() -> Value {
                 "summary": endpoint.en,
                 "x-summary-fr": endpoint.fr,
                 "parameters": parameters,
-                "responses": {
-                    "200": {"description": "OK", "content": {"application/json": {"schema": schema}}},
-                    "400": error_response("A parameter is unknown or not valid."),
-                    "401": error_response("The token is missing, unknown or revoked."),
-                    "503": error_response("The database does not answer."),
-                },
+                "responses": responses,
             }}),
         );
     }
@@ -658,8 +724,9 @@ pub fn document() -> Value {
 }
 
 /// Every error code of the API.
-pub const ERROR_CODES: [&str; 6] = [
+pub const ERROR_CODES: [&str; 7] = [
     "api-unauthorized",
+    "api-not-released",
     "api-forbidden",
     "api-not-found",
     "api-unavailable",

@@ -24,7 +24,7 @@ pub struct Choice {
     pub selected: bool,
 }
 
-fn choices(current: &str, options: impl IntoIterator<Item = (String, String)>) -> Vec<Choice> {
+pub(crate) fn choices(current: &str, options: impl IntoIterator<Item = (String, String)>) -> Vec<Choice> {
     options
         .into_iter()
         .map(|(value, label)| Choice {

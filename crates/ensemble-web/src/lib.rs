@@ -18,6 +18,7 @@ mod pages;
 mod policy;
 mod rights;
 mod sharing;
+mod statistics;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -136,6 +137,7 @@ pub fn routes() -> Vec<Route> {
             member(Role::MemberAdmin),
             get(audit::member),
         ),
+        route(Method::GET, "/statistiques", Access::SignedIn, get(statistics::page)),
         route(Method::GET, "/audit", Access::Coordinator, get(audit::all)),
         route(Method::GET, "/droits", Access::Coordinator, get(rights::list)),
         route(Method::POST, "/droits", Access::Coordinator, post(rights::create)),
@@ -268,6 +270,12 @@ pub fn routes() -> Vec<Route> {
         route(Method::GET, "/api/v1/places", Access::Token, get(api::places)),
         route(Method::GET, "/api/v1/members", Access::Token, get(api::members)),
         route(Method::GET, "/api/v1/agreements", Access::Token, get(api::agreements)),
+        route(
+            Method::GET,
+            "/api/v1/statistics/ticket-sales",
+            Access::Token,
+            get(statistics::api),
+        ),
     ]
 }
 

@@ -119,6 +119,32 @@ fn tree() -> Command {
                 ),
         )
         .subcommand(
+            Command::new("disclosure")
+                .subcommand_required(true)
+                .subcommand(Command::new("show").arg(json.clone()))
+                .subcommand(
+                    Command::new("set")
+                        .arg(
+                            Arg::new("min-people")
+                                .long("min-people")
+                                .value_name("K")
+                                .value_parser(value_parser!(u64)),
+                        )
+                        .arg(
+                            Arg::new("min-members")
+                                .long("min-members")
+                                .value_name("N")
+                                .value_parser(value_parser!(u64)),
+                        )
+                        .arg(
+                            Arg::new("round-to")
+                                .long("round-to")
+                                .value_name("BASE")
+                                .value_parser(value_parser!(u64)),
+                        ),
+                ),
+        )
+        .subcommand(
             Command::new("audit")
                 .subcommand_required(true)
                 .subcommand(

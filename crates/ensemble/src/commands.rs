@@ -36,6 +36,11 @@ pub fn run(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
             Some(("set", set)) => retention_set(lang, &url, set),
             _ => Ok(()),
         },
+        Some(("disclosure", sub)) => match sub.subcommand() {
+            Some(("show", show)) => disclosure_show(lang, &url, show.get_flag("json")),
+            Some(("set", set)) => disclosure_set(lang, &url, set),
+            _ => Ok(()),
+        },
         Some(("audit", sub)) => match sub.subcommand() {
             Some(("verify", verify)) => audit_verify(lang, &url, verify),
             Some(("list", list)) => audit_list(lang, &url, list),
@@ -415,6 +420,61 @@ fn retention_set(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Fail
             ]
         )
     );
+    Ok(())
+}
+
+fn say_rules(lang: Lang, rules: &ensemble_privacy::disclosure::Rules) {
+    say!(
+        "{}",
+        tr_args(
+            lang,
+            "disclosure-rules",
+            &[
+                ("people", Arg::from(rules.min_people)),
+                ("members", Arg::from(rules.min_members)),
+                ("round", Arg::from(rules.round_to)),
+            ]
+        )
+    );
+}
+
+/// `ensemble disclosure show`: the consortium's disclosure rules.
+fn disclosure_show(lang: Lang, url: &str, json: bool) -> Result<(), Failure> {
+    let store = open_store(lang, url)?;
+    let rules = store.read(|session| session.disclosure_rules())?;
+    if json {
+        say!("{}", serde_json::to_string_pretty(&rules).unwrap_or_default());
+    } else {
+        say_rules(lang, &rules);
+    }
+    Ok(())
+}
+
+/// `ensemble disclosure set [--min-people K] [--min-members N] [--round-to BASE]`: changes the
+/// rules given, keeps the others; months already released keep the rules they were released under.
+fn disclosure_set(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
+    let store = open_store(lang, url)?;
+    let rules = store.write(|session| -> Result<_, ensemble_store::StoreError> {
+        let current = session.disclosure_rules()?;
+        let value = |name: &str, current: u64| matches.get_one::<u64>(name).copied().unwrap_or(current);
+        let rules = ensemble_privacy::disclosure::Rules {
+            min_people: value("min-people", current.min_people),
+            min_members: value("min-members", current.min_members),
+            round_to: value("round-to", current.round_to),
+        };
+        session.set_disclosure_rules(&rules)?;
+        let event = ensemble_store::AuditEvent {
+            channel: "cli",
+            user_id: None,
+            member_id: None,
+            action: "disclosure-set",
+            subject: "disclosure-rules".to_string(),
+            detail: serde_json::json!({"before": current, "after": rules}),
+        };
+        session.append_audit(&event, chrono::Utc::now())?;
+        Ok(rules)
+    })?;
+    say_rules(lang, &rules);
     Ok(())
 }
 

@@ -119,6 +119,10 @@ impl Failure {
                 vec![("version", Arg::from(*version)), ("cause", Arg::from(cause.as_str()))]
             }
             Failure::Store(StoreError::BatchInUse(batch)) => vec![("batch", Arg::from(*batch))],
+            Failure::Store(StoreError::NotReleased(month)) => vec![
+                ("month", Arg::from(month.as_str())),
+                ("days", Arg::from(ensemble_store::RELEASE_DELAY_DAYS)),
+            ],
             Failure::Store(error) => vec![("cause", Arg::from(error.to_string()))],
             Failure::Import(error) => error.args(),
             Failure::UnknownBatch(batch) => vec![("batch", Arg::from(*batch))],

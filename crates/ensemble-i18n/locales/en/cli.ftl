@@ -97,3 +97,13 @@ retention-set = Rule saved: { $dataset } for { $purpose }, { $months } months.
 error-retention-dataset-unknown = Unknown kind of data: "{ $value }". Choose buyer-links, withdrawn-consents or settled-quarantine.
 error-retention-purpose-unknown = Unknown purpose: "{ $value }". Choose marketing, pooled-statistics, research, reporting or touring.
 error-retention-months-invalid = Invalid duration: "{ $value }". Give a number of months between 1 and 1200.
+cli-disclosure-about = The consortium's disclosure rules for pooled figures
+cli-disclosure-show-about = Shows the disclosure rules
+cli-disclosure-set-about = Changes one or more disclosure rules (months already released keep theirs)
+cli-arg-min-people = Fewest distinct people behind a figure (k, 10 by default)
+cli-arg-min-members = Fewest members contributing to a figure (5 by default)
+cli-arg-round-to = Rounding base of released figures (1: exact; 5: rounded to 5)
+disclosure-rules = Disclosure rules: at least { $people } distinct people per figure, at least { $members } contributing member(s), { $round ->
+    [1] exact figures, not rounded.
+   *[other] figures rounded to { $round }.
+}

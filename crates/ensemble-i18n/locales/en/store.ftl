@@ -18,3 +18,5 @@ error-batch-in-use = Batch { $batch } cannot be rolled back: data imported later
 error-serve-bind-failed = Cannot listen on { $address } ({ $cause }). The port may already be taken: choose another with --bind 127.0.0.1:8081.
 error-serve-stopped = The portal stopped on an error ({ $cause }). Start it again; if it happens again, report it with this message.
 error-demo-password-failed = The demo accounts' password could not be hashed (the system's random generator failed). Try again; nothing was saved.
+error-pooled-not-released = The pooled figures of { $month } are not released yet: a month is released { $days } days after it ends, so that members can import their sales. Choose an earlier month.
+error-disclosure-rules-invalid = Disclosure rules need thresholds and a rounding base of at least 1. Try again with, for example: ensemble disclosure set --min-people 10 --min-members 5 --round-to 5

@@ -333,3 +333,34 @@ web-member-officer-save = Save
 web-audit-action-privacy-officer = person in charge of personal information named
 web-rights-outcome-counts = At closing, the members still held { $lines } ticket line(s) and { $consents } consent(s) under this pseudonym.
 web-column-number = No.
+
+# Pooled statistics
+web-nav-statistics = Pooled statistics
+web-statistics-title = Pooled statistics
+web-statistics-intro = Tickets sold by the members that share their ticket aggregates with the whole consortium, by discipline and sales channel. Every member sees the same figures; none can point to a person or to one member's sales.
+web-statistics-month = Month of the performances
+web-statistics-caption = Tickets sold by discipline and sales channel
+web-statistics-discipline = Discipline
+web-statistics-total = Total
+web-statistics-other-discipline = Unrecognised discipline
+web-statistics-pool = Pooled by { $pool } member(s); figures released on { $released } and kept as they are, even if data changes later.
+web-statistics-rules = The consortium's disclosure rules: at least { $people } distinct people per figure, at least { $members } contributing member(s), { $round ->
+    [1] exact figures, not rounded.
+   *[other] figures rounded to { $round }.
+}
+web-statistics-legend = Hidden figures
+web-statistics-hidden-people = hidden (people)
+web-statistics-hidden-members = hidden (members)
+web-statistics-hidden-one-member = hidden (one member)
+web-statistics-hidden-complementary = hidden (protection)
+web-statistics-why-people = fewer than { $people } distinct people are counted.
+web-statistics-why-members = fewer than { $members } member(s) contribute to it.
+web-statistics-why-one-member = a contributing member, taking out its own buyers, would see fewer than { $people } other people.
+web-statistics-why-complementary = this figure would let a hidden figure be worked out from the totals.
+web-statistics-month-invalid = This month is not valid. Choose a month from the list.
+web-statistics-not-released = The figures of { $month } are not released yet: a month is released { $days } days after it ends, on { $day }, so that members can import their sales. Choose an earlier month.
+web-audit-action-pooled-release = release of pooled figures
+web-audit-action-pooled-query = pooled figures read
+web-audit-action-disclosure-set = disclosure rules changed
+api-not-released = The pooled figures of { $month } are not released yet; they will be on { $day }. Ask for an earlier month.
+web-statistics-nothing-pooled = No pooled figures yet: no member shares its ticket aggregates with the whole consortium for pooled statistics, or their sales are not released yet. An agreement is made from the member's Sharing agreements page.

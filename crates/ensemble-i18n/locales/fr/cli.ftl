@@ -97,3 +97,13 @@ retention-set = Règle enregistrée : { $dataset } pour { $purpose }, { $months 
 error-retention-dataset-unknown = Type de données inconnu : « { $value } ». Choisissez buyer-links, withdrawn-consents ou settled-quarantine.
 error-retention-purpose-unknown = Finalité inconnue : « { $value } ». Choisissez marketing, pooled-statistics, research, reporting ou touring.
 error-retention-months-invalid = Durée non valide : « { $value } ». Donnez un nombre de mois entre 1 et 1200.
+cli-disclosure-about = Règles de diffusion des chiffres mutualisés du consortium
+cli-disclosure-show-about = Affiche les règles de diffusion
+cli-disclosure-set-about = Change une ou plusieurs règles de diffusion (les mois déjà diffusés gardent les leurs)
+cli-arg-min-people = Nombre minimal de personnes distinctes derrière un chiffre (k, 10 par défaut)
+cli-arg-min-members = Nombre minimal de membres qui contribuent à un chiffre (5 par défaut)
+cli-arg-round-to = Base d'arrondi des chiffres diffusés (1 : exacts ; 5 : arrondis à 5)
+disclosure-rules = Règles de diffusion : au moins { $people } personnes distinctes par chiffre, au moins { $members } membre(s) contributeur(s), { $round ->
+    [1] chiffres exacts, sans arrondi.
+   *[other] chiffres arrondis à { $round }.
+}

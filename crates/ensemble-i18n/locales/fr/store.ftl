@@ -18,3 +18,5 @@ error-batch-in-use = Le lot { $batch } ne peut pas être annulé : des données 
 error-serve-bind-failed = Impossible d'écouter sur { $address } ({ $cause }). Le port est peut-être déjà pris : choisissez-en un autre avec --bind 127.0.0.1:8081.
 error-serve-stopped = Le portail s'est arrêté sur une erreur ({ $cause }). Relancez-le ; si cela se répète, signalez-le avec ce message.
 error-demo-password-failed = Le mot de passe des comptes de démonstration n'a pas pu être chiffré (le générateur aléatoire du système a échoué). Réessayez ; rien n'a été enregistré.
+error-pooled-not-released = Les chiffres mutualisés de { $month } ne sont pas encore diffusés : un mois est diffusé { $days } jours après sa fin, le temps que les membres importent leurs ventes. Choisissez un mois plus ancien.
+error-disclosure-rules-invalid = Les règles de diffusion demandent des seuils et une base d'arrondi d'au moins 1. Reprenez avec, par exemple : ensemble disclosure set --min-people 10 --min-members 5 --round-to 5

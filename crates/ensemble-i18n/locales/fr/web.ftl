@@ -333,3 +333,34 @@ web-member-officer-save = Enregistrer
 web-audit-action-privacy-officer = responsable de la protection désigné
 web-rights-outcome-counts = À la fermeture, les membres détenaient encore { $lines } ligne(s) de billetterie et { $consents } consentement(s) sous ce pseudonyme.
 web-column-number = N°
+
+# Statistiques mutualisées
+web-nav-statistics = Statistiques mutualisées
+web-statistics-title = Statistiques mutualisées
+web-statistics-intro = Les billets vendus par les membres qui partagent leurs agrégats de billetterie avec tout le consortium, par discipline et canal de vente. Tous les membres voient les mêmes chiffres ; aucun ne permet de retrouver une personne ni les ventes d'un seul membre.
+web-statistics-month = Mois des représentations
+web-statistics-caption = Billets vendus par discipline et canal de vente
+web-statistics-discipline = Discipline
+web-statistics-total = Total
+web-statistics-other-discipline = Discipline non reconnue
+web-statistics-pool = Mis en commun par { $pool } membre(s) ; chiffres diffusés le { $released } et conservés tels quels, même si des données changent ensuite.
+web-statistics-rules = Règles de diffusion du consortium : au moins { $people } personnes distinctes par chiffre, au moins { $members } membre(s) contributeur(s), { $round ->
+    [1] chiffres exacts, sans arrondi.
+   *[other] chiffres arrondis à { $round }.
+}
+web-statistics-legend = Chiffres masqués
+web-statistics-hidden-people = masqué (personnes)
+web-statistics-hidden-members = masqué (membres)
+web-statistics-hidden-one-member = masqué (un membre)
+web-statistics-hidden-complementary = masqué (protection)
+web-statistics-why-people = moins de { $people } personnes distinctes sont comptées.
+web-statistics-why-members = moins de { $members } membre(s) y contribuent.
+web-statistics-why-one-member = un membre qui y contribue, en retirant ses propres acheteurs, verrait moins de { $people } autres personnes.
+web-statistics-why-complementary = ce chiffre permettrait de recalculer un chiffre masqué à partir des totaux.
+web-statistics-month-invalid = Ce mois n'est pas valide. Choisissez un mois dans la liste.
+web-statistics-not-released = Les chiffres de { $month } ne sont pas encore diffusés : un mois est diffusé { $days } jours après sa fin, le { $day }, le temps que les membres importent leurs ventes. Choisissez un mois plus ancien.
+web-audit-action-pooled-release = diffusion de chiffres mutualisés
+web-audit-action-pooled-query = consultation de chiffres mutualisés
+web-audit-action-disclosure-set = règles de diffusion modifiées
+api-not-released = Les chiffres mutualisés de { $month } ne sont pas encore diffusés ; ils le seront le { $day }. Demandez un mois plus ancien.
+web-statistics-nothing-pooled = Aucun chiffre mutualisé pour l'instant : aucun membre ne partage encore ses agrégats de billetterie avec tout le consortium pour des statistiques mutualisées, ou leurs ventes ne sont pas encore diffusées. Une entente se crée depuis la page Ententes de partage du membre.

@@ -126,6 +126,8 @@ fn queries(numbers: &[i64]) -> Vec<String> {
         "fait",
         "batch",
         "entry",
+        "mois",
+        "month",
     ] {
         for value in [MEMBER.to_string(), "%".to_string()]
             .into_iter()

@@ -9,6 +9,7 @@ mod isolation;
 mod pages;
 mod rights;
 mod sharing;
+mod statistics;
 mod wizard;
 
 use std::sync::Arc;

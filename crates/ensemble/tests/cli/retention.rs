@@ -82,3 +82,43 @@ fn rules_then_a_dry_run_then_the_purge() {
         .collect();
     assert_eq!(actions, vec!["purge", "retention-set"]);
 }
+
+#[test]
+fn disclosure_rules_are_shown_changed_and_refused_when_they_protect_nothing() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ensemble(dir.path(), &["demo", "--scale", "small"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let shown = ensemble(dir.path(), &["disclosure", "show"]);
+    assert!(
+        text(&shown.stdout).contains("au moins 10 personnes distinctes par chiffre, au moins 2 membre(s)")
+            && text(&shown.stdout).contains("sans arrondi"),
+        "the demo consortium's rules: {}",
+        text(&shown.stdout)
+    );
+    let set = ensemble(
+        dir.path(),
+        &["disclosure", "set", "--min-members", "3", "--round-to", "5"],
+    );
+    assert!(set.status.success(), "{}", text(&set.stderr));
+    assert!(text(&set.stdout).contains("arrondis à 5"), "{}", text(&set.stdout));
+    let shown = ensemble(dir.path(), &["disclosure", "show", "--json"]);
+    let rules: serde_json::Value = serde_json::from_slice(&shown.stdout).unwrap();
+    assert_eq!(
+        (&rules["min_people"], &rules["min_members"], &rules["round_to"]),
+        (&10.into(), &3.into(), &5.into()),
+        "what was not given is kept"
+    );
+    let refused = ensemble(dir.path(), &["--lang", "en", "disclosure", "set", "--min-people", "0"]);
+    assert_eq!(refused.status.code(), Some(2));
+    assert!(
+        text(&refused.stderr).contains("at least 1"),
+        "{}",
+        text(&refused.stderr)
+    );
+    let trail = ensemble(dir.path(), &["audit", "list", "--json"]);
+    let entries: serde_json::Value = serde_json::from_slice(&trail.stdout).unwrap();
+    assert_eq!(
+        entries[0]["action"], "disclosure-set",
+        "the change is in the audit trail"
+    );
+}
