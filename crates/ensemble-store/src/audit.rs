@@ -207,6 +207,18 @@ impl Session<'_> {
         self.database.query(&sql, &params)?.iter().map(decode).collect()
     }
 
+    /// A member's latest entries of one action, newest first; at most `limit`.
+    pub fn audit_actions(&mut self, member: MemberId, action: &str, limit: u64) -> Result<Vec<AuditEntry>, StoreError> {
+        let sql = format!(
+            "SELECT {COLUMNS} FROM audit_log WHERE member_id = ? AND action = ? ORDER BY id DESC LIMIT {limit}"
+        );
+        self.database
+            .query(&sql, &[Value::Int(member.0), Value::from(action)])?
+            .iter()
+            .map(decode)
+            .collect()
+    }
+
     /// Walks the whole chain from the first entry; returns how many entries are sound and the
     /// first break, if any.
     pub fn verify_audit(&mut self) -> Result<(u64, Option<Broken>), StoreError> {

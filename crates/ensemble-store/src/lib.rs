@@ -178,6 +178,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0007_pooling.sql"),
         postgres: include_str!("../migrations/postgres/0007_pooling.sql"),
     },
+    Migration {
+        version: 8,
+        name: "audit-actions",
+        sqlite: include_str!("../migrations/sqlite/0008_audit_actions.sql"),
+        postgres: include_str!("../migrations/postgres/0008_audit_actions.sql"),
+    },
 ];
 
 impl Migration {

@@ -721,7 +721,7 @@ fn check_audit_chain_shows_edits_and_deletions(store: &Store, url: &str) {
             channel: "web",
             user_id: Some(number),
             member_id: Some(MemberId(1)),
-            action: "import",
+            action: if number == 4 { "pooled-query" } else { "import" },
             subject: format!("lot {number}"),
             detail: serde_json::json!({"rows": number * 10, "fichier": "ventes-2026.csv"}),
         };
@@ -736,6 +736,10 @@ fn check_audit_chain_shows_edits_and_deletions(store: &Store, url: &str) {
         .read(|session| session.audit_entries(Some(MemberId(1)), 2))
         .unwrap();
     assert_eq!(listed.iter().map(|entry| entry.id).collect::<Vec<_>>(), vec![5, 4]);
+    let imports = store
+        .read(|session| session.audit_actions(MemberId(1), "import", 3))
+        .unwrap();
+    assert_eq!(imports.iter().map(|entry| entry.id).collect::<Vec<_>>(), vec![5, 3, 2]);
 
     let mut database = raw(url);
     database
@@ -1177,7 +1181,8 @@ fn check_migrations_apply_once(store: &Store, url: &str) {
             (4, "audit".to_string()),
             (5, "rights".to_string()),
             (6, "retention".to_string()),
-            (7, "pooling".to_string())
+            (7, "pooling".to_string()),
+            (8, "audit-actions".to_string())
         ]
     );
 }
@@ -1881,10 +1886,10 @@ fn migrated(url: &str, backend: Backend) -> Store {
         .iter()
         .map(|migration| migration.version)
         .collect();
-    assert_eq!(pending, vec![1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(pending, vec![1, 2, 3, 4, 5, 6, 7, 8]);
     let mut reported = Vec::new();
     let applied = store.migrate(&mut |migration| reported.push(migration.name)).unwrap();
-    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7]);
+    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8]);
     assert_eq!(
         reported,
         vec![
@@ -1894,7 +1899,8 @@ fn migrated(url: &str, backend: Backend) -> Store {
             "audit",
             "rights",
             "retention",
-            "pooling"
+            "pooling",
+            "audit-actions"
         ]
     );
     store

@@ -69,11 +69,16 @@ struct Endpoint {
     path: &'static str,
     en: &'static str,
     fr: &'static str,
-    /// The schema of one item (a component's name), for a listing.
-    item: Option<&'static str>,
-    /// The schema of the answer when it is not a listing.
-    body: &'static str,
+    answer: Answer,
     filters: &'static [Parameter],
+}
+
+/// What an API route answers, by a component's name.
+enum Answer {
+    /// A page of items of this schema (with `limit` and `offset`).
+    Listing(&'static str),
+    /// One object of this schema.
+    One(&'static str),
 }
 
 const ENDPOINTS: &[Endpoint] = &[
@@ -81,16 +86,14 @@ const ENDPOINTS: &[Endpoint] = &[
         path: "/api/v1/me",
         en: "The account the token belongs to.",
         fr: "Le compte auquel appartient le jeton.",
-        item: None,
-        body: "Me",
+        answer: Answer::One("Me"),
         filters: &[],
     },
     Endpoint {
         path: "/api/v1/organizations",
         en: "Organisations of the referential, by name.",
         fr: "Les organisations du référentiel, par nom.",
-        item: Some("Organization"),
-        body: "Me",
+        answer: Answer::Listing("Organization"),
         filters: &[
             Parameter {
                 name: "q",
@@ -116,8 +119,7 @@ const ENDPOINTS: &[Endpoint] = &[
         path: "/api/v1/shows",
         en: "Shows, by French title.",
         fr: "Les spectacles, par titre français.",
-        item: Some("Show"),
-        body: "Me",
+        answer: Answer::Listing("Show"),
         filters: &[
             Parameter {
                 name: "q",
@@ -137,8 +139,7 @@ const ENDPOINTS: &[Endpoint] = &[
         path: "/api/v1/performances",
         en: "Performances by date, each with its show, hall, place and presenter.",
         fr: "Les représentations par date, chacune avec son spectacle, sa salle, son lieu et son diffuseur.",
-        item: Some("PerformanceView"),
-        body: "Me",
+        answer: Answer::Listing("PerformanceView"),
         filters: &[
             Parameter {
                 name: "season",
@@ -176,8 +177,7 @@ const ENDPOINTS: &[Endpoint] = &[
         path: "/api/v1/places",
         en: "Places by name, each with its halls.",
         fr: "Les lieux par nom, chacun avec ses salles.",
-        item: Some("PlaceView"),
-        body: "Me",
+        answer: Answer::Listing("PlaceView"),
         filters: &[
             Parameter {
                 name: "q",
@@ -197,16 +197,14 @@ const ENDPOINTS: &[Endpoint] = &[
         path: "/api/v1/agreements",
         en: "The sharing agreements the token's member gives or receives (those addressed to the whole consortium included).",
         fr: "Les ententes de partage que le membre du jeton accorde ou reçoit (y compris celles adressées à tout le consortium).",
-        item: Some("SharingAgreement"),
-        body: "Me",
+        answer: Answer::Listing("SharingAgreement"),
         filters: &[],
     },
     Endpoint {
         path: "/api/v1/statistics/ticket-sales",
         en: "Tickets sold in a month across the members that share their ticket aggregates with the consortium, by discipline and sales channel, as released under the disclosure rules (the same for everyone; hidden figures say why).",
         fr: "Les billets vendus dans un mois par les membres qui partagent leurs agrégats de billetterie avec le consortium, par discipline et canal de vente, tels que diffusés selon les règles de diffusion (les mêmes pour tous ; les chiffres masqués disent pourquoi).",
-        item: None,
-        body: "PooledRelease",
+        answer: Answer::One("PooledRelease"),
         filters: &[Parameter {
             name: "month",
             integer: false,
@@ -218,8 +216,7 @@ const ENDPOINTS: &[Endpoint] = &[
         path: "/api/v1/members",
         en: "Members of the consortium.",
         fr: "Les membres du consortium.",
-        item: Some("Member"),
-        body: "Me",
+        answer: Answer::Listing("Member"),
         filters: &[],
     },
 ];
@@ -654,8 +651,8 @@ pub fn document() -> Value {
             }
             continue;
         };
-        let schema = match endpoint.item {
-            Some(item) => json!({
+        let schema = match endpoint.answer {
+            Answer::Listing(item) => json!({
                 "type": "object",
                 "properties": {
                     "items": {"type": "array", "items": reference(item)},
@@ -665,13 +662,14 @@ pub fn document() -> Value {
                 },
                 "required": ["items", "total", "limit", "offset"],
             }),
-            None => reference(endpoint.body),
+            Answer::One(body) => reference(body),
         };
-        let parameters: Vec<Value> = endpoint
-            .item
-            .map(|_| PAGING.iter())
-            .into_iter()
-            .flatten()
+        let paging: &[Parameter] = match endpoint.answer {
+            Answer::Listing(_) => &PAGING,
+            Answer::One(_) => &[],
+        };
+        let parameters: Vec<Value> = paging
+            .iter()
             .chain(endpoint.filters)
             .map(|parameter| {
                 json!({
@@ -691,7 +689,7 @@ pub fn document() -> Value {
             "401": error_response("The token is missing, unknown or revoked."),
             "503": error_response("The database does not answer."),
         });
-        if endpoint.body == "PooledRelease" {
+        if matches!(endpoint.answer, Answer::One("PooledRelease")) {
             responses["404"] = error_response("The month asked for is not released yet.");
         }
         paths.insert(

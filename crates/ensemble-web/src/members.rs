@@ -258,12 +258,7 @@ pub async fn home(
             }
         }
         // The latest imports, as the audit trail tells them (no private record is read).
-        let imports: Vec<ensemble_store::AuditEntry> = session
-            .audit_entries(Some(id), 200)?
-            .into_iter()
-            .filter(|entry| entry.action == "import")
-            .take(5)
-            .collect();
+        let imports = session.audit_actions(id, "import", 5)?;
         Ok((organization, shared, imports))
     })
     .await;

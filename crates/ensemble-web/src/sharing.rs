@@ -264,7 +264,11 @@ pub async fn create(
     })
     .await;
     match outcome {
-        Ok(Ok(Ok(()))) => Redirect::to(&format!("/membres/{}/ententes", encode(&member.slug))).into_response(),
+        Ok(Ok(Ok(()))) => {
+            // The pool of pooled statistics may have changed.
+            state.cache.clear();
+            Redirect::to(&format!("/membres/{}/ententes", encode(&member.slug))).into_response()
+        }
         Ok(Ok(Err(problem))) => page(&state, lang, &signed, &member, Some(problem)).await,
         _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
     }
@@ -315,7 +319,10 @@ pub async fn end(
     })
     .await;
     match outcome {
-        Ok(Ok(true)) => Redirect::to(&format!("/membres/{}/ententes", encode(&member.slug))).into_response(),
+        Ok(Ok(true)) => {
+            state.cache.clear();
+            Redirect::to(&format!("/membres/{}/ententes", encode(&member.slug))).into_response()
+        }
         Ok(Ok(false)) => message(lang, StatusCode::NOT_FOUND, "web-not-found"),
         _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
     }

@@ -131,7 +131,14 @@ pub async fn page(
         Ok(t) => t,
         Err(response) => return response,
     };
-    let found = read(&state, lang, |session| session.pooled_months(today())).await;
+    let day = today();
+    let found = state
+        .cache
+        .get_or(
+            &format!("pooled-months-{day}"),
+            read(&state, lang, move |session| session.pooled_months(day)),
+        )
+        .await;
     let pooled = match found {
         Ok(months) => months,
         Err(response) => return response,

@@ -252,6 +252,21 @@ async fn pooled_figures_are_the_same_for_all_never_change_once_released_and_expo
 async fn months_not_released_or_not_valid_get_a_clear_answer() {
     let app = TestApp::new();
     let person = app.sign_in(&login("consultation", MEMBER));
+    // With nobody sharing for pooled statistics, the page says so and how to start.
+    app.store
+        .write(|s| {
+            for agreement in s.list_any::<SharingAgreement>(&ListFilter::default())? {
+                if agreement.purpose == Purpose::PooledStatistics {
+                    s.delete::<SharingAgreement>(agreement.id.0)?;
+                }
+            }
+            Ok::<(), ensemble_store::StoreError>(())
+        })
+        .unwrap();
+    let empty = app.get("/statistiques", Some(&person.cookie)).await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.body.contains("Aucun chiffre mutualisé pour l"), "{}", empty.body);
+
     let next_year = chrono::Utc::now().year() + 1;
     let future = app
         .get(&format!("/statistiques?mois={next_year}-01"), Some(&person.cookie))
@@ -268,21 +283,6 @@ async fn months_not_released_or_not_valid_get_a_clear_answer() {
         )
         .await;
     assert!(english.body.contains("This month is not valid"), "{}", english.body);
-
-    // With nobody sharing for pooled statistics, the page says so and how to start.
-    app.store
-        .write(|s| {
-            for agreement in s.list_any::<SharingAgreement>(&ListFilter::default())? {
-                if agreement.purpose == Purpose::PooledStatistics {
-                    s.delete::<SharingAgreement>(agreement.id.0)?;
-                }
-            }
-            Ok::<(), ensemble_store::StoreError>(())
-        })
-        .unwrap();
-    let empty = app.get("/statistiques", Some(&person.cookie)).await;
-    assert_eq!(empty.status, StatusCode::OK);
-    assert!(empty.body.contains("Aucun chiffre mutualisé pour l"), "{}", empty.body);
 
     let token = token_of(&app, MEMBER).await;
     let future = format!("/api/v1/statistics/ticket-sales?month={next_year}-01");
