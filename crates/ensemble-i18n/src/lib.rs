@@ -95,6 +95,7 @@ fn sources(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("store.ftl", include_str!("../locales/fr/store.ftl")),
             ("import.ftl", include_str!("../locales/fr/import.ftl")),
             ("web.ftl", include_str!("../locales/fr/web.ftl")),
+            ("report.ftl", include_str!("../locales/fr/report.ftl")),
         ],
         Lang::En => &[
             ("cli.ftl", include_str!("../locales/en/cli.ftl")),
@@ -102,6 +103,7 @@ fn sources(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("store.ftl", include_str!("../locales/en/store.ftl")),
             ("import.ftl", include_str!("../locales/en/import.ftl")),
             ("web.ftl", include_str!("../locales/en/web.ftl")),
+            ("report.ftl", include_str!("../locales/en/report.ftl")),
         ],
     }
 }

@@ -92,6 +92,37 @@ fn tree() -> Command {
         .subcommand(intake_commands(&json))
         .subcommand(Command::new("serve").arg(bind))
         .subcommand(
+            Command::new("report")
+                .arg(Arg::new("member").long("member").value_name("CODE").required(true))
+                .arg(
+                    Arg::new("template")
+                        .long("template")
+                        .value_name("MODÈLE")
+                        .required(true),
+                )
+                .arg(Arg::new("period").long("period").value_name("PÉRIODE").required(true))
+                .arg(
+                    Arg::new("format")
+                        .long("format")
+                        .value_name("FORMAT")
+                        .default_value("xlsx"),
+                )
+                .arg(
+                    Arg::new("report-output")
+                        .long("output")
+                        .value_name("FICHIER")
+                        .required(true)
+                        .value_parser(value_parser!(std::path::PathBuf)),
+                )
+                .arg(
+                    Arg::new("templates")
+                        .long("templates")
+                        .value_name("DOSSIER")
+                        .env("ENSEMBLE_TEMPLATES")
+                        .value_parser(value_parser!(std::path::PathBuf)),
+                ),
+        )
+        .subcommand(
             Command::new("purge")
                 .arg(Arg::new("dry-run").long("dry-run").action(ArgAction::SetTrue))
                 .arg(

@@ -31,6 +31,7 @@ pub fn run(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
         Some(("import", sub)) => crate::intake::run(lang, &url, &key_file, sub),
         Some(("serve", sub)) => serve(lang, &url, &key_file, sub),
         Some(("purge", sub)) => purge(lang, &url, sub),
+        Some(("report", sub)) => report(lang, &url, sub),
         Some(("retention", sub)) => match sub.subcommand() {
             Some(("list", list)) => retention_list(lang, &url, list.get_flag("json")),
             Some(("set", set)) => retention_set(lang, &url, set),
@@ -289,6 +290,56 @@ fn members(store: &Store) -> Result<Vec<(Member, Organization)>, Failure> {
 
 fn default_address() -> std::net::SocketAddr {
     std::net::SocketAddr::from(([127, 0, 0, 1], 8080))
+}
+
+/// `ensemble report --member CODE --template NAME --period PERIOD --format FORMAT --output PATH`:
+/// a funder's report of one member, its settlements read through a grant (audited).
+fn report(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
+    let text = |name: &str| matches.get_one::<String>(name).cloned().unwrap_or_default();
+    let format: ensemble_reports::export::OutputFormat = text("format").parse()?;
+    let output = matches.get_one::<PathBuf>("report-output").cloned().unwrap_or_default();
+    let store = open_store(lang, url)?;
+    let member = text("member");
+    let found = store.read(|session| session.member_by_slug(&member))?;
+    let requester = ensemble_store::Requester {
+        channel: "cli",
+        user_id: None,
+        member: found.map(|member| member.id),
+        purpose: ensemble_model::Purpose::Reporting,
+    };
+    let template = text("template");
+    let period = text("period");
+    let request = ensemble_reports::Request {
+        member: &member,
+        template: &template,
+        period: &period,
+        templates: matches.get_one::<PathBuf>("templates").map(PathBuf::as_path),
+        lang,
+        today: chrono::Utc::now()
+            .with_timezone(&chrono_tz::America::Toronto)
+            .date_naive(),
+    };
+    let report = ensemble_reports::run(&store, &requester, &request)?;
+    let written = ensemble_reports::export::write(&report, format, &output, lang)?;
+    for line in ensemble_reports::completeness_lines(&report.completeness, lang) {
+        say!("{}", line);
+    }
+    for path in written {
+        say!(
+            "{}",
+            tr_args(
+                lang,
+                "report-written",
+                &[
+                    ("template", Arg::from(report.title.as_str())),
+                    ("member", Arg::from(report.member.1.as_str())),
+                    ("period", Arg::from(report.period.as_str())),
+                    ("path", Arg::from(path.display().to_string())),
+                ]
+            )
+        );
+    }
+    Ok(())
 }
 
 /// `ensemble purge [--dry-run] [--today DATE]`: lists, then removes, what is past retention.

@@ -39,6 +39,9 @@ pub enum Failure {
     /// The portal cannot be served.
     #[error(transparent)]
     Serve(#[from] ensemble_web::ServeError),
+    /// A report cannot be made.
+    #[error(transparent)]
+    Report(#[from] ensemble_reports::ReportError),
     /// No import batch of the member has this number.
     #[error("no import batch {0} for this member")]
     UnknownBatch(i64),
@@ -86,6 +89,7 @@ impl Failure {
             Failure::AuditBroken { code, .. } => code,
             Failure::Retention { code, .. } => code,
             Failure::Serve(error) => error.code(),
+            Failure::Report(error) => error.code(),
             Failure::Quarantine(QuarantineError::Store(error)) => error.code(),
             Failure::Quarantine(error) => error.code(),
         }
@@ -97,6 +101,7 @@ impl Failure {
             self,
             Failure::Store(StoreError::Sql(_) | StoreError::Decode { .. } | StoreError::SchemaMismatch { .. })
                 | Failure::AuditBroken { .. }
+                | Failure::Report(ensemble_reports::ReportError::Store(_))
                 | Failure::Quarantine(QuarantineError::Store(
                     StoreError::Sql(_) | StoreError::Decode { .. } | StoreError::SchemaMismatch { .. }
                 ))
@@ -125,6 +130,7 @@ impl Failure {
             ],
             Failure::Store(error) => vec![("cause", Arg::from(error.to_string()))],
             Failure::Import(error) => error.args(),
+            Failure::Report(error) => error.args(),
             Failure::UnknownBatch(batch) => vec![("batch", Arg::from(*batch))],
             Failure::AuditBroken { entry, .. } => vec![("entry", Arg::from(*entry))],
             Failure::Retention { value, .. } => vec![("value", Arg::from(value.as_str()))],

@@ -107,3 +107,9 @@ disclosure-rules = Disclosure rules: at least { $people } distinct people per fi
     [1] exact figures, not rounded.
    *[other] figures rounded to { $round }.
 }
+cli-report-about = Writes a member's report for a funder (templates: occq, calq, conseil-des-arts-du-canada, cadac, or those of the --templates folder)
+cli-arg-template = The report template's name (occq, calq, conseil-des-arts-du-canada, cadac, ...)
+cli-arg-period = Period: a season (2025-2026, September 1 to August 31) or a year (2025)
+cli-arg-format = Format: xlsx (default, an Excel workbook), csv (a file per table) or json
+cli-arg-templates = Folder of the consortium's own templates (.toml files; a file replaces the shipped template of the same name); also through ENSEMBLE_TEMPLATES
+cli-arg-report-output = File to write (for csv, a file per table, named after it)

@@ -107,3 +107,9 @@ disclosure-rules = Règles de diffusion : au moins { $people } personnes distinc
     [1] chiffres exacts, sans arrondi.
    *[other] chiffres arrondis à { $round }.
 }
+cli-report-about = Écrit le rapport d'un membre pour un bailleur de fonds (modèles : occq, calq, conseil-des-arts-du-canada, cadac, ou ceux du dossier --templates)
+cli-arg-template = Nom du modèle de rapport (occq, calq, conseil-des-arts-du-canada, cadac, ...)
+cli-arg-period = Période : une saison (2025-2026, du 1er septembre au 31 août) ou une année (2025)
+cli-arg-format = Format : xlsx (par défaut, un classeur Excel), csv (un fichier par tableau) ou json
+cli-arg-templates = Dossier des modèles propres au consortium (fichiers .toml ; un fichier remplace le modèle livré du même nom) ; aussi par la variable ENSEMBLE_TEMPLATES
+cli-arg-report-output = Fichier à écrire (pour csv, un fichier par tableau, nommé d'après lui)

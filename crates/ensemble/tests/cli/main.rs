@@ -7,6 +7,7 @@ use std::process::{Command, Output};
 
 mod audit;
 mod import;
+mod report;
 mod retention;
 
 /// The program in a folder, with no setting from the environment that runs the tests.
