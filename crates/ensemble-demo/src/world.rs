@@ -1606,6 +1606,29 @@ impl Builder {
                 SharingLevel::Detail,
                 Purpose::Touring,
             ),
+            // The three members that settle performances pool their settlements for the
+            // consortium-wide tables (OCCQ).
+            (
+                PRESENTER,
+                None,
+                Dataset::Settlements,
+                SharingLevel::Aggregate,
+                Purpose::PooledStatistics,
+            ),
+            (
+                PRODUCER,
+                None,
+                Dataset::Settlements,
+                SharingLevel::Aggregate,
+                Purpose::PooledStatistics,
+            ),
+            (
+                CREATOR,
+                None,
+                Dataset::Settlements,
+                SharingLevel::Aggregate,
+                Purpose::PooledStatistics,
+            ),
         ];
         for (provider, recipient, dataset, level, purpose) in agreements {
             self.world.sharing_agreements.push(SharingAgreement {

@@ -161,6 +161,53 @@ fn coordinates(place: &Place) -> Option<(f64, f64)> {
     }
 }
 
+/// Where a member stands: what "at home", "the member's region" and distances are measured from.
+#[derive(Debug, Clone, Default)]
+struct Home {
+    /// The member's municipality, folded.
+    municipality: Option<String>,
+    /// Its administrative region.
+    region: Option<String>,
+    /// Its postal area's centroid.
+    at: Option<(f64, f64)>,
+}
+
+/// The public records a report reads: shows, halls and places by number.
+struct Catalogue {
+    shows: HashMap<i64, Show>,
+    halls: HashMap<i64, Hall>,
+    places: HashMap<i64, Place>,
+}
+
+impl Catalogue {
+    fn read(session: &mut Session<'_>) -> Result<Catalogue, ReportError> {
+        let all = ListFilter::default();
+        Ok(Catalogue {
+            shows: session.list::<Show>(&all)?.into_iter().map(|s| (s.id.0, s)).collect(),
+            halls: session.list::<Hall>(&all)?.into_iter().map(|h| (h.id.0, h)).collect(),
+            places: session.list::<Place>(&all)?.into_iter().map(|p| (p.id.0, p)).collect(),
+        })
+    }
+}
+
+/// The performances of the period that `keep` retains, cancelled ones left out.
+fn performances_of(
+    session: &mut Session<'_>,
+    period: &Period,
+    keep: impl Fn(&Performance) -> bool,
+) -> Result<Vec<Performance>, ReportError> {
+    Ok(session
+        .list::<Performance>(&ListFilter::default())?
+        .into_iter()
+        .filter(|p| p.status != EventStatus::Cancelled)
+        .filter(|p| {
+            let day = local_date(p);
+            period.start <= day && day < period.end
+        })
+        .filter(keep)
+        .collect())
+}
+
 /// The member's performances of the period with their settlements, read on behalf of `requester`
 /// (a grant of settlements for reporting, written to the audit trail), and what they lack.
 pub fn facts(
@@ -170,54 +217,43 @@ pub fn facts(
     period: &Period,
     today: NaiveDate,
 ) -> Result<(Vec<Fact>, Completeness), ReportError> {
-    let all = ListFilter::default();
     let organization: Option<Organization> = session.get(member.organization_id.0)?;
-    let home_municipality = organization
-        .as_ref()
-        .and_then(|o| o.municipality.as_deref())
-        .map(geo::fold_name);
-    let home_region = organization.as_ref().and_then(|o| {
-        o.region_code
+    let home = Home {
+        municipality: organization
             .as_ref()
-            .map(|code| code.as_str().to_string())
-            .or_else(|| {
-                o.municipality
-                    .as_deref()
-                    .and_then(geo::region_of_municipality)
-                    .map(str::to_string)
-            })
-    });
-    let home = organization
-        .as_ref()
-        .and_then(|o| o.postal_code.as_deref())
-        .and_then(geo::fsa_of)
-        .and_then(|fsa| geo::fsa(&fsa))
-        .map(|fsa| (fsa.latitude, fsa.longitude));
+            .and_then(|o| o.municipality.as_deref())
+            .map(geo::fold_name),
+        region: organization.as_ref().and_then(|o| {
+            o.region_code
+                .as_ref()
+                .map(|code| code.as_str().to_string())
+                .or_else(|| {
+                    o.municipality
+                        .as_deref()
+                        .and_then(geo::region_of_municipality)
+                        .map(str::to_string)
+                })
+        }),
+        at: organization
+            .as_ref()
+            .and_then(|o| o.postal_code.as_deref())
+            .and_then(geo::fsa_of)
+            .and_then(|fsa| geo::fsa(&fsa))
+            .map(|fsa| (fsa.latitude, fsa.longitude)),
+    };
+    let catalogue = Catalogue::read(session)?;
     let org_id = member.organization_id;
-    let shows: HashMap<i64, Show> = session
-        .list::<Show>(&all)?
-        .into_iter()
-        .map(|show| (show.id.0, show))
-        .collect();
     let ours = |show: &Show| {
         show.provenance.member_id == Some(member.id)
             || show.producer_ids.contains(&org_id)
             || show.agency_id == Some(org_id)
     };
-    let performances: Vec<Performance> = session
-        .list::<Performance>(&all)?
-        .into_iter()
-        .filter(|p| p.status != EventStatus::Cancelled)
-        .filter(|p| p.presenter_id == org_id || shows.get(&p.show_id.0).is_some_and(ours))
-        .filter(|p| {
-            let day = local_date(p);
-            period.start <= day && day < period.end
-        })
-        .collect();
-    let halls: HashMap<i64, Hall> = session.list::<Hall>(&all)?.into_iter().map(|h| (h.id.0, h)).collect();
-    let places: HashMap<i64, Place> = session.list::<Place>(&all)?.into_iter().map(|p| (p.id.0, p)).collect();
+    let performances = performances_of(session, period, |p| {
+        p.presenter_id == org_id || catalogue.shows.get(&p.show_id.0).is_some_and(ours)
+    })?;
 
     // Settlements: the member's own, and the presenters' shared in detail for reporting.
+    let all = ListFilter::default();
     let grant = session.grant(requester, Dataset::Settlements, today)?;
     let mut own: HashMap<i64, Settlement> = HashMap::new();
     let mut shared: HashMap<i64, (i64, Settlement)> = HashMap::new();
@@ -230,15 +266,87 @@ pub fn facts(
             }
         }
     }
+    let mut differences = Vec::new();
+    let settlements = performances
+        .iter()
+        .filter_map(|performance| {
+            let id = performance.id.0;
+            match (own.remove(&id), shared.remove(&id)) {
+                (Some(mine), Some((presenter, theirs))) => {
+                    if !same_figures(&mine, &theirs) {
+                        differences.push((id, presenter));
+                    }
+                    Some((id, (member.id.0, mine)))
+                }
+                (Some(mine), None) => Some((id, (member.id.0, mine))),
+                (None, Some(theirs)) => Some((id, theirs)),
+                (None, None) => None,
+            }
+        })
+        .collect();
+    let (facts, mut completeness) = describe(performances, &catalogue, &home, settlements);
+    completeness.differences = differences;
+    Ok((facts, completeness))
+}
 
+/// Every performance of the period with a settlement from the pool of members that share their
+/// settlements with the whole consortium for pooled statistics (one per performance: the
+/// presenter's when it is pooled, else the pooled member's with the lowest number), for a
+/// consortium-wide table. Territory and distance mean nothing there (no home).
+pub fn consortium_facts(
+    session: &mut Session<'_>,
+    period: &Period,
+    today: NaiveDate,
+) -> Result<(Vec<Fact>, Completeness, ensemble_store::Pool), ReportError> {
+    let catalogue = Catalogue::read(session)?;
+    let pool = session.pool(Dataset::Settlements, today)?;
+    let organizations: HashMap<i64, i64> = session
+        .list::<Member>(&ListFilter::default())?
+        .into_iter()
+        .map(|member| (member.organization_id.0, member.id.0))
+        .collect();
+    let mut pooled: HashMap<i64, Vec<(i64, Settlement)>> = HashMap::new();
+    for member in pool.members() {
+        for settlement in session.pooled::<Settlement>(&pool, *member)? {
+            pooled
+                .entry(settlement.performance_id.0)
+                .or_default()
+                .push((member.0, settlement));
+        }
+    }
+    let performances = performances_of(session, period, |p| pooled.contains_key(&p.id.0))?;
+    let settlements = performances
+        .iter()
+        .filter_map(|performance| {
+            let mut copies = pooled.remove(&performance.id.0)?;
+            copies.sort_by_key(|(member, _)| *member);
+            let presenter = organizations.get(&performance.presenter_id.0).copied();
+            let index = copies
+                .iter()
+                .position(|(member, _)| Some(*member) == presenter)
+                .unwrap_or(0);
+            Some((performance.id.0, copies.swap_remove(index)))
+        })
+        .collect();
+    let (facts, completeness) = describe(performances, &catalogue, &Home::default(), settlements);
+    Ok((facts, completeness, pool))
+}
+
+/// The facts of performances, with their settlements by performance number.
+fn describe(
+    performances: Vec<Performance>,
+    catalogue: &Catalogue,
+    home: &Home,
+    mut settlements: HashMap<i64, (i64, Settlement)>,
+) -> (Vec<Fact>, Completeness) {
     let disciplines = vocab::vocabulary("disciplines-asq");
     let mut completeness = Completeness::default();
     let (mut no_region, mut no_coordinates) = (BTreeSet::new(), BTreeSet::new());
     let mut facts = Vec::new();
     for performance in performances {
-        let show = shows.get(&performance.show_id.0);
-        let hall = halls.get(&performance.hall_id.0);
-        let place = hall.and_then(|hall| places.get(&hall.place_id.0));
+        let show = catalogue.shows.get(&performance.show_id.0);
+        let hall = catalogue.halls.get(&performance.hall_id.0);
+        let place = hall.and_then(|hall| catalogue.places.get(&hall.place_id.0));
         let discipline = show
             .and_then(|show| show.disciplines.first())
             .and_then(|code| disciplines.and_then(|v| v.top_of(code.as_str())))
@@ -270,32 +378,26 @@ pub fn facts(
                 .and_then(geo::region_name)
                 .unwrap_or_default()
                 .to_string();
-            if region.is_some() && region == home_region {
+            if region.is_some() && region == home.region {
                 (Territory::HomeRegion, name)
             } else {
                 (Territory::Quebec, name)
             }
         };
-        let distance_km = match (home, place.and_then(coordinates)) {
+        let distance_km = match (home.at, place.and_then(coordinates)) {
             (Some((lat1, lon1)), Some((lat2, lon2))) => Some(geo::distance_km(lat1, lon1, lat2, lon2)),
-            _ => {
+            (Some(_), None) => {
                 no_coordinates.insert(performance.hall_id.0);
                 None
             }
+            (None, _) => None,
         };
         let municipality = place.and_then(|p| p.municipality.clone()).unwrap_or_default();
-        let at_home = home_municipality.as_deref() == Some(geo::fold_name(&municipality).as_str());
+        let at_home = home.municipality.as_deref() == Some(geo::fold_name(&municipality).as_str());
         let id = performance.id.0;
-        let (settlement, settlement_from) = match (own.remove(&id), shared.remove(&id)) {
-            (Some(mine), Some((presenter, theirs))) => {
-                if !same_figures(&mine, &theirs) {
-                    completeness.differences.push((id, presenter));
-                }
-                (Some(mine), Some(member.id.0))
-            }
-            (Some(mine), None) => (Some(mine), Some(member.id.0)),
-            (None, Some((presenter, theirs))) => (Some(theirs), Some(presenter)),
-            (None, None) => {
+        let (settlement_from, settlement) = match settlements.remove(&id) {
+            Some((from, settlement)) => (Some(from), Some(settlement)),
+            None => {
                 completeness.unsettled.push(id);
                 (None, None)
             }
@@ -326,7 +428,7 @@ pub fn facts(
     facts.sort_by_key(|fact| (fact.date, fact.performance));
     completeness.halls_without_region = no_region.into_iter().collect();
     completeness.halls_without_coordinates = no_coordinates.into_iter().collect();
-    Ok((facts, completeness))
+    (facts, completeness)
 }
 
 /// A performance's date on its own wall clock.

@@ -15,7 +15,7 @@ use chrono::NaiveDate;
 use ensemble_i18n::{Arg, Lang, tr, tr_args};
 use serde::Serialize;
 
-pub use facts::{Completeness, Fact, Period, facts};
+pub use facts::{Completeness, Fact, Period, consortium_facts, facts};
 pub use template::{Dimension, Field, Measure, TableSpec, Template, templates};
 
 /// What can go wrong with a report, each with a stable code (`error-<code>` in the catalogues).
@@ -113,6 +113,8 @@ pub enum Value {
     Text(String),
     /// Yes or no.
     Flag(bool),
+    /// Hidden by disclosure control (a consortium-wide table), with the reason's code.
+    Hidden(String),
 }
 
 impl Value {
@@ -132,6 +134,7 @@ impl Value {
             Value::Date(date) => format::date(lang, *date),
             Value::Text(text) => text.clone(),
             Value::Flag(flag) => tr(lang, if *flag { "report-value-yes" } else { "report-value-no" }),
+            Value::Hidden(reason) => tr(lang, &format!("report-hidden-{reason}")),
         }
     }
 }
@@ -455,4 +458,111 @@ pub fn run(
         completeness,
         request.lang,
     ))
+}
+
+/// Hides, in every grouped table of a consortium-wide report, the lines that would expose one
+/// member or a small audience: each line is a figure of a one-column table (its attendance, the
+/// members whose settlements it adds up, what one of them could not see of the others) with the
+/// total under it, protected by [`ensemble_privacy::disclosure::protect`] under the consortium's
+/// rules; a hidden line shows the reason instead of its figures.
+pub fn protect(report: &mut Report, rules: &ensemble_privacy::disclosure::Rules) {
+    use ensemble_privacy::disclosure::{Cell, Figure, Table as Grid, protect};
+    let facts: std::collections::HashMap<i64, &Fact> = report.facts.iter().map(|f| (f.performance, f)).collect();
+    let cell = |performances: &[i64]| {
+        let mut per_member: BTreeMap<i64, u64> = BTreeMap::new();
+        for fact in performances.iter().filter_map(|id| facts.get(id)) {
+            let attending = fact.settlement.as_ref().map_or(0, facts::attendance).max(0) as u64;
+            *per_member.entry(fact.settlement_from.unwrap_or(0)).or_default() += attending;
+        }
+        let value: u64 = per_member.values().sum();
+        Cell {
+            value,
+            people: value,
+            members: per_member.len() as u64,
+            others: value - per_member.values().max().copied().unwrap_or(0),
+        }
+    };
+    for table in report.tables.iter_mut().filter(|table| table.total.is_some()) {
+        let cells: Vec<Vec<Cell>> = table.lines.iter().map(|line| vec![cell(&line.performances)]).collect();
+        let total = table
+            .total
+            .as_ref()
+            .map(|line| cell(&line.performances))
+            .unwrap_or(Cell {
+                value: 0,
+                people: 0,
+                members: 0,
+                others: 0,
+            });
+        let released = protect(
+            &Grid {
+                row_totals: cells.iter().map(|row| row[0]).collect(),
+                cells,
+                column_totals: vec![total],
+                total,
+            },
+            rules,
+        );
+        let hide = |line: &mut Line, figure: &Figure| {
+            if let Figure::Hidden(reason) = figure {
+                let reason = code(reason);
+                for value in &mut line.values {
+                    *value = Value::Hidden(reason.clone());
+                }
+            }
+        };
+        for (line, figures) in table.lines.iter_mut().zip(&released.cells) {
+            hide(line, &figures[0]);
+        }
+        if let Some(line) = table.total.as_mut() {
+            hide(line, &released.total);
+        }
+    }
+}
+
+/// Builds a consortium-wide report (no member): every performance settled by a member that
+/// shares its settlements with the whole consortium for pooled statistics, protected under the
+/// consortium's disclosure rules; the read is written to the audit trail.
+pub fn run_consortium(
+    store: &ensemble_store::Store,
+    requester: &ensemble_store::Requester,
+    request: &Request<'_>,
+    name: &str,
+) -> Result<Report, ReportError> {
+    let period = Period::parse(request.period)?;
+    let all = templates(request.templates)?;
+    let template = all
+        .iter()
+        .find(|template| template.name == request.template)
+        .ok_or_else(|| ReportError::UnknownTemplate {
+            template: request.template.to_string(),
+            known: all.iter().map(|template| template.name.clone()).collect(),
+        })?;
+    let (facts, completeness, rules) = store.write(|session| -> Result<_, ReportError> {
+        let (facts, completeness, pool) = consortium_facts(session, &period, request.today)?;
+        let event = ensemble_store::AuditEvent {
+            channel: requester.channel,
+            user_id: requester.user_id,
+            member_id: requester.member,
+            action: "pooled-query",
+            subject: format!("{} {}", template.name, period.label),
+            detail: serde_json::json!({
+                "dataset": "settlements",
+                "pool": pool.members().iter().map(|m| m.0).collect::<Vec<_>>(),
+                "agreements": pool.agreements(),
+            }),
+        };
+        session.append_audit(&event, chrono::Utc::now())?;
+        Ok((facts, completeness, session.disclosure_rules()?))
+    })?;
+    let mut report = build(
+        template,
+        (0, "consortium", name),
+        &period,
+        facts,
+        completeness,
+        request.lang,
+    );
+    protect(&mut report, &rules);
+    Ok(report)
 }

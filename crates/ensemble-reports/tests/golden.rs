@@ -507,3 +507,78 @@ fn the_workbook_reads_back() {
         "{first}"
     );
 }
+
+#[test]
+fn the_consortium_table_counts_each_performance_once_and_hides_what_one_member_gave() {
+    let store = fixture();
+    let pooled = |id: i64, member: i64| SharingAgreement {
+        id: SharingAgreementId(id),
+        provider_id: MemberId(member),
+        recipient_member_id: None,
+        dataset: Dataset::Settlements,
+        level: SharingLevel::Aggregate,
+        purpose: Purpose::PooledStatistics,
+        valid_from: NaiveDate::from_ymd_opt(2025, 1, 1).unwrap(),
+        valid_until: None,
+        leaves_quebec: false,
+        privacy_impact_assessment_on_file: false,
+        provenance: owned(member),
+    };
+    store
+        .write(|s| {
+            s.insert(&[pooled(2, 1), pooled(3, 2)])?;
+            s.set_disclosure_rules(&ensemble_privacy::disclosure::Rules {
+                min_people: 10,
+                min_members: 2,
+                round_to: 1,
+            })
+        })
+        .unwrap();
+    let requester = Requester {
+        channel: "cli",
+        user_id: None,
+        member: None,
+        purpose: Purpose::PooledStatistics,
+    };
+    let request = Request {
+        member: "",
+        template: "occq",
+        period: "2025-2026",
+        templates: None,
+        lang: Lang::Fr,
+        today: NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
+    };
+    let report = ensemble_reports::run_consortium(&store, &requester, &request, "Consortium").unwrap();
+    // Performance 1 has two copies (the presenter's and the producer's): the presenter's counts,
+    // once. Paris (4) has no settlement and is not in the pool's table.
+    assert_eq!(
+        report.facts.iter().map(|f| f.performance).collect::<Vec<_>>(),
+        [1, 2, 5, 3, 6]
+    );
+    let paid = &report.tables[0];
+    // Each line comes from one member: hidden. The total adds two members: 3 performances,
+    // 320 (presenter's copy: 300 + 20) + 210 + 250 = 780 attending, shown.
+    assert_eq!(paid.lines.len(), 3);
+    for line in &paid.lines {
+        assert!(
+            line.values
+                .iter()
+                .all(|v| *v == Value::Hidden("too-few-members".to_string())),
+            "{line:?}"
+        );
+    }
+    let total = paid.total.as_ref().unwrap();
+    assert_eq!(
+        (&total.values[0], &total.values[2]),
+        (&Value::Count(3), &Value::Count(780))
+    );
+    // Under the default rules (5 members), the total is hidden too.
+    store
+        .write(|s| s.set_disclosure_rules(&ensemble_privacy::disclosure::Rules::default()))
+        .unwrap();
+    let report = ensemble_reports::run_consortium(&store, &requester, &request, "Consortium").unwrap();
+    assert!(matches!(
+        report.tables[0].total.as_ref().unwrap().values[0],
+        Value::Hidden(_)
+    ));
+}

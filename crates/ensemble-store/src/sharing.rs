@@ -259,6 +259,21 @@ impl Session<'_> {
 }
 
 impl Session<'_> {
+    /// A pooled member's records of `E`, for a figure over the pool (none when the pool's dataset
+    /// does not cover `E` or the member is not in the pool). What is shown of them goes through
+    /// disclosure control.
+    pub fn pooled<E: ensemble_model::Entity>(&mut self, pool: &Pool, member: MemberId) -> Result<Vec<E>, StoreError> {
+        if dataset_of(E::TABLE) != Some(pool.dataset()) || !pool.members().contains(&member) {
+            return Ok(Vec::new());
+        }
+        self.list_any(&ListFilter {
+            member_id: Some(member),
+            ..ListFilter::default()
+        })
+    }
+}
+
+impl Session<'_> {
     /// Whether a grant reaches a member's data inventory (its imports, quarantine and holdings)
     /// in detail: the member's own people, and those it shares its inventory with.
     fn reaches_inventory(grant: &Grant, member: MemberId) -> bool {

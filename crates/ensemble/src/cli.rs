@@ -93,7 +93,14 @@ fn tree() -> Command {
         .subcommand(Command::new("serve").arg(bind))
         .subcommand(
             Command::new("report")
-                .arg(Arg::new("member").long("member").value_name("CODE").required(true))
+                .arg(
+                    Arg::new("member")
+                        .long("member")
+                        .value_name("CODE")
+                        .required_unless_present("consortium")
+                        .conflicts_with("consortium"),
+                )
+                .arg(Arg::new("consortium").long("consortium").action(ArgAction::SetTrue))
                 .arg(
                     Arg::new("template")
                         .long("template")

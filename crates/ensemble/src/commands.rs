@@ -300,12 +300,17 @@ fn report(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
     let output = matches.get_one::<PathBuf>("report-output").cloned().unwrap_or_default();
     let store = open_store(lang, url)?;
     let member = text("member");
+    let consortium = matches.get_flag("consortium");
     let found = store.read(|session| session.member_by_slug(&member))?;
     let requester = ensemble_store::Requester {
         channel: "cli",
         user_id: None,
         member: found.map(|member| member.id),
-        purpose: ensemble_model::Purpose::Reporting,
+        purpose: if consortium {
+            ensemble_model::Purpose::PooledStatistics
+        } else {
+            ensemble_model::Purpose::Reporting
+        },
     };
     let template = text("template");
     let period = text("period");
@@ -319,7 +324,11 @@ fn report(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
             .with_timezone(&chrono_tz::America::Toronto)
             .date_naive(),
     };
-    let report = ensemble_reports::run(&store, &requester, &request)?;
+    let report = if consortium {
+        ensemble_reports::run_consortium(&store, &requester, &request, &tr(lang, "report-consortium"))?
+    } else {
+        ensemble_reports::run(&store, &requester, &request)?
+    };
     let written = ensemble_reports::export::write(&report, format, &output, lang)?;
     for line in ensemble_reports::completeness_lines(&report.completeness, lang) {
         say!("{}", line);

@@ -113,3 +113,4 @@ cli-arg-period = Period: a season (2025-2026, September 1 to August 31) or a yea
 cli-arg-format = Format: xlsx (default, an Excel workbook), csv (a file per table) or json
 cli-arg-templates = Folder of the consortium's own templates (.toml files; a file replaces the shipped template of the same name); also through ENSEMBLE_TEMPLATES
 cli-arg-report-output = File to write (for csv, a file per table, named after it)
+cli-arg-consortium = Instead of one member, the whole consortium's table: the settlements of the members that pool them, under the disclosure rules

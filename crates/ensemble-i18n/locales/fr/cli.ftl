@@ -113,3 +113,4 @@ cli-arg-period = Période : une saison (2025-2026, du 1er septembre au 31 août)
 cli-arg-format = Format : xlsx (par défaut, un classeur Excel), csv (un fichier par tableau) ou json
 cli-arg-templates = Dossier des modèles propres au consortium (fichiers .toml ; un fichier remplace le modèle livré du même nom) ; aussi par la variable ENSEMBLE_TEMPLATES
 cli-arg-report-output = Fichier à écrire (pour csv, un fichier par tableau, nommé d'après lui)
+cli-arg-consortium = Au lieu d'un membre, le tableau de tout le consortium : les redditions des membres qui les mettent en commun, sous les règles de diffusion

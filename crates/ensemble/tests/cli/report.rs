@@ -79,6 +79,36 @@ fn the_demo_producer_gets_its_season_reports() {
         "{}",
         text(&refused.stderr)
     );
+    // The consortium's table: the pooled members' settlements, lines from one member hidden.
+    let whole = dir.path().join("consortium.json");
+    let whole_text = whole.display().to_string();
+    let made = ensemble(
+        dir.path(),
+        &[
+            "report",
+            "--consortium",
+            "--template",
+            "occq",
+            "--period",
+            "2025-2026",
+            "--format",
+            "json",
+            "--output",
+            &whole_text,
+        ],
+    );
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let report: serde_json::Value = serde_json::from_slice(&std::fs::read(&whole).unwrap()).unwrap();
+    let table = &report["tables"][0];
+    assert_eq!(table["total"]["values"][0]["kind"], "count", "the total is shown");
+    assert!(
+        table["lines"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|line| line["values"][0]["kind"] == "hidden"),
+        "single-member lines are hidden"
+    );
     // The read of shared settlements is in the audit trail.
     let trail = ensemble(dir.path(), &["audit", "list", "--json"]);
     let entries: serde_json::Value = serde_json::from_slice(&trail.stdout).unwrap();
