@@ -238,6 +238,25 @@ try {
     await page.waitForLoadState();
   });
 
+  await step('open a funder report, then the performances behind a line', async () => {
+    await page.goto(`${base}/membres/${member}`);
+    await page.click('a:has-text("Rapports aux bailleurs de fonds")');
+    await page.waitForURL(`**/membres/${member}/rapports`);
+    await page.selectOption('#modele', 'calq');
+    await page.selectOption('#periode', '2025-2026');
+    await page.click('form.filters button:has-text("Afficher")');
+    await page.waitForURL('**/rapports?modele=calq&periode=2025-2026');
+    await expectText('Représentations et assistance par territoire');
+    await accessible();
+    await shoot('rapport-fr');
+    await page.click('table a:has-text("Voir")');
+    await page.waitForURL('**#detail');
+    await expectText('Représentations comptées');
+    await accessible();
+    const href = await page.getAttribute('a:has-text("Télécharger le classeur Excel")', 'href');
+    if (!href || !href.includes('format=xlsx')) throw new Error('no workbook link');
+  });
+
   await step('sign out', async () => {
     await page.click('button:has-text("Se déconnecter")');
     await page.waitForURL(`${base}/`);

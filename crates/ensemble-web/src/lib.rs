@@ -16,6 +16,7 @@ mod lang;
 mod members;
 mod pages;
 mod policy;
+mod reports;
 mod rights;
 mod sharing;
 mod statistics;
@@ -48,6 +49,8 @@ pub struct AppState {
     pub uploads: Arc<imports::Uploads>,
     /// Costly figures kept for a minute.
     pub cache: Arc<cache::Cache>,
+    /// The consortium's own report templates, if it has a folder of them.
+    pub report_templates: Option<Arc<std::path::PathBuf>>,
 }
 
 impl AppState {
@@ -59,7 +62,14 @@ impl AppState {
             throttle: Arc::default(),
             uploads: Arc::default(),
             cache: Arc::default(),
+            report_templates: None,
         }
+    }
+
+    /// The same portal, reading the consortium's report templates from `folder` too.
+    pub fn with_report_templates(mut self, folder: Option<std::path::PathBuf>) -> AppState {
+        self.report_templates = folder.map(Arc::new);
+        self
     }
 }
 
@@ -172,6 +182,12 @@ pub fn routes() -> Vec<Route> {
             "/membres/{member}/incidents",
             member(Role::MemberAdmin),
             post(rights::create_member_incident),
+        ),
+        route(
+            Method::GET,
+            "/membres/{member}/rapports",
+            member(Role::MemberAnalyst),
+            get(reports::page),
         ),
         route(
             Method::GET,

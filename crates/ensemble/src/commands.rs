@@ -646,7 +646,9 @@ fn serve_store(
     // One reading connection per core, so that pages are served side by side.
     let cores = std::thread::available_parallelism().map_or(2, std::num::NonZeroUsize::get);
     store.add_readers(url, cores)?;
-    let state = ensemble_web::AppState::new(std::sync::Arc::new(store), key);
+    // The consortium's own report templates, as `ensemble report --templates` reads them.
+    let state = ensemble_web::AppState::new(std::sync::Arc::new(store), key)
+        .with_report_templates(std::env::var_os("ENSEMBLE_TEMPLATES").map(PathBuf::from));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

@@ -364,3 +364,21 @@ web-audit-action-pooled-query = pooled figures read
 web-audit-action-disclosure-set = disclosure rules changed
 api-not-released = The pooled figures of { $month } are not released yet; they will be on { $day }. Ask for an earlier month.
 web-statistics-nothing-pooled = No pooled figures yet: no member shares its ticket aggregates with the whole consortium for pooled statistics, or their sales are not released yet. An agreement is made from the member's Sharing agreements page.
+
+# Funder reports
+web-reports-title = Funder reports
+web-reports-intro = Every report follows from the settlements entered once: yours and those the presenters share with you. Choose a template and a season; every line leads to the performances it counts.
+web-reports-template = Template
+web-reports-period = Season
+web-reports-show = Show
+web-reports-download-xlsx = Download the Excel workbook
+web-reports-download-json = Download as JSON
+web-reports-missing = To complete before sending the report
+web-reports-behind = Performances
+web-reports-detail = Performances counted
+web-reports-show-column = Show
+web-reports-venue = Venue
+web-reports-attendance = Attendance
+web-reports-source = Settlement
+web-member-reports = Funder reports
+web-reports-open = See

@@ -364,3 +364,21 @@ web-audit-action-pooled-query = consultation de chiffres mutualisés
 web-audit-action-disclosure-set = règles de diffusion modifiées
 api-not-released = Les chiffres mutualisés de { $month } ne sont pas encore diffusés ; ils le seront le { $day }. Demandez un mois plus ancien.
 web-statistics-nothing-pooled = Aucun chiffre mutualisé pour l'instant : aucun membre ne partage encore ses agrégats de billetterie avec tout le consortium pour des statistiques mutualisées, ou leurs ventes ne sont pas encore diffusées. Une entente se crée depuis la page Ententes de partage du membre.
+
+# Rapports aux bailleurs de fonds
+web-reports-title = Rapports aux bailleurs de fonds
+web-reports-intro = Chaque rapport découle des redditions de comptes saisies une fois : les vôtres et celles que les diffuseurs partagent avec vous. Choisissez un modèle et une saison ; chaque ligne mène aux représentations qu'elle compte.
+web-reports-template = Modèle
+web-reports-period = Saison
+web-reports-show = Afficher
+web-reports-download-xlsx = Télécharger le classeur Excel
+web-reports-download-json = Télécharger en JSON
+web-reports-missing = À compléter avant d'envoyer le rapport
+web-reports-behind = Représentations
+web-reports-detail = Représentations comptées
+web-reports-show-column = Spectacle
+web-reports-venue = Salle
+web-reports-attendance = Assistance
+web-reports-source = Reddition de comptes
+web-member-reports = Rapports aux bailleurs de fonds
+web-reports-open = Voir

@@ -7,6 +7,7 @@ mod adversarial;
 mod api;
 mod isolation;
 mod pages;
+mod reports;
 mod rights;
 mod sharing;
 mod statistics;
@@ -97,7 +98,8 @@ impl TestApp {
         Reply {
             status,
             headers,
-            body: String::from_utf8(bytes.to_vec()).unwrap(),
+            // Downloads (workbooks) are not text: read what is.
+            body: String::from_utf8_lossy(&bytes).into_owned(),
         }
     }
 
