@@ -8,7 +8,7 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use chrono::Utc;
-use ensemble_i18n::{Lang, tr};
+use ensemble_i18n::{Arg, Lang, tr, tr_args};
 use ensemble_model::{
     Batch, Member, MemberId, Organization, OrganizationId, Provenance, RegionCode, Role, ValueChainRole, entity_docs,
     geo,
@@ -229,8 +229,81 @@ struct MemberHome {
     officer: String,
     chart: Option<String>,
     imports: Vec<BatchLine>,
+    deadlines: Vec<DeadlineLine>,
     admin: bool,
     analyst: bool,
+}
+
+/// A grant's report due date as the member's home shows it.
+pub struct DeadlineLine {
+    funder: String,
+    programme: String,
+    due: String,
+    status: String,
+    overdue: bool,
+    lacks: Vec<String>,
+}
+
+/// A report due date of one of the member's grants, with what its period still lacks.
+#[derive(Clone)]
+pub struct Deadline {
+    funder: String,
+    programme: String,
+    due: chrono::NaiveDate,
+    today: chrono::NaiveDate,
+    lacks: ensemble_reports::Completeness,
+}
+
+/// The report due dates of the member's grants within a year either side of today, the nearest
+/// first, each with what the member's data still lacks over the grant's period.
+fn deadlines(
+    session: &mut ensemble_store::Session<'_>,
+    asking: &ensemble_store::Requester,
+    inventory: &ensemble_store::Grant,
+    member: &Member,
+    today: chrono::NaiveDate,
+) -> Result<Vec<Deadline>, ensemble_reports::ReportError> {
+    let grants: Vec<ensemble_model::Grant> =
+        session.granted(inventory, member.id, &ensemble_store::ListFilter::default())?;
+    let mut lacks_by_period: std::collections::HashMap<
+        (chrono::NaiveDate, chrono::NaiveDate),
+        ensemble_reports::Completeness,
+    > = std::collections::HashMap::new();
+    let mut found = Vec::new();
+    for grant in grants {
+        let dues: Vec<chrono::NaiveDate> = grant
+            .report_due_dates
+            .iter()
+            .copied()
+            .filter(|due| (*due - today).num_days().abs() <= 365)
+            .collect();
+        if dues.is_empty() {
+            continue;
+        }
+        let key = (grant.starts_on, grant.ends_on);
+        if let std::collections::hash_map::Entry::Vacant(entry) = lacks_by_period.entry(key) {
+            let period = ensemble_reports::Period {
+                start: grant.starts_on,
+                end: grant.ends_on + chrono::Duration::days(1),
+                label: format!("{} – {}", grant.starts_on, grant.ends_on),
+            };
+            entry.insert(ensemble_reports::facts(session, asking, member, &period, today)?.1);
+        }
+        let funder = session
+            .get::<Organization>(grant.funder_id.0)?
+            .map_or_else(String::new, |organization| organization.name);
+        for due in dues {
+            found.push(Deadline {
+                funder: funder.clone(),
+                programme: grant.programme.clone(),
+                due,
+                today,
+                lacks: lacks_by_period.get(&key).cloned().unwrap_or_default(),
+            });
+        }
+    }
+    found.sort_by_key(|deadline| ((deadline.due - today).num_days().abs(), deadline.due));
+    Ok(found)
 }
 
 /// `GET /membres/{member}`: what the member holds, what others share with it, what needs fixing
@@ -272,14 +345,24 @@ pub async fn home(
     let key = format!("member-{}-for-{:?}", id.0, signed.user.member_id.map(|m| m.0));
     let asking = crate::policy::requester(&signed, ensemble_model::Purpose::Reporting);
     let store = state.store.clone();
+    // The member's own people also see its report deadlines and what each report still lacks.
+    let own = signed.user.member_id == Some(id);
+    let scope = member.clone();
     let counted = state.cache.get_or(&key, async move {
         let counted = tokio::task::spawn_blocking(move || {
             store.write(|session| {
-                let grant = session.grant(&asking, ensemble_model::Dataset::DataInventory, Utc::now().date_naive())?;
-                Ok::<_, ensemble_store::StoreError>((
+                let today = Utc::now().with_timezone(&chrono_tz::America::Toronto).date_naive();
+                let grant = session.grant(&asking, ensemble_model::Dataset::DataInventory, today)?;
+                let deadlines = if own {
+                    deadlines(session, &asking, &grant, &scope, today)?
+                } else {
+                    Vec::new()
+                };
+                Ok::<_, ensemble_reports::ReportError>((
                     session.granted_holdings(&grant, id)?,
                     session.granted_open_quarantine_count(&grant, id)?,
                     session.performance_moments(id)?,
+                    deadlines,
                 ))
             })
         })
@@ -289,8 +372,8 @@ pub async fn home(
             _ => Err(message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable")),
         }
     });
-    let (holdings, quarantined, moments) = match counted.await {
-        Ok(counted) => (counted.0.clone(), counted.1, counted.2.clone()),
+    let (holdings, quarantined, moments, due) = match counted.await {
+        Ok(counted) => (counted.0.clone(), counted.1, counted.2.clone(), counted.3.clone()),
         Err(response) => return response,
     };
     let t = match texts(&state, lang, Some(&signed)).await {
@@ -339,6 +422,24 @@ pub async fn home(
                 date: format!("{}, {}", t.date(&entry.at), t.time(&entry.at)),
                 status: String::new(),
                 active: true,
+            })
+            .collect(),
+        deadlines: due
+            .iter()
+            .map(|deadline| DeadlineLine {
+                funder: deadline.funder.clone(),
+                programme: deadline.programme.clone(),
+                due: ensemble_i18n::format::date(lang, deadline.due),
+                status: {
+                    let days = (deadline.due - deadline.today).num_days();
+                    if days >= 0 {
+                        tr_args(lang, "web-member-due-in", &[("count", Arg::from(days))])
+                    } else {
+                        tr_args(lang, "web-member-due-past", &[("count", Arg::from(-days))])
+                    }
+                },
+                overdue: deadline.due < deadline.today,
+                lacks: ensemble_reports::completeness_lines(&deadline.lacks, lang),
             })
             .collect(),
         admin: own_or_coordinator && rank(signed.user.role) >= rank(Role::MemberAdmin),

@@ -262,6 +262,8 @@ fn chart(report: &Report, lang: Lang) -> Option<String> {
         .iter()
         .find(|table| table.total.is_some() && !table.lines.is_empty())?;
     let header = table.headers.get(table.key_columns)?;
+    // Labels under every bar when there is room for them.
+    let labelled = table.lines.len() <= 8;
     let bars: Vec<crate::chart::Bar> = table
         .lines
         .iter()
@@ -277,7 +279,7 @@ fn chart(report: &Report, lang: Lang) -> Option<String> {
                 Some(Value::Money(cents)) => (*cents / 100).max(0) as u64,
                 _ => 0,
             },
-            labelled: false,
+            labelled,
         })
         .collect();
     let title = format!("{} · {header}", table.title);

@@ -382,3 +382,19 @@ web-reports-attendance = Attendance
 web-reports-source = Settlement
 web-member-reports = Funder reports
 web-reports-open = See
+web-member-deadlines = Report deadlines
+web-member-deadline-funder = Funder
+web-member-deadline-programme = Programme
+web-member-deadline-due = Due
+web-member-deadline-status = Status
+web-member-deadline-lacks = Data to complete for the grant's period
+web-member-deadline-complete = Nothing is missing
+web-member-due-in = { $count ->
+    [0] today
+    [1] tomorrow
+   *[other] in { $count } days
+}
+web-member-due-past = { $count ->
+    [1] passed 1 day ago
+   *[other] passed { $count } days ago
+}

@@ -382,3 +382,19 @@ web-reports-attendance = Assistance
 web-reports-source = Reddition de comptes
 web-member-reports = Rapports aux bailleurs de fonds
 web-reports-open = Voir
+web-member-deadlines = Échéances de reddition de comptes
+web-member-deadline-funder = Bailleur de fonds
+web-member-deadline-programme = Programme
+web-member-deadline-due = Échéance
+web-member-deadline-status = État
+web-member-deadline-lacks = Données à compléter pour la période de la subvention
+web-member-deadline-complete = Rien ne manque
+web-member-due-in = { $count ->
+    [0] aujourd'hui
+    [1] demain
+   *[other] dans { $count } jours
+}
+web-member-due-past = { $count ->
+    [1] passée depuis 1 jour
+   *[other] passée depuis { $count } jours
+}

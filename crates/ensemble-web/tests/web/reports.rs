@@ -81,3 +81,43 @@ async fn the_producer_reads_its_report_opens_a_line_and_downloads_it() {
             .any(|e| e.action == "data-access" && e.subject == "settlements")
     );
 }
+
+#[tokio::test]
+async fn the_member_home_shows_its_report_deadlines_and_what_they_lack() {
+    let app = TestApp::new();
+    let member = app.store.read(|s| s.member_by_slug(PRODUCER)).unwrap().unwrap();
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::America::Toronto)
+        .date_naive();
+    let grants: Vec<ensemble_model::Grant> = app
+        .store
+        .read(|s| {
+            s.list_any(&ensemble_store::ListFilter {
+                member_id: Some(member.id),
+                ..Default::default()
+            })
+        })
+        .unwrap();
+    let due: Vec<chrono::NaiveDate> = grants
+        .iter()
+        .flat_map(|grant| grant.report_due_dates.iter().copied())
+        .filter(|due| (*due - today).num_days().abs() <= 365)
+        .collect();
+    assert!(!due.is_empty(), "the demo producer has report deadlines this year");
+    let viewer = app.sign_in(&login("consultation", PRODUCER));
+    let home = app.get(&format!("/membres/{PRODUCER}"), Some(&viewer.cookie)).await;
+    assert!(home.body.contains("Échéances de reddition de comptes"));
+    let section = home.body.split("Échéances de reddition de comptes").nth(1).unwrap();
+    let table = section.split("</table>").next().unwrap();
+    assert_eq!(table.matches("<tr><td>").count(), due.len(), "one line per due date");
+    for date in &due {
+        assert!(
+            table.contains(&ensemble_i18n::format::date(ensemble_i18n::Lang::Fr, *date)),
+            "{date}"
+        );
+    }
+    // Another member's administrator, or the coordination, does not see them.
+    let stranger = app.sign_in(crate::COORDINATOR);
+    let theirs = app.get(&format!("/membres/{PRODUCER}"), Some(&stranger.cookie)).await;
+    assert!(!theirs.body.contains("Échéances de reddition de comptes"));
+}
