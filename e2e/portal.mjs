@@ -238,6 +238,19 @@ try {
     await page.waitForLoadState();
   });
 
+  await step('correct a settlement entered once', async () => {
+    await page.goto(`${base}/membres/${member}/redditions`);
+    await expectText('Redditions saisies');
+    await accessible();
+    await page.click('table a:has-text("Corriger")');
+    await page.waitForURL('**/redditions?representation=*');
+    await accessible();
+    await page.selectOption('#deal_type', 'flat-fee');
+    await page.click('button:has-text("Enregistrer la reddition")');
+    await page.waitForURL('**/redditions?enregistree=*');
+    await expectText('Reddition enregistrée.');
+  });
+
   await step('open a funder report, then the performances behind a line', async () => {
     await page.goto(`${base}/membres/${member}`);
     await page.click('a:has-text("Rapports aux bailleurs de fonds")');

@@ -1664,11 +1664,16 @@ pub(crate) fn settlement_figures(
     let taxes = gross - (gross as f64 / 1.149_75).round() as i64;
     let fees = gross * 3 / 100;
     let net = gross - taxes - fees;
-    let artist_fee = match deal {
-        DealType::FlatFee => flat_fee,
-        DealType::BoxOfficeSplit => net * 70 / 100,
-        DealType::GuaranteeVersusPercentage => flat_fee.max(net * 60 / 100),
-        DealType::CoPresentation => net * 80 / 100,
+    let share = match deal {
+        DealType::FlatFee => None,
+        DealType::BoxOfficeSplit => Some(70),
+        DealType::GuaranteeVersusPercentage => Some(60),
+        DealType::CoPresentation => Some(80),
+    };
+    let artist_fee = match (deal, share) {
+        (DealType::GuaranteeVersusPercentage, Some(share)) => flat_fee.max(net * share / 100),
+        (_, Some(share)) => net * share / 100,
+        (_, None) => flat_fee,
     };
     Settlement {
         id: SettlementId(performance.0),
@@ -1683,6 +1688,8 @@ pub(crate) fn settlement_figures(
         net: Cents(net),
         artist_fee: Cents(artist_fee),
         currency: "CAD".to_string(),
+        deal_type: Some(deal),
+        artist_share_percent: share.map(|share| share as u32),
         provenance: provenance(Some(member), member_batch(member)),
     }
 }

@@ -729,6 +729,10 @@ entity! {
         net: Cents => ("Recettes nettes (cents)", "Net box office (cents)"),
         artist_fee: Cents => ("Cachet versé (cents)", "Artist fee paid (cents)"),
         currency: String => ("Devise (ISO 4217)", "Currency (ISO 4217)"),
+        #[serde(default)]
+        deal_type: Option<DealType> => ("Type d'entente", "Deal type"),
+        #[serde(default)]
+        artist_share_percent: Option<u32> => ("Part de l'artiste des recettes nettes (%)", "Artist's share of net box office (%)"),
     }
 }
 

@@ -486,6 +486,16 @@ impl Validate for Settlement {
         ] {
             check.not_negative(field, amount);
         }
+        if let Some(share) = self.artist_share_percent
+            && share > 100
+        {
+            check.push(
+                ValidationError::new(ErrorCode::OutOfRange, "artist_share_percent")
+                    .with("value", share.to_string())
+                    .with("min", "0")
+                    .with("max", "100"),
+            );
+        }
         let attendance = u64::from(self.paid) + u64::from(self.complimentary) + u64::from(self.free_admissions);
         if attendance > u64::from(self.capacity_offered) {
             check.push(

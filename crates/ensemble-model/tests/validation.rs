@@ -117,6 +117,8 @@ fn settlement() -> Settlement {
         net: Cents(1_680_000),
         artist_fee: Cents(800_000),
         currency: "CAD".to_string(),
+        deal_type: Some(DealType::BoxOfficeSplit),
+        artist_share_percent: Some(100),
         provenance: Provenance::default(),
     }
 }
@@ -329,6 +331,13 @@ fn cases() -> Vec<Case> {
         |r| r.specs.stage_opening_width_m = Some(-1.0),
         OutOfRange,
         "specs.stage_opening_width_m"
+    );
+    spoil!(
+        "artist share",
+        settlement(),
+        |r| r.artist_share_percent = Some(101),
+        OutOfRange,
+        "artist_share_percent"
     );
     spoil!("slug", show(), |r| r.slug = "Les Heures".into(), InvalidSlug, "slug");
     spoil!(

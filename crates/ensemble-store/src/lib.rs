@@ -184,6 +184,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0008_audit_actions.sql"),
         postgres: include_str!("../migrations/postgres/0008_audit_actions.sql"),
     },
+    Migration {
+        version: 9,
+        name: "settlement-deals",
+        sqlite: include_str!("../migrations/sqlite/0009_settlement_deals.sql"),
+        postgres: include_str!("../migrations/postgres/0009_settlement_deals.sql"),
+    },
 ];
 
 impl Migration {

@@ -1182,7 +1182,8 @@ fn check_migrations_apply_once(store: &Store, url: &str) {
             (5, "rights".to_string()),
             (6, "retention".to_string()),
             (7, "pooling".to_string()),
-            (8, "audit-actions".to_string())
+            (8, "audit-actions".to_string()),
+            (9, "settlement-deals".to_string())
         ]
     );
 }
@@ -1886,10 +1887,10 @@ fn migrated(url: &str, backend: Backend) -> Store {
         .iter()
         .map(|migration| migration.version)
         .collect();
-    assert_eq!(pending, vec![1, 2, 3, 4, 5, 6, 7, 8]);
+    assert_eq!(pending, vec![1, 2, 3, 4, 5, 6, 7, 8, 9]);
     let mut reported = Vec::new();
     let applied = store.migrate(&mut |migration| reported.push(migration.name)).unwrap();
-    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8]);
+    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9]);
     assert_eq!(
         reported,
         vec![
@@ -1900,7 +1901,8 @@ fn migrated(url: &str, backend: Backend) -> Store {
             "rights",
             "retention",
             "pooling",
-            "audit-actions"
+            "audit-actions",
+            "settlement-deals"
         ]
     );
     store
@@ -2392,6 +2394,8 @@ impl Fixture for Settlement {
             net: Cents(1_547_604),
             artist_fee: Cents(650_000),
             currency: "CAD".to_string(),
+            deal_type: Some(DealType::BoxOfficeSplit),
+            artist_share_percent: Some(70),
             provenance,
         }
     }

@@ -18,6 +18,7 @@ mod pages;
 mod policy;
 mod reports;
 mod rights;
+mod settlements;
 mod sharing;
 mod statistics;
 
@@ -182,6 +183,18 @@ pub fn routes() -> Vec<Route> {
             "/membres/{member}/incidents",
             member(Role::MemberAdmin),
             post(rights::create_member_incident),
+        ),
+        route(
+            Method::GET,
+            "/membres/{member}/redditions",
+            member(Role::MemberAnalyst),
+            get(settlements::list),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/redditions",
+            member(Role::MemberAdmin),
+            post(settlements::save),
         ),
         route(
             Method::GET,

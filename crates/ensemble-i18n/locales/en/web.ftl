@@ -398,3 +398,34 @@ web-member-due-past = { $count ->
     [1] passed 1 day ago
    *[other] passed { $count } days ago
 }
+
+# Settlements
+web-settlements-title = Settlements
+web-settlements-intro = The box-office settlement of each performance you presented, entered once: the show's producer and agency find it in their reports under their sharing agreement, without typing it again.
+web-settlements-saved = Settlement saved.
+web-settlements-form = Enter the settlement
+web-settlements-capacity = Capacity offered
+web-settlements-paid = Paid tickets
+web-settlements-complimentary = Complimentary tickets
+web-settlements-free = Free admissions
+web-settlements-gross = Gross box office ($, taxes included)
+web-settlements-taxes = Taxes ($)
+web-settlements-fees = Ticketing fees ($)
+web-settlements-artist-fee = Artist fee paid ($)
+web-settlements-deal = Deal type
+web-settlements-deal-none = Not given
+web-settlements-share = Artist's share of net box office (%)
+web-settlements-save = Save the settlement
+web-settlements-net = The net box office is computed: gross less taxes and fees.
+web-settlements-pending = Performances without a settlement
+web-settlements-pending-none = All your past performances have their settlement.
+web-settlements-done = Settlements entered
+web-settlements-done-none = No settlement entered yet.
+web-settlements-action = Action
+web-settlements-enter = Enter
+web-settlements-correct = Correct
+web-settlements-invalid = A field is not valid: ticket counts are whole numbers, amounts in dollars (for example 1,234.56), the artist's share a whole percentage. Correct it and save again.
+web-settlements-not-yours = Only the performance's presenter enters its settlement.
+web-member-settlements = Settlements
+web-audit-action-settlement-create = settlement entered
+web-audit-action-settlement-update = settlement corrected

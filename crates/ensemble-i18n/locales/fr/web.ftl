@@ -398,3 +398,34 @@ web-member-due-past = { $count ->
     [1] passée depuis 1 jour
    *[other] passée depuis { $count } jours
 }
+
+# Redditions de comptes
+web-settlements-title = Redditions de comptes
+web-settlements-intro = Le bilan de billetterie de chaque représentation que vous avez diffusée, saisi une fois : le producteur et l'agence du spectacle le retrouvent dans leurs rapports sous leur entente de partage, sans le retaper.
+web-settlements-saved = Reddition enregistrée.
+web-settlements-form = Saisir la reddition
+web-settlements-capacity = Jauge offerte
+web-settlements-paid = Billets payants
+web-settlements-complimentary = Billets de faveur
+web-settlements-free = Entrées libres
+web-settlements-gross = Recettes brutes ($, taxes comprises)
+web-settlements-taxes = Taxes ($)
+web-settlements-fees = Frais de billetterie ($)
+web-settlements-artist-fee = Cachet versé ($)
+web-settlements-deal = Type d'entente
+web-settlements-deal-none = Non précisé
+web-settlements-share = Part de l'artiste des recettes nettes (%)
+web-settlements-save = Enregistrer la reddition
+web-settlements-net = Les recettes nettes sont calculées : recettes brutes moins taxes et frais.
+web-settlements-pending = Représentations sans reddition
+web-settlements-pending-none = Toutes vos représentations passées ont leur reddition.
+web-settlements-done = Redditions saisies
+web-settlements-done-none = Aucune reddition saisie pour l'instant.
+web-settlements-action = Action
+web-settlements-enter = Saisir
+web-settlements-correct = Corriger
+web-settlements-invalid = Un champ n'est pas valide : les nombres de billets sont des entiers, les montants en dollars (par exemple 1 234,56), la part de l'artiste un pourcentage entier. Corrigez et enregistrez de nouveau.
+web-settlements-not-yours = Seul le diffuseur de la représentation en saisit la reddition.
+web-member-settlements = Redditions de comptes
+web-audit-action-settlement-create = reddition de comptes saisie
+web-audit-action-settlement-update = reddition de comptes corrigée

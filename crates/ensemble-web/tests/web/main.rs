@@ -9,6 +9,7 @@ mod isolation;
 mod pages;
 mod reports;
 mod rights;
+mod settlements;
 mod sharing;
 mod statistics;
 mod wizard;

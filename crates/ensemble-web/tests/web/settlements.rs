@@ -1,0 +1,118 @@
+//! Settlements entered once: the presenter's administration corrects a settlement in the portal,
+//! and the producer's report, which reads the presenter's settlement under their agreement, shows
+//! the new figure at once; a wrong figure and another presenter's performance are refused clearly.
+
+use axum::http::StatusCode;
+use chrono::NaiveDate;
+use ensemble_model::{MemberId, Purpose};
+use ensemble_store::Requester;
+
+use crate::{MEMBER, TestApp, login};
+
+const PRODUCER: &str = "aurore-boreale";
+
+fn producer_report(app: &TestApp, producer: MemberId) -> ensemble_reports::Report {
+    let requester = Requester {
+        channel: "web",
+        user_id: None,
+        member: Some(producer),
+        purpose: Purpose::Reporting,
+    };
+    let request = ensemble_reports::Request {
+        member: PRODUCER,
+        template: "cadac",
+        period: "2025-2026",
+        templates: None,
+        lang: ensemble_i18n::Lang::Fr,
+        today: NaiveDate::from_ymd_opt(2026, 11, 29).unwrap(),
+    };
+    ensemble_reports::run(&app.store, &requester, &request).unwrap()
+}
+
+#[tokio::test]
+async fn a_settlement_corrected_by_the_presenter_reaches_the_producers_report() {
+    let app = TestApp::new();
+    let presenter = app.store.read(|s| s.member_by_slug(MEMBER)).unwrap().unwrap();
+    let producer = app.store.read(|s| s.member_by_slug(PRODUCER)).unwrap().unwrap();
+    let before = producer_report(&app, producer.id);
+    let fact = before
+        .facts
+        .iter()
+        .find(|fact| fact.settlement_from == Some(presenter.id.0))
+        .expect("a producer's date presented and settled by the presenter");
+    let settlement = fact.settlement.clone().unwrap();
+    let performance = fact.performance;
+
+    let admin = app.sign_in(&login("admin", MEMBER));
+    let form = app
+        .get(
+            &format!("/membres/{MEMBER}/redditions?representation={performance}"),
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(form.status, StatusCode::OK);
+    assert!(form.body.contains(&format!(
+        r#"name="paid" inputmode="numeric" value="{}""#,
+        settlement.paid
+    )));
+
+    let paid = settlement.paid - 1;
+    let body = |paid: u32, performance: i64| {
+        format!(
+            "csrf={}&representation={performance}&capacity_offered={}&paid={paid}&complimentary={}&free_admissions={}\
+             &gross={}&taxes={}&fees={}&artist_fee={}&deal_type=box-office-split&artist_share_percent=70",
+            admin.csrf,
+            settlement.capacity_offered,
+            settlement.complimentary,
+            settlement.free_admissions,
+            settlement.gross.0 as f64 / 100.0,
+            settlement.taxes.0 as f64 / 100.0,
+            settlement.fees.0 as f64 / 100.0,
+            settlement.artist_fee.0 as f64 / 100.0,
+        )
+    };
+    let saved = app
+        .post(
+            &format!("/membres/{MEMBER}/redditions"),
+            &body(paid, performance),
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let after = producer_report(&app, producer.id);
+    let changed = after.facts.iter().find(|fact| fact.performance == performance).unwrap();
+    let now = changed.settlement.as_ref().unwrap();
+    assert_eq!(
+        (now.paid, now.deal_type.map(|d| d.code())),
+        (paid, Some("box-office-split"))
+    );
+
+    // More tickets than seats: refused with the model's message, nothing changed.
+    let too_many = app
+        .post(
+            &format!("/membres/{MEMBER}/redditions"),
+            &body(settlement.capacity_offered + 1, performance),
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(too_many.status, StatusCode::BAD_REQUEST);
+    assert!(too_many.body.contains(r#"class="problem""#), "{}", too_many.body);
+    // Another presenter's performance: refused.
+    let theirs = before
+        .facts
+        .iter()
+        .find(|fact| fact.settlement_from == Some(producer.id.0))
+        .map(|fact| fact.performance)
+        .expect("a date the producer presented itself");
+    let refused = app
+        .post(
+            &format!("/membres/{MEMBER}/redditions"),
+            &body(1, theirs),
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("Seul le diffuseur"), "{}", refused.body);
+    let entries = app.store.read(|s| s.audit_entries(Some(presenter.id), 50)).unwrap();
+    assert!(entries.iter().any(|entry| entry.action == "settlement-update"));
+}
