@@ -213,6 +213,18 @@ const ENDPOINTS: &[Endpoint] = &[
         }],
     },
     Endpoint {
+        path: "/api/v1/settlements",
+        en: "Settlements the token's member may read for reporting: its own, and those presenters share with it in detail (the read is written to the audit trail).",
+        fr: "Les redditions de comptes que le membre du jeton peut lire pour ses rapports : les siennes, et celles que des diffuseurs lui partagent en détail (la lecture est inscrite au journal d'audit).",
+        answer: Answer::Listing("Settlement"),
+        filters: &[Parameter {
+            name: "performance",
+            integer: true,
+            en: "The performance's id.",
+            fr: "L'identifiant de la représentation.",
+        }],
+    },
+    Endpoint {
         path: "/api/v1/members",
         en: "Members of the consortium.",
         fr: "Les membres du consortium.",
@@ -452,6 +464,57 @@ pub async fn places(State(state): State<AppState>, Query(query): Query<HashMap<S
     }
 }
 
+/// `GET /api/v1/settlements`: the settlements the token's member may read for reporting: its own
+/// and those presenters share with it in detail (through a grant, audited), by performance.
+pub async fn settlements(
+    State(state): State<AppState>,
+    Extension(signed): Extension<Signed>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    let checked = match check("/api/v1/settlements", query) {
+        Ok(checked) => checked,
+        Err(refused) => return refused.into_response(),
+    };
+    let window = checked.window;
+    let performance = checked.number("performance");
+    let mut asking = crate::policy::requester(&signed, ensemble_model::Purpose::Reporting);
+    asking.channel = "api";
+    let store = state.store.clone();
+    let found = tokio::task::spawn_blocking(move || {
+        store.write(
+            |session| -> Result<Vec<ensemble_model::Settlement>, ensemble_store::StoreError> {
+                let grant = session.grant(
+                    &asking,
+                    ensemble_model::Dataset::Settlements,
+                    chrono::Utc::now().date_naive(),
+                )?;
+                let mut all = Vec::new();
+                for member in grant.members_at(ensemble_model::SharingLevel::Detail) {
+                    all.extend(session.granted::<ensemble_model::Settlement>(
+                        &grant,
+                        member,
+                        &ListFilter::default(),
+                    )?);
+                }
+                all.retain(|s| performance.is_none_or(|p| s.performance_id.0 == p));
+                all.sort_by_key(|s| (s.performance_id.0, s.id.0));
+                Ok(all)
+            },
+        )
+    })
+    .await;
+    match found {
+        Ok(Ok(all)) => {
+            let start = usize::try_from(window.offset).unwrap_or(usize::MAX).min(all.len());
+            let end = start
+                .saturating_add(usize::try_from(window.limit).unwrap_or(usize::MAX))
+                .min(all.len());
+            page(&all[start..end], all.len() as u64, window)
+        }
+        _ => error(StatusCode::SERVICE_UNAVAILABLE, "api-unavailable"),
+    }
+}
+
 /// `GET /api/v1/agreements`: the agreements of the token's member (none for the coordination).
 pub async fn agreements(
     State(state): State<AppState>,
@@ -533,6 +596,7 @@ pub fn document() -> Value {
         component::<Place>(),
         component::<ensemble_model::Hall>(),
         component::<ensemble_model::SharingAgreement>(),
+        component::<ensemble_model::Settlement>(),
     ] {
         schemas.insert(name, schema);
     }

@@ -299,6 +299,7 @@ pub fn routes() -> Vec<Route> {
         route(Method::GET, "/api/v1/places", Access::Token, get(api::places)),
         route(Method::GET, "/api/v1/members", Access::Token, get(api::members)),
         route(Method::GET, "/api/v1/agreements", Access::Token, get(api::agreements)),
+        route(Method::GET, "/api/v1/settlements", Access::Token, get(api::settlements)),
         route(
             Method::GET,
             "/api/v1/statistics/ticket-sales",

@@ -116,3 +116,61 @@ async fn a_settlement_corrected_by_the_presenter_reaches_the_producers_report() 
     let entries = app.store.read(|s| s.audit_entries(Some(presenter.id), 50)).unwrap();
     assert!(entries.iter().any(|entry| entry.action == "settlement-update"));
 }
+
+async fn token_of(app: &TestApp, member: &str) -> String {
+    let person = app.sign_in(&login("analyste", member));
+    let page = app
+        .post(
+            "/compte/jetons",
+            &format!("csrf={}&label=redditions", person.csrf),
+            Some(&person.cookie),
+        )
+        .await;
+    page.body
+        .split(r#"class="secret">"#)
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string()
+}
+
+async fn settlements(app: &TestApp, token: &str, query: &str) -> (StatusCode, serde_json::Value) {
+    let request = axum::http::Request::get(format!("/api/v1/settlements{query}"))
+        .header(axum::http::header::AUTHORIZATION, format!("Bearer {token}"))
+        .body(axum::body::Body::empty())
+        .unwrap();
+    let reply = app.send(request).await;
+    (reply.status, serde_json::from_str(&reply.body).unwrap())
+}
+
+#[tokio::test]
+async fn the_api_gives_own_and_shared_settlements_and_nothing_else() {
+    let app = TestApp::new();
+    let presenter = app.store.read(|s| s.member_by_slug(MEMBER)).unwrap().unwrap();
+    let owners = |body: &serde_json::Value| -> std::collections::BTreeSet<i64> {
+        body["items"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|item| item["member_id"].as_i64().unwrap())
+            .collect()
+    };
+    // The producer reads its own and the presenter's (shared with it for reporting).
+    let producer = app.store.read(|s| s.member_by_slug(PRODUCER)).unwrap().unwrap();
+    let (status, body) = settlements(&app, &token_of(&app, PRODUCER).await, "?limit=500").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(owners(&body).contains(&presenter.id.0), "{:?}", owners(&body));
+    assert!(owners(&body).is_subset(&[presenter.id.0, producer.id.0].into()));
+    // The creator has no agreement with the presenter: its own only.
+    let creator = app.store.read(|s| s.member_by_slug("grande-ourse")).unwrap().unwrap();
+    let (_, body) = settlements(&app, &token_of(&app, "grande-ourse").await, "?limit=500").await;
+    assert!(body["total"].as_u64().unwrap() > 0);
+    assert_eq!(owners(&body), [creator.id.0].into());
+    let (status, body) = settlements(&app, &token_of(&app, "grande-ourse").await, "?performance=abc").await;
+    assert_eq!(
+        (status, body["error"]["code"].as_str()),
+        (StatusCode::BAD_REQUEST, Some("api-invalid-parameter"))
+    );
+}
