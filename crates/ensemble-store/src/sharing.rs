@@ -9,7 +9,7 @@
 use chrono::{NaiveDate, Utc};
 use ensemble_model::{Dataset, MemberId, Purpose, SharingAgreement, SharingLevel};
 
-use crate::{AuditEvent, ListFilter, Session, StoreError};
+use crate::{AuditEvent, ListFilter, Session, StoreError, Value};
 
 /// Who asks, and why.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -270,6 +270,27 @@ impl Session<'_> {
             member_id: Some(member),
             ..ListFilter::default()
         })
+    }
+}
+
+impl Session<'_> {
+    /// The performances whose settlement, as `member` keeps it, differs from another member's
+    /// copy of the same performance, with that member's number. Only the fact of a difference
+    /// is given, never the other copy's figures: it is what tells a presenter and a producer
+    /// that their records of one performance disagree.
+    pub fn differing_settlements(&mut self, member: MemberId) -> Result<Vec<(i64, i64)>, StoreError> {
+        let rows = self.database.query(
+            "SELECT CAST(a.performance_id AS BIGINT), CAST(b.member_id AS BIGINT) \
+             FROM settlements a JOIN settlements b ON b.performance_id = a.performance_id \
+             WHERE a.member_id = ? AND b.member_id IS NOT NULL AND b.member_id <> a.member_id \
+             AND (a.capacity_offered <> b.capacity_offered OR a.paid <> b.paid \
+               OR a.complimentary <> b.complimentary OR a.free_admissions <> b.free_admissions \
+               OR a.gross <> b.gross OR a.taxes <> b.taxes OR a.fees <> b.fees OR a.net <> b.net \
+               OR a.artist_fee <> b.artist_fee) \
+             ORDER BY 1, 2",
+            &[Value::Int(member.0)],
+        )?;
+        Ok(rows.iter().map(|row| (row.int(0), row.int(1))).collect())
     }
 }
 

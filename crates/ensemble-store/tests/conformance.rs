@@ -94,8 +94,33 @@ conformance! {
     check_purge_follows_retention(store) => sqlite_purge_follows_retention, postgres_purge_follows_retention;
     check_pooled_figures_are_protected_and_released_once(store)
         => sqlite_pooled_figures_are_protected_and_released_once, postgres_pooled_figures_are_protected_and_released_once;
+    check_differing_settlements_are_told_without_figures(store)
+        => sqlite_differing_settlements_are_told_without_figures, postgres_differing_settlements_are_told_without_figures;
     check_consent_withdrawal_leaves_people_out_of_pooling(store)
         => sqlite_consent_withdrawal_leaves_people_out_of_pooling, postgres_consent_withdrawal_leaves_people_out_of_pooling;
+}
+
+/// Two members' copies of one performance's settlement: told apart when a figure differs, on
+/// both sides, and not when they agree.
+fn check_differing_settlements_are_told_without_figures(store: &Store) {
+    insert_world(store);
+    insert_second_member(store);
+    let copy = Settlement {
+        paid: 511,
+        ..Settlement::fixture_with(2, provenance(2, 1, 2))
+    };
+    store.write(|s| s.insert(std::slice::from_ref(&copy))).unwrap();
+    let differing = |member: i64| store.write(|s| s.differing_settlements(MemberId(member))).unwrap();
+    assert_eq!((differing(1), differing(2)), (vec![(1, 2)], vec![(1, 1)]));
+    store
+        .write(|s| {
+            s.update(&Settlement {
+                paid: 512,
+                ..copy.clone()
+            })
+        })
+        .unwrap();
+    assert!(differing(1).is_empty() && differing(2).is_empty());
 }
 
 /// Tickets sold in a month across the pool: only members sharing with the whole consortium for

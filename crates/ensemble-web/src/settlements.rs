@@ -31,6 +31,7 @@ pub struct PerformanceLine {
     date: String,
     show: String,
     settled: String,
+    differs: bool,
 }
 
 /// The form's current values (dollars as typed).
@@ -73,6 +74,7 @@ struct SettlementsPage {
     deals: Vec<(String, String, bool)>,
     problem: Option<String>,
     saved: bool,
+    differing: u64,
 }
 
 fn dollars(cents: Cents) -> String {
@@ -101,14 +103,18 @@ fn form_of(settlement: &Settlement) -> SettlementForm {
     }
 }
 
+/// The member's performances, the shows, its settlements by performance, and the performances
+/// where another member's copy of the settlement differs.
+type Loaded = (
+    Vec<Performance>,
+    HashMap<i64, Show>,
+    HashMap<i64, Settlement>,
+    std::collections::BTreeSet<i64>,
+);
+
 /// What the page reads: the member's presented performances that have taken place, newest
 /// first, and its own settlements (read through a grant, audited).
-async fn load(
-    state: &AppState,
-    lang: Lang,
-    signed: &Signed,
-    member: &Member,
-) -> Result<(Vec<Performance>, HashMap<i64, Show>, HashMap<i64, Settlement>), Response> {
+async fn load(state: &AppState, lang: Lang, signed: &Signed, member: &Member) -> Result<Loaded, Response> {
     let store = state.store.clone();
     let asking = requester(signed, Purpose::Reporting);
     let member = member.clone();
@@ -130,7 +136,12 @@ async fn load(
                 .into_iter()
                 .map(|s| (s.performance_id.0, s))
                 .collect();
-            Ok((performances, shows, own))
+            let differing = session
+                .differing_settlements(member.id)?
+                .into_iter()
+                .map(|(performance, _)| performance)
+                .collect();
+            Ok((performances, shows, own, differing))
         })
     })
     .await;
@@ -151,7 +162,7 @@ async fn page(
     problem: Option<String>,
     saved: bool,
 ) -> Response {
-    let (performances, shows, own) = match load(state, lang, signed, member).await {
+    let (performances, shows, own, differing) = match load(state, lang, signed, member).await {
         Ok(found) => found,
         Err(response) => return response,
     };
@@ -167,6 +178,7 @@ async fn page(
             .get(&p.id.0)
             .map(|s| ensemble_reports::Value::Count(ensemble_reports::facts::attendance(s)).text(lang))
             .unwrap_or_default(),
+        differs: differing.contains(&p.id.0),
     };
     let pending: Vec<PerformanceLine> = performances
         .iter()
@@ -218,6 +230,7 @@ async fn page(
         deals,
         problem,
         saved,
+        differing: differing.len() as u64,
         t,
     };
     (status, render(&page)).into_response()

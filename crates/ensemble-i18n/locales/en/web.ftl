@@ -429,3 +429,8 @@ web-settlements-not-yours = Only the performance's presenter enters its settleme
 web-member-settlements = Settlements
 web-audit-action-settlement-create = settlement entered
 web-audit-action-settlement-update = settlement corrected
+web-settlements-differing = { $count ->
+    [one] For { $count } performance, the copy of the settlement another member (the show's producer or agency) keeps differs from yours: check the figures together.
+   *[other] For { $count } performances, the copy of the settlement another member (the show's producer or agency) keeps differs from yours: check the figures together.
+}
+web-settlements-differs = another copy differs

@@ -429,3 +429,8 @@ web-settlements-not-yours = Seul le diffuseur de la représentation en saisit la
 web-member-settlements = Redditions de comptes
 web-audit-action-settlement-create = reddition de comptes saisie
 web-audit-action-settlement-update = reddition de comptes corrigée
+web-settlements-differing = { $count ->
+    [one] Pour { $count } représentation, la copie de la reddition qu'un autre membre (le producteur ou l'agence du spectacle) tient diffère de la vôtre : vérifiez les chiffres ensemble.
+   *[other] Pour { $count } représentations, la copie de la reddition qu'un autre membre (le producteur ou l'agence du spectacle) tient diffère de la vôtre : vérifiez les chiffres ensemble.
+}
+web-settlements-differs = une autre copie diffère

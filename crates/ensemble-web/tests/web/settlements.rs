@@ -115,6 +115,34 @@ async fn a_settlement_corrected_by_the_presenter_reaches_the_producers_report() 
     assert!(refused.body.contains("Seul le diffuseur"), "{}", refused.body);
     let entries = app.store.read(|s| s.audit_entries(Some(presenter.id), 50)).unwrap();
     assert!(entries.iter().any(|entry| entry.action == "settlement-update"));
+
+    // The producer keeps its own copy of that date, with other figures: the presenter is told
+    // that a copy differs (not its figures), and the producer's report lists the difference.
+    let before_page = app
+        .get(&format!("/membres/{MEMBER}/redditions"), Some(&admin.cookie))
+        .await;
+    assert!(!before_page.body.contains("une autre copie diffère"));
+    app.store
+        .write(|s| {
+            let id = s.next_id::<ensemble_model::Settlement>()?;
+            s.insert(&[ensemble_model::Settlement {
+                id: ensemble_model::SettlementId(id),
+                paid: paid - 1,
+                provenance: ensemble_model::Provenance {
+                    member_id: Some(producer.id),
+                    ..Default::default()
+                },
+                ..now.clone()
+            }])
+        })
+        .unwrap();
+    let told = app
+        .get(&format!("/membres/{MEMBER}/redditions"), Some(&admin.cookie))
+        .await;
+    assert!(told.body.contains("une autre copie diffère"), "{}", told.body);
+    assert!(told.body.contains("Pour 1 représentation,"), "{}", told.body);
+    let report = producer_report(&app, producer.id);
+    assert_eq!(report.completeness.differences, [(performance, presenter.id.0)]);
 }
 
 async fn token_of(app: &TestApp, member: &str) -> String {
