@@ -40,6 +40,7 @@ const BUILT_IN: &[(&str, &str)] = &[
     ("tour-dates", include_str!("../profiles/tour-dates.toml")),
     ("venues", include_str!("../profiles/venues.toml")),
     ("grants", include_str!("../profiles/grants.toml")),
+    ("settlements", include_str!("../profiles/settlements.toml")),
 ];
 
 /// The kind of file a profile reads.

@@ -31,6 +31,8 @@ pub enum Target {
     Performances,
     /// Shows (events).
     Shows,
+    /// Box-office settlements, one per performance.
+    Settlements,
 }
 
 /// Which kind of personal value a field holds.
@@ -158,6 +160,28 @@ const PERFORMANCE_FIELDS: &[Field] = &[
     field("status"),
 ];
 
+const SETTLEMENT_FIELDS: &[Field] = &[
+    field("event_id"),
+    field("event_name"),
+    field("event_start"),
+    field("event_date"),
+    field("event_time"),
+    field("venue_name"),
+    field("venue_municipality"),
+    field("capacity_offered"),
+    field("paid"),
+    field("complimentary"),
+    field("free_admissions"),
+    field("gross"),
+    field("taxes"),
+    field("fees"),
+    field("net"),
+    field("artist_fee"),
+    field("deal_type"),
+    field("artist_share_percent"),
+    field("currency"),
+];
+
 const SHOW_FIELDS: &[Field] = &[
     field("event_id"),
     field("title"),
@@ -174,6 +198,7 @@ impl Target {
         Target::Grants,
         Target::Performances,
         Target::Shows,
+        Target::Settlements,
     ];
 
     /// Its code.
@@ -185,6 +210,7 @@ impl Target {
             Target::Grants => "grants",
             Target::Performances => "performances",
             Target::Shows => "shows",
+            Target::Settlements => "settlements",
         }
     }
 
@@ -202,6 +228,7 @@ impl Target {
             Target::Grants => GRANT_FIELDS,
             Target::Performances => PERFORMANCE_FIELDS,
             Target::Shows => SHOW_FIELDS,
+            Target::Settlements => SETTLEMENT_FIELDS,
         }
     }
 
@@ -218,6 +245,13 @@ impl Target {
             Target::Grants => &[&["funder"], &["programme"], &["amount"], &["starts_on"], &["ends_on"]],
             Target::Performances => &[&["event_id"], &["event_start"]],
             Target::Shows => &[&["title"]],
+            Target::Settlements => &[
+                &["event_name", "event_id"],
+                &["event_start", "event_date"],
+                &["capacity_offered"],
+                &["paid"],
+                &["gross"],
+            ],
         }
     }
 
@@ -598,7 +632,130 @@ pub fn convert(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>
         Target::Grants => grant(row, context, writer),
         Target::Performances => performance(row, context, writer),
         Target::Shows => show(row, context, writer),
+        Target::Settlements => settlement(row, context, writer),
     }
+}
+
+/// A settlement: the performance it settles (found, or created as for ticket lines) and its
+/// figures; taxes, fees, complimentary tickets and free admissions are 0 when not given, and the
+/// net is gross less taxes and fees unless the file gives it (then it must balance).
+fn settlement(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>) -> Result<Outcome, StoreError> {
+    let profile = context.profile;
+    let mut read = Reader::new(row, profile);
+    if read.text("event_name").is_none() && read.text("event_id").is_none() {
+        read.problem(Code::ValueMissing, "event_name");
+    }
+    let start = event_start(&mut read, profile);
+    let time_known = read.text("event_start").is_some() || read.text("event_time").is_some();
+    let whole = |read: &mut Reader<'_>, name: &str, required: bool| match read.text(name) {
+        Some(_) => read.count(name),
+        None if required => {
+            read.problem(Code::ValueMissing, name);
+            None
+        }
+        None => Some(0),
+    };
+    let capacity = whole(&mut read, "capacity_offered", true);
+    let paid = whole(&mut read, "paid", true);
+    let complimentary = whole(&mut read, "complimentary", false);
+    let free = whole(&mut read, "free_admissions", false);
+    let money = |read: &mut Reader<'_>, name: &str, required: bool| match read.text(name) {
+        Some(_) => read.amount(name),
+        None if required => {
+            read.problem(Code::ValueMissing, name);
+            None
+        }
+        None => Some(Cents(0)),
+    };
+    let gross = money(&mut read, "gross", true);
+    let taxes = money(&mut read, "taxes", false);
+    let fees = money(&mut read, "fees", false);
+    let artist_fee = money(&mut read, "artist_fee", false);
+    let net = read.text("net").is_some().then(|| read.amount("net")).flatten();
+    let deal_type = match read.code("deal_type") {
+        Some(text) => match DealType::from_code(text) {
+            Some(deal) => Some(deal),
+            None => {
+                read.problem(Code::ValueUnknown, "deal_type");
+                None
+            }
+        },
+        None => None,
+    };
+    let share = read
+        .text("artist_share_percent")
+        .is_some()
+        .then(|| read.count("artist_share_percent"))
+        .flatten();
+    let currency = read.text("currency").unwrap_or(&profile.currency).to_ascii_uppercase();
+    if !read.ok() {
+        return Ok(Outcome::Rejected(read.problems));
+    }
+    let (
+        Some(start),
+        Some(capacity),
+        Some(paid),
+        Some(complimentary),
+        Some(free),
+        Some(gross),
+        Some(taxes),
+        Some(fees),
+        Some(artist_fee),
+    ) = (
+        start,
+        capacity,
+        paid,
+        complimentary,
+        free,
+        gross,
+        taxes,
+        fees,
+        artist_fee,
+    )
+    else {
+        return Ok(Outcome::Rejected(read.problems));
+    };
+    let event = EventRef {
+        id: row.get("event_id"),
+        name: row.get("event_name"),
+        start,
+        time_known,
+        venue: row.get("venue_name"),
+        municipality: row.get("venue_municipality"),
+    };
+    let Some(performance) = resolve_performance(context, writer, event)? else {
+        return Ok(Outcome::Rejected(vec![Diagnostic::new(
+            Code::VenueUnknown,
+            row.number,
+            "venue_name",
+        )]));
+    };
+    let key = context
+        .pseudonymizer
+        .record_key(&["settlement", &performance.0.to_string()]);
+    let record = |id: i64, provenance: Provenance| Settlement {
+        id: SettlementId(id),
+        performance_id: performance,
+        capacity_offered: capacity,
+        paid,
+        complimentary,
+        free_admissions: free,
+        gross,
+        taxes,
+        fees,
+        net: net.unwrap_or(Cents(gross.0 - taxes.0 - fees.0)),
+        artist_fee,
+        currency: currency.clone(),
+        deal_type,
+        artist_share_percent: share,
+        provenance,
+    };
+    let problems = model_problems(row.number, "Settlement", &record(0, writer.provenance()));
+    if !problems.is_empty() {
+        return Ok(Outcome::Rejected(problems));
+    }
+    writer.upsert(&key, record)?;
+    Ok(Outcome::Imported)
 }
 
 fn model_problems<E: Validate>(row: u64, entity: &str, record: &E) -> Vec<Diagnostic> {

@@ -291,6 +291,7 @@ impl<'a, 's> Writer<'a, 's> {
             Engagement::TABLE,
             Grant::TABLE,
             Offer::TABLE,
+            Settlement::TABLE,
         ] {
             for (key, id) in writer.session.keys_of(member_id, table)? {
                 writer.keys.insert((table, key), id);

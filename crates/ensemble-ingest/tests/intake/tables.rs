@@ -461,3 +461,55 @@ fn cancelled_tickets_are_counted_not_imported() {
     );
     assert_eq!(report.diagnostic_counts.get("ticket-cancelled"), Some(&1));
 }
+
+/// A presenter's settlements file: recognised, each row linked to its performance (created
+/// here), the net computed, the deal read; a row with more tickets than seats rejected with the
+/// model's reason and kept; importing it again changes nothing, and a corrected file updates.
+#[test]
+fn settlements_are_imported_once_per_performance() {
+    let fixture = Fixture::new();
+    let path = fixture.dir.path().join("redditions-2026.csv");
+    let header = "Spectacle;Date;Heure;Salle;Ville;Jauge offerte;Billets payants;Billets de faveur;\
+                  Recettes brutes;Taxes;Frais;Cachet versé;Type d'entente;Part de l'artiste (%)\n";
+    let first = "Le Phare fictif;2026-02-14;20:00;Salle Fictive;Sherbrooke;400;300;10;9 000,00 $;1 173,00 $;\
+                 270,00 $;2 000,00 $;Partage des recettes;70\n";
+    let too_many = "Le Phare fictif;2026-02-15;20:00;Salle Fictive;Sherbrooke;400;420;0;9 000,00 $;0;0;0;;\n";
+    std::fs::write(&path, format!("{header}{first}{too_many}")).unwrap();
+    let report = fixture.import(&path, ensemble_ingest::ProfileChoice::Auto).unwrap();
+    assert_eq!(report.profile.as_deref(), Some("settlements"));
+    assert_eq!(
+        (report.rows_imported, report.rows_quarantined),
+        (1, 1),
+        "{:#?}",
+        report.diagnostics
+    );
+    assert!(
+        report
+            .diagnostics
+            .iter()
+            .any(|d| d.code == ensemble_ingest::Code::ModelInvalid && d.field == "paid" && d.row == 3),
+        "{:#?}",
+        report.diagnostics
+    );
+    let settlements: Vec<ensemble_model::Settlement> = fixture.store.list_any(&Default::default()).unwrap();
+    assert_eq!(settlements.len(), 1);
+    let settlement = &settlements[0];
+    // 9,000.00 − 1,173.00 − 270.00 = 7,557.00 $.
+    assert_eq!(settlement.net, ensemble_model::Cents(755_700));
+    assert_eq!(
+        (settlement.deal_type, settlement.artist_share_percent),
+        (Some(ensemble_model::DealType::BoxOfficeSplit), Some(70))
+    );
+    let again = fixture.import(&path, ensemble_ingest::ProfileChoice::Auto).unwrap();
+    assert_eq!(again.tally.created.get("Settlement"), None, "{:?}", again.tally);
+    std::fs::write(&path, format!("{header}{}", first.replace(";300;10;", ";301;10;"))).unwrap();
+    let corrected = fixture.import(&path, ensemble_ingest::ProfileChoice::Auto).unwrap();
+    assert_eq!(
+        corrected.tally.updated.get("Settlement"),
+        Some(&1),
+        "{:?}",
+        corrected.tally
+    );
+    let settlements: Vec<ensemble_model::Settlement> = fixture.store.list_any(&Default::default()).unwrap();
+    assert_eq!((settlements.len(), settlements[0].paid), (1, 301));
+}
