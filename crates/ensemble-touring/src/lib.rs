@@ -1,0 +1,273 @@
+//! The touring problem: a show leaves its home base, may play at candidate presenters, each with
+//! a fee and a window of allowed days (confirmed dates are one-day windows that must be played),
+//! at most one show a day, legs that take whole travel days, and comes home by a last day. The
+//! aim is the most fees less the cost of the road (a prize-collecting travelling-salesman problem
+//! with time windows).
+//!
+//! This module holds the instance (the same JSON as the benchmark kit in `bench/touring`), the
+//! rules as one checker ([`check`]), the earliest schedule of an order of visits ([`schedule`]),
+//! and an exact solver by enumeration for small instances ([`exact`]), the yardstick of the
+//! optimiser's tests.
+
+use serde::{Deserialize, Serialize};
+
+/// What kind of stop a node is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Kind {
+    /// The home base (node 0).
+    Home,
+    /// A presenter that may be visited.
+    Optional,
+    /// A confirmed date: must be visited, on its one day.
+    Confirmed,
+}
+
+/// A place of the instance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Node {
+    /// Its number (0 is home).
+    pub id: usize,
+    /// Its name.
+    pub name: String,
+    /// Latitude.
+    pub lat: f64,
+    /// Longitude.
+    pub lon: f64,
+    /// Home, optional or confirmed.
+    pub kind: Kind,
+    /// The fee, in dollars (none at home).
+    #[serde(default)]
+    pub value: f64,
+    /// First and last allowed show day (none at home).
+    #[serde(default)]
+    pub window: Option<(u32, u32)>,
+}
+
+/// The rules every route follows.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Model {
+    /// The day the show leaves home.
+    pub start_day: u32,
+    /// The last day it may be back home.
+    pub end_day_max: u32,
+    /// Cost of a road kilometre, in dollars.
+    pub km_cost_per_km: f64,
+}
+
+/// Distances and travel days between every two nodes.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Matrix {
+    /// Road kilometres.
+    pub road_km: Vec<Vec<f64>>,
+    /// Whole days a leg takes (at least 1 between distinct places).
+    pub travel_days: Vec<Vec<u32>>,
+}
+
+/// A touring instance.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Instance {
+    /// Its name.
+    pub name: String,
+    /// Its nodes, home first.
+    pub nodes: Vec<Node>,
+    /// The rules.
+    pub model: Model,
+    /// Distances and travel days.
+    pub matrix: Matrix,
+}
+
+impl Instance {
+    /// Reads an instance written as JSON (the benchmark kit's format).
+    pub fn from_json(text: &str) -> Result<Instance, serde_json::Error> {
+        serde_json::from_str(text)
+    }
+
+    /// The same problem on home and some of the candidates only (numbered again from 0, home
+    /// first, in the order given).
+    pub fn restricted(&self, candidates: &[usize]) -> Instance {
+        let keep: Vec<usize> = std::iter::once(0).chain(candidates.iter().copied()).collect();
+        let pick = |matrix: &Vec<Vec<f64>>| -> Vec<Vec<f64>> {
+            keep.iter()
+                .map(|&a| keep.iter().map(|&b| matrix[a][b]).collect())
+                .collect()
+        };
+        Instance {
+            name: format!("{} ({} candidates)", self.name, candidates.len()),
+            nodes: keep
+                .iter()
+                .enumerate()
+                .map(|(id, &old)| Node {
+                    id,
+                    ..self.nodes[old].clone()
+                })
+                .collect(),
+            model: self.model.clone(),
+            matrix: Matrix {
+                road_km: pick(&self.matrix.road_km),
+                travel_days: keep
+                    .iter()
+                    .map(|&a| keep.iter().map(|&b| self.matrix.travel_days[a][b]).collect())
+                    .collect(),
+            },
+        }
+    }
+}
+
+/// A route: (node, day) from home on the start day, through the visits, back home.
+pub type Route = Vec<(usize, u32)>;
+
+/// Why a route breaks the rules.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum Violation {
+    /// It does not start at home on the start day, or does not end at home.
+    #[error("the route must leave home on the start day and end at home")]
+    NotHomeToHome,
+    /// A node is not in the instance, or home is visited in the middle.
+    #[error("node {0} is not a candidate")]
+    UnknownNode(usize),
+    /// A candidate is visited twice.
+    #[error("node {0} is visited twice")]
+    VisitedTwice(usize),
+    /// A leg is shorter in days than its travel days.
+    #[error("the leg to node {0} is too short in days")]
+    LegTooShort(usize),
+    /// A show falls outside its window.
+    #[error("node {node} on day {day} is outside its window")]
+    OutsideWindow {
+        /// The node.
+        node: usize,
+        /// The day.
+        day: u32,
+    },
+    /// Home too late.
+    #[error("home on day {0}, after the last day")]
+    HomeTooLate(u32),
+    /// A confirmed date is missing.
+    #[error("the confirmed date at node {0} is missing")]
+    ConfirmedMissing(usize),
+}
+
+/// What a valid route earns.
+#[derive(Debug, Clone, Copy, PartialEq, Serialize)]
+pub struct Evaluation {
+    /// Fees collected.
+    pub value: f64,
+    /// Road kilometres.
+    pub km: f64,
+    /// Fees less the cost of the road.
+    pub profit: f64,
+    /// Candidates visited.
+    pub visits: usize,
+}
+
+/// Checks a route against every rule and evaluates it.
+pub fn check(instance: &Instance, route: &[(usize, u32)]) -> Result<Evaluation, Violation> {
+    let (Some(first), Some(last)) = (route.first(), route.last()) else {
+        return Err(Violation::NotHomeToHome);
+    };
+    if *first != (0, instance.model.start_day) || last.0 != 0 || route.len() < 2 {
+        return Err(Violation::NotHomeToHome);
+    }
+    let visits = &route[1..route.len() - 1];
+    let mut seen = vec![false; instance.nodes.len()];
+    let mut value = 0.0;
+    for &(node, day) in visits {
+        let Some(candidate) = instance.nodes.get(node).filter(|n| n.kind != Kind::Home) else {
+            return Err(Violation::UnknownNode(node));
+        };
+        if std::mem::replace(&mut seen[node], true) {
+            return Err(Violation::VisitedTwice(node));
+        }
+        let (from, to) = candidate.window.unwrap_or((0, 0));
+        if day < from || day > to {
+            return Err(Violation::OutsideWindow { node, day });
+        }
+        value += candidate.value;
+    }
+    let mut km = 0.0;
+    for pair in route.windows(2) {
+        let ((a, day_a), (b, day_b)) = (pair[0], pair[1]);
+        km += instance.matrix.road_km[a][b];
+        if day_b < day_a || day_b - day_a < instance.matrix.travel_days[a][b] {
+            return Err(Violation::LegTooShort(b));
+        }
+    }
+    if last.1 > instance.model.end_day_max {
+        return Err(Violation::HomeTooLate(last.1));
+    }
+    if let Some(missing) = instance
+        .nodes
+        .iter()
+        .find(|node| node.kind == Kind::Confirmed && !seen[node.id])
+    {
+        return Err(Violation::ConfirmedMissing(missing.id));
+    }
+    Ok(Evaluation {
+        value,
+        km,
+        profit: value - instance.model.km_cost_per_km * km,
+        visits: visits.len(),
+    })
+}
+
+/// The route that plays `order` each on its earliest possible day (waiting when a window has not
+/// opened), or none when a window closes first or home is reached too late. Playing as early as
+/// possible never closes a later window, so an order is feasible exactly when this succeeds.
+pub fn schedule(instance: &Instance, order: &[usize]) -> Option<Route> {
+    let mut route = Vec::with_capacity(order.len() + 2);
+    let (mut at, mut day) = (0, instance.model.start_day);
+    route.push((at, day));
+    for &node in order {
+        let (from, to) = instance.nodes.get(node)?.window?;
+        day = (day + instance.matrix.travel_days[at][node]).max(from);
+        if day > to {
+            return None;
+        }
+        route.push((node, day));
+        at = node;
+    }
+    day += instance.matrix.travel_days[at][0];
+    if day > instance.model.end_day_max {
+        return None;
+    }
+    route.push((0, day));
+    Some(route)
+}
+
+/// The best route by trying every order of every set of candidates: exact, for small instances
+/// only (the yardstick of the optimiser's tests). Orders are extended one visit at a time and
+/// abandoned as soon as they cannot be scheduled: days only grow along an order, and road
+/// kilometres keep the triangle inequality, so no longer order could be scheduled either.
+pub fn exact(instance: &Instance) -> Option<(Route, Evaluation)> {
+    let candidates: Vec<usize> = instance
+        .nodes
+        .iter()
+        .filter(|node| node.kind != Kind::Home)
+        .map(|node| node.id)
+        .collect();
+    let mut best: Option<(Route, Evaluation)> = None;
+    let mut order = Vec::new();
+    extend(instance, &candidates, &mut order, &mut best);
+    best
+}
+
+fn extend(instance: &Instance, candidates: &[usize], order: &mut Vec<usize>, best: &mut Option<(Route, Evaluation)>) {
+    let Some(route) = schedule(instance, order) else {
+        return;
+    };
+    if let Ok(evaluation) = check(instance, &route)
+        && best
+            .as_ref()
+            .is_none_or(|(_, kept)| evaluation.profit > kept.profit + 1e-9)
+    {
+        *best = Some((route, evaluation));
+    }
+    for &node in candidates {
+        if !order.contains(&node) {
+            order.push(node);
+            extend(instance, candidates, order, best);
+            order.pop();
+        }
+    }
+}
