@@ -6,10 +6,14 @@
 //!
 //! This module holds the instance (the same JSON as the benchmark kit in `bench/touring`), the
 //! rules as one checker ([`check`]), the earliest schedule of an order of visits ([`schedule`]),
-//! and an exact solver by enumeration for small instances ([`exact`]), the yardstick of the
-//! optimiser's tests.
+//! an exact solver by enumeration for small instances ([`exact`]), the yardstick of the
+//! optimiser's tests, and the optimiser itself ([`optimise`]).
+
+pub mod optimise;
 
 use serde::{Deserialize, Serialize};
+
+pub use optimise::{Options, optimise};
 
 /// What kind of stop a node is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]

@@ -137,3 +137,113 @@ proptest! {
         prop_assert!((evaluation.profit - best).abs() < 1e-6);
     }
 }
+
+fn quick() -> ensemble_touring::Options {
+    ensemble_touring::Options {
+        rounds: 300,
+        time_limit: std::time::Duration::from_secs(60),
+        seed: 7,
+    }
+}
+
+#[test]
+fn the_optimiser_finds_the_exact_best_on_small_instances_from_the_kit() {
+    let instance = kit(20);
+    let fixed = confirmed(&instance);
+    let optional: Vec<usize> = instance
+        .nodes
+        .iter()
+        .filter(|node| node.kind == Kind::Optional)
+        .map(|node| node.id)
+        .collect();
+    for start in [0, 3, 6, 9, 12] {
+        let mut keep = fixed.clone();
+        keep.extend(optional.iter().skip(start).take(5));
+        let small = instance.restricted(&keep);
+        let (_, best) = exact(&small).unwrap();
+        let (route, found) = ensemble_touring::optimise(&small, &quick()).unwrap();
+        assert_eq!(check(&small, &route), Ok(found));
+        assert!(
+            (found.profit - best.profit).abs() < 1e-6,
+            "{}: {} vs {}",
+            small.name,
+            found.profit,
+            best.profit
+        );
+    }
+}
+
+#[test]
+fn on_the_kits_instances_every_route_keeps_every_rule() {
+    for k in [20, 40, 80] {
+        let instance = kit(k);
+        let options = ensemble_touring::Options { rounds: 50, ..quick() };
+        let (route, evaluation) = ensemble_touring::optimise(&instance, &options).expect("a route");
+        assert_eq!(check(&instance, &route), Ok(evaluation), "K = {k}");
+        assert!(
+            route.windows(2).all(|leg| leg[1].1 > leg[0].1),
+            "at most one show a day"
+        );
+    }
+}
+
+/// Random small instances drawn from a fixed seed (the same forty on every run): the
+/// optimiser's route keeps every rule and earns what the best route earns.
+#[test]
+fn the_optimiser_equals_brute_force_on_forty_random_small_instances() {
+    use rand::{Rng, SeedableRng};
+    let base = kit(20);
+    let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(40);
+    let mut missed = Vec::new();
+    for case in 0..40 {
+        let mut towns: Vec<usize> = (1..=20).collect();
+        rand::seq::SliceRandom::shuffle(towns.as_mut_slice(), &mut rng);
+        towns.truncate(6);
+        let mut instance = base.restricted(&towns);
+        for node in instance.nodes.iter_mut().skip(1) {
+            let from = rng.random_range(1..=55);
+            node.kind = Kind::Optional;
+            node.window = Some((from, (from + rng.random_range(0..=12)).min(60)));
+            node.value = f64::from(rng.random_range(500..=15_000));
+        }
+        let best = enumerate(&instance);
+        let (route, found) = ensemble_touring::optimise(&instance, &quick()).expect("staying home is possible");
+        assert_eq!(check(&instance, &route), Ok(found));
+        if (found.profit - best).abs() > 1e-6 {
+            missed.push((case, found.profit, best));
+        }
+    }
+    assert!(missed.is_empty(), "{missed:?}");
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(24))]
+
+    /// Random small instances: the optimiser's route keeps every rule, and it never earns less
+    /// than playing the confirmed dates alone.
+    #[test]
+    fn the_optimisers_routes_keep_every_rule(
+        towns in proptest::sample::subsequence((1usize..=20).collect::<Vec<_>>(), 8),
+        windows in proptest::collection::vec((1u32..=55, 0u32..=12), 8),
+        fees in proptest::collection::vec(500u32..=15_000, 8),
+        confirmed_day in 2u32..=50,
+    ) {
+        let base = kit(20);
+        let mut instance = base.restricted(&towns);
+        for (node, ((from, length), fee)) in instance.nodes.iter_mut().skip(1).zip(windows.iter().zip(&fees)) {
+            node.kind = Kind::Optional;
+            node.window = Some((*from, (*from + *length).min(60)));
+            node.value = f64::from(*fee);
+        }
+        instance.nodes[1].kind = Kind::Confirmed;
+        instance.nodes[1].window = Some((confirmed_day, confirmed_day));
+        let alone = schedule(&instance, &[1]).and_then(|route| check(&instance, &route).ok());
+        match ensemble_touring::optimise(&instance, &quick()) {
+            Some((route, found)) => {
+                prop_assert_eq!(check(&instance, &route), Ok(found));
+                prop_assert!(found.profit + 1e-6 >= alone.map_or(f64::NEG_INFINITY, |a| a.profit));
+            }
+            None => prop_assert!(alone.is_none(), "the confirmed date alone was playable"),
+        }
+    }
+}

@@ -1,0 +1,30 @@
+//! Solves a touring instance file and prints profit, km, visits and time as one JSON line:
+//! `cargo run --release -p ensemble-touring --example solve -- bench/touring/instances/tour_K40.json [seconds]`.
+
+use std::time::{Duration, Instant};
+
+fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let path = args.next().ok_or("give an instance file")?;
+    let seconds: f64 = args.next().map(|s| s.parse()).transpose()?.unwrap_or(1.0);
+    let instance = ensemble_touring::Instance::from_json(&std::fs::read_to_string(&path)?)?;
+    let options = ensemble_touring::Options {
+        rounds: u32::MAX,
+        time_limit: Duration::from_secs_f64(seconds),
+        seed: 2026,
+    };
+    let started = Instant::now();
+    let (route, evaluation) = ensemble_touring::optimise(&instance, &options).ok_or("no feasible route")?;
+    let candidates = instance.nodes.len() - 1;
+    println!(
+        "{{\"instance\": \"{}\", \"profit\": {:.1}, \"km\": {:.1}, \"visits\": {}, \"candidates\": {}, \"seconds\": {:.3}, \"home_day\": {}}}",
+        instance.name,
+        evaluation.profit,
+        evaluation.km,
+        evaluation.visits,
+        candidates,
+        started.elapsed().as_secs_f64(),
+        route.last().map_or(0, |stop| stop.1)
+    );
+    Ok(())
+}
