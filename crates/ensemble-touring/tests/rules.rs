@@ -23,6 +23,38 @@ fn confirmed(instance: &Instance) -> Vec<usize> {
     found.into_iter().map(|(_, id)| id).collect()
 }
 
+/// Small instances cut from `tour_K20`: its two confirmed dates and five optional candidates
+/// from each start in `starts`.
+fn kit_cuts(starts: &[usize]) -> Vec<Instance> {
+    let instance = kit(20);
+    let fixed = confirmed(&instance);
+    let optional: Vec<usize> = instance
+        .nodes
+        .iter()
+        .filter(|node| node.kind == Kind::Optional)
+        .map(|node| node.id)
+        .collect();
+    starts
+        .iter()
+        .map(|start| {
+            let mut keep = fixed.clone();
+            keep.extend(optional.iter().skip(*start).take(5));
+            instance.restricted(&keep)
+        })
+        .collect()
+}
+
+/// The kit's towns `towns` with the given windows (first day, length) and fees, all optional.
+fn towns_with(towns: &[usize], windows: &[(u32, u32)], fees: &[u32]) -> Instance {
+    let mut instance = kit(20).restricted(towns);
+    for (node, ((from, length), fee)) in instance.nodes.iter_mut().skip(1).zip(windows.iter().zip(fees)) {
+        node.kind = Kind::Optional;
+        node.window = Some((*from, (*from + *length).min(60)));
+        node.value = f64::from(*fee);
+    }
+    instance
+}
+
 #[test]
 fn a_route_through_the_confirmed_dates_passes_and_each_broken_rule_is_named() {
     let instance = kit(20);
@@ -95,18 +127,7 @@ fn enumerate(instance: &Instance) -> f64 {
 
 #[test]
 fn the_exact_solver_agrees_with_enumeration_on_small_instances_from_the_kit() {
-    let instance = kit(20);
-    let fixed = confirmed(&instance);
-    let optional: Vec<usize> = instance
-        .nodes
-        .iter()
-        .filter(|node| node.kind == Kind::Optional)
-        .map(|node| node.id)
-        .collect();
-    for start in [0, 3, 6, 9] {
-        let mut keep = fixed.clone();
-        keep.extend(optional.iter().skip(start).take(5));
-        let small = instance.restricted(&keep);
+    for small in kit_cuts(&[0, 3, 6, 9]) {
         let (route, evaluation) = exact(&small).expect("a feasible route");
         assert_eq!(check(&small, &route), Ok(evaluation));
         assert!((evaluation.profit - enumerate(&small)).abs() < 1e-6, "{}", small.name);
@@ -124,13 +145,7 @@ proptest! {
         windows in proptest::collection::vec((1u32..=55, 0u32..=10), 7),
         fees in proptest::collection::vec(500u32..=15_000, 7),
     ) {
-        let base = kit(20);
-        let mut instance = base.restricted(&towns);
-        for (node, ((from, length), fee)) in instance.nodes.iter_mut().skip(1).zip(windows.iter().zip(&fees)) {
-            node.kind = Kind::Optional;
-            node.window = Some((*from, (*from + *length).min(60)));
-            node.value = f64::from(*fee);
-        }
+        let instance = towns_with(&towns, &windows, &fees);
         let best = enumerate(&instance);
         let (route, evaluation) = exact(&instance).expect("staying home is always possible");
         prop_assert_eq!(check(&instance, &route), Ok(evaluation));
@@ -148,18 +163,7 @@ fn quick() -> ensemble_touring::Options {
 
 #[test]
 fn the_optimiser_finds_the_exact_best_on_small_instances_from_the_kit() {
-    let instance = kit(20);
-    let fixed = confirmed(&instance);
-    let optional: Vec<usize> = instance
-        .nodes
-        .iter()
-        .filter(|node| node.kind == Kind::Optional)
-        .map(|node| node.id)
-        .collect();
-    for start in [0, 3, 6, 9, 12] {
-        let mut keep = fixed.clone();
-        keep.extend(optional.iter().skip(start).take(5));
-        let small = instance.restricted(&keep);
+    for small in kit_cuts(&[0, 3, 6, 9, 12]) {
         let (_, best) = exact(&small).unwrap();
         let (route, found) = ensemble_touring::optimise(&small, &quick()).unwrap();
         assert_eq!(check(&small, &route), Ok(found));
@@ -192,20 +196,17 @@ fn on_the_kits_instances_every_route_keeps_every_rule() {
 #[test]
 fn the_optimiser_equals_brute_force_on_forty_random_small_instances() {
     use rand::{Rng, SeedableRng};
-    let base = kit(20);
     let mut rng = rand_chacha::ChaCha8Rng::seed_from_u64(40);
     let mut missed = Vec::new();
     for case in 0..40 {
         let mut towns: Vec<usize> = (1..=20).collect();
         rand::seq::SliceRandom::shuffle(towns.as_mut_slice(), &mut rng);
         towns.truncate(6);
-        let mut instance = base.restricted(&towns);
-        for node in instance.nodes.iter_mut().skip(1) {
-            let from = rng.random_range(1..=55);
-            node.kind = Kind::Optional;
-            node.window = Some((from, (from + rng.random_range(0..=12)).min(60)));
-            node.value = f64::from(rng.random_range(500..=15_000));
-        }
+        let windows: Vec<(u32, u32)> = (0..6)
+            .map(|_| (rng.random_range(1..=55), rng.random_range(0..=12)))
+            .collect();
+        let fees: Vec<u32> = (0..6).map(|_| rng.random_range(500..=15_000)).collect();
+        let instance = towns_with(&towns, &windows, &fees);
         let best = enumerate(&instance);
         let (route, found) = ensemble_touring::optimise(&instance, &quick()).expect("staying home is possible");
         assert_eq!(check(&instance, &route), Ok(found));
@@ -228,13 +229,7 @@ proptest! {
         fees in proptest::collection::vec(500u32..=15_000, 8),
         confirmed_day in 2u32..=50,
     ) {
-        let base = kit(20);
-        let mut instance = base.restricted(&towns);
-        for (node, ((from, length), fee)) in instance.nodes.iter_mut().skip(1).zip(windows.iter().zip(&fees)) {
-            node.kind = Kind::Optional;
-            node.window = Some((*from, (*from + *length).min(60)));
-            node.value = f64::from(*fee);
-        }
+        let mut instance = towns_with(&towns, &windows, &fees);
         instance.nodes[1].kind = Kind::Confirmed;
         instance.nodes[1].window = Some((confirmed_day, confirmed_day));
         let alone = schedule(&instance, &[1]).and_then(|route| check(&instance, &route).ok());

@@ -168,23 +168,7 @@ async fn another_member_finds_nothing_private_through_any_route_or_filter() {
     assert!(own.body.contains(MARKERS[1]));
 
     let stranger = app.sign_in(&login("admin", OTHER_MEMBER));
-    let token = {
-        let page = app
-            .post(
-                "/compte/jetons",
-                &format!("csrf={}&label=sonde", stranger.csrf),
-                Some(&stranger.cookie),
-            )
-            .await;
-        page.body
-            .split(r#"class="secret">"#)
-            .nth(1)
-            .unwrap()
-            .split('<')
-            .next()
-            .unwrap()
-            .to_string()
-    };
+    let token = app.new_token(&stranger, "sonde").await;
     let mut requests = 0;
     for route in routes() {
         if route.method != Method::GET {

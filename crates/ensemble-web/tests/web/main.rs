@@ -121,6 +121,25 @@ impl TestApp {
     }
 
     /// Opens a session for a demo account directly in the store (as a successful sign-in does).
+    /// A new API token of a signed-in person, made through the account page as a person would.
+    pub async fn new_token(&self, person: &Person, label: &str) -> String {
+        let page = self
+            .post(
+                "/compte/jetons",
+                &format!("csrf={}&label={label}", person.csrf),
+                Some(&person.cookie),
+            )
+            .await;
+        page.body
+            .split(r#"class="secret">"#)
+            .nth(1)
+            .unwrap()
+            .split('<')
+            .next()
+            .unwrap()
+            .to_string()
+    }
+
     pub fn sign_in(&self, login: &str) -> Person {
         let user = self.store.read(|s| s.user_by_login(login)).unwrap().unwrap();
         let token = ensemble_privacy::new_token();

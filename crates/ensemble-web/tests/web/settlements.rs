@@ -146,22 +146,8 @@ async fn a_settlement_corrected_by_the_presenter_reaches_the_producers_report() 
 }
 
 async fn token_of(app: &TestApp, member: &str) -> String {
-    let person = app.sign_in(&login("analyste", member));
-    let page = app
-        .post(
-            "/compte/jetons",
-            &format!("csrf={}&label=redditions", person.csrf),
-            Some(&person.cookie),
-        )
-        .await;
-    page.body
-        .split(r#"class="secret">"#)
-        .nth(1)
-        .unwrap()
-        .split('<')
-        .next()
-        .unwrap()
-        .to_string()
+    app.new_token(&app.sign_in(&login("analyste", member)), "redditions")
+        .await
 }
 
 async fn settlements(app: &TestApp, token: &str, query: &str) -> (StatusCode, serde_json::Value) {

@@ -88,22 +88,8 @@ async fn api(app: &TestApp, path: &str, token: &str) -> (StatusCode, Value) {
 }
 
 async fn token_of(app: &TestApp, member: &str) -> String {
-    let person = app.sign_in(&login("consultation", member));
-    let page = app
-        .post(
-            "/compte/jetons",
-            &format!("csrf={}&label=statistiques", person.csrf),
-            Some(&person.cookie),
-        )
-        .await;
-    page.body
-        .split(r#"class="secret">"#)
-        .nth(1)
-        .unwrap()
-        .split('<')
-        .next()
-        .unwrap()
-        .to_string()
+    app.new_token(&app.sign_in(&login("consultation", member)), "statistiques")
+        .await
 }
 
 #[tokio::test]
