@@ -96,6 +96,7 @@ fn sources(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("import.ftl", include_str!("../locales/fr/import.ftl")),
             ("web.ftl", include_str!("../locales/fr/web.ftl")),
             ("report.ftl", include_str!("../locales/fr/report.ftl")),
+            ("tour.ftl", include_str!("../locales/fr/tour.ftl")),
         ],
         Lang::En => &[
             ("cli.ftl", include_str!("../locales/en/cli.ftl")),
@@ -104,6 +105,7 @@ fn sources(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("import.ftl", include_str!("../locales/en/import.ftl")),
             ("web.ftl", include_str!("../locales/en/web.ftl")),
             ("report.ftl", include_str!("../locales/en/report.ftl")),
+            ("tour.ftl", include_str!("../locales/en/tour.ftl")),
         ],
     }
 }

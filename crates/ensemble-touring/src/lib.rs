@@ -9,11 +9,16 @@
 //! an exact solver by enumeration for small instances ([`exact`]), the yardstick of the
 //! optimiser's tests, and the optimiser itself ([`optimise`]).
 
+pub mod carbon;
+pub mod export;
+pub mod fit;
+pub mod hall;
 pub mod optimise;
+pub mod season;
 
 use serde::{Deserialize, Serialize};
 
-pub use optimise::{Options, optimise};
+pub use optimise::{Objective, Options, optimise, optimise_for};
 
 /// What kind of stop a node is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -46,6 +51,10 @@ pub struct Node {
     /// First and last allowed show day (none at home).
     #[serde(default)]
     pub window: Option<(u32, u32)>,
+    /// Days inside the window when this presenter cannot host (its blackout dates, a radius
+    /// clause), as first and last day.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub closed: Vec<(u32, u32)>,
 }
 
 /// The rules every route follows.
@@ -57,6 +66,14 @@ pub struct Model {
     pub end_day_max: u32,
     /// Cost of a road kilometre, in dollars.
     pub km_cost_per_km: f64,
+    /// At most this many shows on consecutive days; the next day is a day off (no limit when
+    /// absent). Confirmed dates are kept even when they make a longer run.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max_shows_in_a_row: Option<u32>,
+    /// Days when the show takes no new engagement (its blocked dates), as first and last day;
+    /// confirmed dates already there stay.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub blocked: Vec<(u32, u32)>,
 }
 
 /// Distances and travel days between every two nodes.
@@ -82,6 +99,37 @@ pub struct Instance {
 }
 
 impl Instance {
+    /// The first day on or after `day` when `node` may be played: inside its window, outside its
+    /// closed days and the show's blocked days; none once its window has closed.
+    pub fn first_open_day(&self, node: usize, day: u32) -> Option<u32> {
+        let candidate = self.nodes.get(node)?;
+        let (from, to) = candidate.window?;
+        let mut day = day.max(from);
+        loop {
+            let blocked = if candidate.kind == Kind::Confirmed {
+                &[][..]
+            } else {
+                &self.model.blocked[..]
+            };
+            let shut = candidate
+                .closed
+                .iter()
+                .chain(blocked)
+                .find(|(first, last)| (*first..=*last).contains(&day));
+            match shut {
+                Some((_, last)) => day = last + 1,
+                None => break,
+            }
+        }
+        (day <= to).then_some(day)
+    }
+
+    /// Whether some days inside windows are closed or blocked (then an order's feasibility is
+    /// decided by scheduling it, not by window bounds alone).
+    pub fn has_closed_days(&self) -> bool {
+        !self.model.blocked.is_empty() || self.nodes.iter().any(|node| !node.closed.is_empty())
+    }
+
     /// Reads an instance written as JSON (the benchmark kit's format).
     pub fn from_json(text: &str) -> Result<Instance, serde_json::Error> {
         serde_json::from_str(text)
@@ -150,6 +198,17 @@ pub enum Violation {
     /// A confirmed date is missing.
     #[error("the confirmed date at node {0} is missing")]
     ConfirmedMissing(usize),
+    /// Too many shows on consecutive days, without a day off.
+    #[error("node {0} is played without the day off that is due")]
+    NoDayOff(usize),
+    /// A show on a day the presenter is closed or the show is blocked.
+    #[error("node {node} on day {day}, a closed or blocked day")]
+    ClosedDay {
+        /// The node.
+        node: usize,
+        /// The day.
+        day: u32,
+    },
 }
 
 /// What a valid route earns.
@@ -187,6 +246,9 @@ pub fn check(instance: &Instance, route: &[(usize, u32)]) -> Result<Evaluation, 
         if day < from || day > to {
             return Err(Violation::OutsideWindow { node, day });
         }
+        if instance.first_open_day(node, day) != Some(day) {
+            return Err(Violation::ClosedDay { node, day });
+        }
         value += candidate.value;
     }
     let mut km = 0.0;
@@ -199,6 +261,16 @@ pub fn check(instance: &Instance, route: &[(usize, u32)]) -> Result<Evaluation, 
     }
     if last.1 > instance.model.end_day_max {
         return Err(Violation::HomeTooLate(last.1));
+    }
+    if let Some(limit) = instance.model.max_shows_in_a_row {
+        let mut in_a_row = 0;
+        for (i, &(node, day)) in visits.iter().enumerate() {
+            let follows = i > 0 && visits[i - 1].1 + 1 == day;
+            in_a_row = if follows { in_a_row + 1 } else { 1 };
+            if in_a_row > limit && instance.nodes[node].kind != Kind::Confirmed {
+                return Err(Violation::NoDayOff(node));
+            }
+        }
     }
     if let Some(missing) = instance
         .nodes
@@ -216,17 +288,25 @@ pub fn check(instance: &Instance, route: &[(usize, u32)]) -> Result<Evaluation, 
 }
 
 /// The route that plays `order` each on its earliest possible day (waiting when a window has not
-/// opened), or none when a window closes first or home is reached too late. Playing as early as
-/// possible never closes a later window, so an order is feasible exactly when this succeeds.
+/// opened or a day is closed, and taking the day off that is due after too many shows in a row),
+/// or none when a window closes first or home is reached too late. Without a limit on shows in a
+/// row, playing as early as possible never closes a later window, so an order is feasible exactly
+/// when this succeeds; with one, this finds the earliest schedule that rests as soon as a rest is
+/// due.
 pub fn schedule(instance: &Instance, order: &[usize]) -> Option<Route> {
     let mut route = Vec::with_capacity(order.len() + 2);
     let (mut at, mut day) = (0, instance.model.start_day);
+    let mut in_a_row = 0;
     route.push((at, day));
     for &node in order {
-        let (from, to) = instance.nodes.get(node)?.window?;
-        day = (day + instance.matrix.travel_days[at][node]).max(from);
-        if day > to {
-            return None;
+        let previous = day;
+        day = instance.first_open_day(node, day + instance.matrix.travel_days[at][node])?;
+        let follows = at != 0 && day == previous + 1;
+        in_a_row = if follows { in_a_row + 1 } else { 1 };
+        let confirmed = instance.nodes[node].kind == Kind::Confirmed;
+        if !confirmed && instance.model.max_shows_in_a_row.is_some_and(|limit| in_a_row > limit) {
+            day = instance.first_open_day(node, day + 1)?;
+            in_a_row = 1;
         }
         route.push((node, day));
         at = node;

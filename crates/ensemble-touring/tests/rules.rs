@@ -184,6 +184,7 @@ fn on_the_kits_instances_every_route_keeps_every_rule() {
         let options = ensemble_touring::Options { rounds: 50, ..quick() };
         let (route, evaluation) = ensemble_touring::optimise(&instance, &options).expect("a route");
         assert_eq!(check(&instance, &route), Ok(evaluation), "K = {k}");
+        assert_eq!(keeps_the_rules_by_hand(&instance, &route), Ok(()), "K = {k}");
         assert!(
             route.windows(2).all(|leg| leg[1].1 > leg[0].1),
             "at most one show a day"
@@ -217,25 +218,87 @@ fn the_optimiser_equals_brute_force_on_forty_random_small_instances() {
     assert!(missed.is_empty(), "{missed:?}");
 }
 
-proptest! {
-    #![proptest_config(ProptestConfig::with_cases(24))]
+/// The rules read again from the route itself, without `check`: every show in its window, the
+/// confirmed date on its day, no more shows in a row than allowed (a confirmed date excepted),
+/// and no leg driving more than the kit's 600 km a day.
+fn keeps_the_rules_by_hand(instance: &Instance, route: &[(usize, u32)]) -> Result<(), String> {
+    for &(node, day) in &route[1..route.len() - 1] {
+        let (from, to) = instance.nodes[node].window.unwrap();
+        if day < from || day > to {
+            return Err(format!("node {node} on day {day} outside {from}..{to}"));
+        }
+    }
+    for node in instance.nodes.iter().filter(|n| n.kind == Kind::Confirmed) {
+        let day = node.window.unwrap().0;
+        if !route.contains(&(node.id, day)) {
+            return Err(format!("confirmed node {} not played on day {day}", node.id));
+        }
+    }
+    for leg in route.windows(2) {
+        let km = instance.matrix.road_km[leg[0].0][leg[1].0];
+        let days = leg[1].1 - leg[0].1;
+        if days == 0 || km / f64::from(days) > 600.0 + 1e-9 {
+            return Err(format!("{km} km in {days} days"));
+        }
+    }
+    if let Some(limit) = instance.model.max_shows_in_a_row {
+        // A confirmed date stays where it is, even at the end of a longer run.
+        let visits = &route[1..route.len() - 1];
+        let mut run = 0;
+        for (i, (node, day)) in visits.iter().enumerate() {
+            run = if i > 0 && visits[i - 1].1 + 1 == *day {
+                run + 1
+            } else {
+                1
+            };
+            if run > limit && instance.nodes[*node].kind != Kind::Confirmed {
+                return Err(format!("{run} shows in a row by day {day}"));
+            }
+        }
+    }
+    Ok(())
+}
 
-    /// Random small instances: the optimiser's route keeps every rule, and it never earns less
-    /// than playing the confirmed dates alone.
+#[test]
+fn a_third_show_in_a_row_breaks_a_limit_of_two() {
+    let mut instance = towns_with(&[1, 2, 3], &[(1, 10), (1, 10), (1, 10)], &[5_000, 5_000, 5_000]);
+    let days: Vec<u32> = (1..=3).map(|node| instance.matrix.travel_days[0][node]).collect();
+    assert!(
+        days.iter().all(|d| *d == 1),
+        "the first three towns are a day from home and one another"
+    );
+    let route = schedule(&instance, &[1, 2, 3]).unwrap();
+    assert_eq!(route.iter().map(|stop| stop.1).collect::<Vec<_>>()[1..4], [1, 2, 3]);
+    instance.model.max_shows_in_a_row = Some(2);
+    assert_eq!(check(&instance, &route), Err(Violation::NoDayOff(3)));
+    let rested = schedule(&instance, &[1, 2, 3]).unwrap();
+    assert_eq!(rested.iter().map(|stop| stop.1).collect::<Vec<_>>()[1..4], [1, 2, 4]);
+    assert!(check(&instance, &rested).is_ok());
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(48))]
+
+    /// Random small instances, some with a limit on shows in a row: the optimiser's route keeps
+    /// every rule (read by `check` and again by hand), and it never earns less than playing the
+    /// confirmed date alone.
     #[test]
     fn the_optimisers_routes_keep_every_rule(
         towns in proptest::sample::subsequence((1usize..=20).collect::<Vec<_>>(), 8),
         windows in proptest::collection::vec((1u32..=55, 0u32..=12), 8),
         fees in proptest::collection::vec(500u32..=15_000, 8),
         confirmed_day in 2u32..=50,
+        in_a_row in proptest::option::of(1u32..=3),
     ) {
         let mut instance = towns_with(&towns, &windows, &fees);
         instance.nodes[1].kind = Kind::Confirmed;
         instance.nodes[1].window = Some((confirmed_day, confirmed_day));
+        instance.model.max_shows_in_a_row = in_a_row;
         let alone = schedule(&instance, &[1]).and_then(|route| check(&instance, &route).ok());
         match ensemble_touring::optimise(&instance, &quick()) {
             Some((route, found)) => {
                 prop_assert_eq!(check(&instance, &route), Ok(found));
+                prop_assert_eq!(keeps_the_rules_by_hand(&instance, &route), Ok(()));
                 prop_assert!(found.profit + 1e-6 >= alone.map_or(f64::NEG_INFINITY, |a| a.profit));
             }
             None => prop_assert!(alone.is_none(), "the confirmed date alone was playable"),

@@ -157,6 +157,73 @@ fn tree() -> Command {
                 ),
         )
         .subcommand(
+            Command::new("tour").subcommand_required(true).subcommand(
+                Command::new("plan")
+                    .arg(Arg::new("show").long("show").value_name("CODE").required(true))
+                    .arg(
+                        Arg::new("tour-from")
+                            .long("from")
+                            .value_name("AAAA-MM-JJ")
+                            .required(true)
+                            .value_parser(value_parser!(chrono::NaiveDate)),
+                    )
+                    .arg(
+                        Arg::new("tour-to")
+                            .long("to")
+                            .value_name("AAAA-MM-JJ")
+                            .required(true)
+                            .value_parser(value_parser!(chrono::NaiveDate)),
+                    )
+                    .arg(Arg::new("planner").long("member").value_name("CODE"))
+                    .arg(
+                        Arg::new("fee")
+                            .long("fee")
+                            .value_name("DOLLARS")
+                            .value_parser(value_parser!(u32)),
+                    )
+                    .arg(Arg::new("home").long("home").value_name("VILLE"))
+                    .arg(
+                        Arg::new("matrix")
+                            .long("matrix")
+                            .value_name("FICHIER")
+                            .value_parser(value_parser!(std::path::PathBuf)),
+                    )
+                    .arg(
+                        Arg::new("people")
+                            .long("people")
+                            .value_name("N")
+                            .value_parser(value_parser!(u32))
+                            .default_value("4"),
+                    )
+                    .arg(
+                        Arg::new("people-by")
+                            .long("people-by")
+                            .value_name("MODE")
+                            .default_value("van"),
+                    )
+                    .arg(Arg::new("freight-by").long("freight-by").value_name("MODE"))
+                    .arg(
+                        Arg::new("scenario")
+                            .long("scenario")
+                            .value_name("ITINÉRAIRE")
+                            .default_value("best-net"),
+                    )
+                    .arg(
+                        Arg::new("ics")
+                            .long("ics")
+                            .value_name("FICHIER")
+                            .value_parser(value_parser!(std::path::PathBuf)),
+                    )
+                    .arg(
+                        Arg::new("csv")
+                            .long("csv")
+                            .value_name("FICHIER")
+                            .value_parser(value_parser!(std::path::PathBuf)),
+                    )
+                    .arg(json.clone()),
+            ),
+        )
+        .subcommand(
             Command::new("disclosure")
                 .subcommand_required(true)
                 .subcommand(Command::new("show").arg(json.clone()))

@@ -32,6 +32,10 @@ pub fn run(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
         Some(("serve", sub)) => serve(lang, &url, &key_file, sub),
         Some(("purge", sub)) => purge(lang, &url, sub),
         Some(("report", sub)) => report(lang, &url, sub),
+        Some(("tour", sub)) => match sub.subcommand() {
+            Some(("plan", plan)) => crate::touring::plan(lang, &url, plan),
+            _ => Ok(()),
+        },
         Some(("retention", sub)) => match sub.subcommand() {
             Some(("list", list)) => retention_list(lang, &url, list.get_flag("json")),
             Some(("set", set)) => retention_set(lang, &url, set),

@@ -65,6 +65,19 @@ pub enum Failure {
     /// A quarantine operation.
     #[error(transparent)]
     Quarantine(#[from] QuarantineError),
+    /// A tour plan cannot be made.
+    #[error(transparent)]
+    Tour(#[from] ensemble_touring::season::PlanError),
+    /// A tour option that is not one of its values.
+    #[error("tour option refused ({code}): {value}")]
+    TourOption {
+        /// `tour-mode-unknown` or `tour-scenario-unknown`.
+        code: &'static str,
+        /// The argument's name in the message (`mode`, `scenario`).
+        name: &'static str,
+        /// The value given.
+        value: String,
+    },
 }
 
 impl From<ImportError> for Failure {
@@ -90,6 +103,8 @@ impl Failure {
             Failure::Retention { code, .. } => code,
             Failure::Serve(error) => error.code(),
             Failure::Report(error) => error.code(),
+            Failure::Tour(error) => error.code(),
+            Failure::TourOption { code, .. } => code,
             Failure::Quarantine(QuarantineError::Store(error)) => error.code(),
             Failure::Quarantine(error) => error.code(),
         }
@@ -102,6 +117,7 @@ impl Failure {
             Failure::Store(StoreError::Sql(_) | StoreError::Decode { .. } | StoreError::SchemaMismatch { .. })
                 | Failure::AuditBroken { .. }
                 | Failure::Report(ensemble_reports::ReportError::Store(_))
+                | Failure::Tour(ensemble_touring::season::PlanError::Store(_))
                 | Failure::Quarantine(QuarantineError::Store(
                     StoreError::Sql(_) | StoreError::Decode { .. } | StoreError::SchemaMismatch { .. }
                 ))
@@ -131,6 +147,12 @@ impl Failure {
             Failure::Store(error) => vec![("cause", Arg::from(error.to_string()))],
             Failure::Import(error) => error.args(),
             Failure::Report(error) => error.args(),
+            Failure::Tour(error) => error
+                .args()
+                .into_iter()
+                .map(|(name, value)| (name, Arg::from(value)))
+                .collect(),
+            Failure::TourOption { name, value, .. } => vec![(*name, Arg::from(value.as_str()))],
             Failure::UnknownBatch(batch) => vec![("batch", Arg::from(*batch))],
             Failure::AuditBroken { entry, .. } => vec![("entry", Arg::from(*entry))],
             Failure::Retention { value, .. } => vec![("value", Arg::from(value.as_str()))],

@@ -9,6 +9,7 @@ mod audit;
 mod import;
 mod report;
 mod retention;
+mod tour;
 
 /// The program in a folder, with no setting from the environment that runs the tests.
 fn command(dir: &Path, args: &[&str]) -> Command {

@@ -1,0 +1,332 @@
+//! `ensemble tour plan`: a show's tour between two dates, printed in the reader's language or
+//! as JSON, its chosen route written as ICS and CSV on request.
+
+use std::path::PathBuf;
+
+use clap::ArgMatches;
+use ensemble_i18n::{Arg, Lang, format, tr, tr_args};
+use ensemble_touring::carbon::{Mode, SOURCE, Transport};
+use ensemble_touring::season::{Request, RoadMatrix, ScenarioKind, Settings, StopKind, TourPlan, plan as make_plan};
+
+use crate::commands::open_store;
+use crate::output::Failure;
+
+fn mode(value: &str) -> Result<Mode, Failure> {
+    Mode::parse(value).ok_or_else(|| Failure::TourOption {
+        code: "tour-mode-unknown",
+        name: "mode",
+        value: value.to_string(),
+    })
+}
+
+fn scenario_kind(value: &str) -> Result<ScenarioKind, Failure> {
+    [
+        ScenarioKind::BestNet,
+        ScenarioKind::MostEngagements,
+        ScenarioKind::LeastCarbon,
+    ]
+    .into_iter()
+    .find(|kind| kind.code() == value)
+    .ok_or_else(|| Failure::TourOption {
+        code: "tour-scenario-unknown",
+        name: "scenario",
+        value: value.to_string(),
+    })
+}
+
+/// The label of a stop's kind.
+pub fn stop_label(lang: Lang, kind: StopKind) -> String {
+    tr(
+        lang,
+        match kind {
+            StopKind::Confirmed => "tour-stop-confirmed",
+            StopKind::Hold => "tour-stop-hold",
+            StopKind::Proposed => "tour-stop-proposed",
+        },
+    )
+}
+
+/// `ensemble tour plan --show CODE --from DATE --to DATE [...]`.
+pub fn plan(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
+    let text = |name: &str| matches.get_one::<String>(name).cloned();
+    let date = |name: &str| matches.get_one::<chrono::NaiveDate>(name).copied().unwrap_or_default();
+    let transport = Transport {
+        people: matches.get_one::<u32>("people").copied().unwrap_or(4),
+        people_by: mode(&text("people-by").unwrap_or_else(|| "van".to_string()))?,
+        freight_by: text("freight-by").as_deref().map(mode).transpose()?,
+    };
+    let chosen = scenario_kind(&text("scenario").unwrap_or_else(|| "best-net".to_string()))?;
+    let matrix = match matches.get_one::<PathBuf>("matrix") {
+        Some(path) => Some(RoadMatrix::read(path)?),
+        None => None,
+    };
+    let store = open_store(lang, url)?;
+    let show = text("show").unwrap_or_default();
+    let member = text("planner");
+    let planner = match &member {
+        Some(slug) => store.read(|session| session.member_by_slug(slug))?,
+        None => ensemble_touring::season::planner_of(&store, &show)?,
+    };
+    let home = text("home");
+    let request = Request {
+        show: &show,
+        member: member.as_deref(),
+        from: date("tour-from"),
+        to: date("tour-to"),
+        fee: matches.get_one::<u32>("fee").map(|dollars| i64::from(*dollars) * 100),
+        home: home.as_deref(),
+        matrix: matrix.as_ref(),
+        settings: Settings {
+            transport,
+            ..Settings::default()
+        },
+        today: chrono::Utc::now()
+            .with_timezone(&chrono_tz::America::Toronto)
+            .date_naive(),
+    };
+    let requester = ensemble_store::Requester {
+        channel: "cli",
+        user_id: None,
+        member: planner.map(|member| member.id),
+        purpose: ensemble_model::Purpose::Touring,
+    };
+    let plan = make_plan(&store, &requester, &request)?;
+    if matches.get_flag("json") {
+        say!("{}", serde_json::to_string_pretty(&plan).unwrap_or_default());
+    } else {
+        print(lang, &plan, chosen);
+    }
+    let Some(scenario) = plan.scenarios.iter().find(|s| s.kind == chosen) else {
+        return Ok(());
+    };
+    let write = |path: &PathBuf, content: String| -> Result<(), Failure> {
+        std::fs::write(path, content).map_err(|cause| Failure::Write {
+            path: path.clone(),
+            cause,
+        })?;
+        say!(
+            "{}",
+            tr_args(lang, "tour-written", &[("path", Arg::from(path.display().to_string()))])
+        );
+        Ok(())
+    };
+    if let Some(path) = matches.get_one::<PathBuf>("ics") {
+        write(
+            path,
+            ensemble_touring::export::ics(&plan, scenario, &|kind| stop_label(lang, kind)),
+        )?;
+    }
+    if let Some(path) = matches.get_one::<PathBuf>("csv") {
+        let content = ensemble_touring::export::csv(scenario).map_err(|cause| Failure::Write {
+            path: path.clone(),
+            cause: std::io::Error::other(cause.to_string()),
+        })?;
+        write(path, content)?;
+    }
+    Ok(())
+}
+
+/// A decimal number with the language's decimal mark.
+fn decimal(lang: Lang, value: f64) -> String {
+    let text = value.to_string();
+    match lang {
+        Lang::Fr => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
+/// The name of an alternative.
+pub fn scenario_name(lang: Lang, kind: ScenarioKind) -> String {
+    tr(lang, &format!("tour-scenario-{}", kind.code()))
+}
+
+fn print(lang: Lang, plan: &TourPlan, chosen: ScenarioKind) {
+    let km = |value: f64| format::integer(lang, value.round() as i64);
+    say!(
+        "{}",
+        tr_args(
+            lang,
+            "tour-plan-title",
+            &[
+                ("show", Arg::from(plan.show.title_fr.as_str())),
+                ("from", Arg::from(format::date(lang, plan.from))),
+                ("to", Arg::from(format::date(lang, plan.to))),
+                ("home", Arg::from(plan.home.0.as_str())),
+            ]
+        )
+    );
+    say!(
+        "{}",
+        tr_args(
+            lang,
+            "tour-plan-fee",
+            &[
+                ("fee", Arg::from(format::money(lang, plan.fee))),
+                (
+                    "candidates",
+                    Arg::from(plan.ranking.iter().filter(|r| r.candidate).count() as i64),
+                ),
+                ("ranked", Arg::from(plan.ranking.len() as i64)),
+            ]
+        )
+    );
+    let settings = Settings::default();
+    say!(
+        "{}",
+        tr_args(
+            lang,
+            "tour-distances-estimated",
+            &[
+                ("circuity", Arg::from(decimal(lang, settings.circuity))),
+                ("km", Arg::from(settings.max_km_per_day.round() as i64)),
+            ]
+        )
+    );
+    if plan.imported_distances > 0 {
+        say!(
+            "{}",
+            tr_args(
+                lang,
+                "tour-distances-imported",
+                &[("count", Arg::from(plan.imported_distances as i64))]
+            )
+        );
+    }
+    let mode_name = |mode: Mode| tr(lang, &format!("tour-mode-{}", mode.code()));
+    say!(
+        "{}",
+        match plan.transport.freight_by {
+            None => tr_args(
+                lang,
+                "tour-transport",
+                &[
+                    ("people", Arg::from(i64::from(plan.transport.people))),
+                    ("mode", Arg::from(mode_name(plan.transport.people_by))),
+                ]
+            ),
+            Some(freight) => tr_args(
+                lang,
+                "tour-transport-freight",
+                &[
+                    ("people", Arg::from(i64::from(plan.transport.people))),
+                    ("mode", Arg::from(mode_name(plan.transport.people_by))),
+                    ("freight", Arg::from(mode_name(freight))),
+                ]
+            ),
+        }
+    );
+    say!();
+    for scenario in &plan.scenarios {
+        say!(
+            "  {}",
+            tr_args(
+                lang,
+                "tour-scenario-line",
+                &[
+                    ("name", Arg::from(scenario_name(lang, scenario.kind))),
+                    ("stops", Arg::from(scenario.stops.len() as i64)),
+                    ("km", Arg::from(km(scenario.km))),
+                    ("idle", Arg::from(i64::from(scenario.idle_days))),
+                    ("fees", Arg::from(format::money(lang, scenario.fees))),
+                    (
+                        "net",
+                        Arg::from(format::money(lang, (scenario.net * 100.0).round() as i64))
+                    ),
+                    ("co2", Arg::from(km(scenario.co2_kg))),
+                    ("home", Arg::from(format::date(lang, scenario.home_on))),
+                ]
+            )
+        );
+    }
+    if let Some(scenario) = plan.scenarios.iter().find(|s| s.kind == chosen) {
+        say!();
+        say!(
+            "{}",
+            tr_args(
+                lang,
+                "tour-route-title",
+                &[("name", Arg::from(scenario_name(lang, scenario.kind)))]
+            )
+        );
+        for (stop, leg) in scenario.stops.iter().zip(&scenario.legs) {
+            let mut kind = stop_label(lang, stop.kind);
+            if let Some(level) = stop.hold_level {
+                kind = format!(
+                    "{kind} ({})",
+                    tr_args(lang, "tour-hold-level", &[("level", Arg::from(i64::from(level)))])
+                );
+            }
+            say!(
+                "  {}",
+                tr_args(
+                    lang,
+                    "tour-stop-line",
+                    &[
+                        ("date", Arg::from(stop.date.to_string())),
+                        ("kind", Arg::from(kind)),
+                        ("presenter", Arg::from(stop.name.as_str())),
+                        ("town", Arg::from(stop.municipality.clone().unwrap_or_default())),
+                        ("km", Arg::from(km(leg.km))),
+                        ("kg", Arg::from(km(leg.emissions.total_kg()))),
+                    ]
+                )
+            );
+        }
+        if let Some(back) = scenario.legs.last() {
+            say!(
+                "  {}",
+                tr_args(
+                    lang,
+                    "tour-return-line",
+                    &[
+                        ("date", Arg::from(scenario.home_on.to_string())),
+                        ("home", Arg::from(plan.home.0.as_str())),
+                        ("km", Arg::from(km(back.km))),
+                        ("kg", Arg::from(km(back.emissions.total_kg()))),
+                    ]
+                )
+            );
+        }
+    }
+    say!();
+    say!("{}", tr(lang, "tour-ranking-title"));
+    for (rank, ranked) in plan.ranking.iter().take(10).enumerate() {
+        say!(
+            "  {}",
+            tr_args(
+                lang,
+                "tour-ranking-line",
+                &[
+                    ("rank", Arg::from(rank as i64 + 1)),
+                    ("presenter", Arg::from(ranked.presenter.name.as_str())),
+                    (
+                        "town",
+                        Arg::from(ranked.presenter.municipality.clone().unwrap_or_default()),
+                    ),
+                    ("score", Arg::from(i64::from(ranked.score.total))),
+                ]
+            )
+        );
+        for part in &ranked.score.parts {
+            let args: Vec<(&str, Arg)> = part
+                .args
+                .iter()
+                .map(|(name, value)| (*name, Arg::from(value.as_str())))
+                .collect();
+            say!("       · {}", tr_args(lang, part.key, &args));
+        }
+    }
+    let factor = Mode::Van.factor();
+    say!();
+    say!(
+        "{}",
+        tr_args(
+            lang,
+            "tour-carbon-source",
+            &[
+                ("source", Arg::from(SOURCE)),
+                ("year", Arg::from(i64::from(factor.year))),
+            ]
+        )
+    );
+}

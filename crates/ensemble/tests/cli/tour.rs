@@ -1,0 +1,124 @@
+//! `ensemble tour plan` as the demo agency runs it: the plan in French, its JSON, the chosen
+//! route as ICS and CSV with one entry per date, and clear refusals in both languages.
+
+use crate::{ensemble, text};
+
+const SHOW: &str = "la-courtepointe-de-poche";
+
+#[test]
+fn the_demo_agency_plans_a_tour_and_exports_its_holds() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ensemble(dir.path(), &["demo", "--scale", "small"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let (ics, csv) = (dir.path().join("dates.ics"), dir.path().join("dates.csv"));
+    let (ics_text, csv_text) = (ics.display().to_string(), csv.display().to_string());
+    let args = [
+        "tour",
+        "plan",
+        "--show",
+        SHOW,
+        "--from",
+        "2027-01-10",
+        "--to",
+        "2027-03-20",
+    ];
+    let mut with_files: Vec<&str> = args.to_vec();
+    with_files.extend(["--scenario", "least-carbon", "--ics", &ics_text, "--csv", &csv_text]);
+    let made = ensemble(dir.path(), &with_files);
+    assert!(made.status.success(), "{}", text(&made.stderr));
+    let printed = text(&made.stdout);
+    assert!(printed.contains("Tournée de « La courtepointe de poche »"), "{printed}");
+    assert!(
+        printed.contains("Itinéraire « Moins de kilomètres et de CO2 »"),
+        "{printed}"
+    );
+    assert!(printed.contains("DESNZ"), "the emission factors' source is cited");
+
+    let rows: Vec<csv::StringRecord> = csv::Reader::from_path(&csv)
+        .unwrap()
+        .records()
+        .map(Result::unwrap)
+        .collect();
+    let calendar = std::fs::read_to_string(&ics).unwrap();
+    assert!(!rows.is_empty());
+    assert_eq!(
+        calendar.matches("BEGIN:VEVENT").count(),
+        rows.len(),
+        "one event per date"
+    );
+    for row in &rows {
+        let day = row.get(0).unwrap().replace('-', "");
+        assert!(
+            calendar.contains(&format!("DTSTART;VALUE=DATE:{day}")),
+            "{day} in the calendar"
+        );
+        assert!(["confirmed", "hold", "proposed"].contains(&row.get(1).unwrap()));
+    }
+
+    let mut json_args: Vec<&str> = args.to_vec();
+    json_args.push("--json");
+    let json = ensemble(dir.path(), &json_args);
+    assert!(json.status.success(), "{}", text(&json.stderr));
+    let plan: serde_json::Value = serde_json::from_slice(&json.stdout).unwrap();
+    let scenarios = plan["scenarios"].as_array().unwrap();
+    assert_eq!(scenarios.len(), 3);
+    let least = scenarios.iter().find(|s| s["kind"] == "least-carbon").unwrap();
+    assert_eq!(
+        least["stops"].as_array().unwrap().len(),
+        rows.len(),
+        "the CSV is that route"
+    );
+}
+
+#[test]
+fn bad_tour_requests_are_refused_with_their_code() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = ensemble(dir.path(), &["demo", "--scale", "small"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    let refused = |args: &[&str], code: &str, words: &str| {
+        let out = ensemble(dir.path(), args);
+        assert!(!out.status.success());
+        let said = text(&out.stderr);
+        assert!(said.contains(&format!("[{code}]")) && said.contains(words), "{said}");
+    };
+    let base = [
+        "tour",
+        "plan",
+        "--show",
+        SHOW,
+        "--from",
+        "2027-01-10",
+        "--to",
+        "2027-03-20",
+    ];
+    let with = |extra: &[&'static str]| -> Vec<&'static str> { base.iter().chain(extra).copied().collect() };
+    refused(
+        &with(&["--member", "deux-rivieres"]),
+        "tour-not-your-show",
+        "ne représente ni ne produit",
+    );
+    refused(
+        &with(&["--people-by", "bicycle"]),
+        "tour-mode-unknown",
+        "car, van, truck",
+    );
+    refused(
+        &with(&["--lang", "en", "--scenario", "fastest"]),
+        "tour-scenario-unknown",
+        "Unknown route",
+    );
+    refused(
+        &[
+            "tour",
+            "plan",
+            "--show",
+            "rien",
+            "--from",
+            "2027-01-10",
+            "--to",
+            "2027-03-20",
+        ],
+        "tour-show-unknown",
+        "Aucun spectacle",
+    );
+}
