@@ -1,6 +1,6 @@
 // The portal in a real browser (Debian's Chromium, headless), as an arts administrator uses it:
 // sign in, switch language, import a real vendor file through the wizard, read its diagnostics,
-// correct a quarantined row, find the imported show, sign out. Each page visited is also checked
+// correct a quarantined row, find the imported show, sign out; an agency plans a tour. Each page visited is also checked
 // with axe-core against WCAG 2.1 A and AA. A failed step leaves a screenshot in e2e/failures/.
 // With SCREENSHOTS=folder, also saves the pages shown in the README.
 //
@@ -276,6 +276,51 @@ try {
     await expectText('Se connecter');
     await page.goto(`${base}/membres/${member}`);
     await page.waitForURL('**/connexion');
+  });
+
+  await step('the agency plans a tour, reads its map and a hall report, in French and English', async () => {
+    await page.goto(`${base}/connexion`);
+    await page.fill('#login', 'admin@clair-de-scene.example');
+    await page.fill('#password', 'ensemble-demo');
+    await page.keyboard.press('Enter');
+    await page.waitForURL('**/membres/clair-de-scene');
+    await page.click('text=Planification de tournée');
+    await expectText('Choisissez un spectacle');
+    await page.selectOption('#spectacle', 'la-courtepointe-de-poche');
+    await page.fill('#du', '2027-01-10');
+    await page.fill('#au', '2027-03-20');
+    await page.click('button:has-text("Proposer une tournée")');
+    await page.waitForLoadState();
+    await expectText('Trois itinéraires à comparer');
+    await expectText('Moins de kilomètres et de CO2');
+    if ((await page.locator('figure svg').count()) !== 2) throw new Error('no timeline and map');
+    await accessible();
+    await shoot('tournee-fr');
+    await page.click('text=Moins de kilomètres et de CO2');
+    await page.waitForLoadState();
+    await expectText('Itinéraire · Moins de kilomètres et de CO2');
+    const download = await Promise.all([
+      page.waitForEvent('download'),
+      page.click('text=Télécharger les dates (calendrier .ics)'),
+    ]).then(([d]) => d);
+    if (!download.suggestedFilename().endsWith('.ics')) throw new Error('no calendar');
+    await page.locator('a:has-text("Salle et fiche technique")').first().click();
+    await page.waitForLoadState();
+    await expectText('Pourquoi');
+    await accessible();
+    await page.click('a[hreflang="en"]');
+    await page.waitForLoadState();
+    await expectText('Hall and rider');
+    await accessible();
+    await page.click('text=Back to planning');
+    await page.waitForLoadState();
+    await expectText('Three routes to compare');
+    await accessible();
+    await page.click('a[hreflang="fr"]');
+    await page.waitForLoadState();
+    await page.click('button:has-text("Se déconnecter")');
+    await page.waitForURL(`${base}/`);
+    await page.goto(`${base}/connexion`);
   });
 
   await step('the coordination opens a rights request and exports it', async () => {

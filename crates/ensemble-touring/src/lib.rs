@@ -13,6 +13,7 @@ pub mod carbon;
 pub mod export;
 pub mod fit;
 pub mod hall;
+pub mod holds;
 pub mod optimise;
 pub mod season;
 

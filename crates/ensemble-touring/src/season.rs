@@ -324,6 +324,8 @@ pub struct Mark {
     pub label: String,
     /// The hold's level.
     pub level: Option<u32>,
+    /// The engagement, for an engagement's mark.
+    pub engagement: Option<i64>,
 }
 
 /// A ranked presenter.
@@ -686,6 +688,7 @@ fn calendar(g: &Gathered, names: &HashMap<i64, &Organization>, from: NaiveDate, 
             kind,
             label,
             level: None,
+            engagement: None,
         });
     }
     for e in g.engagements.iter().filter(in_period).filter(live) {
@@ -701,6 +704,7 @@ fn calendar(g: &Gathered, names: &HashMap<i64, &Organization>, from: NaiveDate, 
             kind,
             label: org_name(names, e.presenter_id),
             level: e.hold_level,
+            engagement: Some(e.id.0),
         });
     }
     calendar.sort_by(|a, b| (a.from, a.kind, &a.label).cmp(&(b.from, b.kind, &b.label)));

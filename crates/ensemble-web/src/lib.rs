@@ -21,6 +21,7 @@ mod rights;
 mod settlements;
 mod sharing;
 mod statistics;
+mod touring;
 
 use std::net::SocketAddr;
 use std::sync::Arc;
@@ -201,6 +202,24 @@ pub fn routes() -> Vec<Route> {
             "/membres/{member}/rapports",
             member(Role::MemberAnalyst),
             get(reports::page),
+        ),
+        route(
+            Method::GET,
+            "/membres/{member}/tournees",
+            member(Role::MemberAnalyst),
+            get(touring::page),
+        ),
+        route(
+            Method::GET,
+            "/membres/{member}/tournees/salle",
+            member(Role::MemberAnalyst),
+            get(touring::hall),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/tournees/options/{engagement}/liberer",
+            member(Role::MemberAdmin),
+            post(touring::release),
         ),
         route(
             Method::GET,

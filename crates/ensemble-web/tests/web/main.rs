@@ -12,6 +12,7 @@ mod rights;
 mod settlements;
 mod sharing;
 mod statistics;
+mod touring;
 mod wizard;
 
 use std::sync::Arc;

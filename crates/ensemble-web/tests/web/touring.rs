@@ -1,0 +1,225 @@
+//! Tour planning in the portal: the demo agency plans one of its shows and reads three routes,
+//! a timeline and a map, the calendar and the ranking; its downloads hold the route's dates; a
+//! hall's report gives a verdict per requirement; releasing a hold moves the next one up and is
+//! audited; another member cannot plan the agency's show.
+
+use axum::http::{StatusCode, header};
+use chrono::NaiveDate;
+use ensemble_model::{Engagement, EngagementStatus, Member, Show};
+use ensemble_store::ListFilter;
+
+use crate::{TestApp, assert_translated, login};
+
+const AGENCY: &str = "clair-de-scene";
+const FROM: &str = "2027-01-10";
+const TO: &str = "2027-03-20";
+
+/// The agency's show with the most live engagements between the dates.
+fn busiest(app: &TestApp) -> (Member, Show) {
+    app.store
+        .read(|s| {
+            let member = s.member_by_slug(AGENCY)?.unwrap();
+            let engagements: Vec<Engagement> = s.list_any(&ListFilter {
+                member_id: Some(member.id),
+                ..ListFilter::default()
+            })?;
+            let (from, to) = (FROM.parse::<NaiveDate>().unwrap(), TO.parse::<NaiveDate>().unwrap());
+            let show = s
+                .list::<Show>(&ListFilter::default())?
+                .into_iter()
+                .filter(|show| show.agency_id == Some(member.organization_id))
+                .max_by_key(|show| {
+                    engagements
+                        .iter()
+                        .filter(|e| e.show_id == show.id && e.status != EngagementStatus::Cancelled)
+                        .filter(|e| e.performance_date >= from && e.performance_date <= to)
+                        .count()
+                })
+                .unwrap();
+            Ok((member, show))
+        })
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_agency_plans_a_tour_and_downloads_its_dates() {
+    let app = TestApp::new();
+    let (_, show) = busiest(&app);
+    let analyst = app.sign_in(&login("analyste", AGENCY));
+    let empty = app
+        .get(&format!("/membres/{AGENCY}/tournees"), Some(&analyst.cookie))
+        .await;
+    assert_eq!(empty.status, StatusCode::OK);
+    assert!(empty.body.contains(&show.title_fr), "the agency's shows are offered");
+    assert!(!empty.body.contains("<svg"), "nothing planned before asking");
+
+    let base = format!("/membres/{AGENCY}/tournees?spectacle={}&du={FROM}&au={TO}", show.slug);
+    let page = app.get(&base, Some(&analyst.cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_translated(&page.body);
+    for words in [
+        "Meilleur revenu net",
+        "Le plus de représentations",
+        "Moins de kilomètres et de CO2",
+        "Calendrier du spectacle",
+        "Diffuseurs classés",
+        "DESNZ",
+    ] {
+        assert!(page.body.contains(words), "{words}");
+    }
+    assert_eq!(page.body.matches("<svg").count(), 2, "a timeline and a map");
+    assert!(page.body.contains(r#"id="timeline-title""#) && page.body.contains(r#"id="map-title""#));
+
+    let route = format!("{base}&itineraire=least-carbon");
+    let csv = app.get(&format!("{route}&format=csv"), Some(&analyst.cookie)).await;
+    assert_eq!(csv.status, StatusCode::OK);
+    assert!(
+        csv.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("text/csv")
+    );
+    let rows = csv.body.lines().count() - 1;
+    let ics = app.get(&format!("{route}&format=ics"), Some(&analyst.cookie)).await;
+    assert!(ics.body.starts_with("BEGIN:VCALENDAR"));
+    assert_eq!(ics.body.matches("BEGIN:VEVENT").count(), rows, "one event per date");
+    let json = app.get(&format!("{route}&format=json"), Some(&analyst.cookie)).await;
+    let plan: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    let least = plan["scenarios"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "least-carbon")
+        .unwrap();
+    assert_eq!(least["stops"].as_array().unwrap().len(), rows);
+
+    // The hall report of the best-ranked presenter: a verdict per requirement of the rider.
+    let hall = page
+        .body
+        .split(r#"href="/membres/clair-de-scene/tournees/salle?"#)
+        .nth(1)
+        .unwrap();
+    let link = format!(
+        "/membres/{AGENCY}/tournees/salle?{}",
+        hall.split('"')
+            .next()
+            .unwrap()
+            .replace("&amp;", "&")
+            .replace("&#38;", "&")
+    );
+    let report = app.get(&link, Some(&analyst.cookie)).await;
+    assert_eq!(report.status, StatusCode::OK, "{link}");
+    let requirements = show.rider.iter().filter(|r| r.item.is_some()).count();
+    assert!(requirements > 0);
+    let verdicts = report.body.matches(r#"<td><span class="verdict-"#).count();
+    assert!(
+        verdicts >= requirements && verdicts % requirements == 0,
+        "{verdicts} verdicts"
+    );
+
+    // In English.
+    let english = app.get(&format!("{base}&lang=en"), Some(&analyst.cookie)).await;
+    assert_translated(&english.body);
+}
+
+#[tokio::test]
+async fn another_member_cannot_plan_the_agencys_show_and_bad_dates_are_explained() {
+    let app = TestApp::new();
+    let (_, show) = busiest(&app);
+    let other = app.sign_in(&login("analyste", "deux-rivieres"));
+    let refused = app
+        .get(
+            &format!(
+                "/membres/deux-rivieres/tournees?spectacle={}&du={FROM}&au={TO}",
+                show.slug
+            ),
+            Some(&other.cookie),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert!(refused.body.contains("ne représente ni ne produit"), "{}", refused.body);
+    assert!(!refused.body.contains("<svg"));
+    let agency_page = app
+        .get(
+            &format!("/membres/{AGENCY}/tournees?spectacle={}", show.slug),
+            Some(&other.cookie),
+        )
+        .await;
+    assert_eq!(agency_page.status, StatusCode::FORBIDDEN);
+
+    let analyst = app.sign_in(&login("analyste", AGENCY));
+    let bad = app
+        .get(
+            &format!("/membres/{AGENCY}/tournees?spectacle={}&du=demain&au={TO}", show.slug),
+            Some(&analyst.cookie),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::BAD_REQUEST);
+    assert!(bad.body.contains("AAAA-MM-JJ"));
+}
+
+#[tokio::test]
+async fn releasing_a_hold_moves_the_next_one_up_and_is_audited() {
+    let app = TestApp::new();
+    let (member, show) = busiest(&app);
+    // A hold of the agency, and a second hold behind it on the same date at the same presenter.
+    let (first, second) = app
+        .store
+        .write(|s| {
+            let mine: Vec<Engagement> = s.list_any(&ListFilter {
+                member_id: Some(member.id),
+                ..ListFilter::default()
+            })?;
+            let mut hold = mine
+                .iter()
+                .find(|e| e.status == EngagementStatus::Hold && e.show_id == show.id)
+                .or_else(|| mine.iter().find(|e| e.status == EngagementStatus::Hold))
+                .cloned()
+                .unwrap();
+            hold.hold_level = Some(1);
+            s.update(&hold)?;
+            let behind = Engagement {
+                id: ensemble_model::EngagementId(s.next_id::<Engagement>()?),
+                hold_level: Some(2),
+                ..hold.clone()
+            };
+            s.insert(std::slice::from_ref(&behind))?;
+            Ok::<_, ensemble_store::StoreError>((hold.id.0, behind.id.0))
+        })
+        .unwrap();
+    let path = format!("/membres/{AGENCY}/tournees/options/{first}/liberer");
+    let analyst = app.sign_in(&login("analyste", AGENCY));
+    let refused = app
+        .post(&path, &format!("csrf={}", analyst.csrf), Some(&analyst.cookie))
+        .await;
+    assert_eq!(
+        refused.status,
+        StatusCode::FORBIDDEN,
+        "an analyst does not release holds"
+    );
+
+    let admin = app.sign_in(&login("admin", AGENCY));
+    let done = app
+        .post(&path, &format!("csrf={}", admin.csrf), Some(&admin.cookie))
+        .await;
+    assert_eq!(done.status, StatusCode::SEE_OTHER, "{}", done.body);
+    let (released, promoted, audited) = app
+        .store
+        .read(|s| {
+            Ok((
+                s.get_any::<Engagement>(first)?.unwrap(),
+                s.get_any::<Engagement>(second)?.unwrap(),
+                s.audit_actions(member.id, "hold-released", 10)?.len(),
+            ))
+        })
+        .unwrap();
+    assert_eq!(released.status, EngagementStatus::Cancelled);
+    assert_eq!(promoted.hold_level, Some(1), "the second hold is now first");
+    assert_eq!(audited, 1);
+
+    // A cancelled engagement is no hold: nothing to release.
+    let again = app
+        .post(&path, &format!("csrf={}", admin.csrf), Some(&admin.cookie))
+        .await;
+    assert_eq!(again.status, StatusCode::NOT_FOUND);
+}
