@@ -278,7 +278,7 @@ try {
     await page.waitForURL('**/connexion');
   });
 
-  await step('the agency plans a tour, reads its map and a hall report, in French and English', async () => {
+  await step('the agency plans a tour, reads its map, carbon summary and a hall report, in French and English', async () => {
     await page.goto(`${base}/connexion`);
     await page.fill('#login', 'admin@clair-de-scene.example');
     await page.fill('#password', 'ensemble-demo');
@@ -304,6 +304,13 @@ try {
       page.click('text=Télécharger les dates (calendrier .ics)'),
     ]).then(([d]) => d);
     if (!download.suggestedFilename().endsWith('.ics')) throw new Error('no calendar');
+    await page.click('text=Bilan carbone (une page à imprimer)');
+    await page.waitForLoadState();
+    await expectText('Bilan carbone de la tournée');
+    await expectText('DESNZ 2025');
+    await accessible();
+    await page.goBack();
+    await page.waitForLoadState();
     await page.locator('a:has-text("Salle et fiche technique")').first().click();
     await page.waitForLoadState();
     await expectText('Pourquoi');

@@ -167,6 +167,26 @@ impl Default for Transport {
     }
 }
 
+/// A route's emissions, in kg CO2e.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Summary {
+    /// For the people.
+    pub people_kg: f64,
+    /// For the set.
+    pub freight_kg: f64,
+    /// Road km of the route.
+    pub road_km: f64,
+    /// The whole route with the same set and the people by each mode.
+    pub by_mode: Vec<(Mode, f64)>,
+}
+
+impl Summary {
+    /// People and set together.
+    pub fn total_kg(&self) -> f64 {
+        self.people_kg + self.freight_kg
+    }
+}
+
 /// The emissions of one leg, in kg CO2e.
 #[derive(Debug, Clone, Copy, PartialEq, Serialize)]
 pub struct LegEmissions {
@@ -205,6 +225,33 @@ impl Transport {
             .freight_by
             .map_or(0.0, |mode| by(mode, 1, road_km, great_circle_km));
         LegEmissions { people_kg, freight_kg }
+    }
+
+    /// The emissions of a route given as (road km, great-circle km) per leg, and what they would
+    /// be with the same set and the people travelling by each mode.
+    pub fn summary(&self, legs: &[(f64, f64)]) -> Summary {
+        let add = |transport: &Transport| {
+            legs.iter()
+                .map(|(road, crow)| transport.leg(*road, *crow))
+                .fold((0.0, 0.0), |(p, f), leg| (p + leg.people_kg, f + leg.freight_kg))
+        };
+        let (people_kg, freight_kg) = add(self);
+        let by_mode = [Mode::Car, Mode::Van, Mode::Coach, Mode::Train, Mode::Plane]
+            .into_iter()
+            .map(|mode| {
+                let (people, freight) = add(&Transport {
+                    people_by: mode,
+                    ..*self
+                });
+                (mode, people + freight)
+            })
+            .collect();
+        Summary {
+            people_kg,
+            freight_kg,
+            road_km: legs.iter().map(|(road, _)| road).sum(),
+            by_mode,
+        }
     }
 
     /// Kilograms of CO2e per road kilometre (with the plane's part at the road's circuity).

@@ -1,9 +1,13 @@
-//! Holds: when a hold is released, the holds behind it at the same presenter on the same date
-//! move up one level (the second hold becomes the first, and so on). A member releases only its
-//! own holds, read and written through a grant for tour planning.
+//! Holds and blocked dates. A hold taken goes behind the member's holds already at that presenter
+//! on that date; when a hold is released, the holds behind it move up one level (the second hold
+//! becomes the first, and so on). A member takes and releases only its own holds, read through a
+//! grant for tour planning, and blocks dates only for the shows it represents or produces.
 
 use chrono::NaiveDate;
-use ensemble_model::{Dataset, Engagement, EngagementId, EngagementStatus, MemberId};
+use ensemble_model::{
+    Availability, AvailabilityId, AvailabilityKind, Cents, Dataset, DealType, Engagement, EngagementId,
+    EngagementStatus, Member, MemberId, OrganizationId, Provenance, Show,
+};
 use ensemble_store::{ListFilter, Requester, Session, StoreError};
 
 /// A hold that moved up.
@@ -51,4 +55,82 @@ pub fn release_hold(
         }
     }
     Ok(Some(promoted))
+}
+
+/// Takes a hold for `member` on `show` at `presenter` on `date`, behind the member's holds
+/// already there (level 1 when there is none). The member must represent or produce the show.
+#[allow(clippy::too_many_arguments)]
+pub fn take_hold(
+    session: &mut Session<'_>,
+    requester: &Requester,
+    member: &Member,
+    show: &Show,
+    presenter: OrganizationId,
+    date: NaiveDate,
+    fee: Option<Cents>,
+    today: NaiveDate,
+) -> Result<Option<Engagement>, StoreError> {
+    if show.agency_id != Some(member.organization_id) && !show.producer_ids.contains(&member.organization_id) {
+        return Ok(None);
+    }
+    let grant = session.grant(requester, Dataset::Engagements, today)?;
+    let mine: Vec<Engagement> = session.granted(&grant, member.id, &ListFilter::default())?;
+    let level = mine
+        .iter()
+        .filter(|e| e.presenter_id == presenter && e.performance_date == date && e.status == EngagementStatus::Hold)
+        .filter_map(|e| e.hold_level)
+        .max()
+        .unwrap_or(0)
+        + 1;
+    let hold = Engagement {
+        id: EngagementId(session.next_id::<Engagement>()?),
+        show_id: show.id,
+        presenter_id: presenter,
+        hall_id: None,
+        tour_id: None,
+        performance_date: date,
+        status: EngagementStatus::Hold,
+        hold_level: Some(level),
+        deal_type: DealType::FlatFee,
+        fee,
+        currency: "CAD".to_string(),
+        radius_km: None,
+        radius_days: None,
+        provenance: Provenance {
+            member_id: Some(member.id),
+            ..Provenance::default()
+        },
+    };
+    session.insert(std::slice::from_ref(&hold))?;
+    Ok(Some(hold))
+}
+
+/// Blocks days for `show` (no new date is proposed there), as `member`'s availability record.
+pub fn block_dates(
+    session: &mut Session<'_>,
+    member: &Member,
+    show: &Show,
+    (from, to): (NaiveDate, NaiveDate),
+    note: Option<String>,
+) -> Result<Option<Availability>, StoreError> {
+    if to < from
+        || show.agency_id != Some(member.organization_id) && !show.producer_ids.contains(&member.organization_id)
+    {
+        return Ok(None);
+    }
+    let blocked = Availability {
+        id: AvailabilityId(session.next_id::<Availability>()?),
+        show_id: Some(show.id),
+        organization_id: None,
+        kind: AvailabilityKind::Blocked,
+        starts_on: from,
+        ends_on: to,
+        note,
+        provenance: Provenance {
+            member_id: Some(member.id),
+            ..Provenance::default()
+        },
+    };
+    session.insert(std::slice::from_ref(&blocked))?;
+    Ok(Some(blocked))
 }

@@ -113,6 +113,8 @@ impl PlanError {
 pub struct Settings {
     /// Road kilometres at most in a day.
     pub max_km_per_day: f64,
+    /// Driving hours at most in a day (used with imported driving times).
+    pub max_hours_per_day: f64,
     /// Road distance over great-circle distance.
     pub circuity: f64,
     /// Cost of a road kilometre, in dollars.
@@ -135,6 +137,7 @@ impl Default for Settings {
     fn default() -> Self {
         Settings {
             max_km_per_day: 600.0,
+            max_hours_per_day: 8.0,
             circuity: 1.3,
             km_cost: 1.0,
             max_shows_in_a_row: Some(5),
@@ -147,15 +150,16 @@ impl Default for Settings {
     }
 }
 
-/// Road distances imported for some pairs of towns (others: great-circle times circuity).
+/// Road distances, and driving hours when known, imported for some pairs of towns (others:
+/// great-circle times circuity).
 #[derive(Debug, Clone, Default, PartialEq)]
 pub struct RoadMatrix {
-    km: HashMap<(String, String), f64>,
+    km: HashMap<(String, String), (f64, Option<f64>)>,
 }
 
 impl RoadMatrix {
-    /// Reads a CSV file with a header and the columns `from,to,km` (town names; both directions
-    /// are taken when only one is given).
+    /// Reads a CSV file with a header and the columns `from,to,km`, and optionally `hours` of
+    /// driving (town names; both directions are taken when only one is given).
     pub fn read(path: &std::path::Path) -> Result<RoadMatrix, PlanError> {
         let fail = |detail: String| PlanError::Matrix {
             path: path.display().to_string(),
@@ -174,14 +178,23 @@ impl RoadMatrix {
                 .ok()
                 .filter(|v: &f64| v.is_finite() && *v >= 0.0)
                 .ok_or_else(|| fail(format!("line {}: km « {value} »", line + 2)))?;
+            let hours = match row.get(3).map(str::trim).filter(|h| !h.is_empty()) {
+                None => None,
+                Some(text) => Some(
+                    text.parse::<f64>()
+                        .ok()
+                        .filter(|h| h.is_finite() && *h >= 0.0)
+                        .ok_or_else(|| fail(format!("line {}: hours « {text} »", line + 2)))?,
+                ),
+            };
             let (from, to) = (normalise(from), normalise(to));
-            km.entry((to.clone(), from.clone())).or_insert(value);
-            km.insert((from, to), value);
+            km.entry((to.clone(), from.clone())).or_insert((value, hours));
+            km.insert((from, to), (value, hours));
         }
         Ok(RoadMatrix { km })
     }
 
-    fn get(&self, from: &str, to: &str) -> Option<f64> {
+    fn get(&self, from: &str, to: &str) -> Option<(f64, Option<f64>)> {
         self.km.get(&(normalise(from), normalise(to))).copied()
     }
 }
@@ -259,6 +272,8 @@ pub struct Leg {
     pub to: String,
     /// Road km.
     pub km: f64,
+    /// Great-circle km (what a plane flies).
+    pub crow_km: f64,
     /// Days it takes.
     pub days: u32,
     /// Its emissions.
@@ -949,15 +964,20 @@ fn distances(nodes: &[Node], towns: &[String], request: &Request<'_>) -> (Vec<Ve
             if a == b {
                 continue;
             }
-            let km = match request.matrix.and_then(|m| m.get(&towns[a], &towns[b])) {
-                Some(km) => {
+            let (km, hours) = match request.matrix.and_then(|m| m.get(&towns[a], &towns[b])) {
+                Some(found) => {
                     imported += 1;
-                    km
+                    found
                 }
-                None => great_circle_km((nodes[a].lat, nodes[a].lon), (nodes[b].lat, nodes[b].lon)) * settings.circuity,
+                None => (
+                    great_circle_km((nodes[a].lat, nodes[a].lon), (nodes[b].lat, nodes[b].lon)) * settings.circuity,
+                    None,
+                ),
             };
             road_km[a][b] = (km * 10.0).round() / 10.0;
-            travel_days[a][b] = ((km / settings.max_km_per_day).ceil() as u32).max(1);
+            let by_km = (km / settings.max_km_per_day).ceil() as u32;
+            let by_hours = hours.map_or(0, |h| (h / settings.max_hours_per_day).ceil() as u32);
+            travel_days[a][b] = by_km.max(by_hours).max(1);
         }
     }
     (road_km, travel_days, imported)
@@ -1082,6 +1102,7 @@ fn scenario(
             from: instance.nodes[a].name.clone(),
             to: instance.nodes[b].name.clone(),
             km,
+            crow_km: crow,
             days,
             emissions: transport.leg(km, crow),
         });

@@ -192,3 +192,28 @@ fn a_score_adds_its_explained_parts() {
     assert_eq!(clause.total, base.total - 10);
     assert_eq!(clause.parts.last().unwrap().key, "fit-radius-clause");
 }
+
+#[test]
+fn a_route_summary_adds_its_legs_and_compares_modes() {
+    let transport = Transport {
+        people: 4,
+        people_by: Mode::Van,
+        freight_by: None,
+    };
+    let legs = [(100.0, 80.0), (250.0, 190.0), (40.0, 30.0)];
+    let summary = transport.summary(&legs);
+    let by_leg: f64 = legs
+        .iter()
+        .map(|(road, crow)| transport.leg(*road, *crow).total_kg())
+        .sum();
+    assert!((summary.total_kg() - by_leg).abs() < 1e-9);
+    assert!((summary.road_km - 390.0).abs() < 1e-9);
+    let of = |mode: Mode| summary.by_mode.iter().find(|(m, _)| *m == mode).unwrap().1;
+    assert!(
+        (of(Mode::Van) - summary.total_kg()).abs() < 1e-9,
+        "the current mode is the route itself"
+    );
+    // Four people: two vans (0.25561 per van-km) against four train seats (0.03546 per seat-km).
+    assert!((of(Mode::Train) - 4.0 * 0.03546 * 390.0).abs() < 1e-9);
+    assert!(of(Mode::Train) < of(Mode::Car) && of(Mode::Car) < of(Mode::Van));
+}

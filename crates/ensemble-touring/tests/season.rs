@@ -10,7 +10,7 @@ use chrono::NaiveDate;
 use ensemble_model::{Availability, AvailabilityKind, Engagement, EngagementStatus, Member, Purpose, Show};
 use ensemble_store::{ListFilter, Requester, Store};
 use ensemble_touring::check;
-use ensemble_touring::season::{PlanError, Request, ScenarioKind, Settings, StopKind, TourPlan, plan};
+use ensemble_touring::season::{PlanError, Request, RoadMatrix, ScenarioKind, Settings, StopKind, TourPlan, plan};
 
 fn demo() -> Store {
     let store = Store::in_memory().unwrap();
@@ -275,4 +275,59 @@ fn bad_requests_get_their_codes() {
         }),
         "tour-no-home"
     );
+}
+
+#[test]
+fn imported_distances_and_driving_times_replace_the_estimates() {
+    let store = demo();
+    let (member, shows) = agency(&store);
+    let (from, to) = ("2027-01-10", "2027-03-20");
+    let show = busiest(&store, &member, &shows, from, to);
+    let first = plan(&store, &requester(&member), &request(&show.slug, from, to)).unwrap();
+    assert_eq!(first.imported_distances, 0);
+    // Every candidate's town 50 km from home by road, but 20 hours of driving: three days at 8
+    // hours a day.
+    let towns: Vec<(String, String)> = first
+        .ranking
+        .iter()
+        .filter(|r| r.candidate)
+        .filter_map(|r| Some((r.presenter.name.clone(), r.presenter.municipality.clone()?)))
+        .collect();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("distances.csv");
+    let mut text = String::from("from,to,km,hours\n");
+    for (_, town) in &towns {
+        text.push_str(&format!("Montréal,{town},50,20\n"));
+    }
+    std::fs::write(&path, text).unwrap();
+    let matrix = RoadMatrix::read(&path).unwrap();
+    let second = plan(
+        &store,
+        &requester(&member),
+        &Request {
+            matrix: Some(&matrix),
+            ..request(&show.slug, from, to)
+        },
+    )
+    .unwrap();
+    assert!(second.imported_distances > 0);
+    let mut checked = 0;
+    for (name, town) in &towns {
+        let Some(node) = second.instance.nodes.iter().position(|n| &n.name == name) else {
+            continue;
+        };
+        if town == "Montréal" {
+            continue;
+        }
+        assert_eq!(second.instance.matrix.road_km[0][node], 50.0, "{name}");
+        assert_eq!(second.instance.matrix.travel_days[0][node], 3, "{name}");
+        assert_eq!(second.instance.matrix.travel_days[node][0], 3, "both ways");
+        checked += 1;
+    }
+    assert!(checked > 0);
+    // A bad driving time is refused with its line.
+    std::fs::write(&path, "from,to,km,hours\nMontréal,Québec,250,longtemps\n").unwrap();
+    let error = RoadMatrix::read(&path).unwrap_err();
+    assert_eq!(error.code(), "tour-matrix-invalid");
+    assert!(error.to_string().contains("line 2"), "{error}");
 }

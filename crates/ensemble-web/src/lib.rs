@@ -21,6 +21,7 @@ mod rights;
 mod settlements;
 mod sharing;
 mod statistics;
+mod tour_drawing;
 mod touring;
 
 use std::net::SocketAddr;
@@ -214,6 +215,18 @@ pub fn routes() -> Vec<Route> {
             "/membres/{member}/tournees/salle",
             member(Role::MemberAnalyst),
             get(touring::hall),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/tournees/options",
+            member(Role::MemberAdmin),
+            post(touring::take),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/tournees/dates-bloquees",
+            member(Role::MemberAdmin),
+            post(touring::block),
         ),
         route(
             Method::POST,

@@ -1,19 +1,19 @@
 //! Tour planning on the portal (`ensemble_touring::season`): choose a show the member represents
 //! and the dates, compare the three routes, read the chosen one as a timeline and a map (SVG drawn
 //! from coordinates, no map tiles) and as a table, see the show's calendar (blocked dates,
-//! confirmed dates, holds with their levels, presenters' closures), release a hold (the next one
-//! moves up), read the presenters ranked with their reasons and each hall against the rider
-//! (printable), and download the dates as ICS or CSV, or the whole plan as JSON.
+//! confirmed dates, holds with their levels, presenters' closures), take a hold on a proposed
+//! date, block dates, release a hold (the next one moves up), read the presenters ranked with their reasons and each hall against the rider
+//! (printable), read the route's carbon on one printable page, and download the dates as ICS or
+//! CSV, or the whole plan as JSON.
 
 use std::collections::HashMap;
-use std::fmt::Write;
 
 use askama::Template;
 use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Datelike, Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate, Utc};
 use ensemble_i18n::{Arg, Lang, format, tr, tr_args};
 use ensemble_model::{Hall, Member, OrganizationId, Place, Purpose, Show};
 use ensemble_store::ListFilter;
@@ -24,6 +24,7 @@ use ensemble_touring::season::{PlanError, Request, Scenario, ScenarioKind, Setti
 use crate::browse::{Choice, choices};
 use crate::pages::{Texts, encode, message, render, texts};
 use crate::policy::{MemberScope, Signed, event, rank, requester};
+use crate::tour_drawing::{MonthView, calendar, map, timeline};
 use crate::{AppState, PageLang};
 
 const KINDS: [ScenarioKind; 3] = [
@@ -48,6 +49,11 @@ pub struct ScenarioRow {
 
 /// A stop of the chosen route.
 pub struct StopRow {
+    /// Whether it is a date the plan proposes (a hold may be taken on it).
+    proposed: bool,
+    presenter_id: i64,
+    iso: String,
+    fee: i64,
     date: String,
     kind: String,
     presenter: String,
@@ -55,18 +61,6 @@ pub struct StopRow {
     hall: String,
     km: String,
     kg: String,
-}
-
-/// A day of the calendar.
-pub struct DayCell {
-    number: u32,
-    entries: Vec<(String, String)>,
-}
-
-/// A month of the calendar: weeks of seven cells (none outside the month).
-pub struct MonthView {
-    title: String,
-    weeks: Vec<Vec<Option<DayCell>>>,
 }
 
 /// A hold the member may release.
@@ -89,6 +83,7 @@ pub struct RankRow {
 
 /// What the page shows of a plan.
 pub struct PlanView {
+    show: String,
     title: String,
     lines: Vec<String>,
     scenarios: Vec<ScenarioRow>,
@@ -150,11 +145,11 @@ fn today() -> NaiveDate {
     Utc::now().with_timezone(&chrono_tz::America::Toronto).date_naive()
 }
 
-fn scenario_name(lang: Lang, kind: ScenarioKind) -> String {
+pub(crate) fn scenario_name(lang: Lang, kind: ScenarioKind) -> String {
     tr(lang, &format!("tour-scenario-{}", kind.code()))
 }
 
-fn stop_label(lang: Lang, kind: StopKind) -> String {
+pub(crate) fn stop_label(lang: Lang, kind: StopKind) -> String {
     tr(
         lang,
         match kind {
@@ -295,6 +290,7 @@ pub async fn page(
             let body = serde_json::to_string_pretty(&plan).unwrap_or_default();
             return file(&format!("{show}-{from}.json"), "application/json", body);
         }
+        Some("carbone") => return carbon_page(page.t, lang, &plan, scenario, download),
         _ => {}
     }
     page.plan = Some(view(lang, &plan, scenario, &base, &member.slug));
@@ -384,6 +380,10 @@ fn view(lang: Lang, plan: &TourPlan, scenario: &Scenario, base: &str, slug: &str
                 );
             }
             StopRow {
+                proposed: stop.kind == StopKind::Proposed,
+                presenter_id: stop.presenter.0,
+                iso: stop.date.to_string(),
+                fee: stop.fee,
                 date: format::date(lang, stop.date),
                 kind,
                 presenter: stop.name.clone(),
@@ -463,6 +463,7 @@ fn view(lang: Lang, plan: &TourPlan, scenario: &Scenario, base: &str, slug: &str
         ],
     );
     PlanView {
+        show: plan.show.slug.clone(),
         title,
         lines,
         scenarios,
@@ -488,280 +489,6 @@ fn view(lang: Lang, plan: &TourPlan, scenario: &Scenario, base: &str, slug: &str
             ],
         ),
     }
-}
-
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
-fn colour(kind: StopKind) -> &'static str {
-    match kind {
-        StopKind::Confirmed => "#1d6b2f",
-        StopKind::Hold => "#b35c00",
-        StopKind::Proposed => "#0b4f8a",
-    }
-}
-
-/// The period as a line of days: the show's blocked days and presenters' closures as bands, each
-/// date of the route as a dot coloured by its kind, the months marked.
-fn timeline(lang: Lang, plan: &TourPlan, scenario: &Scenario) -> String {
-    const WIDTH: f64 = 900.0;
-    const LEFT: f64 = 10.0;
-    let days = (plan.to - plan.from).num_days().max(1) as f64;
-    let x = |date: NaiveDate| LEFT + (date - plan.from).num_days() as f64 / days * (WIDTH - 2.0 * LEFT);
-    let title = tr_args(
-        lang,
-        "web-tour-timeline-title",
-        &[("name", Arg::from(scenario_name(lang, scenario.kind)))],
-    );
-    let dates: Vec<String> = scenario
-        .stops
-        .iter()
-        .map(|s| format!("{} {} ({})", s.date, s.name, stop_label(lang, s.kind)))
-        .collect();
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="timeline-title timeline-desc" width="100%" viewBox="0 0 {WIDTH} 110"><title id="timeline-title">{}</title><desc id="timeline-desc">{}</desc>"##,
-        escape(&title),
-        escape(&dates.join(" ; "))
-    );
-    let _ = write!(
-        svg,
-        r##"<line x1="{LEFT}" y1="60" x2="{:.1}" y2="60" stroke="#6b6b6b"/>"##,
-        WIDTH - LEFT
-    );
-    for mark in plan.calendar.iter().filter(|m| m.kind == "blocked") {
-        let (a, b) = (x(mark.from), x(mark.to + Duration::days(1)));
-        let _ = write!(
-            svg,
-            r##"<rect x="{a:.1}" y="44" width="{:.1}" height="32" fill="#d0d0d0"><title>{}</title></rect>"##,
-            (b - a).max(2.0),
-            escape(&format!(
-                "{} {} – {}",
-                tr(lang, "tour-mark-blocked"),
-                mark.from,
-                mark.to
-            ))
-        );
-    }
-    let mut month = NaiveDate::from_ymd_opt(plan.from.year(), plan.from.month(), 1).unwrap_or(plan.from);
-    while month <= plan.to {
-        if month >= plan.from {
-            let _ = write!(
-                svg,
-                r##"<line x1="{0:.1}" y1="50" x2="{0:.1}" y2="70" stroke="#6b6b6b"/><text x="{0:.1}" y="96" font-size="12" fill="#1a1a1a">{1}</text>"##,
-                x(month),
-                escape(&format::month(lang, month.year(), month.month()))
-            );
-        }
-        month = month
-            .checked_add_months(chrono::Months::new(1))
-            .unwrap_or(plan.to + Duration::days(1));
-    }
-    for stop in &scenario.stops {
-        let _ = write!(
-            svg,
-            r##"<circle cx="{:.1}" cy="60" r="5" fill="{}"><title>{}</title></circle>"##,
-            x(stop.date),
-            colour(stop.kind),
-            escape(&format!(
-                "{} · {} · {}",
-                stop.date,
-                stop.name,
-                stop_label(lang, stop.kind)
-            ))
-        );
-    }
-    let legend = [StopKind::Confirmed, StopKind::Hold, StopKind::Proposed];
-    for (index, kind) in legend.into_iter().enumerate() {
-        let left = LEFT + index as f64 * 150.0;
-        let _ = write!(
-            svg,
-            r##"<circle cx="{:.1}" cy="16" r="5" fill="{}"/><text x="{:.1}" y="20" font-size="12" fill="#1a1a1a">{}</text>"##,
-            left + 5.0,
-            colour(kind),
-            left + 14.0,
-            escape(&stop_label(lang, kind))
-        );
-    }
-    let _ = write!(
-        svg,
-        r##"<rect x="460" y="8" width="14" height="14" fill="#d0d0d0"/><text x="480" y="20" font-size="12" fill="#1a1a1a">{}</text></svg>"##,
-        escape(&tr(lang, "tour-mark-blocked"))
-    );
-    svg
-}
-
-/// The route on a plane drawn from the coordinates (longitude scaled by the cosine of the mean
-/// latitude): home as a square, stops as numbered dots, legs as lines.
-fn map(lang: Lang, plan: &TourPlan, scenario: &Scenario) -> String {
-    const WIDTH: f64 = 640.0;
-    const HEIGHT: f64 = 420.0;
-    const PAD: f64 = 30.0;
-    let home = (plan.home.1, plan.home.2);
-    let points: Vec<(f64, f64)> = std::iter::once(home)
-        .chain(scenario.stops.iter().map(|s| (s.lat, s.lon)))
-        .collect();
-    let mean = points.iter().map(|p| p.0).sum::<f64>() / points.len() as f64;
-    let scale_x = mean.to_radians().cos();
-    let (min_x, max_x) = points
-        .iter()
-        .map(|p| p.1 * scale_x)
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
-    let (min_y, max_y) = points
-        .iter()
-        .map(|p| p.0)
-        .fold((f64::INFINITY, f64::NEG_INFINITY), |(a, b), v| (a.min(v), b.max(v)));
-    let span = ((max_x - min_x) / (WIDTH - 2.0 * PAD))
-        .max((max_y - min_y) / (HEIGHT - 2.0 * PAD))
-        .max(1e-6);
-    // Centred both ways.
-    let left = (WIDTH - (max_x - min_x) / span) / 2.0;
-    let bottom = (HEIGHT - (max_y - min_y) / span) / 2.0;
-    let project = |(lat, lon): (f64, f64)| {
-        (
-            left + (lon * scale_x - min_x) / span,
-            HEIGHT - bottom - (lat - min_y) / span,
-        )
-    };
-    let title = tr_args(
-        lang,
-        "web-tour-map-title",
-        &[("name", Arg::from(scenario_name(lang, scenario.kind)))],
-    );
-    let mut svg = String::new();
-    let _ = write!(
-        svg,
-        r##"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="map-title map-desc" width="{WIDTH}" height="{HEIGHT}" style="max-width:100%;height:auto" viewBox="0 0 {WIDTH} {HEIGHT}"><title id="map-title">{}</title><desc id="map-desc">{}</desc><rect width="{WIDTH}" height="{HEIGHT}" fill="#f7f7f5"/>"##,
-        escape(&title),
-        escape(&tr(lang, "web-tour-map-desc"))
-    );
-    let path: Vec<String> = points
-        .iter()
-        .chain(std::iter::once(&home))
-        .map(|p| {
-            let (x, y) = project(*p);
-            format!("{x:.1},{y:.1}")
-        })
-        .collect();
-    let _ = write!(
-        svg,
-        r##"<polyline points="{}" fill="none" stroke="#6b6b6b" stroke-width="1.5"/>"##,
-        path.join(" ")
-    );
-    let (hx, hy) = project(home);
-    let _ = write!(
-        svg,
-        r##"<rect x="{:.1}" y="{:.1}" width="12" height="12" fill="#1a1a1a"><title>{}</title></rect><text x="{:.1}" y="{:.1}" font-size="12" fill="#1a1a1a">{}</text>"##,
-        hx - 6.0,
-        hy - 6.0,
-        escape(&plan.home.0),
-        hx + 9.0,
-        hy + 4.0,
-        escape(&plan.home.0)
-    );
-    // A town is named once, and not where its name would overlap another's.
-    let mut labelled: Vec<(String, f64, f64)> = vec![(plan.home.0.clone(), hx, hy)];
-    for (index, stop) in scenario.stops.iter().enumerate() {
-        let (x, y) = project((stop.lat, stop.lon));
-        let _ = write!(
-            svg,
-            r##"<circle cx="{x:.1}" cy="{y:.1}" r="6" fill="{}"><title>{}</title></circle>"##,
-            colour(stop.kind),
-            escape(&format!(
-                "{}. {} · {} · {}",
-                index + 1,
-                stop.date,
-                stop.name,
-                stop_label(lang, stop.kind)
-            ))
-        );
-        let town = stop.municipality.clone().unwrap_or_default();
-        let crowded = labelled
-            .iter()
-            .any(|(name, lx, ly)| *name == town || ((lx - x).abs() < 90.0 && (ly - y).abs() < 14.0));
-        if !town.is_empty() && !crowded {
-            let (anchor, dx) = if x > WIDTH - 130.0 {
-                ("end", -8.0)
-            } else {
-                ("start", 8.0)
-            };
-            let _ = write!(
-                svg,
-                r##"<text x="{:.1}" y="{:.1}" font-size="11" text-anchor="{anchor}" fill="#1a1a1a">{}</text>"##,
-                x + dx,
-                y - 6.0,
-                escape(&town)
-            );
-            labelled.push((town, x, y));
-        }
-    }
-    svg.push_str("</svg>");
-    svg
-}
-
-/// The months of the period, a week per row, with the show's marks and the chosen route's dates.
-fn calendar(lang: Lang, plan: &TourPlan, scenario: &Scenario) -> Vec<MonthView> {
-    let mut months = Vec::new();
-    let mut first = NaiveDate::from_ymd_opt(plan.from.year(), plan.from.month(), 1).unwrap_or(plan.from);
-    while first <= plan.to {
-        let next = first
-            .checked_add_months(chrono::Months::new(1))
-            .unwrap_or(plan.to + Duration::days(1));
-        let mut weeks: Vec<Vec<Option<DayCell>>> = Vec::new();
-        let mut week: Vec<Option<DayCell>> = (0..first.weekday().num_days_from_monday()).map(|_| None).collect();
-        let mut day = first;
-        while day < next {
-            let mut entries: Vec<(String, String)> = plan
-                .calendar
-                .iter()
-                .filter(|mark| mark.from <= day && day <= mark.to)
-                .map(|mark| {
-                    let mut label = tr(lang, &format!("tour-mark-{}", mark.kind));
-                    if let Some(level) = mark.level {
-                        label = format!("{label} {level}");
-                    }
-                    (format!("mark-{}", mark.kind), format!("{label} · {}", mark.label))
-                })
-                .collect();
-            entries.extend(
-                scenario
-                    .stops
-                    .iter()
-                    .filter(|stop| stop.date == day && stop.kind == StopKind::Proposed)
-                    .map(|stop| {
-                        (
-                            "mark-proposed".to_string(),
-                            format!("{} · {}", stop_label(lang, stop.kind), stop.name),
-                        )
-                    }),
-            );
-            week.push(Some(DayCell {
-                number: day.day(),
-                entries,
-            }));
-            if week.len() == 7 {
-                weeks.push(std::mem::take(&mut week));
-            }
-            day += Duration::days(1);
-        }
-        if !week.is_empty() {
-            while week.len() < 7 {
-                week.push(None);
-            }
-            weeks.push(week);
-        }
-        months.push(MonthView {
-            title: format::month(lang, first.year(), first.month()),
-            weeks,
-        });
-        first = next;
-    }
-    months
 }
 
 /// `POST /membres/{member}/tournees/options/{engagement}/liberer`: releases the member's hold; the
@@ -908,5 +635,273 @@ fn verdict_class(verdict: Verdict) -> &'static str {
         Verdict::Green => "verdict-green",
         Verdict::Amber => "verdict-amber",
         Verdict::Red => "verdict-red",
+    }
+}
+
+#[derive(Template)]
+#[template(path = "tour_carbon.html")]
+struct CarbonPage {
+    t: Texts,
+    show: String,
+    period: String,
+    scenario: String,
+    transport: String,
+    dates: usize,
+    km: String,
+    back: String,
+    total: String,
+    people: String,
+    freight: String,
+    per_date: String,
+    modes: Vec<(String, String, String)>,
+    alternatives: Vec<(String, usize, String, String)>,
+    legs: Vec<(String, String, String, String, String)>,
+    factors: Vec<(String, String, String, String)>,
+    source: String,
+}
+
+/// The chosen route's emissions on one printable page: totals for people and set, the same legs
+/// with the people by each mode, the three alternatives, every leg, and the factors with their
+/// source.
+fn carbon_page(t: Texts, lang: Lang, plan: &TourPlan, scenario: &Scenario, back: String) -> Response {
+    let kg = |value: f64| format!("{} kg", whole(lang, value));
+    let legs: Vec<(f64, f64)> = scenario.legs.iter().map(|leg| (leg.km, leg.crow_km)).collect();
+    let summary = plan.transport.summary(&legs);
+    let mode = |mode: Mode| tr(lang, &format!("tour-mode-{}", mode.code()));
+    let total = summary.total_kg();
+    let per = |per: ensemble_touring::carbon::Per| {
+        tr(
+            lang,
+            match per {
+                ensemble_touring::carbon::Per::VehicleKm => "web-tour-carbon-vehicle-km",
+                ensemble_touring::carbon::Per::PassengerKm => "web-tour-carbon-passenger-km",
+            },
+        )
+    };
+    let page = CarbonPage {
+        show: plan.show.title_fr.clone(),
+        period: format!("{} – {}", format::date(lang, plan.from), format::date(lang, plan.to)),
+        scenario: scenario_name(lang, scenario.kind),
+        transport: tr_args(
+            lang,
+            "web-tour-carbon-transport",
+            &[
+                ("people", Arg::from(i64::from(plan.transport.people))),
+                ("mode", Arg::from(mode(plan.transport.people_by))),
+            ],
+        ),
+        dates: scenario.stops.len(),
+        km: whole(lang, summary.road_km),
+        back,
+        total: kg(total),
+        people: kg(summary.people_kg),
+        freight: kg(summary.freight_kg),
+        per_date: kg(total / scenario.stops.len().max(1) as f64),
+        modes: summary
+            .by_mode
+            .iter()
+            .map(|(m, value)| {
+                let difference = value - total;
+                let sign = if difference > 0.5 { "+" } else { "" };
+                (mode(*m), kg(*value), format!("{sign}{}", kg(difference)))
+            })
+            .collect(),
+        alternatives: plan
+            .scenarios
+            .iter()
+            .map(|s| {
+                (
+                    scenario_name(lang, s.kind),
+                    s.stops.len(),
+                    whole(lang, s.km),
+                    kg(s.co2_kg),
+                )
+            })
+            .collect(),
+        legs: scenario
+            .legs
+            .iter()
+            .map(|leg| {
+                (
+                    leg.from.clone(),
+                    leg.to.clone(),
+                    whole(lang, leg.km),
+                    kg(leg.emissions.people_kg),
+                    kg(leg.emissions.freight_kg),
+                )
+            })
+            .collect(),
+        factors: ensemble_touring::carbon::FACTORS
+            .iter()
+            .map(|f| {
+                let factor = match lang {
+                    Lang::Fr => f.kg_co2e.to_string().replace('.', ","),
+                    Lang::En => f.kg_co2e.to_string(),
+                };
+                (mode(f.mode), factor, per(f.per), f.source.to_string())
+            })
+            .collect(),
+        source: tr_args(
+            lang,
+            "tour-carbon-source",
+            &[
+                ("source", Arg::from(SOURCE)),
+                ("year", Arg::from(i64::from(Mode::Van.factor().year))),
+            ],
+        ),
+        t,
+    };
+    render(&page)
+}
+
+/// What the form taking a hold sends (from a proposed date of a route).
+#[derive(Debug, serde::Deserialize)]
+pub struct HoldForm {
+    spectacle: String,
+    diffuseur: i64,
+    date: String,
+    #[serde(default)]
+    cachet: Option<i64>,
+    #[serde(default)]
+    retour: Option<String>,
+}
+
+/// What the form blocking dates sends.
+#[derive(Debug, serde::Deserialize)]
+pub struct BlockForm {
+    spectacle: String,
+    du: String,
+    au: String,
+    #[serde(default)]
+    note: String,
+    #[serde(default)]
+    retour: Option<String>,
+}
+
+/// Where to go back after a form: the planning page it came from, else the member's.
+fn back_to(member: &Member, asked: Option<&String>) -> String {
+    asked
+        .filter(|path| path.starts_with(&format!("/membres/{}/tournees", encode(&member.slug))))
+        .cloned()
+        .unwrap_or_else(|| format!("/membres/{}/tournees", encode(&member.slug)))
+}
+
+/// The show of that short code.
+fn find_show(store: &ensemble_store::Store, slug: &str) -> Result<Option<Show>, ensemble_store::StoreError> {
+    store.read(|s| {
+        Ok(s.list::<Show>(&ListFilter::default())?
+            .into_iter()
+            .find(|show| show.slug == slug))
+    })
+}
+
+/// `POST /membres/{member}/tournees/options`: takes a hold on a proposed date, behind the
+/// member's holds already there; audited.
+pub async fn take(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Extension(MemberScope(member)): Extension<MemberScope>,
+    axum::Form(form): axum::Form<HoldForm>,
+) -> Response {
+    let Ok(date) = form.date.parse::<NaiveDate>() else {
+        return message(lang, StatusCode::BAD_REQUEST, "web-tour-dates-invalid");
+    };
+    let store = state.store.clone();
+    let asking = requester(&signed, Purpose::Touring);
+    let actor = signed.clone();
+    let scope = member.clone();
+    let (slug, presenter, fee) = (form.spectacle.clone(), form.diffuseur, form.cachet);
+    let outcome = tokio::task::spawn_blocking(
+        move || -> Result<Option<ensemble_model::Engagement>, ensemble_store::StoreError> {
+            let Some(show) = find_show(&store, &slug)? else {
+                return Ok(None);
+            };
+            store.write(|session| {
+                if session.get::<ensemble_model::Organization>(presenter)?.is_none() {
+                    return Ok(None);
+                }
+                let taken = ensemble_touring::holds::take_hold(
+                    session,
+                    &asking,
+                    &scope,
+                    &show,
+                    OrganizationId(presenter),
+                    date,
+                    fee.filter(|cents| *cents > 0).map(ensemble_model::Cents),
+                    today(),
+                )?;
+                if let Some(hold) = &taken {
+                    session.append_audit(
+                        &event(
+                            &actor,
+                            Some(scope.id),
+                            "hold-taken",
+                            format!("engagement {}", hold.id.0),
+                            serde_json::json!({ "presenter": presenter, "date": date, "level": hold.hold_level }),
+                        ),
+                        Utc::now(),
+                    )?;
+                }
+                Ok(taken)
+            })
+        },
+    )
+    .await;
+    match outcome {
+        Ok(Ok(Some(_))) => Redirect::to(&back_to(&member, form.retour.as_ref())).into_response(),
+        Ok(Ok(None)) => message(lang, StatusCode::NOT_FOUND, "web-not-found"),
+        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+    }
+}
+
+/// `POST /membres/{member}/tournees/dates-bloquees`: blocks days for a show (no new date is
+/// proposed there); audited.
+pub async fn block(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Extension(MemberScope(member)): Extension<MemberScope>,
+    axum::Form(form): axum::Form<BlockForm>,
+) -> Response {
+    let (Ok(from), Ok(to)) = (form.du.parse::<NaiveDate>(), form.au.parse::<NaiveDate>()) else {
+        return message(lang, StatusCode::BAD_REQUEST, "web-tour-dates-invalid");
+    };
+    if to < from {
+        return message(lang, StatusCode::BAD_REQUEST, "web-tour-dates-invalid");
+    }
+    let store = state.store.clone();
+    let actor = signed.clone();
+    let scope = member.clone();
+    let slug = form.spectacle.clone();
+    let note = Some(form.note.trim().chars().take(200).collect::<String>()).filter(|n| !n.is_empty());
+    let outcome = tokio::task::spawn_blocking(
+        move || -> Result<Option<ensemble_model::Availability>, ensemble_store::StoreError> {
+            let Some(show) = find_show(&store, &slug)? else {
+                return Ok(None);
+            };
+            store.write(|session| {
+                let blocked = ensemble_touring::holds::block_dates(session, &scope, &show, (from, to), note)?;
+                if let Some(blocked) = &blocked {
+                    session.append_audit(
+                        &event(
+                            &actor,
+                            Some(scope.id),
+                            "dates-blocked",
+                            format!("availability {}", blocked.id.0),
+                            serde_json::json!({ "show": show.slug, "from": from, "to": to }),
+                        ),
+                        Utc::now(),
+                    )?;
+                }
+                Ok(blocked)
+            })
+        },
+    )
+    .await;
+    match outcome {
+        Ok(Ok(Some(_))) => Redirect::to(&back_to(&member, form.retour.as_ref())).into_response(),
+        Ok(Ok(None)) => message(lang, StatusCode::NOT_FOUND, "web-not-found"),
+        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
     }
 }

@@ -93,6 +93,29 @@ async fn the_agency_plans_a_tour_and_downloads_its_dates() {
         .unwrap();
     assert_eq!(least["stops"].as_array().unwrap().len(), rows);
 
+    // The route's carbon on one page: its total is the plan's, its factors cite their source.
+    let carbon = app.get(&format!("{route}&format=carbone"), Some(&analyst.cookie)).await;
+    assert_eq!(carbon.status, StatusCode::OK);
+    assert_translated(&carbon.body);
+    let total = ensemble_i18n::format::integer(
+        ensemble_i18n::Lang::Fr,
+        least["co2_kg"].as_f64().unwrap().round() as i64,
+    );
+    assert!(
+        carbon.body.contains(&format!("<strong>{total} kg</strong>")),
+        "total {total}"
+    );
+    assert_eq!(
+        carbon.body.matches("DESNZ 2025 — ").count(),
+        6,
+        "six factors, each with its source line"
+    );
+    assert!(
+        carbon
+            .body
+            .contains("Les mêmes étapes si les personnes voyageaient autrement")
+    );
+
     // The hall report of the best-ranked presenter: a verdict per requirement of the rider.
     let hall = page
         .body
@@ -222,4 +245,114 @@ async fn releasing_a_hold_moves_the_next_one_up_and_is_audited() {
         .post(&path, &format!("csrf={}", admin.csrf), Some(&admin.cookie))
         .await;
     assert_eq!(again.status, StatusCode::NOT_FOUND);
+}
+
+#[tokio::test]
+async fn a_hold_taken_on_a_proposed_date_and_blocked_dates_change_the_next_plan() {
+    let app = TestApp::new();
+    let (member, show) = busiest(&app);
+    let admin = app.sign_in(&login("admin", AGENCY));
+    let base = format!("/membres/{AGENCY}/tournees?spectacle={}&du={FROM}&au={TO}", show.slug);
+    let plan = |body: &str| -> serde_json::Value { serde_json::from_str(body).unwrap() };
+    let before = plan(&app.get(&format!("{base}&format=json"), Some(&admin.cookie)).await.body);
+    let best = &before["scenarios"][0];
+    let proposed = best["stops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "proposed")
+        .unwrap()
+        .clone();
+    let (presenter, date) = (
+        proposed["presenter"].as_i64().unwrap(),
+        proposed["date"].as_str().unwrap().to_string(),
+    );
+
+    // The page offers the hold on that date; taking it makes a first-level hold, audited.
+    let page = app.get(&base, Some(&admin.cookie)).await;
+    assert!(page.body.contains(&format!(r#"name="date" value="{date}""#)));
+    let form = format!(
+        "csrf={}&spectacle={}&diffuseur={presenter}&date={date}&cachet={}",
+        admin.csrf,
+        show.slug,
+        proposed["fee"].as_i64().unwrap()
+    );
+    let taken = app
+        .post(
+            &format!("/membres/{AGENCY}/tournees/options"),
+            &form,
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(taken.status, StatusCode::SEE_OTHER, "{}", taken.body);
+    let holds: Vec<Engagement> = app
+        .store
+        .read(|s| {
+            s.list_any(&ListFilter {
+                member_id: Some(member.id),
+                ..ListFilter::default()
+            })
+        })
+        .unwrap();
+    let hold = holds
+        .iter()
+        .find(|e| e.presenter_id.0 == presenter && e.performance_date.to_string() == date && e.show_id == show.id)
+        .expect("the hold");
+    assert_eq!((hold.status, hold.hold_level), (EngagementStatus::Hold, Some(1)));
+    let audited = app
+        .store
+        .read(|s| s.audit_actions(member.id, "hold-taken", 10))
+        .unwrap();
+    assert_eq!(audited.len(), 1);
+    // The next plan keeps it as a hold on its date.
+    let after = plan(&app.get(&format!("{base}&format=json"), Some(&admin.cookie)).await.body);
+    let kept = after["scenarios"][0]["stops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .any(|s| s["kind"] == "hold" && s["presenter"] == presenter && s["date"] == date.as_str());
+    assert!(kept, "the hold is in the next plan on its date");
+
+    // Blocking a week: no new date is proposed in it.
+    let form = format!(
+        "csrf={}&spectacle={}&du=2027-02-08&au=2027-02-14&note=R%C3%A9sidence",
+        admin.csrf, show.slug
+    );
+    let blocked = app
+        .post(
+            &format!("/membres/{AGENCY}/tournees/dates-bloquees"),
+            &form,
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(blocked.status, StatusCode::SEE_OTHER, "{}", blocked.body);
+    let after = plan(&app.get(&format!("{base}&format=json"), Some(&admin.cookie)).await.body);
+    for scenario in after["scenarios"].as_array().unwrap() {
+        for stop in scenario["stops"].as_array().unwrap() {
+            let day = stop["date"].as_str().unwrap();
+            assert!(
+                stop["kind"] != "proposed" || !("2027-02-08"..="2027-02-14").contains(&day),
+                "proposed on blocked {day}"
+            );
+        }
+    }
+    let calendar = after["calendar"].as_array().unwrap();
+    assert!(
+        calendar
+            .iter()
+            .any(|m| m["kind"] == "blocked" && m["label"] == "Résidence")
+    );
+    // Backwards dates are refused.
+    let form = format!(
+        "csrf={}&spectacle={}&du=2027-02-14&au=2027-02-08",
+        admin.csrf, show.slug
+    );
+    let refused = app
+        .post(
+            &format!("/membres/{AGENCY}/tournees/dates-bloquees"),
+            &form,
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
 }
