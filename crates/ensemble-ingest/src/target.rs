@@ -117,6 +117,8 @@ const TOUR_FIELDS: &[Field] = &[
     field("presenter"),
     field("status"),
     field("hold_level"),
+    field("radius_km"),
+    field("radius_days"),
     field("deal_type"),
     field("fee"),
     field("currency"),
@@ -1096,6 +1098,7 @@ fn tour_date(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>) 
         None => DealType::FlatFee,
     };
     let hold_level = read.count("hold_level");
+    let (radius_km, radius_days) = (read.count("radius_km"), read.count("radius_days"));
     let fee = read.amount("fee");
     let currency = read.text("currency").unwrap_or(&profile.currency).to_ascii_uppercase();
     if !read.ok() {
@@ -1148,8 +1151,8 @@ fn tour_date(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>) 
         deal_type,
         fee,
         currency: currency.clone(),
-        radius_km: None,
-        radius_days: None,
+        radius_km,
+        radius_days,
         provenance,
     };
     let problems = model_problems(row.number, "Engagement", &record(0, writer.provenance()));

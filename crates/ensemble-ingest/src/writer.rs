@@ -275,7 +275,7 @@ impl<'a, 's> Writer<'a, 's> {
         for performance in writer.session.list::<Performance>(&all)? {
             writer
                 .performances
-                .entry((performance.show_id.0, performance.starts_at.date_naive()))
+                .entry((performance.show_id.0, performance.local_date()))
                 .or_default()
                 .push((performance.id.0, performance.starts_at));
         }

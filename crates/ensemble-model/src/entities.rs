@@ -870,3 +870,17 @@ entity! {
         note: Option<String> => ("Note", "Note"),
     }
 }
+
+impl Performance {
+    /// When it starts on its own wall clock (its `time_zone`, America/Toronto when unknown): a
+    /// database may give the moment back in another offset (PostgreSQL in UTC).
+    pub fn local_start(&self) -> chrono::NaiveDateTime {
+        let zone: chrono_tz::Tz = self.time_zone.parse().unwrap_or(chrono_tz::America::Toronto);
+        self.starts_at.with_timezone(&zone).naive_local()
+    }
+
+    /// Its date on its own wall clock.
+    pub fn local_date(&self) -> NaiveDate {
+        self.local_start().date()
+    }
+}

@@ -553,3 +553,26 @@ fn a_pseudonym_error_never_repeats_the_value() {
         }
     }
 }
+
+#[test]
+fn a_performance_keeps_its_own_date_whatever_offset_the_database_gives_back() {
+    use chrono::{DateTime, NaiveDate};
+    let evening: DateTime<chrono::FixedOffset> = "2027-02-12T20:00:00-05:00".parse().unwrap();
+    let utc: DateTime<chrono::FixedOffset> = "2027-02-13T01:00:00+00:00".parse().unwrap();
+    for starts_at in [evening, utc] {
+        let performance = Performance {
+            id: PerformanceId(1),
+            show_id: ShowId(1),
+            hall_id: HallId(1),
+            presenter_id: OrganizationId(1),
+            series_id: None,
+            starts_at,
+            time_zone: "America/Toronto".to_string(),
+            status: EventStatus::Scheduled,
+            school: false,
+            provenance: Provenance::default(),
+        };
+        assert_eq!(performance.local_date(), NaiveDate::from_ymd_opt(2027, 2, 12).unwrap());
+        assert_eq!(performance.local_start().to_string(), "2027-02-12 20:00:00");
+    }
+}

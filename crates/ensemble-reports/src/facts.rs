@@ -4,7 +4,7 @@
 
 use std::collections::{BTreeSet, HashMap};
 
-use chrono::{Datelike, NaiveDate};
+use chrono::NaiveDate;
 use ensemble_model::{
     Dataset, EventStatus, Hall, Member, Organization, Performance, Place, Settlement, SharingLevel, Show, geo, vocab,
 };
@@ -201,7 +201,7 @@ fn performances_of(
         .into_iter()
         .filter(|p| p.status != EventStatus::Cancelled)
         .filter(|p| {
-            let day = local_date(p);
+            let day = p.local_date();
             period.start <= day && day < period.end
         })
         .filter(keep)
@@ -405,7 +405,7 @@ fn describe(
         let free = settlement.as_ref().is_some_and(|s| s.paid == 0 && s.gross.0 == 0);
         facts.push(Fact {
             performance: id,
-            date: local_date(&performance),
+            date: performance.local_date(),
             show: show.map(|s| s.title_fr.clone()).unwrap_or_default(),
             discipline,
             venue: match (place, hall) {
@@ -429,11 +429,4 @@ fn describe(
     completeness.halls_without_region = no_region.into_iter().collect();
     completeness.halls_without_coordinates = no_coordinates.into_iter().collect();
     (facts, completeness)
-}
-
-/// A performance's date on its own wall clock.
-fn local_date(performance: &Performance) -> NaiveDate {
-    let zone: chrono_tz::Tz = performance.time_zone.parse().unwrap_or(chrono_tz::America::Toronto);
-    let local = performance.starts_at.with_timezone(&zone);
-    NaiveDate::from_ymd_opt(local.year(), local.month(), local.day()).unwrap_or_default()
 }

@@ -490,7 +490,6 @@ pub fn plan(store: &Store, requester: &Requester, request: &Request<'_>) -> Resu
     build(gathered, request)
 }
 
-#[allow(clippy::too_many_lines)]
 /// The plan's days: day 0 is the departure, the day before the first possible show.
 #[derive(Debug, Clone, Copy)]
 struct Days {
@@ -1144,7 +1143,7 @@ fn history(g: &Gathered, from: NaiveDate) -> HashMap<i64, (u32, u32, u32, Option
     let since = from - chrono::Duration::days(3 * 365);
     let mut found: HashMap<i64, (u32, u32, u32, Option<NaiveDate>)> = HashMap::new();
     for p in &g.performances {
-        let on = p.starts_at.date_naive();
+        let on = p.local_date();
         if on >= from {
             continue;
         }

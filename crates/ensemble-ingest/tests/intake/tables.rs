@@ -513,3 +513,40 @@ fn settlements_are_imported_once_per_performance() {
     let settlements: Vec<ensemble_model::Settlement> = fixture.store.list_any(&Default::default()).unwrap();
     assert_eq!((settlements.len(), settlements[0].paid), (1, 301));
 }
+
+#[test]
+fn tour_dates_carry_their_radius_clauses() {
+    let fixture = Fixture::new();
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("dates-avec-clauses.csv");
+    std::fs::write(
+        &path,
+        "Date,Spectacle,Diffuseur,Ville,Statut,Cachet,Clause d'exclusivité (km),Clause d'exclusivité (jours)\n\
+         2027-02-12,Les Marées fictives,Diffusion culturelle de Rimouski,Rimouski,Contrat signé,\"4 500,00 $\",80,45\n\
+         2027-02-20,Les Marées fictives,Culture Trois-Rivières,Trois-Rivières,Confirmé,\"4 500,00 $\",,\n\
+         2027-02-27,Les Marées fictives,Salle d'essai de Sherbrooke,Sherbrooke,Confirmé,\"4 500,00 $\",beaucoup,30\n",
+    )
+    .unwrap();
+    let report = fixture.import(&path, ProfileChoice::Auto).unwrap();
+    assert_eq!(report.profile.as_deref(), Some("tour-dates"));
+    assert_eq!(
+        (report.rows_imported, report.rows_quarantined),
+        (2, 1),
+        "{:#?}",
+        report.diagnostics
+    );
+    let engagements: Vec<Engagement> = fixture.store.list_any(&ListFilter::default()).unwrap();
+    let clause = |day: &str| {
+        let e = engagements
+            .iter()
+            .find(|e| e.performance_date.to_string() == day)
+            .unwrap();
+        (e.radius_km, e.radius_days)
+    };
+    assert_eq!(clause("2027-02-12"), (Some(80), Some(45)));
+    assert_eq!(clause("2027-02-20"), (None, None));
+    assert!(
+        report.diagnostics.iter().any(|d| d.code == Code::NumberInvalid),
+        "the row with a radius of « beaucoup » is kept in quarantine with its reason"
+    );
+}
