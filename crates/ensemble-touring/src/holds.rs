@@ -1,7 +1,8 @@
 //! Holds and blocked dates. A hold taken goes behind the member's holds already at that presenter
 //! on that date; when a hold is released, the holds behind it move up one level (the second hold
 //! becomes the first, and so on). A member takes and releases only its own holds, read through a
-//! grant for tour planning, and blocks dates only for the shows it represents or produces.
+//! grant for tour planning, and records availability (the show's blocked dates, a presenter's
+//! closure or season window) only for the shows it represents or produces.
 
 use chrono::NaiveDate;
 use ensemble_model::{
@@ -105,24 +106,34 @@ pub fn take_hold(
     Ok(Some(hold))
 }
 
-/// Blocks days for `show` (no new date is proposed there), as `member`'s availability record.
-pub fn block_dates(
+/// Records, as `member`'s availability data, blocked days of `show` (no new date is proposed
+/// there; `presenter` none) or, for a presenter, a closure (blackout) or its season window. None
+/// when the dates are backwards, the kind and the presenter do not go together, or the member
+/// neither represents nor produces the show.
+pub fn record_availability(
     session: &mut Session<'_>,
     member: &Member,
     show: &Show,
+    (kind, presenter): (AvailabilityKind, Option<OrganizationId>),
     (from, to): (NaiveDate, NaiveDate),
     note: Option<String>,
 ) -> Result<Option<Availability>, StoreError> {
+    let fits = match kind {
+        AvailabilityKind::Blocked => presenter.is_none(),
+        AvailabilityKind::Blackout | AvailabilityKind::SeasonWindow => presenter.is_some(),
+        AvailabilityKind::Confirmed => false,
+    };
     if to < from
+        || !fits
         || show.agency_id != Some(member.organization_id) && !show.producer_ids.contains(&member.organization_id)
     {
         return Ok(None);
     }
     let blocked = Availability {
         id: AvailabilityId(session.next_id::<Availability>()?),
-        show_id: Some(show.id),
-        organization_id: None,
-        kind: AvailabilityKind::Blocked,
+        show_id: presenter.is_none().then_some(show.id),
+        organization_id: presenter,
+        kind,
         starts_on: from,
         ends_on: to,
         note,

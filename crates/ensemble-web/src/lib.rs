@@ -224,7 +224,7 @@ pub fn routes() -> Vec<Route> {
         ),
         route(
             Method::POST,
-            "/membres/{member}/tournees/dates-bloquees",
+            "/membres/{member}/tournees/disponibilites",
             member(Role::MemberAdmin),
             post(touring::block),
         ),

@@ -15,7 +15,7 @@ use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
 use chrono::{Duration, NaiveDate, Utc};
 use ensemble_i18n::{Arg, Lang, format, tr, tr_args};
-use ensemble_model::{Hall, Member, OrganizationId, Place, Purpose, Show};
+use ensemble_model::{AvailabilityKind, Hall, Member, OrganizationId, Place, Purpose, Show};
 use ensemble_store::ListFilter;
 use ensemble_touring::carbon::{Mode, SOURCE};
 use ensemble_touring::hall::{Verdict, fit, overall};
@@ -84,6 +84,8 @@ pub struct RankRow {
 /// What the page shows of a plan.
 pub struct PlanView {
     show: String,
+    /// Every ranked presenter, by name, for the availability form.
+    presenters: Vec<(i64, String)>,
     title: String,
     lines: Vec<String>,
     scenarios: Vec<ScenarioRow>,
@@ -462,7 +464,14 @@ fn view(lang: Lang, plan: &TourPlan, scenario: &Scenario, base: &str, slug: &str
             ("home", Arg::from(plan.home.0.as_str())),
         ],
     );
+    let mut presenters: Vec<(i64, String)> = plan
+        .ranking
+        .iter()
+        .map(|r| (r.presenter.organization_id.0, r.presenter.name.clone()))
+        .collect();
+    presenters.sort_by(|a, b| a.1.cmp(&b.1));
     PlanView {
+        presenters,
         show: plan.show.slug.clone(),
         title,
         lines,
@@ -766,10 +775,15 @@ pub struct HoldForm {
     retour: Option<String>,
 }
 
-/// What the form blocking dates sends.
+/// What the availability form sends: the show's blocked dates, or a presenter's closure or
+/// season window.
 #[derive(Debug, serde::Deserialize)]
 pub struct BlockForm {
     spectacle: String,
+    #[serde(default)]
+    genre: String,
+    #[serde(default)]
+    diffuseur: String,
     du: String,
     au: String,
     #[serde(default)]
@@ -855,8 +869,8 @@ pub async fn take(
     }
 }
 
-/// `POST /membres/{member}/tournees/dates-bloquees`: blocks days for a show (no new date is
-/// proposed there); audited.
+/// `POST /membres/{member}/tournees/disponibilites`: the show's blocked days (no new date is
+/// proposed there), or a presenter's closure or season window as the member knows it; audited.
 pub async fn block(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
@@ -870,6 +884,16 @@ pub async fn block(
     if to < from {
         return message(lang, StatusCode::BAD_REQUEST, "web-tour-dates-invalid");
     }
+    let kind = match form.genre.as_str() {
+        "" | "blocked" => AvailabilityKind::Blocked,
+        "blackout" => AvailabilityKind::Blackout,
+        "season-window" => AvailabilityKind::SeasonWindow,
+        _ => return message(lang, StatusCode::BAD_REQUEST, "web-tour-availability-invalid"),
+    };
+    let presenter = form.diffuseur.parse::<i64>().ok().map(OrganizationId);
+    if (kind == AvailabilityKind::Blocked) != presenter.is_none() {
+        return message(lang, StatusCode::BAD_REQUEST, "web-tour-availability-invalid");
+    }
     let store = state.store.clone();
     let actor = signed.clone();
     let scope = member.clone();
@@ -881,15 +905,33 @@ pub async fn block(
                 return Ok(None);
             };
             store.write(|session| {
-                let blocked = ensemble_touring::holds::block_dates(session, &scope, &show, (from, to), note)?;
+                if let Some(presenter) = presenter
+                    && session.get::<ensemble_model::Organization>(presenter.0)?.is_none()
+                {
+                    return Ok(None);
+                }
+                let blocked = ensemble_touring::holds::record_availability(
+                    session,
+                    &scope,
+                    &show,
+                    (kind, presenter),
+                    (from, to),
+                    note,
+                )?;
                 if let Some(blocked) = &blocked {
                     session.append_audit(
                         &event(
                             &actor,
                             Some(scope.id),
-                            "dates-blocked",
+                            "availability-recorded",
                             format!("availability {}", blocked.id.0),
-                            serde_json::json!({ "show": show.slug, "from": from, "to": to }),
+                            serde_json::json!({
+                                "show": show.slug,
+                                "kind": kind.code(),
+                                "presenter": presenter.map(|p| p.0),
+                                "from": from,
+                                "to": to,
+                            }),
                         ),
                         Utc::now(),
                     )?;

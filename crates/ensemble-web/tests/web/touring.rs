@@ -248,7 +248,7 @@ async fn releasing_a_hold_moves_the_next_one_up_and_is_audited() {
 }
 
 #[tokio::test]
-async fn a_hold_taken_on_a_proposed_date_and_blocked_dates_change_the_next_plan() {
+async fn a_hold_taken_on_a_proposed_date_blocked_dates_and_a_closure_change_the_next_plan() {
     let app = TestApp::new();
     let (member, show) = busiest(&app);
     let admin = app.sign_in(&login("admin", AGENCY));
@@ -320,7 +320,7 @@ async fn a_hold_taken_on_a_proposed_date_and_blocked_dates_change_the_next_plan(
     );
     let blocked = app
         .post(
-            &format!("/membres/{AGENCY}/tournees/dates-bloquees"),
+            &format!("/membres/{AGENCY}/tournees/disponibilites"),
             &form,
             Some(&admin.cookie),
         )
@@ -342,17 +342,56 @@ async fn a_hold_taken_on_a_proposed_date_and_blocked_dates_change_the_next_plan(
             .iter()
             .any(|m| m["kind"] == "blocked" && m["label"] == "Résidence")
     );
-    // Backwards dates are refused.
+    // A presenter closed for the whole period: it is proposed on no date any more.
+    let closed = after["scenarios"][0]["stops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|s| s["kind"] == "proposed")
+        .unwrap()["presenter"]
+        .as_i64()
+        .unwrap();
     let form = format!(
-        "csrf={}&spectacle={}&du=2027-02-14&au=2027-02-08",
+        "csrf={}&spectacle={}&genre=blackout&diffuseur={closed}&du={FROM}&au={TO}",
         admin.csrf, show.slug
     );
-    let refused = app
+    let saved = app
         .post(
-            &format!("/membres/{AGENCY}/tournees/dates-bloquees"),
+            &format!("/membres/{AGENCY}/tournees/disponibilites"),
             &form,
             Some(&admin.cookie),
         )
         .await;
-    assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let after = plan(&app.get(&format!("{base}&format=json"), Some(&admin.cookie)).await.body);
+    for scenario in after["scenarios"].as_array().unwrap() {
+        assert!(
+            scenario["stops"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|s| s["presenter"] != closed || s["kind"] != "proposed"),
+            "a closed presenter is not proposed"
+        );
+    }
+    // Backwards dates, and a closure without its presenter, are refused.
+    for form in [
+        format!(
+            "csrf={}&spectacle={}&du=2027-02-14&au=2027-02-08",
+            admin.csrf, show.slug
+        ),
+        format!(
+            "csrf={}&spectacle={}&genre=blackout&du={FROM}&au={TO}",
+            admin.csrf, show.slug
+        ),
+    ] {
+        let refused = app
+            .post(
+                &format!("/membres/{AGENCY}/tournees/disponibilites"),
+                &form,
+                Some(&admin.cookie),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST);
+    }
 }
