@@ -343,6 +343,19 @@ pub struct Mark {
     pub engagement: Option<i64>,
 }
 
+/// Something in the planner's own data that cannot all hold: a confirmed date on the show's
+/// blocked days or in its presenter's closure. The plan keeps confirmed dates as they are and says
+/// so.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Conflict {
+    /// The date.
+    pub date: NaiveDate,
+    /// The message (`tour-conflict-...`).
+    pub key: &'static str,
+    /// Its arguments.
+    pub args: Vec<(&'static str, String)>,
+}
+
 /// A ranked presenter.
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Ranked {
@@ -371,6 +384,8 @@ pub struct TourPlan {
     pub fee: i64,
     /// The show's availability and the presenters' known closures in the period.
     pub calendar: Vec<Mark>,
+    /// Confirmed dates that contradict other data.
+    pub conflicts: Vec<Conflict>,
     /// Presenters, best first.
     pub ranking: Vec<Ranked>,
     /// The alternatives.
@@ -559,6 +574,7 @@ fn build(g: Gathered, request: &Request<'_>) -> Result<TourPlan, PlanError> {
         .collect();
 
     let calendar = calendar(&g, &names, from, to);
+    let conflicts = conflicts(&g, &names, &confirmed);
 
     // The show's blocked days, and a confirmed availability without a presenter.
     let blocked: Vec<(u32, u32)> = g
@@ -638,6 +654,7 @@ fn build(g: Gathered, request: &Request<'_>) -> Result<TourPlan, PlanError> {
         home,
         fee,
         calendar,
+        conflicts,
         ranking,
         scenarios,
         transport: settings.transport,
@@ -724,6 +741,43 @@ fn calendar(g: &Gathered, names: &HashMap<i64, &Organization>, from: NaiveDate, 
     calendar.sort_by(|a, b| (a.from, a.kind, &a.label).cmp(&(b.from, b.kind, &b.label)));
 
     calendar
+}
+
+/// The confirmed dates that fall on the show's blocked days or in their presenter's closure (two
+/// confirmed dates on one day make the plan impossible: `ConfirmedInfeasible` names them).
+fn conflicts(g: &Gathered, names: &HashMap<i64, &Organization>, confirmed: &[&Engagement]) -> Vec<Conflict> {
+    let mut found = Vec::new();
+    for engagement in confirmed {
+        let (date, presenter) = (engagement.performance_date, org_name(names, engagement.presenter_id));
+        for a in &g.availabilities {
+            if a.starts_on > date || date > a.ends_on {
+                continue;
+            }
+            let key = match (a.kind, a.organization_id) {
+                (AvailabilityKind::Blocked, None) => "tour-conflict-blocked",
+                (AvailabilityKind::Blackout, Some(o)) if o == engagement.presenter_id => "tour-conflict-blackout",
+                _ => continue,
+            };
+            found.push(Conflict {
+                date,
+                key,
+                args: vec![
+                    ("date", date.to_string()),
+                    ("presenter", presenter.clone()),
+                    (
+                        "note",
+                        a.note
+                            .as_deref()
+                            .filter(|note| !note.is_empty())
+                            .map(|note| format!(" ({note})"))
+                            .unwrap_or_default(),
+                    ),
+                ],
+            });
+        }
+    }
+    found.sort_by_key(|c| c.date);
+    found
 }
 
 /// Every presenter with a located hall, scored and best first; and the days each is shut out by

@@ -166,6 +166,29 @@ fn the_agency_plans_a_tour_that_keeps_every_rule() {
         .unwrap();
     assert_keeps_every_rule(&plan, &availabilities, &engagements);
     assert_eq!(plan.scenarios.len(), 3);
+    // Confirmed dates on the show's blocked days are kept and reported, and only those.
+    let mut on_blocked: Vec<NaiveDate> = engagements
+        .iter()
+        .filter(|e| e.show_id == show.id && e.performance_date >= day(from) && e.performance_date <= day(to))
+        .filter(|e| matches!(e.status, EngagementStatus::Confirmed | EngagementStatus::Contracted))
+        .filter(|e| {
+            availabilities.iter().any(|a| {
+                a.kind == AvailabilityKind::Blocked
+                    && a.show_id == Some(show.id)
+                    && a.starts_on <= e.performance_date
+                    && e.performance_date <= a.ends_on
+            })
+        })
+        .map(|e| e.performance_date)
+        .collect();
+    on_blocked.sort();
+    let reported: Vec<NaiveDate> = plan
+        .conflicts
+        .iter()
+        .filter(|c| c.key == "tour-conflict-blocked")
+        .map(|c| c.date)
+        .collect();
+    assert_eq!(reported, on_blocked);
     let by = |kind| plan.scenarios.iter().find(|s| s.kind == kind).unwrap();
     let (best, most, least) = (
         by(ScenarioKind::BestNet),
@@ -330,4 +353,70 @@ fn imported_distances_and_driving_times_replace_the_estimates() {
     let error = RoadMatrix::read(&path).unwrap_err();
     assert_eq!(error.code(), "tour-matrix-invalid");
     assert!(error.to_string().contains("line 2"), "{error}");
+}
+
+#[test]
+fn a_confirmed_date_on_blocked_days_is_kept_and_reported() {
+    let store = demo();
+    let (member, shows) = agency(&store);
+    let (from, to) = ("2027-01-10", "2027-03-20");
+    let show = busiest(&store, &member, &shows, from, to);
+    let confirmed = store
+        .read(|s| {
+            s.list_any::<Engagement>(&ListFilter {
+                member_id: Some(member.id),
+                ..ListFilter::default()
+            })
+        })
+        .unwrap()
+        .into_iter()
+        .find(|e| {
+            e.show_id == show.id
+                && matches!(e.status, EngagementStatus::Confirmed | EngagementStatus::Contracted)
+                && e.performance_date >= day(from)
+                && e.performance_date <= day(to)
+        })
+        .expect("a confirmed date in the period");
+    let on = confirmed.performance_date;
+    store
+        .write(|s| {
+            let blocked = Availability {
+                id: ensemble_model::AvailabilityId(s.next_id::<Availability>()?),
+                show_id: Some(show.id),
+                organization_id: None,
+                kind: AvailabilityKind::Blocked,
+                starts_on: on - chrono::Duration::days(2),
+                ends_on: on + chrono::Duration::days(2),
+                note: Some("Résidence".to_string()),
+                provenance: ensemble_model::Provenance {
+                    member_id: Some(member.id),
+                    ..Default::default()
+                },
+            };
+            s.insert(std::slice::from_ref(&blocked))
+        })
+        .unwrap();
+    let plan = plan(&store, &requester(&member), &request(&show.slug, from, to)).unwrap();
+    let conflict = plan
+        .conflicts
+        .iter()
+        .find(|c| c.key == "tour-conflict-blocked" && c.date == on)
+        .expect("the conflict is reported");
+    assert!(conflict.args.contains(&("note", " (Résidence)".to_string())));
+    for scenario in &plan.scenarios {
+        assert!(
+            scenario
+                .stops
+                .iter()
+                .any(|s| s.date == on && s.kind == StopKind::Confirmed)
+        );
+        assert!(
+            scenario
+                .stops
+                .iter()
+                .filter(|s| s.kind == StopKind::Proposed)
+                .all(|s| s.date < on - chrono::Duration::days(2) || s.date > on + chrono::Duration::days(2)),
+            "no new date in the blocked days"
+        );
+    }
 }

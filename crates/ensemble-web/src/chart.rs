@@ -13,7 +13,8 @@ pub struct Bar {
     pub labelled: bool,
 }
 
-fn escape(text: &str) -> String {
+/// Text made safe inside SVG markup.
+pub(crate) fn escape(text: &str) -> String {
     text.replace('&', "&amp;")
         .replace('<', "&lt;")
         .replace('>', "&gt;")

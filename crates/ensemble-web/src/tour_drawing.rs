@@ -9,6 +9,7 @@ use chrono::{Datelike, Duration, NaiveDate};
 use ensemble_i18n::{Arg, Lang, format, tr, tr_args};
 use ensemble_touring::season::{Scenario, StopKind, TourPlan};
 
+use crate::chart::escape;
 use crate::touring::{scenario_name, stop_label};
 
 /// A day of the calendar.
@@ -23,13 +24,6 @@ pub struct MonthView {
     pub(crate) weeks: Vec<Vec<Option<DayCell>>>,
 }
 
-fn escape(text: &str) -> String {
-    text.replace('&', "&amp;")
-        .replace('<', "&lt;")
-        .replace('>', "&gt;")
-        .replace('"', "&quot;")
-}
-
 fn colour(kind: StopKind) -> &'static str {
     match kind {
         StopKind::Confirmed => "#1d6b2f",
@@ -38,8 +32,8 @@ fn colour(kind: StopKind) -> &'static str {
     }
 }
 
-/// The period as a line of days: the show's blocked days and presenters' closures as bands, each
-/// date of the route as a dot coloured by its kind, the months marked.
+/// The period as a line of days: the show's blocked days as bands, each date of the route as a dot
+/// coloured by its kind, the months marked.
 pub(crate) fn timeline(lang: Lang, plan: &TourPlan, scenario: &Scenario) -> String {
     const WIDTH: f64 = 900.0;
     const LEFT: f64 = 10.0;

@@ -84,6 +84,7 @@ pub struct RankRow {
 /// What the page shows of a plan.
 pub struct PlanView {
     show: String,
+    conflicts: Vec<String>,
     /// Every ranked presenter, by name, for the availability form.
     presenters: Vec<(i64, String)>,
     title: String,
@@ -160,6 +161,15 @@ pub(crate) fn stop_label(lang: Lang, kind: StopKind) -> String {
             StopKind::Proposed => "tour-stop-proposed",
         },
     )
+}
+
+/// A message whose arguments are text (a score's part, a conflict).
+fn text(lang: Lang, key: &str, args: &[(&'static str, String)]) -> String {
+    let args: Vec<(&str, Arg)> = args
+        .iter()
+        .map(|(name, value)| (*name, Arg::from(value.as_str())))
+        .collect();
+    tr_args(lang, key, &args)
 }
 
 fn whole(lang: Lang, value: f64) -> String {
@@ -436,14 +446,7 @@ fn view(lang: Lang, plan: &TourPlan, scenario: &Scenario, base: &str, slug: &str
                 .score
                 .parts
                 .iter()
-                .map(|part| {
-                    let args: Vec<(&str, Arg)> = part
-                        .args
-                        .iter()
-                        .map(|(name, value)| (*name, Arg::from(value.as_str())))
-                        .collect();
-                    tr_args(lang, part.key, &args)
-                })
+                .map(|part| text(lang, part.key, &part.args))
                 .collect(),
             hall_link: format!(
                 "/membres/{}/tournees/salle?spectacle={}&diffuseur={}",
@@ -471,6 +474,7 @@ fn view(lang: Lang, plan: &TourPlan, scenario: &Scenario, base: &str, slug: &str
         .collect();
     presenters.sort_by(|a, b| a.1.cmp(&b.1));
     PlanView {
+        conflicts: plan.conflicts.iter().map(|c| text(lang, c.key, &c.args)).collect(),
         presenters,
         show: plan.show.slug.clone(),
         title,

@@ -135,6 +135,15 @@ fn decimal(lang: Lang, value: f64) -> String {
     }
 }
 
+/// A message whose arguments are text.
+fn message(lang: Lang, key: &str, args: &[(&'static str, String)]) -> String {
+    let args: Vec<(&str, Arg)> = args
+        .iter()
+        .map(|(name, value)| (*name, Arg::from(value.as_str())))
+        .collect();
+    tr_args(lang, key, &args)
+}
+
 /// The name of an alternative.
 pub fn scenario_name(lang: Lang, kind: ScenarioKind) -> String {
     tr(lang, &format!("tour-scenario-{}", kind.code()))
@@ -215,6 +224,13 @@ fn print(lang: Lang, plan: &TourPlan, chosen: ScenarioKind) {
             ),
         }
     );
+    if !plan.conflicts.is_empty() {
+        say!();
+        say!("{}", tr(lang, "tour-conflicts-title"));
+        for conflict in &plan.conflicts {
+            say!("  ! {}", message(lang, conflict.key, &conflict.args));
+        }
+    }
     say!();
     for scenario in &plan.scenarios {
         say!(
@@ -308,12 +324,7 @@ fn print(lang: Lang, plan: &TourPlan, chosen: ScenarioKind) {
             )
         );
         for part in &ranked.score.parts {
-            let args: Vec<(&str, Arg)> = part
-                .args
-                .iter()
-                .map(|(name, value)| (*name, Arg::from(value.as_str())))
-                .collect();
-            say!("       · {}", tr_args(lang, part.key, &args));
+            say!("       · {}", message(lang, part.key, &part.args));
         }
     }
     let factor = Mode::Van.factor();

@@ -168,3 +168,6 @@ web-tour-availability-window = A presenter's season window
 web-tour-availability-presenter = Presenter (for a closure or a window)
 web-tour-availability-save = Save
 web-tour-availability-invalid = Choose a presenter for a closure or a season window, and none for the show's blocked dates.
+tour-conflict-blocked = The confirmed date of { $date } ({ $presenter }) falls in the show's blocked dates{ $note }. It is kept; check one or the other.
+tour-conflict-blackout = The confirmed date of { $date } falls in a known closure of { $presenter }{ $note }. It is kept; check with the presenter.
+tour-conflicts-title = To check in your data:

@@ -168,3 +168,6 @@ web-tour-availability-window = Fenêtre de programmation d'un diffuseur
 web-tour-availability-presenter = Diffuseur (pour une fermeture ou une fenêtre)
 web-tour-availability-save = Enregistrer
 web-tour-availability-invalid = Choisissez un diffuseur pour une fermeture ou une fenêtre de programmation, et aucun pour des dates bloquées du spectacle.
+tour-conflict-blocked = La date confirmée du { $date } ({ $presenter }) tombe dans les dates bloquées du spectacle{ $note }. Elle est gardée ; vérifiez l'une ou l'autre.
+tour-conflict-blackout = La date confirmée du { $date } tombe pendant une fermeture connue de { $presenter }{ $note }. Elle est gardée ; vérifiez auprès du diffuseur.
+tour-conflicts-title = À vérifier dans vos données :
