@@ -537,16 +537,7 @@ pub async fn release(
         })
     })
     .await;
-    let back = query
-        .get("retour")
-        .filter(|path| path.starts_with(&format!("/membres/{}/tournees", member.slug)))
-        .cloned()
-        .unwrap_or_else(|| format!("/membres/{}/tournees", encode(&member.slug)));
-    match outcome {
-        Ok(Ok(true)) => Redirect::to(&back).into_response(),
-        Ok(Ok(false)) => message(lang, StatusCode::NOT_FOUND, "web-not-found"),
-        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
-    }
+    answer(lang, outcome, back_to(&member, query.get("retour")))
 }
 
 /// `GET /membres/{member}/tournees/salle?spectacle=CODE&diffuseur=ID`: every hall of a presenter
@@ -796,6 +787,20 @@ pub struct BlockForm {
     retour: Option<String>,
 }
 
+/// The answer to a form that changed the member's planning data: back to the page when done, not
+/// found when there was nothing to change, unavailable when the store failed.
+fn answer(
+    lang: Lang,
+    outcome: Result<Result<bool, ensemble_store::StoreError>, tokio::task::JoinError>,
+    back: String,
+) -> Response {
+    match outcome {
+        Ok(Ok(true)) => Redirect::to(&back).into_response(),
+        Ok(Ok(false)) => message(lang, StatusCode::NOT_FOUND, "web-not-found"),
+        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+    }
+}
+
 /// Where to go back after a form: the planning page it came from, else the member's.
 fn back_to(member: &Member, asked: Option<&String>) -> String {
     asked
@@ -866,11 +871,8 @@ pub async fn take(
         },
     )
     .await;
-    match outcome {
-        Ok(Ok(Some(_))) => Redirect::to(&back_to(&member, form.retour.as_ref())).into_response(),
-        Ok(Ok(None)) => message(lang, StatusCode::NOT_FOUND, "web-not-found"),
-        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
-    }
+    let changed = outcome.map(|done| done.map(|found| found.is_some()));
+    answer(lang, changed, back_to(&member, form.retour.as_ref()))
 }
 
 /// `POST /membres/{member}/tournees/disponibilites`: the show's blocked days (no new date is
@@ -945,9 +947,6 @@ pub async fn block(
         },
     )
     .await;
-    match outcome {
-        Ok(Ok(Some(_))) => Redirect::to(&back_to(&member, form.retour.as_ref())).into_response(),
-        Ok(Ok(None)) => message(lang, StatusCode::NOT_FOUND, "web-not-found"),
-        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
-    }
+    let changed = outcome.map(|done| done.map(|found| found.is_some()));
+    answer(lang, changed, back_to(&member, form.retour.as_ref()))
 }
