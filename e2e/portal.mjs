@@ -278,7 +278,7 @@ try {
     await page.waitForURL('**/connexion');
   });
 
-  await step('the agency plans a tour, reads its map, carbon summary and a hall report, in French and English', async () => {
+  await step('the agency plans a tour, reads its map, carbon summary and a hall report, in French and English, then plans it by coach', async () => {
     await page.goto(`${base}/connexion`);
     await page.fill('#login', 'admin@clair-de-scene.example');
     await page.fill('#password', 'ensemble-demo');
@@ -325,6 +325,14 @@ try {
     await accessible();
     await page.click('a[hreflang="fr"]');
     await page.waitForLoadState();
+    await page.click('summary:has-text("Réglages du plan")');
+    await page.fill('#personnes', '12');
+    await page.selectOption('#personnes-par', 'coach');
+    await page.selectOption('#decor-par', 'truck');
+    await page.click('button:has-text("Proposer une tournée")');
+    await page.waitForLoadState();
+    await expectText('12 personnes en autocar, décor en camion');
+    await accessible();
     await page.click('button:has-text("Se déconnecter")');
     await page.waitForURL(`${base}/`);
     await page.goto(`${base}/connexion`);

@@ -109,7 +109,7 @@ impl PlanError {
 }
 
 /// How a plan is made; the defaults suit a small tour by road.
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct Settings {
     /// Road kilometres at most in a day.
     pub max_km_per_day: f64,
@@ -392,6 +392,8 @@ pub struct TourPlan {
     pub scenarios: Vec<Scenario>,
     /// How it travels.
     pub transport: Transport,
+    /// How it was made (driving a day, shows in a row, ...).
+    pub settings: Settings,
     /// Whether some distances came from an imported matrix.
     pub imported_distances: usize,
     /// The problem solved.
@@ -658,6 +660,7 @@ fn build(g: Gathered, request: &Request<'_>) -> Result<TourPlan, PlanError> {
         ranking,
         scenarios,
         transport: settings.transport,
+        settings: settings.clone(),
         imported_distances: imported,
         instance,
     })

@@ -1,5 +1,6 @@
-//! Tour planning on the portal (`ensemble_touring::season`): choose a show the member represents
-//! and the dates, compare the three routes, read the chosen one as a timeline and a map (SVG drawn
+//! Tour planning on the portal (`ensemble_touring::season`): choose a show the member represents,
+//! the dates and, if need be, the plan's settings (fee, home town, transport, driving a day, shows
+//! in a row), compare the three routes, read the chosen one as a timeline and a map (SVG drawn
 //! from coordinates, no map tiles) and as a table, see the show's calendar (blocked dates,
 //! confirmed dates, holds with their levels, presenters' closures), take a hold on a proposed
 //! date, block dates, release a hold (the next one moves up), read the presenters ranked with their reasons and each hall against the rider
@@ -17,7 +18,7 @@ use chrono::{Duration, NaiveDate, Utc};
 use ensemble_i18n::{Arg, Lang, format, tr, tr_args};
 use ensemble_model::{AvailabilityKind, Hall, Member, OrganizationId, Place, Purpose, Show};
 use ensemble_store::ListFilter;
-use ensemble_touring::carbon::{Mode, SOURCE};
+use ensemble_touring::carbon::{Mode, SOURCE, Transport};
 use ensemble_touring::hall::{Verdict, fit, overall};
 use ensemble_touring::season::{PlanError, Request, Scenario, ScenarioKind, Settings, StopKind, TourPlan};
 
@@ -26,6 +27,155 @@ use crate::pages::{Texts, encode, message, render, texts};
 use crate::policy::{MemberScope, Signed, event, rank, requester};
 use crate::tour_drawing::{MonthView, calendar, map, timeline};
 use crate::{AppState, PageLang};
+
+const MODES: [Mode; 6] = [Mode::Car, Mode::Van, Mode::Truck, Mode::Coach, Mode::Train, Mode::Plane];
+
+/// The plan's settings as the form sends them (query keys, in the order links carry them); an
+/// empty field keeps the default.
+const SETTINGS: [&str; 7] = [
+    "cachet",
+    "depart",
+    "personnes",
+    "personnes-par",
+    "decor-par",
+    "km-jour",
+    "affilee",
+];
+
+/// What the settings ask of a plan.
+struct Asked {
+    fee: Option<i64>,
+    home: Option<String>,
+    settings: Settings,
+}
+
+/// A setting that cannot be read: its label and what it takes.
+struct BadSetting {
+    label: &'static str,
+    hint: &'static str,
+}
+
+/// Reads the plan's settings from the query: the fee in dollars, the home town, the people on the
+/// road and how they and the set travel, the kilometres in a day and the shows in a row.
+fn asked(query: &HashMap<String, String>) -> Result<Asked, BadSetting> {
+    let typed = |key: &str| {
+        query
+            .get(key)
+            .map(|value| value.trim())
+            .filter(|value| !value.is_empty())
+    };
+    let number = |key: &str, low: u32, high: u32, label, hint| -> Result<Option<u32>, BadSetting> {
+        typed(key)
+            .map(|value| {
+                let digits: String = value.chars().filter(|c| !c.is_whitespace() && *c != '$').collect();
+                digits
+                    .parse::<u32>()
+                    .ok()
+                    .filter(|n| (low..=high).contains(n))
+                    .ok_or(BadSetting { label, hint })
+            })
+            .transpose()
+    };
+    let mode = |key: &str, label| -> Result<Option<Mode>, BadSetting> {
+        typed(key)
+            .map(|value| {
+                Mode::parse(value).ok_or(BadSetting {
+                    label,
+                    hint: "web-tour-setting-mode-hint",
+                })
+            })
+            .transpose()
+    };
+    let fee = number(
+        "cachet",
+        1,
+        1_000_000,
+        "web-tour-setting-fee",
+        "web-tour-setting-fee-hint",
+    )?;
+    let people = number(
+        "personnes",
+        1,
+        80,
+        "web-tour-setting-people",
+        "web-tour-setting-people-hint",
+    )?;
+    let km = number("km-jour", 100, 1_500, "web-tour-setting-km", "web-tour-setting-km-hint")?;
+    let in_a_row = number(
+        "affilee",
+        1,
+        14,
+        "web-tour-setting-in-a-row",
+        "web-tour-setting-in-a-row-hint",
+    )?;
+    let home = typed("depart").map(|town| town.chars().take(100).collect::<String>());
+    let defaults = Settings::default();
+    let transport = Transport {
+        people: people.unwrap_or(defaults.transport.people),
+        people_by: mode("personnes-par", "web-tour-setting-people-by")?.unwrap_or(defaults.transport.people_by),
+        freight_by: mode("decor-par", "web-tour-setting-freight-by")?,
+    };
+    Ok(Asked {
+        fee: fee.map(|dollars| i64::from(dollars) * 100),
+        home,
+        settings: Settings {
+            transport,
+            max_km_per_day: km.map_or(defaults.max_km_per_day, f64::from),
+            max_shows_in_a_row: in_a_row.or(defaults.max_shows_in_a_row),
+            ..defaults
+        },
+    })
+}
+
+/// The settings typed in the form, to fill it again and to carry in the page's links.
+pub struct SettingsView {
+    fee: String,
+    home: String,
+    people: String,
+    km: String,
+    in_a_row: String,
+    people_by: Vec<Choice>,
+    freight_by: Vec<Choice>,
+    /// What an empty field means: people, km in a day, shows in a row.
+    defaults: (u32, u32, u32),
+    /// Whether any was typed (the settings are then shown open).
+    open: bool,
+}
+
+fn settings_view(lang: Lang, query: &HashMap<String, String>) -> SettingsView {
+    let typed = |key: &str| query.get(key).map(|value| value.trim().to_string()).unwrap_or_default();
+    let modes = || MODES.map(|mode| (mode.code().to_string(), tr(lang, &format!("tour-mode-{}", mode.code()))));
+    let people_by = typed("personnes-par");
+    let mut freight = vec![(String::new(), tr(lang, "web-tour-setting-freight-with-people"))];
+    freight.extend(modes());
+    let defaults = Settings::default();
+    SettingsView {
+        defaults: (
+            defaults.transport.people,
+            defaults.max_km_per_day.round() as u32,
+            defaults.max_shows_in_a_row.unwrap_or_default(),
+        ),
+        fee: typed("cachet"),
+        home: typed("depart"),
+        people: typed("personnes"),
+        km: typed("km-jour"),
+        in_a_row: typed("affilee"),
+        people_by: choices(if people_by.is_empty() { "van" } else { &people_by }, modes()),
+        freight_by: choices(&typed("decor-par"), freight),
+        open: SETTINGS.iter().any(|key| !typed(key).is_empty()),
+    }
+}
+
+/// The settings typed, as the end of a link's query.
+fn settings_query(query: &HashMap<String, String>) -> String {
+    SETTINGS
+        .iter()
+        .filter_map(|key| {
+            let value = query.get(*key)?.trim();
+            (!value.is_empty()).then(|| format!("&{key}={}", encode(value)))
+        })
+        .collect()
+}
 
 const KINDS: [ScenarioKind; 3] = [
     ScenarioKind::BestNet,
@@ -113,6 +263,7 @@ struct TourPage {
     to: String,
     problem: Option<String>,
     admin: bool,
+    settings: SettingsView,
     plan: Option<PlanView>,
 }
 
@@ -223,6 +374,7 @@ pub async fn page(
         to: String::new(),
         problem: None,
         admin,
+        settings: settings_view(lang, &query),
         plan: None,
     };
     let (from, to) = match (parse("du"), parse("au")) {
@@ -241,6 +393,20 @@ pub async fn page(
         }
         return render(&page);
     }
+    let asked = match asked(&query) {
+        Ok(asked) => asked,
+        Err(bad) => {
+            page.problem = Some(tr_args(
+                lang,
+                "web-tour-setting-invalid",
+                &[
+                    ("setting", Arg::from(tr(lang, bad.label))),
+                    ("hint", Arg::from(tr(lang, bad.hint))),
+                ],
+            ));
+            return (StatusCode::BAD_REQUEST, render(&page)).into_response();
+        }
+    };
     let chosen = KINDS
         .into_iter()
         .find(|kind| query.get("itineraire").is_some_and(|code| code == kind.code()))
@@ -254,10 +420,10 @@ pub async fn page(
             member: Some(&slug),
             from,
             to,
-            fee: None,
-            home: None,
+            fee: asked.fee,
+            home: asked.home.as_deref(),
             matrix: None,
-            settings: Settings::default(),
+            settings: asked.settings,
             today: today(),
         };
         ensemble_touring::season::plan(&store, &asking, &request)
@@ -274,7 +440,12 @@ pub async fn page(
                 .into_iter()
                 .map(|(name, value)| (name, Arg::from(value)))
                 .collect();
-            page.problem = Some(tr_args(lang, &format!("error-{}", error.code()), &args));
+            // The portal's own words where the command line's name an option.
+            let key = match error {
+                PlanError::NoFee(_) | PlanError::NoHome(_) => format!("web-{}", error.code()),
+                _ => format!("error-{}", error.code()),
+            };
+            page.problem = Some(tr_args(lang, &key, &args));
             return (StatusCode::BAD_REQUEST, render(&page)).into_response();
         }
     };
@@ -282,9 +453,10 @@ pub async fn page(
         return message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable");
     };
     let base = format!(
-        "/membres/{}/tournees?spectacle={}&du={from}&au={to}",
+        "/membres/{}/tournees?spectacle={}&du={from}&au={to}{}",
         encode(&member.slug),
-        encode(&show)
+        encode(&show),
+        settings_query(&query)
     );
     let download = format!("{base}&itineraire={}", chosen.code());
     match query.get("format").map(String::as_str) {
@@ -312,6 +484,20 @@ pub async fn page(
     render(&page)
 }
 
+/// How the tour travels, in a sentence (with the set's own mode when it has one).
+fn transport_line(lang: Lang, transport: &Transport, (alone, with_freight): (&str, &str)) -> String {
+    let mode = |mode: Mode| Arg::from(tr(lang, &format!("tour-mode-{}", mode.code())));
+    let people = ("people", Arg::from(i64::from(transport.people)));
+    match transport.freight_by {
+        None => tr_args(lang, alone, &[people, ("mode", mode(transport.people_by))]),
+        Some(freight) => tr_args(
+            lang,
+            with_freight,
+            &[people, ("mode", mode(transport.people_by)), ("freight", mode(freight))],
+        ),
+    }
+}
+
 fn file(name: &str, content_type: &str, body: String) -> Response {
     (
         [
@@ -324,8 +510,7 @@ fn file(name: &str, content_type: &str, body: String) -> Response {
 }
 
 fn view(lang: Lang, plan: &TourPlan, scenario: &Scenario, base: &str, slug: &str) -> PlanView {
-    let settings = Settings::default();
-    let mode = |mode: Mode| tr(lang, &format!("tour-mode-{}", mode.code()));
+    let settings = &plan.settings;
     let mut lines = vec![
         tr_args(
             lang,
@@ -339,14 +524,7 @@ fn view(lang: Lang, plan: &TourPlan, scenario: &Scenario, base: &str, slug: &str
                 ("ranked", Arg::from(plan.ranking.len() as i64)),
             ],
         ),
-        tr_args(
-            lang,
-            "tour-transport",
-            &[
-                ("people", Arg::from(i64::from(plan.transport.people))),
-                ("mode", Arg::from(mode(plan.transport.people_by))),
-            ],
-        ),
+        transport_line(lang, &plan.transport, ("tour-transport", "tour-transport-freight")),
         tr_args(
             lang,
             "tour-distances-estimated",
@@ -362,7 +540,11 @@ fn view(lang: Lang, plan: &TourPlan, scenario: &Scenario, base: &str, slug: &str
             ],
         ),
     ];
-    lines.push(tr(lang, "web-tour-rules"));
+    lines.push(tr_args(
+        lang,
+        "web-tour-rules",
+        &[("count", Arg::from(settings.max_shows_in_a_row.map_or(0, i64::from)))],
+    ));
     let scenarios = plan
         .scenarios
         .iter()
@@ -686,13 +868,10 @@ fn carbon_page(t: Texts, lang: Lang, plan: &TourPlan, scenario: &Scenario, back:
         show: plan.show.title_fr.clone(),
         period: format!("{} – {}", format::date(lang, plan.from), format::date(lang, plan.to)),
         scenario: scenario_name(lang, scenario.kind),
-        transport: tr_args(
+        transport: transport_line(
             lang,
-            "web-tour-carbon-transport",
-            &[
-                ("people", Arg::from(i64::from(plan.transport.people))),
-                ("mode", Arg::from(mode(plan.transport.people_by))),
-            ],
+            &plan.transport,
+            ("web-tour-carbon-transport", "web-tour-carbon-transport-freight"),
         ),
         dates: scenario.stops.len(),
         km: whole(lang, summary.road_km),

@@ -203,6 +203,18 @@ fn tree() -> Command {
                     )
                     .arg(Arg::new("freight-by").long("freight-by").value_name("MODE"))
                     .arg(
+                        Arg::new("km-per-day")
+                            .long("km-per-day")
+                            .value_name("KM")
+                            .value_parser(value_parser!(u32).range(100..=1500)),
+                    )
+                    .arg(
+                        Arg::new("in-a-row")
+                            .long("in-a-row")
+                            .value_name("N")
+                            .value_parser(value_parser!(u32).range(1..=14)),
+                    )
+                    .arg(
                         Arg::new("scenario")
                             .long("scenario")
                             .value_name("ITINÉRAIRE")

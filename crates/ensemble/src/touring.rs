@@ -68,6 +68,7 @@ pub fn plan(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> 
         None => ensemble_touring::season::planner_of(&store, &show)?,
     };
     let home = text("home");
+    let defaults = Settings::default();
     let request = Request {
         show: &show,
         member: member.as_deref(),
@@ -78,7 +79,14 @@ pub fn plan(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> 
         matrix: matrix.as_ref(),
         settings: Settings {
             transport,
-            ..Settings::default()
+            max_km_per_day: matches
+                .get_one::<u32>("km-per-day")
+                .map_or(defaults.max_km_per_day, |km| f64::from(*km)),
+            max_shows_in_a_row: matches
+                .get_one::<u32>("in-a-row")
+                .copied()
+                .or(defaults.max_shows_in_a_row),
+            ..defaults
         },
         today: chrono::Utc::now()
             .with_timezone(&chrono_tz::America::Toronto)
@@ -179,7 +187,7 @@ fn print(lang: Lang, plan: &TourPlan, chosen: ScenarioKind) {
             ]
         )
     );
-    let settings = Settings::default();
+    let settings = &plan.settings;
     say!(
         "{}",
         tr_args(

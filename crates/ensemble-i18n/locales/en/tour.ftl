@@ -12,6 +12,8 @@ cli-arg-matrix = CSV file of imported road distances (columns from,to,km and, wh
 cli-arg-people = People on tour (default 4)
 cli-arg-people-by = How people travel: car, van (default), truck, coach, train or plane
 cli-arg-freight-by = How the set travels when it does not ride with the people: van or truck
+cli-arg-km-per-day = Road kilometres at most in a day, from 100 to 1,500 (default 600); a longer leg takes several days
+cli-arg-in-a-row = Shows in a row at most before a day off, from 1 to 14 (default 5)
 cli-arg-scenario = Route to export: best-net (default), most-engagements or least-carbon
 cli-arg-ics = Writes the chosen route's dates to this calendar file (.ics)
 cli-arg-csv = Writes the chosen route's dates to this CSV file
@@ -94,7 +96,11 @@ web-tour-to = Back home by
 web-tour-plan = Propose a tour
 web-tour-dates-invalid = Dates must be written YYYY-MM-DD (for example 2027-02-01).
 web-tour-no-show = This member neither represents nor produces any show: there is nothing to plan.
-web-tour-rules = At most 5 shows in a row, then a day off; confirmed dates fixed; blocked dates, presenters' windows and closures, and radius clauses kept.
+web-tour-rules = { $count ->
+        [0] No limit on shows in a row
+        [one] At most { $count } show in a row, then a day off
+       *[other] At most { $count } shows in a row, then a day off
+    }; confirmed dates fixed; blocked dates, presenters' windows and closures, and radius clauses kept.
 web-tour-scenarios = Three routes to compare
 web-tour-scenario = Route
 web-tour-dates = Dates
@@ -171,3 +177,25 @@ web-tour-availability-invalid = Choose a presenter for a closure or a season win
 tour-conflict-blocked = The confirmed date of { $date } ({ $presenter }) falls in the show's blocked dates{ $note }. It is kept; check one or the other.
 tour-conflict-blackout = The confirmed date of { $date } falls in a known closure of { $presenter }{ $note }. It is kept; check with the presenter.
 tour-conflicts-title = To check in your data:
+
+web-tour-settings = Plan settings (optional)
+web-tour-settings-intro = A field left empty keeps the default, shown in grey.
+web-tour-setting-fee = Fee per performance ($)
+web-tour-setting-fee-default = median of the show's engagements
+web-tour-setting-fee-hint = a whole amount in dollars, from 1 to 1,000,000
+web-tour-setting-home = Home town (start and return)
+web-tour-setting-home-default = the member's
+web-tour-setting-people = People on tour
+web-tour-setting-people-hint = a number from 1 to 80
+web-tour-setting-people-by = How people travel
+web-tour-setting-freight-by = How the set travels
+web-tour-setting-freight-with-people = with the people
+web-tour-setting-mode-hint = one of the modes in the list
+web-tour-setting-km = Road kilometres at most in a day
+web-tour-setting-km-hint = a number from 100 to 1,500
+web-tour-setting-in-a-row = Shows in a row at most before a day off
+web-tour-setting-in-a-row-hint = a number from 1 to 14
+web-tour-setting-invalid = Invalid value for “{ $setting }”: it takes { $hint }. Leave the field empty to keep the default.
+web-tour-no-fee = No fee is known for the show “{ $show }”. Enter the fee per performance in the plan settings.
+web-tour-no-home = The home town “{ $home }” has no known coordinates. Enter a town where at least one venue of the catalogue is, or leave the field empty to start from the member's.
+web-tour-carbon-transport-freight = { $people } people by { $mode }, set by { $freight }

@@ -12,6 +12,8 @@ cli-arg-matrix = Fichier CSV de distances routières importées (colonnes from,t
 cli-arg-people = Nombre de personnes en tournée (par défaut 4)
 cli-arg-people-by = Mode de transport des personnes : car, van (par défaut), truck, coach, train ou plane
 cli-arg-freight-by = Mode de transport du décor s'il ne voyage pas avec les personnes : van ou truck
+cli-arg-km-per-day = Kilomètres de route au plus par jour, de 100 à 1 500 (par défaut 600) ; une étape plus longue prend plusieurs jours
+cli-arg-in-a-row = Représentations de suite au plus avant un jour de relâche, de 1 à 14 (par défaut 5)
 cli-arg-scenario = Itinéraire à exporter : best-net (par défaut), most-engagements ou least-carbon
 cli-arg-ics = Écrit les dates de l'itinéraire choisi dans ce fichier de calendrier (.ics)
 cli-arg-csv = Écrit les dates de l'itinéraire choisi dans ce fichier CSV
@@ -94,7 +96,11 @@ web-tour-to = Retour au plus tard
 web-tour-plan = Proposer une tournée
 web-tour-dates-invalid = Les dates doivent s'écrire AAAA-MM-JJ (par exemple 2027-02-01).
 web-tour-no-show = Ce membre ne représente ni ne produit aucun spectacle : il n'y a rien à planifier.
-web-tour-rules = Au plus 5 représentations de suite, puis relâche ; dates confirmées fixes ; dates bloquées, fenêtres et fermetures des diffuseurs et clauses d'exclusivité respectées.
+web-tour-rules = { $count ->
+        [0] Pas de limite de représentations de suite
+        [one] Au plus { $count } représentation de suite, puis relâche
+       *[other] Au plus { $count } représentations de suite, puis relâche
+    } ; dates confirmées fixes ; dates bloquées, fenêtres et fermetures des diffuseurs et clauses d'exclusivité respectées.
 web-tour-scenarios = Trois itinéraires à comparer
 web-tour-scenario = Itinéraire
 web-tour-dates = Dates
@@ -171,3 +177,25 @@ web-tour-availability-invalid = Choisissez un diffuseur pour une fermeture ou un
 tour-conflict-blocked = La date confirmée du { $date } ({ $presenter }) tombe dans les dates bloquées du spectacle{ $note }. Elle est gardée ; vérifiez l'une ou l'autre.
 tour-conflict-blackout = La date confirmée du { $date } tombe pendant une fermeture connue de { $presenter }{ $note }. Elle est gardée ; vérifiez auprès du diffuseur.
 tour-conflicts-title = À vérifier dans vos données :
+
+web-tour-settings = Réglages du plan (facultatif)
+web-tour-settings-intro = Un champ laissé vide garde la valeur par défaut, indiquée en gris.
+web-tour-setting-fee = Cachet par représentation ($)
+web-tour-setting-fee-default = médiane des engagements du spectacle
+web-tour-setting-fee-hint = un montant entier en dollars, de 1 à 1 000 000
+web-tour-setting-home = Ville de départ et de retour
+web-tour-setting-home-default = celle du membre
+web-tour-setting-people = Personnes en tournée
+web-tour-setting-people-hint = un nombre de 1 à 80
+web-tour-setting-people-by = Déplacement des personnes
+web-tour-setting-freight-by = Transport du décor
+web-tour-setting-freight-with-people = avec les personnes
+web-tour-setting-mode-hint = l'un des modes de la liste
+web-tour-setting-km = Kilomètres de route au plus par jour
+web-tour-setting-km-hint = un nombre de 100 à 1 500
+web-tour-setting-in-a-row = Représentations de suite au plus avant une relâche
+web-tour-setting-in-a-row-hint = un nombre de 1 à 14
+web-tour-setting-invalid = Valeur non valide pour « { $setting } » : il faut { $hint }. Laissez le champ vide pour garder la valeur par défaut.
+web-tour-no-fee = Aucun cachet n'est connu pour le spectacle « { $show } ». Indiquez le cachet par représentation dans les réglages du plan.
+web-tour-no-home = La ville de départ « { $home } » n'a pas de coordonnées connues. Indiquez une ville où se trouve au moins un lieu du catalogue, ou laissez le champ vide pour partir de celle du membre.
+web-tour-carbon-transport-freight = { $people } personnes en { $mode }, décor en { $freight }

@@ -141,8 +141,100 @@ async fn the_agency_plans_a_tour_and_downloads_its_dates() {
     );
 
     // In English.
-    let english = app.get(&format!("{base}&lang=en"), Some(&analyst.cookie)).await;
+    let english = format!("{}; ensemble_lang=en", analyst.cookie);
+    let english = app.get(&base, Some(&english)).await;
     assert_translated(&english.body);
+    assert!(english.body.contains(r#"<html lang="en">"#) && english.body.contains("Best net income"));
+}
+
+/// The days of a route's stops, in order.
+fn stop_days(scenario: &serde_json::Value) -> Vec<NaiveDate> {
+    scenario["stops"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|stop| stop["date"].as_str().unwrap().parse().unwrap())
+        .collect()
+}
+
+#[tokio::test]
+async fn the_plan_settings_change_the_plan_and_follow_its_links() {
+    let app = TestApp::new();
+    let (_, show) = busiest(&app);
+    let analyst = app.sign_in(&login("analyste", AGENCY));
+    let base = format!("/membres/{AGENCY}/tournees?spectacle={}&du={FROM}&au={TO}", show.slug);
+    let settings = "&cachet=9+000&personnes=12&personnes-par=coach&decor-par=truck&km-jour=400&affilee=2";
+    let page = app.get(&format!("{base}{settings}"), Some(&analyst.cookie)).await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_translated(&page.body);
+    for words in [
+        "12 personnes en autocar, décor en camion",
+        "Au plus 2 représentations de suite, puis relâche",
+        "une étape de plus de 400 km",
+        "<details open>",
+        r#"value="9 000""#,
+    ] {
+        assert!(page.body.contains(words), "{words}");
+    }
+    // The other routes and the downloads keep the settings.
+    assert!(
+        page.body
+            .contains("&amp;personnes=12&amp;personnes-par=coach&amp;decor-par=truck&amp;km-jour=400&amp;affilee=2&amp;itineraire=least-carbon")
+            || page.body.contains("&#38;personnes=12&#38;personnes-par=coach"),
+        "links carry the settings"
+    );
+    let json = app
+        .get(&format!("{base}{settings}&format=json"), Some(&analyst.cookie))
+        .await;
+    let plan: serde_json::Value = serde_json::from_str(&json.body).unwrap();
+    assert_eq!(plan["fee"], 900_000, "the fee typed, in cents");
+    assert_eq!(plan["transport"]["people"], 12);
+    assert_eq!(plan["transport"]["people_by"], "coach");
+    assert_eq!(plan["transport"]["freight_by"], "truck");
+    for scenario in plan["scenarios"].as_array().unwrap() {
+        let days = stop_days(scenario);
+        assert!(
+            days.windows(3).all(|three| (three[2] - three[0]).num_days() > 2),
+            "never three shows on three days in a row: {days:?}"
+        );
+        assert!(
+            scenario["stops"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .all(|stop| stop["fee"] == 900_000 || stop["kind"] != "proposed")
+        );
+    }
+    let carbon = app
+        .get(&format!("{base}{settings}&format=carbone"), Some(&analyst.cookie))
+        .await;
+    assert!(carbon.body.contains("12 personnes en autocar, décor en camion"));
+
+    // Without settings, the defaults: four people in vans, five shows in a row.
+    let plain = app.get(&format!("{base}&format=json"), Some(&analyst.cookie)).await;
+    let plain: serde_json::Value = serde_json::from_str(&plain.body).unwrap();
+    assert_eq!(plain["transport"]["people"], 4);
+    assert_ne!(plain["fee"], 900_000);
+
+    // Bad settings are named with what they take; an unknown town is explained in the portal's words.
+    for (bad, words) in [
+        ("&affilee=0", "Représentations de suite au plus avant une relâche"),
+        ("&personnes-par=bateau", "Déplacement des personnes"),
+        ("&cachet=beaucoup", "un montant entier en dollars"),
+        ("&depart=Atlantide", "« Atlantide » n&#39;a pas de coordonnées connues"),
+    ] {
+        let refused = app.get(&format!("{base}{bad}"), Some(&analyst.cookie)).await;
+        assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{bad}");
+        assert!(refused.body.contains(words), "{bad}: {}", refused.body);
+        assert!(
+            !refused.body.contains("--"),
+            "no command-line option in the portal: {bad}"
+        );
+        assert!(!refused.body.contains("<svg"));
+    }
+    let english = format!("{}; ensemble_lang=en", analyst.cookie);
+    let english = app.get(&format!("{base}&affilee=99"), Some(&english)).await;
+    assert!(english.body.contains("a number from 1 to 14"), "{}", english.body);
 }
 
 #[tokio::test]

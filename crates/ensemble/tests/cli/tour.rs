@@ -68,6 +68,38 @@ fn the_demo_agency_plans_a_tour_and_exports_its_holds() {
         rows.len(),
         "the CSV is that route"
     );
+    assert_eq!(plan["settings"]["max_shows_in_a_row"], 5, "the default rest rule");
+
+    // Two shows in a row at most and 300 km a day: the plan says so and keeps to it.
+    let mut strict: Vec<&str> = json_args.clone();
+    strict.extend(["--in-a-row", "2", "--km-per-day", "300"]);
+    let strict = ensemble(dir.path(), &strict);
+    assert!(strict.status.success(), "{}", text(&strict.stderr));
+    let strict: serde_json::Value = serde_json::from_slice(&strict.stdout).unwrap();
+    assert_eq!(strict["settings"]["max_shows_in_a_row"], 2);
+    assert_eq!(strict["settings"]["max_km_per_day"], 300.0);
+    for scenario in strict["scenarios"].as_array().unwrap() {
+        let days: Vec<chrono::NaiveDate> = scenario["stops"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .map(|stop| stop["date"].as_str().unwrap().parse().unwrap())
+            .collect();
+        assert!(
+            days.windows(3).all(|three| (three[2] - three[0]).num_days() > 2),
+            "never three shows on three days in a row: {days:?}"
+        );
+        let legs = scenario["legs"].as_array().unwrap();
+        for (i, leg) in legs.iter().enumerate() {
+            let km = leg["km"].as_f64().unwrap();
+            let travel = leg["days"].as_u64().unwrap();
+            assert_eq!(travel, ((km / 300.0).ceil() as u64).max(1), "a day per 300 km: {leg}");
+            if i > 0 && i < days.len() {
+                let between = (days[i] - days[i - 1]).num_days() as u64;
+                assert!(between >= travel, "{km} km take {travel} days, {between} given");
+            }
+        }
+    }
 }
 
 #[test]
@@ -102,6 +134,7 @@ fn bad_tour_requests_are_refused_with_their_code() {
         "tour-mode-unknown",
         "car, van, truck",
     );
+    refused(&with(&["--in-a-row", "0"]), "invalid-value", "--in-a-row");
     refused(
         &with(&["--lang", "en", "--scenario", "fastest"]),
         "tour-scenario-unknown",
