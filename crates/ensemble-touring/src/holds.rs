@@ -118,8 +118,10 @@ pub fn record_availability(
     (from, to): (NaiveDate, NaiveDate),
     note: Option<String>,
 ) -> Result<Option<Availability>, StoreError> {
+    // Blocked dates are the show's, or its producing company's (all its shows) when the
+    // organisation given is one of the show's producers.
     let fits = match kind {
-        AvailabilityKind::Blocked => presenter.is_none(),
+        AvailabilityKind::Blocked => presenter.is_none_or(|company| show.producer_ids.contains(&company)),
         AvailabilityKind::Blackout | AvailabilityKind::SeasonWindow => presenter.is_some(),
         AvailabilityKind::Confirmed => false,
     };

@@ -582,8 +582,7 @@ fn build(g: Gathered, request: &Request<'_>) -> Result<TourPlan, PlanError> {
     let blocked: Vec<(u32, u32)> = g
         .availabilities
         .iter()
-        .filter(|a| a.organization_id.is_none())
-        .filter(|a| matches!(a.kind, AvailabilityKind::Blocked | AvailabilityKind::Confirmed))
+        .filter(|a| blocks(a, &g.show))
         .filter(|a| a.ends_on >= from && a.starts_on <= to)
         .map(|a| (day(a.starts_on.max(from)), day(a.ends_on.min(to))))
         .collect();
@@ -700,6 +699,16 @@ fn venues(g: &Gathered) -> BTreeMap<i64, Venue> {
     venues
 }
 
+/// Whether an availability shuts the show's days: the show's own blocked or confirmed dates, or
+/// the blocked dates of a company that produces it.
+fn blocks(a: &Availability, show: &Show) -> bool {
+    match (a.kind, a.organization_id) {
+        (AvailabilityKind::Blocked | AvailabilityKind::Confirmed, None) => true,
+        (AvailabilityKind::Blocked, Some(company)) => show.producer_ids.contains(&company),
+        _ => false,
+    }
+}
+
 /// The show's blocked and confirmed days, its engagements and the presenters' closures in the
 /// period, in day order.
 fn calendar(g: &Gathered, names: &HashMap<i64, &Organization>, from: NaiveDate, to: NaiveDate) -> Vec<Mark> {
@@ -712,6 +721,9 @@ fn calendar(g: &Gathered, names: &HashMap<i64, &Organization>, from: NaiveDate, 
         }
         let (kind, label) = match (a.kind, a.organization_id) {
             (AvailabilityKind::Blocked, None) => ("blocked", a.note.clone().unwrap_or_default()),
+            (AvailabilityKind::Blocked, Some(company)) if blocks(a, &g.show) => {
+                ("blocked", a.note.clone().unwrap_or_else(|| org_name(names, company)))
+            }
             (AvailabilityKind::Confirmed, None) => ("confirmed", a.note.clone().unwrap_or_default()),
             (AvailabilityKind::Blackout, Some(o)) => ("blackout", org_name(names, o)),
             _ => continue,
@@ -757,7 +769,7 @@ fn conflicts(g: &Gathered, names: &HashMap<i64, &Organization>, confirmed: &[&En
                 continue;
             }
             let key = match (a.kind, a.organization_id) {
-                (AvailabilityKind::Blocked, None) => "tour-conflict-blocked",
+                (AvailabilityKind::Blocked, _) if blocks(a, &g.show) => "tour-conflict-blocked",
                 (AvailabilityKind::Blackout, Some(o)) if o == engagement.presenter_id => "tour-conflict-blackout",
                 _ => continue,
             };

@@ -1069,10 +1069,11 @@ pub async fn block(
     if to < from {
         return message(lang, StatusCode::BAD_REQUEST, "web-tour-dates-invalid");
     }
-    let kind = match form.genre.as_str() {
-        "" | "blocked" => AvailabilityKind::Blocked,
-        "blackout" => AvailabilityKind::Blackout,
-        "season-window" => AvailabilityKind::SeasonWindow,
+    let (kind, company) = match form.genre.as_str() {
+        "" | "blocked" => (AvailabilityKind::Blocked, false),
+        "company-blocked" => (AvailabilityKind::Blocked, true),
+        "blackout" => (AvailabilityKind::Blackout, false),
+        "season-window" => (AvailabilityKind::SeasonWindow, false),
         _ => return message(lang, StatusCode::BAD_REQUEST, "web-tour-availability-invalid"),
     };
     let presenter = form.diffuseur.parse::<i64>().ok().map(OrganizationId);
@@ -1088,6 +1089,13 @@ pub async fn block(
         move || -> Result<Option<ensemble_model::Availability>, ensemble_store::StoreError> {
             let Some(show) = find_show(&store, &slug)? else {
                 return Ok(None);
+            };
+            // A company's blocked dates are entered for the show's first producer, and shut all
+            // its shows.
+            let presenter = match (company, show.producer_ids.first()) {
+                (false, _) => presenter,
+                (true, Some(producer)) => Some(*producer),
+                (true, None) => return Ok(None),
             };
             store.write(|session| {
                 if let Some(presenter) = presenter

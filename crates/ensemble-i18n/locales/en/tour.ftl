@@ -169,6 +169,7 @@ web-tour-block-note = Note (optional)
 web-tour-availability = Add availability
 web-tour-availability-kind = What
 web-tour-availability-blocked = The show's blocked dates
+web-tour-availability-company = The company's blocked dates (all its shows)
 web-tour-availability-blackout = A presenter's closure
 web-tour-availability-window = A presenter's season window
 web-tour-availability-presenter = Presenter (for a closure or a window)

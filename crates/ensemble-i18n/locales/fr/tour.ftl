@@ -169,6 +169,7 @@ web-tour-block-note = Note (facultatif)
 web-tour-availability = Ajouter une disponibilité
 web-tour-availability-kind = Quoi
 web-tour-availability-blocked = Dates bloquées du spectacle
+web-tour-availability-company = Dates bloquées de la compagnie (tous ses spectacles)
 web-tour-availability-blackout = Fermeture d'un diffuseur
 web-tour-availability-window = Fenêtre de programmation d'un diffuseur
 web-tour-availability-presenter = Diffuseur (pour une fermeture ou une fenêtre)

@@ -434,6 +434,43 @@ async fn a_hold_taken_on_a_proposed_date_blocked_dates_and_a_closure_change_the_
             .iter()
             .any(|m| m["kind"] == "blocked" && m["label"] == "Résidence")
     );
+    // The producing company's blocked week: it shuts this show too, under the company's name.
+    let company = app
+        .store
+        .read(|s| s.get::<ensemble_model::Organization>(show.producer_ids[0].0))
+        .unwrap()
+        .unwrap();
+    let form = format!(
+        "csrf={}&spectacle={}&genre=company-blocked&du=2027-03-01&au=2027-03-07",
+        admin.csrf, show.slug
+    );
+    let saved = app
+        .post(
+            &format!("/membres/{AGENCY}/tournees/disponibilites"),
+            &form,
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let after = plan(&app.get(&format!("{base}&format=json"), Some(&admin.cookie)).await.body);
+    for scenario in after["scenarios"].as_array().unwrap() {
+        for stop in scenario["stops"].as_array().unwrap() {
+            let day = stop["date"].as_str().unwrap();
+            assert!(
+                stop["kind"] != "proposed" || !("2027-03-01"..="2027-03-07").contains(&day),
+                "proposed on the company's blocked {day}"
+            );
+        }
+    }
+    assert!(
+        after["calendar"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m["kind"] == "blocked" && m["label"] == company.name.as_str() && m["from"] == "2027-03-01"),
+        "the company's week is on the calendar"
+    );
+
     // A presenter closed for the whole period: it is proposed on no date any more.
     let closed = after["scenarios"][0]["stops"]
         .as_array()
