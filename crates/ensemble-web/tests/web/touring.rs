@@ -237,6 +237,31 @@ async fn the_plan_settings_change_the_plan_and_follow_its_links() {
     assert!(english.body.contains("a number from 1 to 14"), "{}", english.body);
 }
 
+/// Sends the availability form; it must be saved.
+async fn record(app: &TestApp, cookie: &str, form: &str) {
+    let saved = app
+        .post(
+            &format!("/membres/{AGENCY}/tournees/disponibilites"),
+            form,
+            Some(cookie),
+        )
+        .await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+}
+
+/// No route of the plan proposes a new date between the two days.
+fn assert_nothing_proposed(plan: &serde_json::Value, from: &str, to: &str) {
+    for scenario in plan["scenarios"].as_array().unwrap() {
+        for stop in scenario["stops"].as_array().unwrap() {
+            let day = stop["date"].as_str().unwrap();
+            assert!(
+                stop["kind"] != "proposed" || !(from..=to).contains(&day),
+                "proposed on blocked {day}"
+            );
+        }
+    }
+}
+
 #[tokio::test]
 async fn another_member_cannot_plan_the_agencys_show_and_bad_dates_are_explained() {
     let app = TestApp::new();
@@ -410,24 +435,9 @@ async fn a_hold_taken_on_a_proposed_date_blocked_dates_and_a_closure_change_the_
         "csrf={}&spectacle={}&du=2027-02-08&au=2027-02-14&note=R%C3%A9sidence",
         admin.csrf, show.slug
     );
-    let blocked = app
-        .post(
-            &format!("/membres/{AGENCY}/tournees/disponibilites"),
-            &form,
-            Some(&admin.cookie),
-        )
-        .await;
-    assert_eq!(blocked.status, StatusCode::SEE_OTHER, "{}", blocked.body);
+    record(&app, &admin.cookie, &form).await;
     let after = plan(&app.get(&format!("{base}&format=json"), Some(&admin.cookie)).await.body);
-    for scenario in after["scenarios"].as_array().unwrap() {
-        for stop in scenario["stops"].as_array().unwrap() {
-            let day = stop["date"].as_str().unwrap();
-            assert!(
-                stop["kind"] != "proposed" || !("2027-02-08"..="2027-02-14").contains(&day),
-                "proposed on blocked {day}"
-            );
-        }
-    }
+    assert_nothing_proposed(&after, "2027-02-08", "2027-02-14");
     let calendar = after["calendar"].as_array().unwrap();
     assert!(
         calendar
@@ -444,24 +454,9 @@ async fn a_hold_taken_on_a_proposed_date_blocked_dates_and_a_closure_change_the_
         "csrf={}&spectacle={}&genre=company-blocked&du=2027-03-01&au=2027-03-07",
         admin.csrf, show.slug
     );
-    let saved = app
-        .post(
-            &format!("/membres/{AGENCY}/tournees/disponibilites"),
-            &form,
-            Some(&admin.cookie),
-        )
-        .await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    record(&app, &admin.cookie, &form).await;
     let after = plan(&app.get(&format!("{base}&format=json"), Some(&admin.cookie)).await.body);
-    for scenario in after["scenarios"].as_array().unwrap() {
-        for stop in scenario["stops"].as_array().unwrap() {
-            let day = stop["date"].as_str().unwrap();
-            assert!(
-                stop["kind"] != "proposed" || !("2027-03-01"..="2027-03-07").contains(&day),
-                "proposed on the company's blocked {day}"
-            );
-        }
-    }
+    assert_nothing_proposed(&after, "2027-03-01", "2027-03-07");
     assert!(
         after["calendar"]
             .as_array()
@@ -484,14 +479,7 @@ async fn a_hold_taken_on_a_proposed_date_blocked_dates_and_a_closure_change_the_
         "csrf={}&spectacle={}&genre=blackout&diffuseur={closed}&du={FROM}&au={TO}",
         admin.csrf, show.slug
     );
-    let saved = app
-        .post(
-            &format!("/membres/{AGENCY}/tournees/disponibilites"),
-            &form,
-            Some(&admin.cookie),
-        )
-        .await;
-    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    record(&app, &admin.cookie, &form).await;
     let after = plan(&app.get(&format!("{base}&format=json"), Some(&admin.cookie)).await.body);
     for scenario in after["scenarios"].as_array().unwrap() {
         assert!(
