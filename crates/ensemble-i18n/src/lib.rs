@@ -97,6 +97,7 @@ fn sources(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("web.ftl", include_str!("../locales/fr/web.ftl")),
             ("report.ftl", include_str!("../locales/fr/report.ftl")),
             ("tour.ftl", include_str!("../locales/fr/tour.ftl")),
+            ("action.ftl", include_str!("../locales/fr/action.ftl")),
         ],
         Lang::En => &[
             ("cli.ftl", include_str!("../locales/en/cli.ftl")),
@@ -106,6 +107,7 @@ fn sources(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("web.ftl", include_str!("../locales/en/web.ftl")),
             ("report.ftl", include_str!("../locales/en/report.ftl")),
             ("tour.ftl", include_str!("../locales/en/tour.ftl")),
+            ("action.ftl", include_str!("../locales/en/action.ftl")),
         ],
     }
 }

@@ -756,6 +756,7 @@ fn settlement(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>)
     if !problems.is_empty() {
         return Ok(Outcome::Rejected(problems));
     }
+    writer.kept_settlement(&key, performance.0)?;
     writer.upsert(&key, record)?;
     Ok(Outcome::Imported)
 }

@@ -325,6 +325,17 @@ impl<'a, 's> Writer<'a, 's> {
         self.keys.get(&(E::TABLE, key.to_string())).copied()
     }
 
+    /// The settlement this member already keeps for a performance (entered in the portal, or
+    /// imported under another key): an import then corrects it instead of adding a second copy.
+    pub fn kept_settlement(&mut self, key: &str, performance: i64) -> Result<(), StoreError> {
+        if self.known::<ensemble_model::Settlement>(key).is_none()
+            && let Some(id) = self.session.kept_settlement(performance, self.member.id)?
+        {
+            self.remember::<ensemble_model::Settlement>(Some(key), id);
+        }
+        Ok(())
+    }
+
     fn remember<E: Entity>(&mut self, key: Option<&str>, id: i64) {
         if let Some(key) = key
             && !self.keys.contains_key(&(E::TABLE, key.to_string()))

@@ -190,6 +190,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0009_settlement_deals.sql"),
         postgres: include_str!("../migrations/postgres/0009_settlement_deals.sql"),
     },
+    Migration {
+        version: 10,
+        name: "one-settlement-per-keeper",
+        sqlite: include_str!("../migrations/sqlite/0010_one_settlement_per_keeper.sql"),
+        postgres: include_str!("../migrations/postgres/0010_one_settlement_per_keeper.sql"),
+    },
 ];
 
 impl Migration {

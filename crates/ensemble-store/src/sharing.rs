@@ -292,6 +292,16 @@ impl Session<'_> {
         )?;
         Ok(rows.iter().map(|row| (row.int(0), row.int(1))).collect())
     }
+
+    /// The number of the settlement `member` keeps for a performance, if it keeps one (at most
+    /// one per performance and keeper: a unique index of both backends).
+    pub fn kept_settlement(&mut self, performance: i64, member: MemberId) -> Result<Option<i64>, StoreError> {
+        let rows = self.database.query(
+            "SELECT CAST(id AS BIGINT) FROM settlements WHERE performance_id = ? AND member_id = ?",
+            &[Value::Int(performance), Value::Int(member.0)],
+        )?;
+        Ok(rows.first().map(|row| row.int(0)))
+    }
 }
 
 impl Session<'_> {

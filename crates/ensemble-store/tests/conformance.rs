@@ -98,6 +98,34 @@ conformance! {
         => sqlite_differing_settlements_are_told_without_figures, postgres_differing_settlements_are_told_without_figures;
     check_consent_withdrawal_leaves_people_out_of_pooling(store)
         => sqlite_consent_withdrawal_leaves_people_out_of_pooling, postgres_consent_withdrawal_leaves_people_out_of_pooling;
+    check_one_settlement_per_performance_and_keeper(store)
+        => sqlite_one_settlement_per_performance_and_keeper, postgres_one_settlement_per_performance_and_keeper;
+}
+
+/// A member keeps at most one settlement per performance: a second copy is refused by the
+/// database itself and nothing of its transaction is kept; another member's copy is allowed.
+fn check_one_settlement_per_performance_and_keeper(store: &Store) {
+    insert_world(store);
+    insert_second_member(store);
+    assert_eq!(store.write(|s| s.kept_settlement(1, MemberId(1))).unwrap(), Some(1));
+    assert_eq!(store.write(|s| s.kept_settlement(1, MemberId(2))).unwrap(), None);
+    let second = Settlement {
+        paid: 7,
+        ..Settlement::fixture_with(2, provenance(1, 1, 2))
+    };
+    let refused = store.write(|s| {
+        s.insert(&[Performance::fixture_with(9, provenance(1, 1, 9))])?;
+        s.insert(std::slice::from_ref(&second))
+    });
+    assert!(matches!(refused, Err(StoreError::Sql(_))), "{refused:?}");
+    assert_eq!(store.count::<Settlement>().unwrap(), 1);
+    assert!(
+        store.get_any::<Performance>(9).unwrap().is_none(),
+        "nothing of the write is kept"
+    );
+    let theirs = Settlement::fixture_with(2, provenance(2, 1, 2));
+    store.write(|s| s.insert(std::slice::from_ref(&theirs))).unwrap();
+    assert_eq!(store.write(|s| s.kept_settlement(1, MemberId(2))).unwrap(), Some(2));
 }
 
 /// Two members' copies of one performance's settlement: told apart when a figure differs, on
@@ -1208,7 +1236,8 @@ fn check_migrations_apply_once(store: &Store, url: &str) {
             (6, "retention".to_string()),
             (7, "pooling".to_string()),
             (8, "audit-actions".to_string()),
-            (9, "settlement-deals".to_string())
+            (9, "settlement-deals".to_string()),
+            (10, "one-settlement-per-keeper".to_string())
         ]
     );
 }
@@ -1912,10 +1941,10 @@ fn migrated(url: &str, backend: Backend) -> Store {
         .iter()
         .map(|migration| migration.version)
         .collect();
-    assert_eq!(pending, vec![1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert_eq!(pending, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     let mut reported = Vec::new();
     let applied = store.migrate(&mut |migration| reported.push(migration.name)).unwrap();
-    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9]);
+    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
     assert_eq!(
         reported,
         vec![
@@ -1927,7 +1956,8 @@ fn migrated(url: &str, backend: Backend) -> Store {
             "retention",
             "pooling",
             "audit-actions",
-            "settlement-deals"
+            "settlement-deals",
+            "one-settlement-per-keeper"
         ]
     );
     store

@@ -19,7 +19,7 @@ pub mod season;
 
 use serde::{Deserialize, Serialize};
 
-pub use optimise::{Objective, Options, optimise, optimise_for};
+pub use optimise::{Budget, Objective, Options, Solution, optimise, optimise_for};
 
 /// What kind of stop a node is.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -68,7 +68,8 @@ pub struct Model {
     /// Cost of a road kilometre, in dollars.
     pub km_cost_per_km: f64,
     /// At most this many shows on consecutive days; the next day is a day off (no limit when
-    /// absent). Confirmed dates are kept even when they make a longer run.
+    /// absent). Confirmed dates alone may make a longer run (they are kept, and reported); a
+    /// proposed date never makes or lengthens one.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub max_shows_in_a_row: Option<u32>,
     /// Days when the show takes no new engagement (its blocked dates), as first and last day;
@@ -264,11 +265,15 @@ pub fn check(instance: &Instance, route: &[(usize, u32)]) -> Result<Evaluation, 
         return Err(Violation::HomeTooLate(last.1));
     }
     if let Some(limit) = instance.model.max_shows_in_a_row {
-        let mut in_a_row = 0;
-        for (i, &(node, day)) in visits.iter().enumerate() {
-            let follows = i > 0 && visits[i - 1].1 + 1 == day;
-            in_a_row = if follows { in_a_row + 1 } else { 1 };
-            if in_a_row > limit && instance.nodes[node].kind != Kind::Confirmed {
+        // A run of shows on consecutive days longer than the limit is kept only when it is made
+        // of confirmed dates alone (the planner's data, reported as a conflict); a proposed date
+        // never makes or lengthens one. The last proposed date of such a run is named.
+        for run in runs(visits) {
+            if run.len() > limit as usize
+                && let Some(&(node, _)) = run
+                    .iter()
+                    .rfind(|(node, _)| instance.nodes[*node].kind != Kind::Confirmed)
+            {
                 return Err(Violation::NoDayOff(node));
             }
         }
@@ -288,26 +293,56 @@ pub fn check(instance: &Instance, route: &[(usize, u32)]) -> Result<Evaluation, 
     })
 }
 
+/// The visits of a route cut into runs of shows on consecutive days.
+pub fn runs(visits: &[(usize, u32)]) -> impl Iterator<Item = &[(usize, u32)]> {
+    visits.chunk_by(|a, b| a.1 + 1 == b.1)
+}
+
 /// The route that plays `order` each on its earliest possible day (waiting when a window has not
 /// opened or a day is closed, and taking the day off that is due after too many shows in a row),
 /// or none when a window closes first or home is reached too late. Without a limit on shows in a
 /// row, playing as early as possible never closes a later window, so an order is feasible exactly
 /// when this succeeds; with one, this finds the earliest schedule that rests as soon as a rest is
-/// due.
+/// due, and none when a proposed date would join confirmed dates on the next days into too long
+/// a run (a confirmed date cannot move, and the proposed one cannot come later than the day
+/// before it).
 pub fn schedule(instance: &Instance, order: &[usize]) -> Option<Route> {
+    let limit = instance
+        .model
+        .max_shows_in_a_row
+        .map_or(usize::MAX, |limit| limit as usize);
     let mut route = Vec::with_capacity(order.len() + 2);
     let (mut at, mut day) = (0, instance.model.start_day);
-    let mut in_a_row = 0;
+    // The run of shows on consecutive days ending at the last visit, and whether a proposed date
+    // is in it.
+    let (mut run, mut run_proposed) = (0, false);
     route.push((at, day));
-    for &node in order {
+    for (i, &node) in order.iter().enumerate() {
         let previous = day;
         day = instance.first_open_day(node, day + instance.matrix.travel_days[at][node])?;
-        let follows = at != 0 && day == previous + 1;
-        in_a_row = if follows { in_a_row + 1 } else { 1 };
-        let confirmed = instance.nodes[node].kind == Kind::Confirmed;
-        if !confirmed && instance.model.max_shows_in_a_row.is_some_and(|limit| in_a_row > limit) {
-            day = instance.first_open_day(node, day + 1)?;
-            in_a_row = 1;
+        let follows = |day: u32| at != 0 && day == previous + 1;
+        if instance.nodes[node].kind == Kind::Confirmed {
+            (run, run_proposed) = if follows(day) {
+                (run + 1, run_proposed)
+            } else {
+                (1, false)
+            };
+            if run > limit && run_proposed {
+                return None;
+            }
+        } else {
+            loop {
+                let before = if follows(day) { run } else { 0 };
+                let after = confirmed_run_from(instance, &order[i + 1..], day + 1);
+                if before + 1 + after <= limit {
+                    (run, run_proposed) = (before + 1, true);
+                    break;
+                }
+                if after > 0 {
+                    return None;
+                }
+                day = instance.first_open_day(node, day + 1)?;
+            }
         }
         route.push((node, day));
         at = node;
@@ -318,6 +353,17 @@ pub fn schedule(instance: &Instance, order: &[usize]) -> Option<Route> {
     }
     route.push((0, day));
     Some(route)
+}
+
+/// How many of the next visits are confirmed dates on consecutive days from `day`.
+fn confirmed_run_from(instance: &Instance, next: &[usize], day: u32) -> usize {
+    next.iter()
+        .zip(day..)
+        .take_while(|(node, day)| {
+            let node = &instance.nodes[**node];
+            node.kind == Kind::Confirmed && node.window.is_some_and(|(from, _)| from == *day)
+        })
+        .count()
 }
 
 /// The best route by trying every order of every set of candidates: exact, for small instances

@@ -17,26 +17,52 @@ use rand_chacha::ChaCha8Rng;
 
 use crate::{Evaluation, Instance, Kind, Route, check, schedule};
 
-/// How long and how hard the optimiser searches.
+/// How much the optimiser searches.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Budget {
+    /// This many rounds: the same instance, objective, seed and rounds give the same route on
+    /// every machine, however fast or busy.
+    Rounds(u32),
+    /// As many rounds as fit in this time (benchmarks, which compare searches by time; the route
+    /// then depends on the machine).
+    Time(Duration),
+}
+
+/// How the optimiser searches.
 #[derive(Debug, Clone, Copy)]
 pub struct Options {
-    /// Rounds at most.
-    pub rounds: u32,
-    /// Time at most.
-    pub time_limit: Duration,
-    /// The seed of its random choices (the same seed and rounds, the same answer).
+    /// How much it searches.
+    pub budget: Budget,
+    /// A safety cap: a search still running after this time stops with the best route found so
+    /// far, and says so ([`Solution::capped`]).
+    pub time_cap: Duration,
+    /// The seed of its random choices.
     pub seed: u64,
 }
 
 impl Default for Options {
-    /// 20,000 rounds, 1 s, seed 2026.
+    /// 20,000 rounds, capped at 30 s, seed 2026.
     fn default() -> Self {
         Options {
-            rounds: 20_000,
-            time_limit: Duration::from_secs(1),
+            budget: Budget::Rounds(20_000),
+            time_cap: Duration::from_secs(30),
             seed: 2026,
         }
     }
+}
+
+/// The best route a search found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Solution {
+    /// The route, checked against every rule.
+    pub route: Route,
+    /// What it earns.
+    pub evaluation: Evaluation,
+    /// Rounds searched.
+    pub rounds: u32,
+    /// Whether the time cap stopped the search before its rounds were done (the route may then
+    /// differ from one machine to another).
+    pub capped: bool,
 }
 
 /// What the optimiser maximises: the fees of the visits, plus a bonus per visit, less a weight
@@ -270,13 +296,13 @@ fn ruin(plan: &mut Plan, fixed: &[bool], neighbours: &[Vec<usize>], rng: &mut Ch
 }
 
 /// The best route found within the options for the instance's own objective (profit).
-pub fn optimise(instance: &Instance, options: &Options) -> Option<(Route, Evaluation)> {
+pub fn optimise(instance: &Instance, options: &Options) -> Option<Solution> {
     optimise_for(instance, Objective::profit(instance), options)
 }
 
 /// The best route found within the options for `objective`, checked against every rule; none
 /// when even the confirmed dates cannot all be played.
-pub fn optimise_for(instance: &Instance, objective: Objective, options: &Options) -> Option<(Route, Evaluation)> {
+pub fn optimise_for(instance: &Instance, objective: Objective, options: &Options) -> Option<Solution> {
     let started = Instant::now();
     let mut rng = ChaCha8Rng::seed_from_u64(options.seed);
     let mut confirmed: Vec<(u32, usize)> = instance
@@ -313,15 +339,23 @@ pub fn optimise_for(instance: &Instance, objective: Objective, options: &Options
     let typical = pool.iter().map(|node| instance.nodes[*node].value).sum::<f64>() / pool.len().max(1) as f64;
     let (hot, cold) = ((typical * 0.05).max(1.0), 0.5);
     let mut trial = Plan::new(instance, objective, &fixed_order)?;
-    for round in 0..options.rounds {
+    let (mut rounds, mut capped) = (0, false);
+    loop {
         let elapsed = started.elapsed();
-        if elapsed >= options.time_limit {
+        // How far the search has gone, from 0 to 1: by rounds, so that the temperature (and so
+        // the route) does not depend on the machine; by time only when time is the budget.
+        let progress = match options.budget {
+            Budget::Rounds(total) if rounds >= total => break,
+            Budget::Rounds(total) => f64::from(rounds) / f64::from(total),
+            Budget::Time(limit) if elapsed >= limit => break,
+            Budget::Time(limit) => elapsed.as_secs_f64() / limit.as_secs_f64(),
+        };
+        if elapsed >= options.time_cap {
+            capped = true;
             break;
         }
-        let progress = (f64::from(round) / f64::from(options.rounds))
-            .max(elapsed.as_secs_f64() / options.time_limit.as_secs_f64())
-            .min(1.0);
-        let temperature = hot * (cold / hot).powf(progress);
+        rounds += 1;
+        let temperature = hot * (cold / hot).powf(progress.min(1.0));
         trial.stops.clone_from(&current.stops);
         let Some(centre) = ruin(&mut trial, &fixed, &neighbours, &mut rng) else {
             continue;
@@ -343,5 +377,10 @@ pub fn optimise_for(instance: &Instance, objective: Objective, options: &Options
     }
     let route = schedule(instance, &best[1..best.len() - 1])?;
     let evaluation = check(instance, &route).ok()?;
-    Some((route, evaluation))
+    Some(Solution {
+        route,
+        evaluation,
+        rounds,
+        capped,
+    })
 }

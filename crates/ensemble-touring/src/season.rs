@@ -19,7 +19,7 @@ use serde::Serialize;
 use crate::carbon::{LegEmissions, Transport};
 use crate::fit::{Presenter, Score, Wanted, score};
 use crate::hall::{Verdict, fit, overall};
-use crate::optimise::{Objective, Options, optimise_for};
+use crate::optimise::{Budget, Objective, Options, optimise_for};
 use crate::{Evaluation, Instance, Kind, Matrix, Model, Node};
 
 /// Why a plan cannot be made (each has a stable code and a message in the catalogues).
@@ -125,10 +125,12 @@ pub struct Settings {
     pub candidates: usize,
     /// How people and set travel.
     pub transport: Transport,
-    /// Rounds of the search for each alternative.
+    /// Rounds of the search for each alternative: the plan depends on them, never on the
+    /// machine's speed.
     pub rounds: u32,
-    /// Time at most for each alternative.
-    pub time_limit: Duration,
+    /// A safety cap on each alternative's search; a plan whose search hit it says so
+    /// ([`TourPlan::capped`]).
+    pub time_cap: Duration,
     /// For the low-carbon alternative: the longest detour, in road km, an engagement is worth.
     pub low_carbon_detour_km: f64,
 }
@@ -144,7 +146,7 @@ impl Default for Settings {
             candidates: 40,
             transport: Transport::default(),
             rounds: 4_000,
-            time_limit: Duration::from_millis(700),
+            time_cap: Duration::from_secs(10),
             low_carbon_detour_km: 100.0,
         }
     }
@@ -396,6 +398,9 @@ pub struct TourPlan {
     pub settings: Settings,
     /// Whether some distances came from an imported matrix.
     pub imported_distances: usize,
+    /// Whether a search was stopped by the time cap before its rounds were done (the routes may
+    /// then differ from one machine to another).
+    pub capped: bool,
     /// The problem solved.
     #[serde(skip)]
     pub instance: Instance,
@@ -576,7 +581,7 @@ fn build(g: Gathered, request: &Request<'_>) -> Result<TourPlan, PlanError> {
         .collect();
 
     let calendar = calendar(&g, &names, from, to);
-    let conflicts = conflicts(&g, &names, &confirmed);
+    let conflicts = conflicts(&g, &names, &confirmed, settings.max_shows_in_a_row);
 
     // The show's blocked days, and a confirmed availability without a presenter.
     let blocked: Vec<(u32, u32)> = g
@@ -646,7 +651,7 @@ fn build(g: Gathered, request: &Request<'_>) -> Result<TourPlan, PlanError> {
     }
 
     let labels = Labels { meta, towns };
-    let scenarios = alternatives(&instance, &labels, settings, fee, days)?;
+    let (scenarios, capped) = alternatives(&instance, &labels, settings, fee, days)?;
     Ok(TourPlan {
         show: g.show,
         member: g.member.slug,
@@ -661,6 +666,7 @@ fn build(g: Gathered, request: &Request<'_>) -> Result<TourPlan, PlanError> {
         transport: settings.transport,
         settings: settings.clone(),
         imported_distances: imported,
+        capped,
         instance,
     })
 }
@@ -758,10 +764,36 @@ fn calendar(g: &Gathered, names: &HashMap<i64, &Organization>, from: NaiveDate, 
     calendar
 }
 
-/// The confirmed dates that fall on the show's blocked days or in their presenter's closure (two
+/// The confirmed dates that fall on the show's blocked days or in their presenter's closure, and
+/// the runs of confirmed dates on consecutive days longer than the shows allowed in a row (two
 /// confirmed dates on one day make the plan impossible: `ConfirmedInfeasible` names them).
-fn conflicts(g: &Gathered, names: &HashMap<i64, &Organization>, confirmed: &[&Engagement]) -> Vec<Conflict> {
+fn conflicts(
+    g: &Gathered,
+    names: &HashMap<i64, &Organization>,
+    confirmed: &[&Engagement],
+    in_a_row: Option<u32>,
+) -> Vec<Conflict> {
     let mut found = Vec::new();
+    if let Some(limit) = in_a_row {
+        let dates: BTreeSet<NaiveDate> = confirmed.iter().map(|e| e.performance_date).collect();
+        let dates: Vec<NaiveDate> = dates.into_iter().collect();
+        for run in dates.chunk_by(|a, b| a.succ_opt() == Some(*b)) {
+            if let (Some(first), Some(last)) = (run.first(), run.last())
+                && run.len() > limit as usize
+            {
+                found.push(Conflict {
+                    date: *first,
+                    key: "tour-conflict-in-a-row",
+                    args: vec![
+                        ("first", first.to_string()),
+                        ("last", last.to_string()),
+                        ("count", run.len().to_string()),
+                        ("limit", limit.to_string()),
+                    ],
+                });
+            }
+        }
+    }
     for engagement in confirmed {
         let (date, presenter) = (engagement.performance_date, org_name(names, engagement.presenter_id));
         for a in &g.availabilities {
@@ -1052,14 +1084,14 @@ fn distances(nodes: &[Node], towns: &[String], request: &Request<'_>) -> (Vec<Ve
 }
 
 /// The three alternatives, each searched with its own objective; then each keeps the best route
-/// found by any search for its own measure.
+/// found by any search for its own measure. True beside them when a search hit the time cap.
 fn alternatives(
     instance: &Instance,
     labels: &Labels,
     settings: &Settings,
     fee: i64,
     days: Days,
-) -> Result<Vec<Scenario>, PlanError> {
+) -> Result<(Vec<Scenario>, bool), PlanError> {
     let dollars = |cents: i64| cents as f64 / 100.0;
     let objectives = [
         (ScenarioKind::BestNet, Objective::profit(instance)),
@@ -1080,22 +1112,23 @@ fn alternatives(
         ),
     ];
     let mut found = Vec::new();
+    let mut capped = false;
     for (kind, objective) in objectives {
         let options = Options {
-            rounds: settings.rounds,
-            time_limit: settings.time_limit,
+            budget: Budget::Rounds(settings.rounds),
+            time_cap: settings.time_cap,
             seed: 2026,
         };
-        let (route, evaluation) =
-            optimise_for(instance, objective, &options).ok_or_else(|| PlanError::ConfirmedInfeasible {
-                date: days.date(1),
-                presenter: String::new(),
-            })?;
+        let solution = optimise_for(instance, objective, &options).ok_or_else(|| PlanError::ConfirmedInfeasible {
+            date: days.date(1),
+            presenter: String::new(),
+        })?;
+        capped |= solution.capped;
         found.push(scenario(
             kind,
             instance,
-            &route,
-            &evaluation,
+            &solution.route,
+            &solution.evaluation,
             labels,
             &settings.transport,
             days,
@@ -1121,7 +1154,7 @@ fn alternatives(
         }),
         pick(ScenarioKind::LeastCarbon, &|a, b| a.co2_kg < b.co2_kg - 1e-6),
     ];
-    Ok(scenarios)
+    Ok((scenarios, capped))
 }
 
 type Meta = Option<(OrganizationId, StopKind, Option<u32>, Option<String>)>;

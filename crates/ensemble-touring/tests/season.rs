@@ -53,8 +53,9 @@ fn requester(member: &Member) -> Requester {
 
 fn settings() -> Settings {
     Settings {
-        // Rounds, not time, bound the search: the same answer on every machine.
-        time_limit: Duration::from_secs(120),
+        // Rounds, not time, bound the search: the same answer on every machine; the cap is
+        // only a safety net.
+        time_cap: Duration::from_secs(120),
         ..Settings::default()
     }
 }
@@ -417,6 +418,75 @@ fn a_confirmed_date_on_blocked_days_is_kept_and_reported() {
                 .filter(|s| s.kind == StopKind::Proposed)
                 .all(|s| s.date < on - chrono::Duration::days(2) || s.date > on + chrono::Duration::days(2)),
             "no new date in the blocked days"
+        );
+    }
+}
+
+/// Three confirmed dates on three days with at most two shows in a row: they stay, the plan says
+/// so, and no proposed date touches their run.
+#[test]
+fn confirmed_dates_in_too_long_a_run_are_kept_and_reported() {
+    let store = demo();
+    let (member, shows) = agency(&store);
+    let (from, to) = ("2027-01-10", "2027-03-20");
+    let show = busiest(&store, &member, &shows, from, to);
+    let engagements = store
+        .read(|s| {
+            s.list_any::<Engagement>(&ListFilter {
+                member_id: Some(member.id),
+                ..ListFilter::default()
+            })
+        })
+        .unwrap();
+    let taken: std::collections::BTreeSet<NaiveDate> = engagements
+        .iter()
+        .filter(|e| e.show_id == show.id)
+        .map(|e| e.performance_date)
+        .collect();
+    let confirmed = engagements
+        .iter()
+        .find(|e| {
+            e.show_id == show.id
+                && matches!(e.status, EngagementStatus::Confirmed | EngagementStatus::Contracted)
+                && e.performance_date >= day(from)
+                && e.performance_date + chrono::Duration::days(3) <= day(to)
+                && (1..=10).all(|d| !taken.contains(&(e.performance_date + chrono::Duration::days(d))))
+        })
+        .expect("a confirmed date with ten free days after it")
+        .clone();
+    let on = confirmed.performance_date;
+    store
+        .write(|s| {
+            for days in 1..=2 {
+                let mut next = confirmed.clone();
+                next.id = ensemble_model::EngagementId(s.next_id::<Engagement>()?);
+                next.performance_date = on + chrono::Duration::days(days);
+                s.insert(std::slice::from_ref(&next))?;
+            }
+            Ok::<_, ensemble_store::StoreError>(())
+        })
+        .unwrap();
+    let mut asked = request(&show.slug, from, to);
+    asked.settings.max_shows_in_a_row = Some(2);
+    let plan = plan(&store, &requester(&member), &asked).unwrap();
+    let conflict = plan
+        .conflicts
+        .iter()
+        .find(|c| c.key == "tour-conflict-in-a-row")
+        .expect("the run is reported");
+    assert_eq!(conflict.date, on);
+    assert!(conflict.args.contains(&("count", "3".to_string())), "{conflict:?}");
+    assert!(
+        conflict
+            .args
+            .contains(&("last", (on + chrono::Duration::days(2)).to_string()))
+    );
+    for scenario in &plan.scenarios {
+        let dates: Vec<NaiveDate> = scenario.stops.iter().map(|s| s.date).collect();
+        assert!((0..=2).all(|d| dates.contains(&(on + chrono::Duration::days(d)))));
+        assert!(
+            !dates.contains(&(on - chrono::Duration::days(1))) && !dates.contains(&(on + chrono::Duration::days(3))),
+            "no date next to the run: {dates:?}"
         );
     }
 }

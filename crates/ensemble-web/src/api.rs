@@ -471,6 +471,7 @@ pub async fn settlements(
     Extension(signed): Extension<Signed>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
+    let clock = state.clock;
     let checked = match check("/api/v1/settlements", query) {
         Ok(checked) => checked,
         Err(refused) => return refused.into_response(),
@@ -483,11 +484,7 @@ pub async fn settlements(
     let found = tokio::task::spawn_blocking(move || {
         store.write(
             |session| -> Result<Vec<ensemble_model::Settlement>, ensemble_store::StoreError> {
-                let grant = session.grant(
-                    &asking,
-                    ensemble_model::Dataset::Settlements,
-                    chrono::Utc::now().date_naive(),
-                )?;
+                let grant = session.grant(&asking, ensemble_model::Dataset::Settlements, clock.today())?;
                 let mut all = Vec::new();
                 for member in grant.members_at(ensemble_model::SharingLevel::Detail) {
                     all.extend(session.granted::<ensemble_model::Settlement>(

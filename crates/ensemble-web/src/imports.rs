@@ -573,12 +573,13 @@ pub async fn history(
     Extension(MemberScope(member)): Extension<MemberScope>,
     Query(done): Query<Notice>,
 ) -> Response {
+    let clock = state.clock;
     let id = member.id;
     let asking = requester(&signed, Purpose::Reporting);
     let store = state.store.clone();
     let batches = tokio::task::spawn_blocking(move || {
         store.write(|session| {
-            let grant = session.grant(&asking, Dataset::DataInventory, Utc::now().date_naive())?;
+            let grant = session.grant(&asking, Dataset::DataInventory, clock.today())?;
             session.granted::<Batch>(&grant, id, &ListFilter::default())
         })
     })
@@ -663,12 +664,13 @@ pub async fn batch(
     Extension(MemberScope(member)): Extension<MemberScope>,
     Path((_, batch)): Path<(String, i64)>,
 ) -> Response {
+    let clock = state.clock;
     let id = member.id;
     let asking = requester(&signed, Purpose::Reporting);
     let store = state.store.clone();
     let found = tokio::task::spawn_blocking(move || {
         store.write(|session| {
-            let grant = session.grant(&asking, Dataset::DataInventory, Utc::now().date_naive())?;
+            let grant = session.grant(&asking, Dataset::DataInventory, clock.today())?;
             let Some(batch) = session.granted_get::<Batch>(&grant, batch)? else {
                 return Ok(None);
             };
@@ -711,12 +713,13 @@ pub async fn roll_back(
     Extension(MemberScope(member)): Extension<MemberScope>,
     Path((_, batch)): Path<(String, i64)>,
 ) -> Response {
+    let clock = state.clock;
     let id = member.id;
     let asking = requester(&signed, Purpose::Reporting);
     let store = state.store.clone();
     let outcome = tokio::task::spawn_blocking(move || {
         store.write(|session| -> Result<bool, StoreError> {
-            let grant = session.grant(&asking, Dataset::DataInventory, Utc::now().date_naive())?;
+            let grant = session.grant(&asking, Dataset::DataInventory, clock.today())?;
             match session.granted_get::<Batch>(&grant, batch)? {
                 Some(found)
                     if found.provenance.member_id == Some(id)
@@ -765,12 +768,13 @@ pub async fn quarantine(
     Extension(MemberScope(member)): Extension<MemberScope>,
     Query(done): Query<Notice>,
 ) -> Response {
+    let clock = state.clock;
     let id = member.id;
     let asking = requester(&signed, Purpose::Reporting);
     let store = state.store.clone();
     let entries = tokio::task::spawn_blocking(move || {
         store.write(|session| {
-            let grant = session.grant(&asking, Dataset::DataInventory, Utc::now().date_naive())?;
+            let grant = session.grant(&asking, Dataset::DataInventory, clock.today())?;
             session.granted_quarantine(&grant, id, None, Some(QUARANTINE_OPEN))
         })
     })

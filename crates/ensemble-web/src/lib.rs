@@ -54,6 +54,8 @@ pub struct AppState {
     pub cache: Arc<cache::Cache>,
     /// The consortium's own report templates, if it has a folder of them.
     pub report_templates: Option<Arc<std::path::PathBuf>>,
+    /// The consortium's clock: "today" for every grant, deadline, season and plan.
+    pub clock: ensemble_actions::Clock,
 }
 
 impl AppState {
@@ -66,7 +68,15 @@ impl AppState {
             uploads: Arc::default(),
             cache: Arc::default(),
             report_templates: None,
+            clock: ensemble_actions::Clock::default(),
         }
+    }
+
+    /// The same portal on another clock (a time zone of the consortium's, or a fixed moment in
+    /// tests).
+    pub fn with_clock(mut self, clock: ensemble_actions::Clock) -> AppState {
+        self.clock = clock;
+        self
     }
 
     /// The same portal, reading the consortium's report templates from `folder` too.

@@ -108,6 +108,7 @@ pub async fn create(
     Extension(signed): Extension<Signed>,
     body: axum::body::Bytes,
 ) -> Response {
+    let clock = state.clock;
     let form = NewMember::parse(&body);
     let slug = form.slug.trim().to_lowercase();
     let name = form.name.trim().to_string();
@@ -152,7 +153,7 @@ pub async fn create(
                 id: member_id,
                 slug: slug.clone(),
                 organization_id,
-                joined_on: Utc::now().date_naive(),
+                joined_on: clock.today(),
                 privacy_officer_title: None,
                 provenance,
             }])?;
@@ -314,6 +315,7 @@ pub async fn home(
     Extension(signed): Extension<Signed>,
     Extension(MemberScope(member)): Extension<MemberScope>,
 ) -> Response {
+    let clock = state.clock;
     let id = member.id;
     let found = read(&state, lang, move |session| {
         let organization = session.get::<Organization>(member.organization_id.0)?;
@@ -351,7 +353,7 @@ pub async fn home(
     let counted = state.cache.get_or(&key, async move {
         let counted = tokio::task::spawn_blocking(move || {
             store.write(|session| {
-                let today = Utc::now().with_timezone(&chrono_tz::America::Toronto).date_naive();
+                let today = clock.today();
                 let grant = session.grant(&asking, ensemble_model::Dataset::DataInventory, today)?;
                 let deadlines = if own {
                     deadlines(session, &asking, &grant, &scope, today)?

@@ -55,6 +55,21 @@ pub fn event(
     }
 }
 
+/// The signed-in person as the actor of an action (API tokens carry no form token).
+pub fn actor(state: &AppState, signed: &Signed) -> ensemble_actions::Actor {
+    ensemble_actions::Actor {
+        channel: if signed.csrf.is_empty() {
+            ensemble_actions::Channel::Api
+        } else {
+            ensemble_actions::Channel::Web
+        },
+        user_id: Some(signed.user.id),
+        member: signed.user.member_id,
+        role: signed.user.role,
+        clock: state.clock,
+    }
+}
+
 /// The person asking, for a grant (their member's own data, and what agreements give it).
 pub fn requester(signed: &Signed, purpose: ensemble_model::Purpose) -> ensemble_store::Requester {
     ensemble_store::Requester {

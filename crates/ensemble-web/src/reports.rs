@@ -9,7 +9,7 @@ use axum::Extension;
 use axum::extract::{Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Response};
-use chrono::{Datelike, Utc};
+use chrono::Datelike;
 use ensemble_i18n::{Arg, Lang, tr, tr_args};
 use ensemble_model::Purpose;
 use ensemble_reports::{Report, ReportError, Value};
@@ -76,10 +76,6 @@ fn seasons(today: chrono::NaiveDate) -> Vec<(String, String)> {
         .collect()
 }
 
-fn today() -> chrono::NaiveDate {
-    Utc::now().with_timezone(&chrono_tz::America::Toronto).date_naive()
-}
-
 fn error_text(lang: Lang, error: &ReportError) -> String {
     tr_args(lang, &format!("error-{}", error.code()), &error.args())
 }
@@ -93,6 +89,7 @@ async fn build(
     period: &str,
     lang: Lang,
 ) -> Result<Result<Report, ReportError>, ()> {
+    let clock = state.clock;
     let store = state.store.clone();
     let asking = requester(signed, Purpose::Reporting);
     let folder = state.report_templates.clone();
@@ -104,7 +101,7 @@ async fn build(
             period: &period,
             templates: folder.as_ref().map(|p| p.as_path()),
             lang,
-            today: today(),
+            today: clock.today(),
         };
         ensemble_reports::run(&store, &asking, &request)
     })
@@ -120,6 +117,7 @@ pub async fn page(
     Extension(MemberScope(member)): Extension<MemberScope>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
+    let clock = state.clock;
     let folder = state.report_templates.clone();
     let (names, broken) = match ensemble_reports::templates(folder.as_ref().map(|p| p.as_path())) {
         Ok(all) => (
@@ -135,7 +133,7 @@ pub async fn page(
         ),
         Err(error) => (Vec::new(), Some(error_text(lang, &error))),
     };
-    let periods = seasons(today());
+    let periods = seasons(clock.today());
     let template = query
         .get("modele")
         .cloned()

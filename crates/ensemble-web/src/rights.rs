@@ -54,6 +54,7 @@ struct RightsPage {
 }
 
 async fn rights_page(state: &AppState, lang: Lang, signed: &Signed, error: Option<String>) -> Response {
+    let clock = state.clock;
     let requests = match read(state, lang, |session| session.rights_requests()).await {
         Ok(requests) => requests,
         Err(response) => return response,
@@ -62,7 +63,7 @@ async fn rights_page(state: &AppState, lang: Lang, signed: &Signed, error: Optio
         Ok(t) => t,
         Err(response) => return response,
     };
-    let today = Utc::now().date_naive();
+    let today = clock.today();
     let status = form_status(error.is_some());
     let page = RightsPage {
         requests: requests
@@ -174,6 +175,7 @@ pub async fn show(
     Extension(signed): Extension<Signed>,
     Path(id): Path<i64>,
 ) -> Response {
+    let clock = state.clock;
     let (request, records, members) = match find(&state, lang, id).await {
         Ok(found) => found,
         Err(response) => return response,
@@ -203,7 +205,7 @@ pub async fn show(
         })
         .collect();
     render(&RequestPage {
-        request: request_line(lang, &request, Utc::now().date_naive()),
+        request: request_line(lang, &request, clock.today()),
         open: request.status == "open",
         outcome: serde_json::from_str::<serde_json::Value>(&request.outcome)
             .ok()
@@ -495,6 +497,7 @@ async fn incidents_page(
     member: Option<&Member>,
     error: Option<String>,
 ) -> Response {
+    let clock = state.clock;
     let id = member.map(|member| member.id);
     let found = read(state, lang, move |session| {
         let incidents = session.incidents(id)?;
@@ -537,7 +540,7 @@ async fn incidents_page(
                 notified: day(incident.people_notified_on),
             })
             .collect(),
-        today: Utc::now().date_naive().to_string(),
+        today: clock.today().to_string(),
         error,
         t,
     };

@@ -9,17 +9,15 @@ use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use chrono::Utc;
+use ensemble_actions::ActionError;
+use ensemble_actions::settlements::SettlementInput;
 use ensemble_i18n::{Lang, tr};
 use ensemble_ingest::values::parse_amount;
-use ensemble_model::{
-    Cents, Dataset, DealType, EventStatus, Member, Performance, Provenance, Purpose, Settlement, SettlementId, Show,
-    Validate,
-};
+use ensemble_model::{Cents, Dataset, DealType, EventStatus, Member, Performance, Purpose, Settlement, Show};
 use ensemble_store::{ListFilter, StoreError};
 
 use crate::pages::{Texts, encode, label, local, message, render, texts};
-use crate::policy::{MemberScope, Signed, event, rank, requester};
+use crate::policy::{MemberScope, Signed, actor, rank, requester};
 use crate::{AppState, PageLang};
 
 /// Performances offered at once.
@@ -75,6 +73,9 @@ struct SettlementsPage {
     problem: Option<String>,
     saved: bool,
     differing: u64,
+    /// The page is seen by someone who is not of the member (the coordination): it says what
+    /// they may and may not see instead of lists that would look empty.
+    outsider: bool,
 }
 
 fn dollars(cents: Cents) -> String {
@@ -118,10 +119,11 @@ async fn load(state: &AppState, lang: Lang, signed: &Signed, member: &Member) ->
     let store = state.store.clone();
     let asking = requester(signed, Purpose::Reporting);
     let member = member.clone();
+    let clock = state.clock;
     let found = tokio::task::spawn_blocking(move || {
         store.write(|session| -> Result<_, StoreError> {
             let all = ListFilter::default();
-            let now = Utc::now();
+            let now = clock.now();
             let mut performances: Vec<Performance> = session
                 .list::<Performance>(&all)?
                 .into_iter()
@@ -130,7 +132,7 @@ async fn load(state: &AppState, lang: Lang, signed: &Signed, member: &Member) ->
                 .collect();
             performances.sort_by_key(|p| std::cmp::Reverse(p.starts_at));
             let shows = session.list::<Show>(&all)?.into_iter().map(|s| (s.id.0, s)).collect();
-            let grant = session.grant(&asking, Dataset::Settlements, now.date_naive())?;
+            let grant = session.grant(&asking, Dataset::Settlements, clock.today())?;
             let own = session
                 .granted::<Settlement>(&grant, member.id, &all)?
                 .into_iter()
@@ -162,6 +164,9 @@ async fn page(
     problem: Option<String>,
     saved: bool,
 ) -> Response {
+    if signed.user.member_id != Some(member.id) {
+        return outsider_page(state, lang, signed, member, problem).await;
+    }
     let (performances, shows, own, differing) = match load(state, lang, signed, member).await {
         Ok(found) => found,
         Err(response) => return response,
@@ -219,7 +224,8 @@ async fn page(
     };
     let page = SettlementsPage {
         slug: member.slug.clone(),
-        admin: rank(signed.user.role) >= rank(ensemble_model::Role::MemberAdmin),
+        admin: signed.user.member_id == Some(member.id)
+            && rank(signed.user.role) >= rank(ensemble_model::Role::MemberAdmin),
         pending,
         settled,
         chosen: chosen.map(|p| {
@@ -231,6 +237,42 @@ async fn page(
         problem,
         saved,
         differing: differing.len() as u64,
+        outsider: false,
+        t,
+    };
+    (status, render(&page)).into_response()
+}
+
+/// The page as the coordination sees it: a presenter's settlements are its own; the coordination
+/// reads pooled figures and consortium reports, and enters nothing here.
+async fn outsider_page(
+    state: &AppState,
+    lang: Lang,
+    signed: &Signed,
+    member: &Member,
+    problem: Option<String>,
+) -> Response {
+    let t = match texts(state, lang, Some(signed)).await {
+        Ok(t) => t,
+        Err(response) => return response,
+    };
+    let status = if problem.is_some() {
+        StatusCode::FORBIDDEN
+    } else {
+        StatusCode::OK
+    };
+    let page = SettlementsPage {
+        slug: member.slug.clone(),
+        admin: false,
+        pending: Vec::new(),
+        settled: Vec::new(),
+        chosen: None,
+        form: SettlementForm::default(),
+        deals: Vec::new(),
+        problem,
+        saved: false,
+        differing: 0,
+        outsider: true,
         t,
     };
     (status, render(&page)).into_response()
@@ -304,94 +346,54 @@ pub async fn save(
         let problem = tr(lang, "web-settlements-invalid");
         return page(&state, lang, &signed, &member, chosen, Some(form), Some(problem), false).await;
     };
+    let input = SettlementInput {
+        performance,
+        capacity_offered: capacity,
+        paid,
+        complimentary,
+        free_admissions: free,
+        gross,
+        taxes,
+        fees,
+        artist_fee: fee,
+        deal_type: deal,
+        artist_share_percent: share,
+    };
     let store = state.store.clone();
-    let asking = requester(&signed, Purpose::Reporting);
-    let actor = signed.clone();
+    let actor = actor(&state, &signed);
     let scope = member.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
-        store.write(|session| -> Result<Result<(), String>, StoreError> {
-            // Only the performance's presenter enters its settlement.
-            let Some(found) = session.get::<Performance>(performance)? else {
-                return Ok(Err(tr(lang, "web-settlements-not-yours")));
-            };
-            if found.presenter_id != scope.organization_id {
-                return Ok(Err(tr(lang, "web-settlements-not-yours")));
-            }
-            let grant = session.grant(&asking, Dataset::Settlements, Utc::now().date_naive())?;
-            let existing = session
-                .granted::<Settlement>(&grant, scope.id, &ListFilter::default())?
-                .into_iter()
-                .find(|s| s.performance_id.0 == performance);
-            let settlement = Settlement {
-                id: match &existing {
-                    Some(existing) => existing.id,
-                    None => SettlementId(session.next_id::<Settlement>()?),
-                },
-                performance_id: found.id,
-                capacity_offered: capacity,
-                paid,
-                complimentary,
-                free_admissions: free,
-                gross,
-                taxes,
-                fees,
-                net: Cents(gross.0 - taxes.0 - fees.0),
-                artist_fee: fee,
-                currency: "CAD".to_string(),
-                deal_type: deal,
-                artist_share_percent: share,
-                provenance: Provenance {
-                    member_id: Some(scope.id),
-                    ..Default::default()
-                },
-            };
-            if let Some(problem) = settlement.validate().first() {
-                return Ok(Err(problem.message(lang)));
-            }
-            let action = if existing.is_some() {
-                session.update(&settlement)?;
-                "settlement-update"
-            } else {
-                session.insert(std::slice::from_ref(&settlement))?;
-                "settlement-create"
-            };
-            let detail = serde_json::json!({"performance": performance});
-            session.append_audit(
-                &event(
-                    &actor,
-                    Some(scope.id),
-                    action,
-                    format!("settlement {}", settlement.id.0),
-                    detail,
-                ),
-                Utc::now(),
-            )?;
-            Ok(Ok(()))
-        })
-    })
-    .await;
-    match outcome {
-        Ok(Ok(Ok(()))) => {
+    let outcome =
+        tokio::task::spawn_blocking(move || ensemble_actions::settlements::enter(&store, &actor, &scope, &input)).await;
+    let (status, problem) = match outcome {
+        Ok(Ok(_)) => {
             state.cache.clear();
-            Redirect::to(&format!(
+            return Redirect::to(&format!(
                 "/membres/{}/redditions?enregistree={performance}",
                 encode(&member.slug)
             ))
-            .into_response()
+            .into_response();
         }
-        Ok(Ok(Err(problem))) => {
-            page(
-                &state,
-                lang,
-                &signed,
-                &member,
-                Some(performance),
-                Some(form),
-                Some(problem),
-                false,
-            )
-            .await
+        Ok(Err(ActionError::Invalid(problems))) => (
+            StatusCode::BAD_REQUEST,
+            problems.first().map(|p| p.message(lang)).unwrap_or_default(),
+        ),
+        Ok(Err(ActionError::Refused(code @ "settlement-coordination-read-only"))) => {
+            (StatusCode::FORBIDDEN, tr(lang, &format!("error-{code}")))
         }
-        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
-    }
+        Ok(Err(ActionError::Refused(code))) => (StatusCode::BAD_REQUEST, tr(lang, &format!("error-{code}"))),
+        _ => return message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+    };
+    let mut response = page(
+        &state,
+        lang,
+        &signed,
+        &member,
+        Some(performance),
+        Some(form),
+        Some(problem),
+        false,
+    )
+    .await;
+    *response.status_mut() = status;
+    response
 }

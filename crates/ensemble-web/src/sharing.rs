@@ -61,6 +61,7 @@ fn choices<T: Copy>(
 }
 
 async fn page(state: &AppState, lang: Lang, signed: &Signed, member: &Member, error: Option<String>) -> Response {
+    let clock = state.clock;
     let id = member.id;
     let found = read(state, lang, move |session| {
         let agreements = session.agreements_of(id)?;
@@ -83,7 +84,7 @@ async fn page(state: &AppState, lang: Lang, signed: &Signed, member: &Member, er
         Ok(t) => t,
         Err(response) => return response,
     };
-    let today = Utc::now().date_naive();
+    let today = clock.today();
     let admin = rank(signed.user.role) >= rank(Role::MemberAdmin);
     let name_of = |member: Option<MemberId>| match member {
         Some(member) => names
@@ -283,10 +284,11 @@ pub async fn end(
     Extension(MemberScope(member)): Extension<MemberScope>,
     Path((_, agreement)): Path<(String, i64)>,
 ) -> Response {
+    let clock = state.clock;
     let store = state.store.clone();
     let provider = member.id;
     let actor = signed.clone();
-    let today = Utc::now().date_naive();
+    let today = clock.today();
     let outcome = tokio::task::spawn_blocking(move || {
         store.write(|session| -> Result<bool, StoreError> {
             let Some(mut found) = session

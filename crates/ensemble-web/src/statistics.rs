@@ -115,10 +115,6 @@ async fn released(state: &AppState, signed: &Signed, month: Month) -> Result<Res
         .map_err(|_| ())
 }
 
-fn today() -> chrono::NaiveDate {
-    Utc::now().with_timezone(&chrono_tz::America::Toronto).date_naive()
-}
-
 /// `GET /statistiques?mois=AAAA-MM`: the pooled table of a month (by default the latest released
 /// month with pooled sales).
 pub async fn page(
@@ -127,11 +123,12 @@ pub async fn page(
     Extension(signed): Extension<Signed>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
+    let clock = state.clock;
     let t = match texts(&state, lang, Some(&signed)).await {
         Ok(t) => t,
         Err(response) => return response,
     };
-    let day = today();
+    let day = clock.today();
     let found = state
         .cache
         .get_or(
@@ -152,7 +149,7 @@ pub async fn page(
             pooled
                 .first()
                 .copied()
-                .unwrap_or_else(|| Month::latest_released(today())),
+                .unwrap_or_else(|| Month::latest_released(clock.today())),
         ),
         Some(text) => Month::parse(text),
     };
@@ -250,6 +247,7 @@ pub async fn api(
     Extension(signed): Extension<Signed>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
+    let clock = state.clock;
     if let Some(name) = query.keys().find(|name| name.as_str() != "month") {
         return error_with(
             StatusCode::BAD_REQUEST,
@@ -262,7 +260,7 @@ pub async fn api(
         .map(|text| text.trim())
         .filter(|text| !text.is_empty())
     {
-        None => Month::latest_released(today()),
+        None => Month::latest_released(clock.today()),
         Some(text) => match Month::parse(text) {
             Some(month) => month,
             None => {

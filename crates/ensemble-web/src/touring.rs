@@ -235,6 +235,8 @@ pub struct RankRow {
 pub struct PlanView {
     show: String,
     conflicts: Vec<String>,
+    /// Whether a search hit its time cap.
+    capped: bool,
     /// Every ranked presenter, by name, for the availability form.
     presenters: Vec<(i64, String)>,
     title: String,
@@ -295,10 +297,6 @@ struct HallPage {
     halls: Vec<HallView>,
 }
 
-fn today() -> NaiveDate {
-    Utc::now().with_timezone(&chrono_tz::America::Toronto).date_naive()
-}
-
 pub(crate) fn scenario_name(lang: Lang, kind: ScenarioKind) -> String {
     tr(lang, &format!("tour-scenario-{}", kind.code()))
 }
@@ -348,6 +346,7 @@ pub async fn page(
     Extension(MemberScope(member)): Extension<MemberScope>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
+    let clock = state.clock;
     let store = state.store.clone();
     let all_shows = tokio::task::spawn_blocking(move || store.read(|s| s.list::<Show>(&ListFilter::default()))).await;
     let Ok(Ok(all_shows)) = all_shows else {
@@ -358,7 +357,7 @@ pub async fn page(
         .get("spectacle")
         .cloned()
         .unwrap_or_else(|| offered.first().map(|(slug, _)| slug.clone()).unwrap_or_default());
-    let start = today() + Duration::days(14);
+    let start = clock.today() + Duration::days(14);
     let parse = |key: &str| query.get(key).map(|text| text.parse::<NaiveDate>());
     let t = match texts(&state, lang, Some(&signed)).await {
         Ok(t) => t,
@@ -424,7 +423,7 @@ pub async fn page(
             home: asked.home.as_deref(),
             matrix: None,
             settings: asked.settings,
-            today: today(),
+            today: clock.today(),
         };
         ensemble_touring::season::plan(&store, &asking, &request)
     })
@@ -657,6 +656,7 @@ fn view(lang: Lang, plan: &TourPlan, scenario: &Scenario, base: &str, slug: &str
     presenters.sort_by(|a, b| a.1.cmp(&b.1));
     PlanView {
         conflicts: plan.conflicts.iter().map(|c| text(lang, c.key, &c.args)).collect(),
+        capped: plan.capped,
         presenters,
         show: plan.show.slug.clone(),
         title,
@@ -696,13 +696,14 @@ pub async fn release(
     Path((_, engagement)): Path<(String, i64)>,
     Query(query): Query<HashMap<String, String>>,
 ) -> Response {
+    let clock = state.clock;
     let store = state.store.clone();
     let asking = requester(&signed, Purpose::Touring);
     let actor = signed.clone();
     let owner = member.id;
     let outcome = tokio::task::spawn_blocking(move || {
         store.write(|session| {
-            let done = ensemble_touring::holds::release_hold(session, &asking, owner, engagement, today())?;
+            let done = ensemble_touring::holds::release_hold(session, &asking, owner, engagement, clock.today())?;
             if let Some(promoted) = &done {
                 session.append_audit(
                     &event(
@@ -1006,6 +1007,7 @@ pub async fn take(
     Extension(MemberScope(member)): Extension<MemberScope>,
     axum::Form(form): axum::Form<HoldForm>,
 ) -> Response {
+    let clock = state.clock;
     let Ok(date) = form.date.parse::<NaiveDate>() else {
         return message(lang, StatusCode::BAD_REQUEST, "web-tour-dates-invalid");
     };
@@ -1031,7 +1033,7 @@ pub async fn take(
                     OrganizationId(presenter),
                     date,
                     fee.filter(|cents| *cents > 0).map(ensemble_model::Cents),
-                    today(),
+                    clock.today(),
                 )?;
                 if let Some(hold) = &taken {
                     session.append_audit(

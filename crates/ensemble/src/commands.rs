@@ -60,6 +60,11 @@ pub fn run(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
 }
 
 /// The key file beside a SQLite database (`ensemble.db` -> `ensemble.key`), else in the current folder.
+/// The consortium's clock: its time zone from `ENSEMBLE_TIME_ZONE` (Québec's by default).
+pub fn clock() -> Result<ensemble_actions::Clock, Failure> {
+    Ok(ensemble_actions::Clock::from_environment()?)
+}
+
 fn default_key_file(url: &str) -> PathBuf {
     match Location::parse(url) {
         Ok(Location::SqliteFile(path)) => path.with_extension("key"),
@@ -324,9 +329,7 @@ fn report(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
         period: &period,
         templates: matches.get_one::<PathBuf>("templates").map(PathBuf::as_path),
         lang,
-        today: chrono::Utc::now()
-            .with_timezone(&chrono_tz::America::Toronto)
-            .date_naive(),
+        today: clock()?.today(),
     };
     let report = if consortium {
         ensemble_reports::run_consortium(&store, &requester, &request, &tr(lang, "report-consortium"))?
@@ -361,7 +364,7 @@ fn purge(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
     let today = matches
         .get_one::<chrono::NaiveDate>("today")
         .copied()
-        .unwrap_or_else(|| chrono::Utc::now().date_naive());
+        .map_or_else(|| clock().map(|clock| clock.today()), Ok)?;
     let dry_run = matches.get_flag("dry-run");
     let done = store.write(|session| -> Result<ensemble_store::Purge, ensemble_store::StoreError> {
         let purge = session.purge(today, dry_run)?;
@@ -618,10 +621,7 @@ fn audit_list(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure
         say!(
             "{:>6}  {}  {:<32} {:<28} {who}",
             entry.id,
-            entry
-                .at
-                .with_timezone(&chrono_tz::America::Toronto)
-                .format("%Y-%m-%d %H:%M"),
+            entry.at.with_timezone(&clock()?.zone()).format("%Y-%m-%d %H:%M"),
             tr(lang, &format!("web-audit-action-{}", entry.action)),
             entry.subject,
         );
@@ -652,7 +652,8 @@ fn serve_store(
     store.add_readers(url, cores)?;
     // The consortium's own report templates, as `ensemble report --templates` reads them.
     let state = ensemble_web::AppState::new(std::sync::Arc::new(store), key)
-        .with_report_templates(std::env::var_os("ENSEMBLE_TEMPLATES").map(PathBuf::from));
+        .with_report_templates(std::env::var_os("ENSEMBLE_TEMPLATES").map(PathBuf::from))
+        .with_clock(clock()?);
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()

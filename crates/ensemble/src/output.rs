@@ -78,6 +78,9 @@ pub enum Failure {
         /// The value given.
         value: String,
     },
+    /// `ENSEMBLE_TIME_ZONE` names no time zone.
+    #[error(transparent)]
+    TimeZone(#[from] ensemble_actions::UnknownTimeZone),
 }
 
 impl From<ImportError> for Failure {
@@ -105,6 +108,7 @@ impl Failure {
             Failure::Report(error) => error.code(),
             Failure::Tour(error) => error.code(),
             Failure::TourOption { code, .. } => code,
+            Failure::TimeZone(_) => "time-zone-unknown",
             Failure::Quarantine(QuarantineError::Store(error)) => error.code(),
             Failure::Quarantine(error) => error.code(),
         }
@@ -126,6 +130,7 @@ impl Failure {
 
     fn args(&self) -> Vec<(&'static str, Arg)> {
         match self {
+            Failure::TimeZone(error) => vec![("value", Arg::from(error.0.as_str()))],
             Failure::Store(StoreError::UnsupportedUrl(url)) => vec![("url", Arg::from(url.as_str()))],
             Failure::Store(StoreError::Unreachable { target, cause }) => {
                 vec![

@@ -88,9 +88,7 @@ pub fn plan(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> 
                 .or(defaults.max_shows_in_a_row),
             ..defaults
         },
-        today: chrono::Utc::now()
-            .with_timezone(&chrono_tz::America::Toronto)
-            .date_naive(),
+        today: crate::commands::clock()?.today(),
     };
     let requester = ensemble_store::Requester {
         channel: "cli",
@@ -238,6 +236,10 @@ fn print(lang: Lang, plan: &TourPlan, chosen: ScenarioKind) {
         for conflict in &plan.conflicts {
             say!("  ! {}", message(lang, conflict.key, &conflict.args));
         }
+    }
+    if plan.capped {
+        say!();
+        say!("{}", tr(lang, "tour-capped"));
     }
     say!();
     for scenario in &plan.scenarios {

@@ -177,7 +177,9 @@ web-tour-availability-save = Save
 web-tour-availability-invalid = Choose a presenter for a closure or a season window, and none for the show's blocked dates.
 tour-conflict-blocked = The confirmed date of { $date } ({ $presenter }) falls in the show's blocked dates{ $note }. It is kept; check one or the other.
 tour-conflict-blackout = The confirmed date of { $date } falls in a known closure of { $presenter }{ $note }. It is kept; check with the presenter.
+tour-conflict-in-a-row = The confirmed dates from { $first } to { $last } make { $count } shows in a row, more than the limit set ({ $limit }). They are kept; plan a day off with the presenters or change the limit.
 tour-conflicts-title = To check in your data:
+tour-capped = The search was stopped by its time limit before it had finished: the machine was very busy. These routes keep every rule, but another try may find better ones.
 
 web-tour-settings = Plan settings (optional)
 web-tour-settings-intro = A field left empty keeps the default, shown in grey.

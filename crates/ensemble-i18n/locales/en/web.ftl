@@ -426,6 +426,7 @@ web-settlements-enter = Enter
 web-settlements-correct = Correct
 web-settlements-invalid = A field is not valid: ticket counts are whole numbers, amounts in dollars (for example 1,234.56), the artist's share a whole percentage. Correct it and save again.
 web-settlements-not-yours = Only the performance's presenter enters its settlement.
+web-settlements-outsider = Settlements belong to the presenter who enters them: the coordination neither sees them one by one nor enters or corrects them. It sees their pooled, protected figures (Statistics) and the consortium's reports, for the members who share them.
 web-member-settlements = Settlements
 web-audit-action-settlement-create = settlement entered
 web-audit-action-settlement-update = settlement corrected

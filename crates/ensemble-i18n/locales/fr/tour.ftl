@@ -177,7 +177,9 @@ web-tour-availability-save = Enregistrer
 web-tour-availability-invalid = Choisissez un diffuseur pour une fermeture ou une fenêtre de programmation, et aucun pour des dates bloquées du spectacle.
 tour-conflict-blocked = La date confirmée du { $date } ({ $presenter }) tombe dans les dates bloquées du spectacle{ $note }. Elle est gardée ; vérifiez l'une ou l'autre.
 tour-conflict-blackout = La date confirmée du { $date } tombe pendant une fermeture connue de { $presenter }{ $note }. Elle est gardée ; vérifiez auprès du diffuseur.
+tour-conflict-in-a-row = Les dates confirmées du { $first } au { $last } font { $count } représentations de suite, plus que la limite choisie ({ $limit }). Elles sont gardées ; prévoyez une relâche avec les diffuseurs ou changez la limite.
 tour-conflicts-title = À vérifier dans vos données :
+tour-capped = La recherche a été arrêtée par sa limite de temps avant d'avoir fini : la machine était très occupée. Ces itinéraires sont valables, mais un nouvel essai pourra en donner de meilleurs.
 
 web-tour-settings = Réglages du plan (facultatif)
 web-tour-settings-intro = Un champ laissé vide garde la valeur par défaut, indiquée en gris.

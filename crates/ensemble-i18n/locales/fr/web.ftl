@@ -426,6 +426,7 @@ web-settlements-enter = Saisir
 web-settlements-correct = Corriger
 web-settlements-invalid = Un champ n'est pas valide : les nombres de billets sont des entiers, les montants en dollars (par exemple 1 234,56), la part de l'artiste un pourcentage entier. Corrigez et enregistrez de nouveau.
 web-settlements-not-yours = Seul le diffuseur de la représentation en saisit la reddition.
+web-settlements-outsider = Les redditions appartiennent au diffuseur qui les saisit : la coordination ne les voit pas une à une et ne les saisit ni ne les corrige. Elle en voit les chiffres mutualisés et protégés (Statistiques) et les rapports du consortium, pour les membres qui les partagent.
 web-member-settlements = Redditions de comptes
 web-audit-action-settlement-create = reddition de comptes saisie
 web-audit-action-settlement-update = reddition de comptes corrigée

@@ -188,3 +188,59 @@ async fn the_api_gives_own_and_shared_settlements_and_nothing_else() {
         (StatusCode::BAD_REQUEST, Some("api-invalid-parameter"))
     );
 }
+
+/// The coordination reaches a presenter's settlements page but not its figures: the page says
+/// what it may and may not see, and a form sent anyway is refused (403) without changing the
+/// presenter's figures or adding a second settlement.
+#[tokio::test]
+async fn the_coordination_neither_sees_nor_writes_a_presenters_settlements() {
+    let app = TestApp::new();
+    let presenter = app.store.read(|s| s.member_by_slug(MEMBER)).unwrap().unwrap();
+    let all = |app: &TestApp| -> Vec<ensemble_model::Settlement> {
+        app.store
+            .read(|s| s.list_any::<ensemble_model::Settlement>(&ensemble_store::ListFilter::default()))
+            .unwrap()
+    };
+    let before = all(&app);
+    let kept = before
+        .iter()
+        .find(|s| s.provenance.member_id == Some(presenter.id) && s.paid > 10)
+        .expect("a settlement of the presenter")
+        .clone();
+    let coordination = app.sign_in(crate::COORDINATOR);
+    let page = app
+        .get(&format!("/membres/{MEMBER}/redditions"), Some(&coordination.cookie))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert!(
+        page.body.contains("Les redditions appartiennent au diffuseur"),
+        "{}",
+        page.body
+    );
+    assert!(
+        !page.body.contains("Représentations sans reddition"),
+        "no list that looks empty"
+    );
+    assert!(!page.body.contains(r#"name="paid""#), "no form");
+    let body = format!(
+        "csrf={}&representation={}&capacity_offered=100&paid=10&complimentary=0&free_admissions=0\
+         &gross=100&taxes=0&fees=0&artist_fee=0",
+        coordination.csrf, kept.performance_id.0
+    );
+    for _ in 0..2 {
+        let refused = app
+            .post(
+                &format!("/membres/{MEMBER}/redditions"),
+                &body,
+                Some(&coordination.cookie),
+            )
+            .await;
+        assert_eq!(refused.status, StatusCode::FORBIDDEN, "{}", refused.body);
+        assert!(
+            refused.body.contains("La coordination ne saisit ni ne corrige"),
+            "{}",
+            refused.body
+        );
+    }
+    assert_eq!(all(&app), before, "nothing changed, no second settlement");
+}

@@ -1,0 +1,140 @@
+//! Every write a person makes, from the command line or the portal, is one function here: it
+//! takes an [`Actor`] (who, for which member, with which role, through which channel, by the
+//! consortium's [`Clock`]) and its input, checks the rules, writes, and appends its audit entry
+//! in the same transaction. If any part fails, nothing is kept. Front ends parse, call and render;
+//! they never repeat a rule.
+//!
+//! Architecture invariant: an action's audit entry is written by the action itself inside its
+//! one `Store::write`; no front end appends audit entries for writes.
+
+pub mod clock;
+pub mod settlements;
+
+use ensemble_model::{Member, MemberId, Purpose, Role, ValidationError};
+use ensemble_store::{AuditEvent, Requester, StoreError};
+
+pub use clock::{Clock, UnknownTimeZone};
+
+/// Where an action comes from.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Channel {
+    /// A page of the portal.
+    Web,
+    /// The JSON API, with a personal token.
+    Api,
+    /// The command line, run by the consortium's operator.
+    Cli,
+}
+
+impl Channel {
+    /// The code written in the audit trail.
+    pub fn code(self) -> &'static str {
+        match self {
+            Channel::Web => "web",
+            Channel::Api => "api",
+            Channel::Cli => "cli",
+        }
+    }
+}
+
+/// Who acts: the person (by user number), their member (none for the coordination), their role,
+/// the channel, and the consortium's clock.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Actor {
+    /// Through what.
+    pub channel: Channel,
+    /// The person, by user number (none on the command line).
+    pub user_id: Option<i64>,
+    /// Their member; none for the consortium's coordination and the command line's operator.
+    pub member: Option<MemberId>,
+    /// Their role.
+    pub role: Role,
+    /// The consortium's clock.
+    pub clock: Clock,
+}
+
+/// How much a role may do, to compare with an action's minimum.
+pub fn rank(role: Role) -> u8 {
+    match role {
+        Role::Viewer => 0,
+        Role::MemberAnalyst => 1,
+        Role::MemberAdmin => 2,
+        Role::Coordinator => 3,
+    }
+}
+
+impl Actor {
+    /// The command line's operator, who runs the consortium's server: acts for any member.
+    pub fn operator(clock: Clock) -> Actor {
+        Actor {
+            channel: Channel::Cli,
+            user_id: None,
+            member: None,
+            role: Role::Coordinator,
+            clock,
+        }
+    }
+
+    /// The person asking, for a grant.
+    pub fn requester(&self, purpose: Purpose) -> Requester {
+        Requester {
+            channel: self.channel.code(),
+            user_id: self.user_id,
+            member: self.member,
+            purpose,
+        }
+    }
+
+    /// An audit event done by this actor.
+    pub fn event(
+        &self,
+        member: Option<MemberId>,
+        action: &'static str,
+        subject: String,
+        detail: serde_json::Value,
+    ) -> AuditEvent {
+        AuditEvent {
+            channel: self.channel.code(),
+            user_id: self.user_id,
+            member_id: member,
+            action,
+            subject,
+            detail,
+        }
+    }
+
+    /// Whether this actor is one of `member`'s people with at least `role`.
+    pub fn is_of(&self, member: &Member, role: Role) -> bool {
+        self.member == Some(member.id) && rank(self.role) >= rank(role)
+    }
+
+    /// Whether this actor is the command line's operator.
+    pub fn is_operator(&self) -> bool {
+        self.channel == Channel::Cli && self.user_id.is_none()
+    }
+}
+
+/// Why an action did nothing.
+#[derive(Debug, thiserror::Error)]
+pub enum ActionError {
+    /// A rule refuses it; the code names the rule (its message is `error-<code>`).
+    #[error("refused: {0}")]
+    Refused(&'static str),
+    /// What it would write is not valid.
+    #[error("invalid: {0:?}")]
+    Invalid(Vec<ValidationError>),
+    /// The store failed; nothing was kept.
+    #[error(transparent)]
+    Store(#[from] StoreError),
+}
+
+impl ActionError {
+    /// The stable code.
+    pub fn code(&self) -> &'static str {
+        match self {
+            ActionError::Refused(code) => code,
+            ActionError::Invalid(_) => "record-invalid",
+            ActionError::Store(error) => error.code(),
+        }
+    }
+}
