@@ -89,15 +89,8 @@ pub async fn record(state: &AppState, event: ensemble_store::AuditEvent) {
 /// The largest form the guard reads to find its token (an upload of the import wizard).
 pub const UPLOAD_LIMIT: usize = 256 * 1024 * 1024;
 
-/// How much a role may do, to compare with a route's minimum.
-pub fn rank(role: Role) -> u8 {
-    match role {
-        Role::Viewer => 0,
-        Role::MemberAnalyst => 1,
-        Role::MemberAdmin => 2,
-        Role::Coordinator => 3,
-    }
-}
+/// How much a role may do, to compare with a route's minimum (the actions' own ranking).
+pub use ensemble_actions::rank;
 
 /// The signed-in person and the session's form token (or an empty token for an API request).
 #[derive(Debug, Clone)]

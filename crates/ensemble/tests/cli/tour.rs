@@ -5,6 +5,18 @@ use crate::{ensemble, text};
 
 const SHOW: &str = "la-courtepointe-de-poche";
 
+/// The agency's plan of the show over ten weeks.
+const PLAN: [&str; 8] = [
+    "tour",
+    "plan",
+    "--show",
+    SHOW,
+    "--from",
+    "2027-01-10",
+    "--to",
+    "2027-03-20",
+];
+
 #[test]
 fn the_demo_agency_plans_a_tour_and_exports_its_holds() {
     let dir = tempfile::tempdir().unwrap();
@@ -12,16 +24,7 @@ fn the_demo_agency_plans_a_tour_and_exports_its_holds() {
     assert!(out.status.success(), "{}", text(&out.stderr));
     let (ics, csv) = (dir.path().join("dates.ics"), dir.path().join("dates.csv"));
     let (ics_text, csv_text) = (ics.display().to_string(), csv.display().to_string());
-    let args = [
-        "tour",
-        "plan",
-        "--show",
-        SHOW,
-        "--from",
-        "2027-01-10",
-        "--to",
-        "2027-03-20",
-    ];
+    let args = PLAN;
     let mut with_files: Vec<&str> = args.to_vec();
     with_files.extend(["--scenario", "least-carbon", "--ics", &ics_text, "--csv", &csv_text]);
     let made = ensemble(dir.path(), &with_files);
@@ -171,21 +174,8 @@ fn the_same_request_gives_the_same_plan_on_a_busy_machine() {
     let dir = tempfile::tempdir().unwrap();
     let out = ensemble(dir.path(), &["demo", "--scale", "small"]);
     assert!(out.status.success(), "{}", text(&out.stderr));
-    let args = [
-        "tour",
-        "plan",
-        "--show",
-        SHOW,
-        "--from",
-        "2027-01-10",
-        "--to",
-        "2027-03-20",
-        "--json",
-        "--in-a-row",
-        "2",
-        "--km-per-day",
-        "300",
-    ];
+    let mut args = PLAN.to_vec();
+    args.extend(["--json", "--in-a-row", "2", "--km-per-day", "300"]);
     let quiet = ensemble(dir.path(), &args);
     assert!(quiet.status.success(), "{}", text(&quiet.stderr));
     let stop = std::sync::Arc::new(std::sync::atomic::AtomicBool::new(false));
