@@ -2,7 +2,7 @@
 //! release, retention and plan. Today is the date on the consortium's wall clock (Québec's by
 //! default), never the UTC date: an agreement ending on a day ends at midnight in Montréal.
 
-use chrono::{DateTime, NaiveDate, Utc};
+use chrono::{DateTime, FixedOffset, NaiveDate, Utc};
 use chrono_tz::Tz;
 
 /// The environment variable that names the consortium's time zone (an IANA name).
@@ -56,6 +56,15 @@ impl Clock {
         }
     }
 
+    /// The same clock stopped at noon of `day` on its wall clock (a command run as of a day).
+    pub fn on(self, day: NaiveDate) -> Clock {
+        let noon = day
+            .and_hms_opt(12, 0, 0)
+            .and_then(|noon| noon.and_local_timezone(self.zone).earliest())
+            .map_or_else(|| self.now(), |moment| moment.with_timezone(&Utc));
+        Clock::fixed(self.zone, noon)
+    }
+
     /// The consortium's time zone.
     pub fn zone(&self) -> Tz {
         self.zone
@@ -64,6 +73,11 @@ impl Clock {
     /// Now.
     pub fn now(&self) -> DateTime<Utc> {
         self.fixed.unwrap_or_else(Utc::now)
+    }
+
+    /// Now, on the consortium's wall clock (with its offset from UTC).
+    pub fn local_now(&self) -> DateTime<FixedOffset> {
+        self.now().with_timezone(&self.zone).fixed_offset()
     }
 
     /// Today, on the consortium's wall clock.

@@ -7,8 +7,15 @@
 //! Architecture invariant: an action's audit entry is written by the action itself inside its
 //! one `Store::write`; no front end appends audit entries for writes.
 
+pub mod accounts;
 pub mod clock;
+pub mod imports;
+pub mod members;
+pub mod privacy;
+pub mod rights;
 pub mod settlements;
+pub mod sharing;
+pub mod touring;
 
 use ensemble_model::{Member, MemberId, Purpose, Role, ValidationError};
 use ensemble_store::{AuditEvent, Requester, StoreError};
@@ -89,7 +96,7 @@ impl Actor {
     pub fn event(
         &self,
         member: Option<MemberId>,
-        action: &'static str,
+        action: ensemble_store::AuditAction,
         subject: String,
         detail: serde_json::Value,
     ) -> AuditEvent {
@@ -106,6 +113,12 @@ impl Actor {
     /// Whether this actor is one of `member`'s people with at least `role`.
     pub fn is_of(&self, member: &Member, role: Role) -> bool {
         self.member == Some(member.id) && rank(self.role) >= rank(role)
+    }
+
+    /// Whether this actor administers `member`: one of its administrators, the coordination, or
+    /// the command line's operator.
+    pub fn administers(&self, member: &Member) -> bool {
+        self.role == Role::Coordinator || self.is_of(member, Role::MemberAdmin)
     }
 
     /// Whether this actor is the command line's operator.
@@ -126,6 +139,12 @@ pub enum ActionError {
     /// The store failed; nothing was kept.
     #[error(transparent)]
     Store(#[from] StoreError),
+    /// A file cannot be imported (its own code and message); nothing was kept.
+    #[error(transparent)]
+    Import(Box<ensemble_ingest::ImportError>),
+    /// A quarantined row cannot be corrected, replayed or dismissed.
+    #[error(transparent)]
+    Quarantine(ensemble_ingest::QuarantineError),
 }
 
 impl ActionError {
@@ -135,6 +154,8 @@ impl ActionError {
             ActionError::Refused(code) => code,
             ActionError::Invalid(_) => "record-invalid",
             ActionError::Store(error) => error.code(),
+            ActionError::Import(error) => error.code(),
+            ActionError::Quarantine(error) => error.code(),
         }
     }
 }

@@ -5,6 +5,8 @@
 
 use ensemble_model::{Cents, DealType, Member, Performance, Provenance, Role, Settlement, SettlementId, Validate};
 
+use ensemble_store::AuditAction;
+
 use crate::{ActionError, Actor};
 
 /// What a person types for one performance's settlement.
@@ -109,11 +111,11 @@ pub fn enter(
         let (entered, action) = match kept {
             Some(_) => {
                 session.update(&settlement)?;
-                (Entered::Corrected(settlement.id), "settlement-update")
+                (Entered::Corrected(settlement.id), AuditAction::SettlementUpdate)
             }
             None => {
                 session.insert(std::slice::from_ref(&settlement))?;
-                (Entered::Created(settlement.id), "settlement-create")
+                (Entered::Created(settlement.id), AuditAction::SettlementCreate)
             }
         };
         session.append_audit(

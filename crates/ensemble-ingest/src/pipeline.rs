@@ -495,12 +495,18 @@ fn choose_profile(
     Ok(chosen)
 }
 
+/// What runs inside an import's transaction once its batch is written and will be kept: the
+/// actions layer appends the import's audit entry there, so that both are kept or neither.
+pub type OnCommit<'a> = &'a mut dyn FnMut(&mut Session<'_>, &ImportReport) -> Result<(), StoreError>;
+
 /// Imports one file for a member. With `dry_run`, or `strict` and a bad row, nothing is kept.
+/// `on_commit` runs in the same transaction when the batch is kept.
 pub fn import(
     store: &Store,
     key: &SecretKey,
     request: &ImportRequest<'_>,
     progress: &mut dyn FnMut(Progress),
+    on_commit: OnCommit<'_>,
 ) -> Result<ImportReport, ImportError> {
     let path = request.path;
     let total_bytes = std::fs::metadata(path).map_err(SourceError::unreadable)?.len();
@@ -517,9 +523,10 @@ pub fn import(
         Format::JsonLd | Format::Datascene | Format::ScenePro => {
             report.sha256 = source::sha256_file(path)?;
             let json = source::read_json(path)?;
-            return run_in_transaction(store, request, report, None, format, None, |collector, writer| {
+            let documents = |collector: &mut Collector, writer: &mut Writer<'_, '_>| {
                 crate::documents::import(format, &json, &pseudonymizer, collector, writer)
-            });
+            };
+            return run_in_transaction(store, request, report, (None, format, None), documents, on_commit);
         }
         Format::Csv | Format::Spreadsheet | Format::Json => {}
     }
@@ -574,10 +581,8 @@ pub fn import(
         store,
         request,
         report,
-        Some(&profile),
-        format,
-        csv_hash,
-        |collector, writer| {
+        (Some(&profile), format, csv_hash),
+        |collector: &mut Collector, writer: &mut Writer<'_, '_>| {
             let mut context = Context::new(&profile, &pseudonymizer);
             let mut count = 0u64;
             // One thread reads, maps and pseudonymises rows while this one converts and writes
@@ -636,6 +641,7 @@ pub fn import(
             });
             Ok(())
         },
+        on_commit,
     )
 }
 
@@ -731,16 +737,19 @@ impl From<StoreError> for Stop {
     }
 }
 
-/// Runs the rows through a writer in one transaction, then records the batch; rolls everything
-/// back for a dry run or a refused file.
+/// How a file is read: its profile (none for documents), its format, and for a CSV file the
+/// counter that hashes it as it is read.
+type Reading<'a> = (Option<&'a Profile>, Format, Option<&'a source::Counting>);
+
+/// Runs the rows through a writer in one transaction, then records the batch and runs
+/// `on_commit`; rolls everything back for a dry run or a refused file.
 fn run_in_transaction(
     store: &Store,
     request: &ImportRequest<'_>,
     report: ImportReport,
-    profile: Option<&Profile>,
-    format: Format,
-    streamed: Option<&source::Counting>,
+    (profile, format, streamed): Reading<'_>,
     rows: impl FnOnce(&mut Collector, &mut Writer<'_, '_>) -> Result<(), ImportError>,
+    on_commit: OnCommit<'_>,
 ) -> Result<ImportReport, ImportError> {
     let target = profile.map_or(format.as_str(), |p| p.target.as_str());
     let profile_name = profile.map_or(format.as_str(), |p| p.name.as_str());
@@ -796,6 +805,7 @@ fn run_in_transaction(
             report.batch_id = None;
             return Err(Stop::Discard);
         }
+        on_commit(session, report)?;
         Ok(())
     });
     match outcome {
@@ -870,47 +880,52 @@ impl QuarantineError {
     }
 }
 
-fn member_of(session: &mut Session<'_>, slug: &str) -> Result<Member, QuarantineError> {
-    session
-        .member_by_slug(slug)?
-        .ok_or_else(|| QuarantineError::UnknownMember(slug.to_string()))
-}
-
-/// Sets a field of an open quarantined row (personal values are pseudonymised as on import) and
-/// checks the row again without importing it; returns the row with its new diagnostics.
-pub fn correct(
+/// An open quarantined row with fields set (personal values pseudonymised as on import) and the
+/// diagnostics it gets now, checked in a transaction that is rolled back: nothing is kept. Keep it
+/// with [`keep_correction`].
+pub fn prepare_correction(
     store: &Store,
     key: &SecretKey,
-    member: &str,
+    member: &Member,
     entry_id: i64,
-    field: &str,
-    value: &str,
+    fields: &[(String, String)],
     now: DateTime<FixedOffset>,
 ) -> Result<QuarantineEntry, QuarantineError> {
     let pseudonymizer = Pseudonymizer::new(key);
-    let mut entry = store.write(|session| {
-        let member = member_of(session, member)?;
-        let mut entry = open_entry(session, &member, entry_id)?;
-        let target = Target::from_code(&entry.target).ok_or(QuarantineError::NotReplayable)?;
+    let mut entry = store
+        .read(|session| session.quarantine_any(member.id, None, Some(QUARANTINE_OPEN)))?
+        .into_iter()
+        .find(|entry| entry.id == entry_id)
+        .ok_or(QuarantineError::UnknownEntry(entry_id))?;
+    let target = Target::from_code(&entry.target).ok_or(QuarantineError::NotReplayable)?;
+    let mut row = Row::from_json(target, entry.source_row as u64, &entry.raw);
+    for (field, value) in fields {
         if !target.fields().iter().any(|f| f.name == field) {
             return Err(QuarantineError::UnknownField {
                 field: field.to_string(),
                 known: target.fields().iter().map(|f| f.name.to_string()).collect(),
             });
         }
-        let mut row = Row::from_json(target, entry.source_row as u64, &entry.raw);
         row.set(field, Some(value.to_string()));
-        target::privatize(&mut row, &pseudonymizer, now.date_naive());
-        entry.raw = row.to_json();
-        entry.updated_at = now;
-        session.update_quarantine(&entry)?;
-        Ok(entry)
-    })?;
-    // Check it again in a transaction that is always rolled back.
-    let diagnostics = check_entry(store, key, member, &entry, now)?;
+    }
+    target::privatize(&mut row, &pseudonymizer, now.date_naive());
+    entry.raw = row.to_json();
+    entry.updated_at = now;
+    let diagnostics = check_entry(store, key, member, &entry)?;
     entry.diagnostics = serde_json::to_value(&diagnostics).unwrap_or_default();
-    store.write(|session| session.update_quarantine(&entry))?;
     Ok(entry)
+}
+
+/// Keeps a prepared correction, if the row is still open; whether it now passes shows in its
+/// diagnostics (an empty list).
+pub fn keep_correction(
+    session: &mut Session<'_>,
+    member: &Member,
+    entry: &QuarantineEntry,
+) -> Result<(), QuarantineError> {
+    open_entry(session, member, entry.id)?;
+    session.update_quarantine(entry)?;
+    Ok(())
 }
 
 fn open_entry(session: &mut Session<'_>, member: &Member, id: i64) -> Result<QuarantineEntry, QuarantineError> {
@@ -925,14 +940,12 @@ fn open_entry(session: &mut Session<'_>, member: &Member, id: i64) -> Result<Qua
 fn check_entry(
     store: &Store,
     key: &SecretKey,
-    member: &str,
+    member: &Member,
     entry: &QuarantineEntry,
-    now: DateTime<FixedOffset>,
 ) -> Result<Vec<Diagnostic>, QuarantineError> {
     let pseudonymizer = Pseudonymizer::new(key);
+    let member = member.clone();
     let result: Result<(), CheckStop> = store.write(|session| {
-        let _ = now;
-        let member = member_of(session, member).map_err(CheckStop::Error)?;
         let profile = profile_of_batch(session, entry.batch_id).map_err(CheckStop::Error)?;
         let mut writer = Writer::new(session, member, entry.batch_id).map_err(|e| CheckStop::Error(e.into()))?;
         let mut context = Context::new(&profile, &pseudonymizer);
@@ -971,17 +984,17 @@ fn profile_of_batch(session: &mut Session<'_>, batch: BatchId) -> Result<Profile
 }
 
 /// Imports the member's open quarantined rows again (all, or those numbered), into their original
-/// batches; rows that pass are marked replayed, the others get their new diagnostics.
+/// batches; rows that pass are marked replayed, the others get their new diagnostics. Runs in the
+/// caller's transaction.
 pub fn replay(
-    store: &Store,
+    session: &mut Session<'_>,
     key: &SecretKey,
-    member: &str,
+    member: &Member,
     ids: Option<&[i64]>,
     now: DateTime<FixedOffset>,
 ) -> Result<ReplayReport, QuarantineError> {
     let pseudonymizer = Pseudonymizer::new(key);
-    store.write(|session| {
-        let member = member_of(session, member)?;
+    {
         let entries: Vec<QuarantineEntry> = session
             .quarantine_any(member.id, None, Some(QUARANTINE_OPEN))?
             .into_iter()
@@ -1030,21 +1043,24 @@ pub fn replay(
             }
         }
         Ok(report)
-    })
+    }
 }
 
-/// Marks open quarantined rows as dismissed: they stay listed but are not replayed.
-pub fn dismiss(store: &Store, member: &str, ids: &[i64], now: DateTime<FixedOffset>) -> Result<u64, QuarantineError> {
-    store.write(|session| {
-        let member = member_of(session, member)?;
-        let mut dismissed = 0;
-        for id in ids {
-            let mut entry = open_entry(session, &member, *id)?;
-            entry.status = ensemble_store::QUARANTINE_DISMISSED.to_string();
-            entry.updated_at = now;
-            session.update_quarantine(&entry)?;
-            dismissed += 1;
-        }
-        Ok(dismissed)
-    })
+/// Marks open quarantined rows as dismissed: they stay listed but are not replayed. Runs in the
+/// caller's transaction.
+pub fn dismiss(
+    session: &mut Session<'_>,
+    member: &Member,
+    ids: &[i64],
+    now: DateTime<FixedOffset>,
+) -> Result<u64, QuarantineError> {
+    let mut dismissed = 0;
+    for id in ids {
+        let mut entry = open_entry(session, member, *id)?;
+        entry.status = ensemble_store::QUARANTINE_DISMISSED.to_string();
+        entry.updated_at = now;
+        session.update_quarantine(&entry)?;
+        dismissed += 1;
+    }
+    Ok(dismissed)
 }

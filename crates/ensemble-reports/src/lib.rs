@@ -544,7 +544,7 @@ pub fn run_consortium(
             channel: requester.channel,
             user_id: requester.user_id,
             member_id: requester.member,
-            action: "pooled-query",
+            action: ensemble_store::AuditAction::PooledQuery,
             subject: format!("{} {}", template.name, period.label),
             detail: serde_json::json!({
                 "dataset": "settlements",

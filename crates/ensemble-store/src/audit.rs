@@ -16,6 +16,94 @@ use crate::{Session, StoreError, Value};
 /// The previous hash of the first entry.
 pub const GENESIS: &str = "0000000000000000000000000000000000000000000000000000000000000000";
 
+/// Declares the closed list of audit actions once: each variant with its stable code, the one
+/// written in the trail and named by the message `web-audit-action-<code>`.
+macro_rules! audit_actions {
+    ($($(#[$doc:meta])* $variant:ident => $code:literal,)*) => {
+        /// What an audit entry records: a closed list, so that every entry has a translated label
+        /// and a reader can filter on it.
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+        pub enum AuditAction {
+            $($(#[$doc])* $variant,)*
+        }
+
+        impl AuditAction {
+            /// Every action.
+            pub const ALL: &[AuditAction] = &[$(AuditAction::$variant,)*];
+
+            /// The stable code written in the trail.
+            pub fn code(self) -> &'static str {
+                match self {
+                    $(AuditAction::$variant => $code,)*
+                }
+            }
+        }
+    };
+}
+
+audit_actions! {
+    /// A person signed in to the portal.
+    SignIn => "sign-in",
+    /// A person signed out.
+    SignOut => "sign-out",
+    /// A file was imported.
+    Import => "import",
+    /// An import was rolled back.
+    Rollback => "rollback",
+    /// Quarantined rows were corrected, replayed or dismissed.
+    Quarantine => "quarantine",
+    /// A member was admitted to the consortium.
+    MemberAdmit => "member-admit",
+    /// An account was created.
+    UserCreate => "user-create",
+    /// An account was disabled.
+    UserDisable => "user-disable",
+    /// A personal API token was created.
+    TokenCreate => "token-create",
+    /// A member's person in charge of personal information was named.
+    PrivacyOfficer => "privacy-officer",
+    /// A sharing agreement was made.
+    AgreementCreate => "agreement-create",
+    /// A sharing agreement was ended.
+    AgreementEnd => "agreement-end",
+    /// Another member's private records were read under a grant.
+    DataAccess => "data-access",
+    /// A person's request (access, rectification, erasure, withdrawal) was registered.
+    RightsRequest => "rights-request",
+    /// A person's records were exported for them.
+    RightsExport => "rights-export",
+    /// A person's records were rectified.
+    RightsRectify => "rights-rectify",
+    /// A person's records were erased.
+    RightsErase => "rights-erase",
+    /// A person withdrew a consent.
+    RightsWithdraw => "rights-withdraw",
+    /// A person's request was closed.
+    RightsClose => "rights-close",
+    /// A confidentiality incident was registered.
+    Incident => "incident",
+    /// Records past their retention were purged.
+    Purge => "purge",
+    /// A retention rule was changed.
+    RetentionSet => "retention-set",
+    /// The disclosure rules of pooled figures were changed.
+    DisclosureSet => "disclosure-set",
+    /// A month of pooled figures was released.
+    PooledRelease => "pooled-release",
+    /// Pooled figures were read.
+    PooledQuery => "pooled-query",
+    /// A settlement was entered.
+    SettlementCreate => "settlement-create",
+    /// A settlement was corrected.
+    SettlementUpdate => "settlement-update",
+    /// A date was held for a show at a presenter.
+    HoldTaken => "hold-taken",
+    /// A held date was released.
+    HoldReleased => "hold-released",
+    /// A show's unavailable dates or a presenter's blocked dates were recorded.
+    AvailabilityRecorded => "availability-recorded",
+}
+
 /// What happened, before it is written.
 #[derive(Debug, Clone, PartialEq)]
 pub struct AuditEvent {
@@ -25,8 +113,8 @@ pub struct AuditEvent {
     pub user_id: Option<i64>,
     /// The member whose data it concerns.
     pub member_id: Option<MemberId>,
-    /// A stable action code (`sign-in`, `import`, `rollback`, ...).
-    pub action: &'static str,
+    /// What was done.
+    pub action: AuditAction,
     /// What it was done to (`batch 12`, `user 7`, a file name).
     pub subject: String,
     /// Details as JSON (counts, codes); never personal data.
@@ -171,7 +259,7 @@ impl Session<'_> {
             channel: event.channel.to_string(),
             user_id: event.user_id,
             member_id: event.member_id.map(|member| member.0),
-            action: event.action.to_string(),
+            action: event.action.code().to_string(),
             subject: event.subject.clone(),
             detail: event.detail.to_string(),
             previous_hash: head.map_or_else(|| GENESIS.to_string(), |head| head.hash),
@@ -208,12 +296,17 @@ impl Session<'_> {
     }
 
     /// A member's latest entries of one action, newest first; at most `limit`.
-    pub fn audit_actions(&mut self, member: MemberId, action: &str, limit: u64) -> Result<Vec<AuditEntry>, StoreError> {
+    pub fn audit_actions(
+        &mut self,
+        member: MemberId,
+        action: AuditAction,
+        limit: u64,
+    ) -> Result<Vec<AuditEntry>, StoreError> {
         let sql = format!(
             "SELECT {COLUMNS} FROM audit_log WHERE member_id = ? AND action = ? ORDER BY id DESC LIMIT {limit}"
         );
         self.database
-            .query(&sql, &[Value::Int(member.0), Value::from(action)])?
+            .query(&sql, &[Value::Int(member.0), Value::from(action.code())])?
             .iter()
             .map(decode)
             .collect()

@@ -36,6 +36,12 @@ pub trait Database: Send {
     /// Runs several statements separated by semicolons, without parameters.
     fn execute_batch(&mut self, sql: &str) -> Result<(), StoreError>;
 
+    /// Begins a writing transaction once no other writer holds the database, waiting at most
+    /// `wait` for the one that does; [`StoreError::Busy`] when it is still writing. One writer at
+    /// a time, on both engines: an import checks what is stored and appends to the audit chain,
+    /// which two writers side by side would both extend from the same entry.
+    fn begin_write(&mut self, wait: std::time::Duration) -> Result<(), StoreError>;
+
     /// Runs a query and returns every row.
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError>;
 

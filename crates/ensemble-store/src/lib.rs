@@ -18,6 +18,8 @@ pub mod retention;
 pub mod rights;
 pub mod sharing;
 pub mod sqlite;
+#[cfg(feature = "testing")]
+pub mod testing;
 pub mod value;
 
 use std::collections::HashMap;
@@ -29,7 +31,7 @@ use ensemble_model::{Batch, BatchId, BatchStatus, Entity, Member, MemberId, Publ
 use serde::de::DeserializeOwned;
 
 pub use accounts::User;
-pub use audit::{AuditEntry, AuditEvent, Broken, GENESIS};
+pub use audit::{AuditAction, AuditEntry, AuditEvent, Broken, GENESIS};
 pub use catalog::{
     OrganizationFilter, Page, PerformanceFilter, PerformanceView, PlaceFilter, PlaceView, ShowFilter, Window,
 };
@@ -101,6 +103,12 @@ pub enum StoreError {
     /// A pooled figure asked for a month whose figures are not released yet.
     #[error("the pooled figures of {0} are not released yet")]
     NotReleased(String),
+    /// Another writer (an import, most often) held the database for longer than the wait.
+    #[error("another write held the database for more than {waited_seconds} s")]
+    Busy {
+        /// How long this one waited.
+        waited_seconds: u64,
+    },
     /// Disclosure rules that would protect nothing (a threshold or base of 0).
     #[error("disclosure rules need thresholds and a rounding base of at least 1")]
     InvalidRules,
@@ -120,6 +128,7 @@ impl StoreError {
             StoreError::BatchInUse(_) => "batch-in-use",
             StoreError::NotReleased(_) => "pooled-not-released",
             StoreError::InvalidRules => "disclosure-rules-invalid",
+            StoreError::Busy { .. } => "database-busy",
         }
     }
 }
@@ -248,6 +257,10 @@ impl Location {
     }
 }
 
+/// How long a write waits for another one to finish before it gives up with
+/// [`StoreError::Busy`]: a large import holds the database for a minute or two.
+pub const WRITE_WAIT: std::time::Duration = std::time::Duration::from_secs(180);
+
 struct Inner {
     database: Box<dyn Database>,
     schemas: HashMap<&'static str, TableSchema>,
@@ -260,6 +273,7 @@ pub struct Store {
     readers: Vec<Mutex<Inner>>,
     next_reader: std::sync::atomic::AtomicUsize,
     backend: Backend,
+    write_wait: std::time::Duration,
 }
 
 /// Counts of one entity, in total and per owning member.
@@ -319,6 +333,7 @@ impl Store {
             readers: Vec::new(),
             next_reader: std::sync::atomic::AtomicUsize::new(0),
             backend,
+            write_wait: WRITE_WAIT,
         }
     }
 
@@ -339,6 +354,12 @@ impl Store {
             }));
         }
         Ok(())
+    }
+
+    /// Sets how long a write waits for another writer ([`WRITE_WAIT`] unless set).
+    pub fn with_write_wait(mut self, wait: std::time::Duration) -> Store {
+        self.write_wait = wait;
+        self
     }
 
     /// The engine behind the store.
@@ -431,10 +452,12 @@ impl Store {
     }
 
     /// Runs `work` in one transaction: all of it is kept, or none of it if it returns an error.
+    /// One write at a time in the database, whichever program does it: a write waits for the
+    /// one in progress (see [`Store::with_write_wait`]), then fails with [`StoreError::Busy`].
     pub fn write<T, E: From<StoreError>>(&self, work: impl FnOnce(&mut Session<'_>) -> Result<T, E>) -> Result<T, E> {
         let mut inner = self.lock();
         let Inner { database, schemas } = &mut *inner;
-        database.execute_batch("BEGIN")?;
+        database.begin_write(self.write_wait)?;
         let mut session = Session {
             database: database.as_mut(),
             schemas,

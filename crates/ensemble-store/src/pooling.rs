@@ -254,7 +254,7 @@ impl Session<'_> {
                     channel: requester.channel,
                     user_id: requester.user_id,
                     member_id: requester.member,
-                    action: "pooled-release",
+                    action: crate::AuditAction::PooledRelease,
                     subject: format!("{TICKET_SALES} {month}"),
                     detail: serde_json::json!({
                         "pool": pool.members().iter().map(|m| m.0).collect::<Vec<_>>(),
@@ -270,7 +270,7 @@ impl Session<'_> {
             channel: requester.channel,
             user_id: requester.user_id,
             member_id: requester.member,
-            action: "pooled-query",
+            action: crate::AuditAction::PooledQuery,
             subject: format!("{TICKET_SALES} {month}"),
             detail: serde_json::json!({
                 "purpose": Purpose::PooledStatistics.code(),

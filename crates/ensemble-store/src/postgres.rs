@@ -13,6 +13,10 @@ use crate::StoreError;
 use crate::database::{Backend, Database};
 use crate::value::{ColumnKind, Row, Value};
 
+/// The advisory lock every writing transaction holds (any number, the same for all of Ensemble's
+/// connections to a database).
+const WRITE_LOCK: i64 = 0x656e_7365_6d62;
+
 /// A connection to a PostgreSQL database.
 pub struct PostgresDatabase {
     client: Client,
@@ -201,6 +205,28 @@ impl Database for PostgresDatabase {
 
     fn execute_batch(&mut self, sql: &str) -> Result<(), StoreError> {
         self.client.batch_execute(sql).map_err(sql_error)
+    }
+
+    fn begin_write(&mut self, wait: std::time::Duration) -> Result<(), StoreError> {
+        self.execute_batch("BEGIN")?;
+        // One writer at a time, as with SQLite: a lock held until the transaction ends.
+        let lock = format!(
+            "SET LOCAL lock_timeout = {}; SELECT pg_advisory_xact_lock({WRITE_LOCK})",
+            wait.as_millis().max(1)
+        );
+        match self.client.batch_execute(&lock) {
+            Ok(()) => Ok(()),
+            Err(error) => {
+                let _ = self.client.batch_execute("ROLLBACK");
+                if error.code() == Some(&postgres::error::SqlState::LOCK_NOT_AVAILABLE) {
+                    Err(StoreError::Busy {
+                        waited_seconds: wait.as_secs(),
+                    })
+                } else {
+                    Err(sql_error(error))
+                }
+            }
+        }
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {

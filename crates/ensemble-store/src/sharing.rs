@@ -205,7 +205,7 @@ impl Session<'_> {
             channel: requester.channel,
             user_id: requester.user_id,
             member_id: requester.member,
-            action: "data-access",
+            action: crate::AuditAction::DataAccess,
             subject: dataset.code().to_string(),
             detail,
         };

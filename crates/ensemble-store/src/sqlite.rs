@@ -108,6 +108,25 @@ impl Database for SqliteDatabase {
         self.connection.execute_batch(sql).map_err(sql_error)
     }
 
+    fn begin_write(&mut self, wait: std::time::Duration) -> Result<(), StoreError> {
+        self.connection.busy_timeout(wait).map_err(sql_error)?;
+        // IMMEDIATE takes the write lock now, waiting up to the busy timeout; a deferred BEGIN
+        // would take it at the first write and fail at once if another writer came first.
+        match self.connection.execute_batch("BEGIN IMMEDIATE") {
+            Err(rusqlite::Error::SqliteFailure(failure, _))
+                if matches!(
+                    failure.code,
+                    rusqlite::ErrorCode::DatabaseBusy | rusqlite::ErrorCode::DatabaseLocked
+                ) =>
+            {
+                Err(StoreError::Busy {
+                    waited_seconds: wait.as_secs(),
+                })
+            }
+            other => other.map_err(sql_error),
+        }
+    }
+
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
         let mut statement = self.connection.prepare_cached(sql).map_err(sql_error)?;
         let columns: Arc<[String]> = statement.column_names().iter().map(|name| name.to_string()).collect();

@@ -13,9 +13,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::fmt::Debug;
-use std::io::Write;
 use std::path::PathBuf;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use ensemble_model::{
@@ -29,6 +27,7 @@ use ensemble_model::{
     SharingAgreementId, SharingLevel, Show, ShowId, TechnicalSpecs, TicketSale, TicketSaleId, Tour, TourId, Validate,
     ValueChainRole, WarningCode, Work, WorkId, for_each_entity,
 };
+use ensemble_store::testing::TestUrl;
 use ensemble_store::{Backend, ListFilter, Location, QUARANTINE_OPEN, QuarantineEntry, Store, StoreError, Value};
 
 // ---------------------------------------------------------------------------------------------
@@ -774,7 +773,11 @@ fn check_audit_chain_shows_edits_and_deletions(store: &Store, url: &str) {
             channel: "web",
             user_id: Some(number),
             member_id: Some(MemberId(1)),
-            action: if number == 4 { "pooled-query" } else { "import" },
+            action: if number == 4 {
+                ensemble_store::AuditAction::PooledQuery
+            } else {
+                ensemble_store::AuditAction::Import
+            },
             subject: format!("lot {number}"),
             detail: serde_json::json!({"rows": number * 10, "fichier": "ventes-2026.csv"}),
         };
@@ -790,7 +793,7 @@ fn check_audit_chain_shows_edits_and_deletions(store: &Store, url: &str) {
         .unwrap();
     assert_eq!(listed.iter().map(|entry| entry.id).collect::<Vec<_>>(), vec![5, 4]);
     let imports = store
-        .read(|session| session.audit_actions(MemberId(1), "import", 3))
+        .read(|session| session.audit_actions(MemberId(1), ensemble_store::AuditAction::Import, 3))
         .unwrap();
     assert_eq!(imports.iter().map(|entry| entry.id).collect::<Vec<_>>(), vec![5, 3, 2]);
 
@@ -821,7 +824,7 @@ fn check_audit_chain_shows_edits_and_deletions(store: &Store, url: &str) {
             channel: "cli",
             user_id: None,
             member_id: None,
-            action: "rollback",
+            action: ensemble_store::AuditAction::Rollback,
             subject: format!("lot {number}"),
             detail: serde_json::json!({}),
         };
@@ -1889,45 +1892,31 @@ fn sqlite_in_memory_round_trips() {
 // Test databases
 // ---------------------------------------------------------------------------------------------
 
-const POSTGRES_URL_VARIABLE: &str = "ENSEMBLE_TEST_POSTGRES_URL";
-const REQUIRE_POSTGRES_VARIABLE: &str = "ENSEMBLE_REQUIRE_POSTGRES";
-
 /// A freshly migrated store, its URL and what removes it afterwards. Fields drop in order: the
 /// store closes its connection before the file or schema goes away.
 struct TestDatabase {
     store: Store,
     url: String,
-    _dir: Option<tempfile::TempDir>,
-    _schema: Option<SchemaGuard>,
+    _place: TestUrl,
 }
 
 impl TestDatabase {
     /// A store in a SQLite file of a new temporary folder.
     fn sqlite() -> TestDatabase {
-        let dir = tempfile::tempdir().unwrap();
-        let url = format!("sqlite://{}", dir.path().join("ensemble.db").display());
-        let store = migrated(&url, Backend::Sqlite);
-        TestDatabase {
-            store,
-            url,
-            _dir: Some(dir),
-            _schema: None,
-        }
+        TestDatabase::on(TestUrl::sqlite(), Backend::Sqlite)
     }
 
     /// A store in a new schema of the PostgreSQL database, or `None` when none is configured.
     fn postgres(test: &str) -> Option<TestDatabase> {
-        let base = postgres_url(test)?;
-        let guard = SchemaGuard::create(&base, test);
-        let separator = if base.contains('?') { '&' } else { '?' };
-        let url = format!("{base}{separator}options=-csearch_path%3D{}", guard.schema);
-        let store = migrated(&url, Backend::Postgres);
-        Some(TestDatabase {
-            store,
-            url,
-            _dir: None,
-            _schema: Some(guard),
-        })
+        Some(TestDatabase::on(TestUrl::postgres(test)?, Backend::Postgres))
+    }
+
+    fn on(place: TestUrl, backend: Backend) -> TestDatabase {
+        TestDatabase {
+            store: migrated(&place.url, backend),
+            url: place.url.clone(),
+            _place: place,
+        }
     }
 }
 
@@ -1961,81 +1950,6 @@ fn migrated(url: &str, backend: Backend) -> Store {
         ]
     );
     store
-}
-
-/// The PostgreSQL URL of the suite, or `None` (said on stderr) when it is not set; a panic when
-/// PostgreSQL is required.
-fn postgres_url(test: &str) -> Option<String> {
-    match std::env::var(POSTGRES_URL_VARIABLE) {
-        Ok(url) if !url.trim().is_empty() => Some(url.trim().to_string()),
-        _ => {
-            if std::env::var(REQUIRE_POSTGRES_VARIABLE).is_ok_and(|value| value == "1") {
-                panic!("PostgreSQL suite required but {POSTGRES_URL_VARIABLE} is unset");
-            }
-            // Written to the stderr handle, not with `eprintln!`, which the test harness captures:
-            // the skip shows in every run.
-            let _ = writeln!(
-                std::io::stderr(),
-                "{test}: not run: {POSTGRES_URL_VARIABLE} is unset (PostgreSQL conformance skipped)"
-            );
-            None
-        }
-    }
-}
-
-/// A schema of its own for one test, dropped (best effort) when the guard goes, even on panic.
-struct SchemaGuard {
-    admin_url: String,
-    schema: String,
-}
-
-impl SchemaGuard {
-    fn create(admin_url: &str, test: &str) -> SchemaGuard {
-        static COUNTER: AtomicU64 = AtomicU64::new(0);
-        let name: String = test
-            .trim_start_matches("postgres_")
-            .chars()
-            .map(|c| {
-                if c.is_ascii_alphanumeric() {
-                    c.to_ascii_lowercase()
-                } else {
-                    '_'
-                }
-            })
-            .take(32)
-            .collect();
-        let schema = format!(
-            "ens_{name}_{}_{}",
-            std::process::id(),
-            COUNTER.fetch_add(1, Ordering::Relaxed)
-        );
-        let mut admin = Location::parse(admin_url).unwrap().connect().unwrap();
-        admin
-            .execute_batch(&format!(
-                "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
-            ))
-            .unwrap();
-        SchemaGuard {
-            admin_url: admin_url.to_string(),
-            schema,
-        }
-    }
-}
-
-impl Drop for SchemaGuard {
-    fn drop(&mut self) {
-        let dropped = Location::parse(&self.admin_url)
-            .and_then(|location| location.connect())
-            .and_then(|mut admin| {
-                admin.execute_batch(&format!(
-                    "SET lock_timeout = '20s'; DROP SCHEMA IF EXISTS {} CASCADE",
-                    self.schema
-                ))
-            });
-        if let Err(error) = dropped {
-            eprintln!("could not drop the test schema {}: {error}", self.schema);
-        }
-    }
 }
 
 /// A raw connection to the same database, for what the store API does not do on purpose.

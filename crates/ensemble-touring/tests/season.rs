@@ -246,7 +246,7 @@ fn another_member_cannot_plan_the_agencys_show_and_reads_are_audited() {
     let other = store.read(|s| s.member_by_slug("deux-rivieres")).unwrap().unwrap();
     let accesses = || {
         store
-            .read(|s| s.audit_actions(member.id, "data-access", 10_000))
+            .read(|s| s.audit_actions(member.id, ensemble_store::AuditAction::DataAccess, 10_000))
             .unwrap()
             .len()
     };

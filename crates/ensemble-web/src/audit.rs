@@ -108,3 +108,21 @@ pub async fn member(
 ) -> Response {
     page(&state, lang, &signed, Some((member.id, member.slug.clone()))).await
 }
+
+#[cfg(test)]
+mod tests {
+    use ensemble_i18n::{Lang, catalog};
+    use ensemble_store::AuditAction;
+
+    #[test]
+    fn every_audit_action_has_a_label_in_both_languages() {
+        for lang in [Lang::Fr, Lang::En] {
+            let missing: Vec<&str> = AuditAction::ALL
+                .iter()
+                .map(|action| action.code())
+                .filter(|code| !catalog(lang).has(&format!("web-audit-action-{code}")))
+                .collect();
+            assert!(missing.is_empty(), "{lang:?}: no label for {missing:?}");
+        }
+    }
+}

@@ -14,7 +14,7 @@ use axum::http::header::{COOKIE, LOCATION, SET_COOKIE};
 use axum::http::request::Parts;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
-use chrono::Utc;
+use ensemble_actions::accounts::{self, SESSION_HOURS};
 use ensemble_i18n::{Lang, tr};
 
 use crate::pages::{Texts, render};
@@ -28,8 +28,6 @@ pub const FORM_COOKIE: &str = "ensemble_form";
 /// Failures allowed for one login within [`THROTTLE_WINDOW`] before sign-in is refused.
 pub const THROTTLE_FAILURES: u32 = 5;
 const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
-/// How long a session lasts.
-const SESSION_HOURS: i64 = 12;
 
 /// Failed sign-ins per login (folded to lower case), kept in memory.
 #[derive(Default)]
@@ -153,43 +151,10 @@ pub async fn login(
         );
     }
     let store = state.store.clone();
-    let (lookup, password) = (login.clone(), form.password);
-    let opened = tokio::task::spawn_blocking(move || -> Result<Option<String>, ensemble_store::StoreError> {
-        let Some(user) = store.read(|session| session.user_by_login(&lookup))? else {
-            // Same work as for a known login, so that timing does not tell which logins exist.
-            let _ = ensemble_privacy::verify_password(&password, dummy_hash());
-            return Ok(None);
-        };
-        if user.disabled || !ensemble_privacy::verify_password(&password, &user.password_hash) {
-            return Ok(None);
-        }
-        let token = ensemble_privacy::new_token();
-        let now = Utc::now().fixed_offset();
-        let digest = ensemble_privacy::token_digest(&token);
-        let csrf = ensemble_privacy::new_token();
-        store.write(|session| {
-            session.insert_session(
-                &digest,
-                user.id,
-                &csrf,
-                now,
-                now + chrono::Duration::hours(SESSION_HOURS),
-            )?;
-            let event = ensemble_store::AuditEvent {
-                channel: "web",
-                user_id: Some(user.id),
-                member_id: user.member_id,
-                action: "sign-in",
-                subject: format!("user {}", user.id),
-                detail: serde_json::json!({}),
-            };
-            session.append_audit(&event, Utc::now()).map(|_| ())
-        })?;
-        Ok(Some(token))
-    })
-    .await;
+    let (lookup, password, clock) = (login.clone(), form.password, state.clock);
+    let opened = tokio::task::spawn_blocking(move || accounts::sign_in(&store, clock, &lookup, &password)).await;
     match opened {
-        Ok(Ok(Some(token))) => {
+        Ok(Ok(Some(accounts::Opened { token, .. }))) => {
             state.throttle.succeeded(&login);
             let cookie = format!(
                 "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
@@ -212,30 +177,15 @@ pub async fn login(
     }
 }
 
-/// A hash verified when a login is unknown (made once, of a random password).
-fn dummy_hash() -> &'static str {
-    static DUMMY: std::sync::OnceLock<String> = std::sync::OnceLock::new();
-    DUMMY.get_or_init(|| ensemble_privacy::hash_password(&ensemble_privacy::new_token()).unwrap_or_default())
-}
-
 /// `POST /deconnexion`: ends the session (the guard has checked the form's token).
 pub async fn logout(State(state): State<AppState>, Viewer(viewer): Viewer, headers: HeaderMap) -> Response {
     if let (Some(token), Some(signed)) = (cookie(&headers, SESSION_COOKIE).map(str::to_string), viewer) {
         let store = state.store.clone();
-        let _ = tokio::task::spawn_blocking(move || {
-            store.write(|session| {
-                session.delete_session(&ensemble_privacy::token_digest(&token))?;
-                let event = crate::policy::event(
-                    &signed,
-                    signed.user.member_id,
-                    "sign-out",
-                    format!("user {}", signed.user.id),
-                    serde_json::json!({}),
-                );
-                session.append_audit(&event, Utc::now()).map(|_| ())
-            })
-        })
-        .await;
+        let actor = crate::policy::actor(&state, &signed);
+        // Signing out always ends at the home page; a session that could not be closed expires.
+        if let Ok(Err(error)) = tokio::task::spawn_blocking(move || accounts::sign_out(&store, &actor, &token)).await {
+            tracing::warn!(code = error.code(), cause = %error, "sign-out not recorded");
+        }
     }
     redirect_with_cookie(
         "/",

@@ -13,15 +13,16 @@ use axum::extract::{Multipart, Path, Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use chrono::Utc;
+use ensemble_actions::{ActionError, imports};
 use ensemble_i18n::{Lang, tr, tr_args};
 use ensemble_ingest::{Diagnostic, ImportError, ImportReport, ImportRequest, Profile, ProfileChoice, QuarantineError};
-use ensemble_model::{Batch, BatchId, BatchKind, Dataset, Member, MemberId, Purpose, Role, entity_docs};
+use ensemble_model::{Batch, BatchKind, Dataset, Member, MemberId, Purpose, Role, entity_docs};
 use ensemble_store::{ListFilter, QUARANTINE_OPEN, QuarantineEntry, StoreError};
 
+use crate::error::WebError;
 use crate::members::{BatchLine, batch_line};
 use crate::pages::{Texts, encode, form_status, label, message, render, texts};
-use crate::policy::{MemberScope, Signed, event, rank, requester};
+use crate::policy::{MemberScope, Signed, rank, requester};
 use crate::{AppState, PageLang};
 
 /// How long an uploaded file waits for its import before it is deleted.
@@ -329,18 +330,20 @@ fn preview_page(
     (status, render(&page)).into_response()
 }
 
-/// Runs the import of a staged file (a trial run when `dry_run`).
+/// Runs the import of a staged file (a trial run when `dry_run`) as the signed-in person: the
+/// report, or why the file was refused (shown on the preview).
 async fn run_import(
     state: &AppState,
-    lang: Lang,
+    signed: &Signed,
     member: &Member,
     path: PathBuf,
     profile: &str,
     dry_run: bool,
-) -> Result<Result<ImportReport, ImportError>, Response> {
+) -> Result<Result<ImportReport, ImportError>, WebError> {
     let store = state.store.clone();
     let key = state.key.clone();
-    let slug = member.slug.clone();
+    let actor = crate::policy::actor(state, signed);
+    let member = member.clone();
     let choice = if profile.is_empty() || profile == "auto" {
         ProfileChoice::Auto
     } else {
@@ -348,21 +351,20 @@ async fn run_import(
     };
     let outcome = tokio::task::spawn_blocking(move || {
         let request = ImportRequest {
-            member: &slug,
+            member: &member.slug,
             path: &path,
             profile: choice,
             dry_run,
             strict: false,
-            now: Utc::now().fixed_offset(),
+            now: actor.clock.local_now(),
         };
-        ensemble_ingest::import(&store, &key, &request, &mut |_| {})
+        imports::import(&store, &key, &actor, &member, &request, &mut |_| {})
     })
-    .await;
+    .await?;
     match outcome {
-        Ok(Err(ImportError::Store(_))) | Err(_) => {
-            Err(message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"))
-        }
-        Ok(outcome) => Ok(outcome),
+        Ok(report) => Ok(Ok(report)),
+        Err(ActionError::Import(error)) => Ok(Err(*error)),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -421,9 +423,9 @@ pub async fn upload(
         return wizard_page(&state, lang, &signed, &member, Some(tr(lang, "web-import-no-file"))).await;
     };
     state.uploads.keep(&name, member.id, path.clone());
-    let outcome = match run_import(&state, lang, &member, path, &profile, true).await {
+    let outcome = match run_import(&state, &signed, &member, path, &profile, true).await {
         Ok(outcome) => outcome,
-        Err(response) => return response,
+        Err(error) => return error.into_response(),
     };
     let t = match texts(&state, lang, Some(&signed)).await {
         Ok(t) => t,
@@ -479,22 +481,13 @@ pub async fn commit(
         .map(|name| name.to_string_lossy().into_owned())
         .unwrap_or_default();
     let dry_run = form.action != "import";
-    let outcome = match run_import(&state, lang, &member, path, &form.profile, dry_run).await {
+    let outcome = match run_import(&state, &signed, &member, path, &form.profile, dry_run).await {
         Ok(outcome) => outcome,
-        Err(response) => return response,
+        Err(error) => return error.into_response(),
     };
     if let (false, Ok(report)) = (dry_run, &outcome) {
         state.uploads.forget(&upload);
         state.cache.clear();
-        let detail = serde_json::json!({
-            "batch": report.batch_id.map(|batch| batch.0),
-            "sha256": report.sha256,
-            "profile": report.profile,
-            "rows_read": report.rows_read,
-            "rows_imported": report.rows_imported,
-            "rows_quarantined": report.rows_quarantined,
-        });
-        crate::policy::record(&state, event(&signed, Some(member.id), "import", file.clone(), detail)).await;
         if let Some(batch) = report.batch_id {
             return Redirect::to(&format!("/membres/{}/imports/{}", encode(&member.slug), batch.0)).into_response();
         }
@@ -708,43 +701,22 @@ pub async fn batch(
 /// `POST /membres/{member}/imports/{batch}/annuler`: removes everything an import added.
 pub async fn roll_back(
     State(state): State<AppState>,
-    PageLang(lang): PageLang,
     Extension(signed): Extension<Signed>,
     Extension(MemberScope(member)): Extension<MemberScope>,
     Path((_, batch)): Path<(String, i64)>,
-) -> Response {
-    let clock = state.clock;
-    let id = member.id;
-    let asking = requester(&signed, Purpose::Reporting);
+) -> Result<Response, WebError> {
     let store = state.store.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
-        store.write(|session| -> Result<bool, StoreError> {
-            let grant = session.grant(&asking, Dataset::DataInventory, clock.today())?;
-            match session.granted_get::<Batch>(&grant, batch)? {
-                Some(found)
-                    if found.provenance.member_id == Some(id)
-                        && found.kind == BatchKind::Import
-                        && found.status == ensemble_model::BatchStatus::Committed =>
-                {
-                    let removed = session.roll_back_batch(BatchId(batch))?;
-                    let detail = serde_json::json!({"batch": batch, "removed": removed});
-                    session.append_audit(
-                        &event(&signed, Some(id), "rollback", format!("batch {batch}"), detail),
-                        Utc::now(),
-                    )?;
-                    Ok(true)
-                }
-                _ => Ok(false),
-            }
-        })
-    })
-    .await;
+    let actor = crate::policy::actor(&state, &signed);
+    let scope = member.clone();
+    let outcome = tokio::task::spawn_blocking(move || imports::roll_back(&store, &actor, &scope, batch)).await?;
     state.cache.clear();
     match outcome {
-        Ok(Ok(true)) => Redirect::to(&format!("/membres/{}/imports?fait=annule", encode(&member.slug))).into_response(),
-        Ok(Ok(false)) => message(lang, StatusCode::NOT_FOUND, "web-not-found"),
-        Ok(Err(StoreError::BatchInUse(_))) => message(lang, StatusCode::CONFLICT, "web-batch-in-use"),
-        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+        Ok(_) => Ok(Redirect::to(&format!("/membres/{}/imports?fait=annule", encode(&member.slug))).into_response()),
+        Err(ActionError::Refused("batch-unknown")) => Err(WebError::NotFound),
+        Err(ActionError::Store(StoreError::BatchInUse(_))) => {
+            Err(WebError::Message(StatusCode::CONFLICT, "web-batch-in-use"))
+        }
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -814,58 +786,42 @@ pub struct EntryForm {
 /// passes (`action=correct`), or sets the row aside (`action=dismiss`).
 pub async fn fix_entry(
     State(state): State<AppState>,
-    PageLang(lang): PageLang,
     Extension(signed): Extension<Signed>,
     Extension(MemberScope(member)): Extension<MemberScope>,
     Path((_, entry)): Path<(String, i64)>,
     Form(form): Form<EntryForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     let store = state.store.clone();
     let key = state.key.clone();
-    let slug = member.slug.clone();
-    let outcome = tokio::task::spawn_blocking(move || -> Result<&'static str, QuarantineError> {
-        let now = Utc::now().fixed_offset();
-        match form.action.as_str() {
-            "dismiss" => {
-                if ensemble_ingest::dismiss(&store, &slug, &[entry], now)? == 0 {
-                    return Err(QuarantineError::UnknownEntry(entry));
-                }
-                Ok("ecartee")
-            }
-            _ => {
-                let corrected =
-                    ensemble_ingest::correct(&store, &key, &slug, entry, form.field.trim(), &form.value, now)?;
-                let remaining = corrected.diagnostics.as_array().map_or(0, Vec::len);
-                if remaining > 0 {
-                    return Ok("corrigee");
-                }
-                let replayed = ensemble_ingest::replay(&store, &key, &slug, Some(&[entry]), now)?;
-                Ok(if replayed.replayed > 0 { "importee" } else { "corrigee" })
-            }
+    let actor = crate::policy::actor(&state, &signed);
+    let scope = member.clone();
+    let outcome = tokio::task::spawn_blocking(move || -> Result<&'static str, ActionError> {
+        if form.action == "dismiss" {
+            imports::dismiss(&store, &actor, &scope, &[entry])?;
+            return Ok("ecartee");
         }
+        let fields = [(form.field.trim().to_string(), form.value)];
+        Ok(match imports::correct(&store, &key, &actor, &scope, entry, &fields)? {
+            imports::Corrected::Imported => "importee",
+            imports::Corrected::StillFailing(_) => "corrigee",
+        })
     })
-    .await;
+    .await?;
     state.cache.clear();
-    if let Ok(Ok(done)) = &outcome {
-        let detail = serde_json::json!({"entry": entry, "outcome": done});
-        crate::policy::record(
-            &state,
-            event(&signed, Some(member.id), "quarantine", format!("entry {entry}"), detail),
-        )
-        .await;
-    }
     match outcome {
-        Ok(Ok(done)) => {
-            Redirect::to(&format!("/membres/{}/quarantaine?fait={done}", encode(&member.slug))).into_response()
+        Ok(done) => {
+            Ok(Redirect::to(&format!("/membres/{}/quarantaine?fait={done}", encode(&member.slug))).into_response())
         }
-        Ok(Err(QuarantineError::UnknownEntry(_))) => message(lang, StatusCode::NOT_FOUND, "web-not-found"),
-        Ok(Err(QuarantineError::UnknownField { .. })) => {
-            message(lang, StatusCode::UNPROCESSABLE_ENTITY, "web-quarantine-field-unknown")
-        }
-        Ok(Err(QuarantineError::NotReplayable)) => {
-            message(lang, StatusCode::UNPROCESSABLE_ENTITY, "web-quarantine-not-replayable")
-        }
-        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+        Err(ActionError::Quarantine(QuarantineError::UnknownEntry(_))) => Err(WebError::NotFound),
+        Err(ActionError::Quarantine(QuarantineError::UnknownField { .. })) => Err(WebError::Message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "web-quarantine-field-unknown",
+        )),
+        Err(ActionError::Quarantine(QuarantineError::NotReplayable)) => Err(WebError::Message(
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "web-quarantine-not-replayable",
+        )),
+        Err(error) => Err(error.into()),
     }
 }
 

@@ -11,6 +11,7 @@ mod auth;
 mod browse;
 mod cache;
 mod chart;
+mod error;
 mod imports;
 mod lang;
 mod members;
@@ -356,13 +357,21 @@ pub fn router(state: AppState) -> Router {
     let mut router = Router::new();
     for route in routes() {
         let access = route.access;
+        let pattern = error::RoutePattern(route.path);
         let guarded = route.handler.route_layer(axum::middleware::from_fn_with_state(
             state.clone(),
-            move |state: State<AppState>, request, next| policy::guard(access, state, request, next),
+            move |state: State<AppState>, request, next| async move {
+                let mut response = policy::guard(access, state, request, next).await;
+                response.extensions_mut().insert(pattern);
+                response
+            },
         ));
         router = router.route(route.path, guarded);
     }
-    router.fallback(pages::not_found).with_state(state)
+    router
+        .fallback(pages::not_found)
+        .with_state(state)
+        .layer(axum::middleware::from_fn(error::observe))
 }
 
 /// Why the server cannot run.

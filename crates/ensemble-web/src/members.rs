@@ -7,16 +7,13 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use chrono::Utc;
+use ensemble_actions::{ActionError, members};
 use ensemble_i18n::{Arg, Lang, tr, tr_args};
-use ensemble_model::{
-    Batch, Member, MemberId, Organization, OrganizationId, Provenance, RegionCode, Role, ValueChainRole, entity_docs,
-    geo,
-};
-use ensemble_store::User;
+use ensemble_model::{Batch, Member, Organization, Role, ValueChainRole, entity_docs};
 
+use crate::error::WebError;
 use crate::pages::{MemberLine, Texts, encode, form_status, label, member_lines, message, read, render, texts};
-use crate::policy::{MemberScope, Signed, event, rank};
+use crate::policy::{MemberScope, Signed, rank};
 use crate::{AppState, PageLang};
 
 #[derive(Template)]
@@ -91,86 +88,37 @@ impl NewMember {
     }
 }
 
-/// Whether a short code is made of lower-case letters, digits and dashes (2 to 40).
-fn valid_slug(slug: &str) -> bool {
-    (2..=40).contains(&slug.len())
-        && slug
-            .chars()
-            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
-        && !slug.starts_with('-')
-        && !slug.ends_with('-')
-}
-
 /// `POST /membres`: the coordination admits a member (its organisation is created with it).
 pub async fn create(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     Extension(signed): Extension<Signed>,
     body: axum::body::Bytes,
-) -> Response {
-    let clock = state.clock;
+) -> Result<Response, WebError> {
     let form = NewMember::parse(&body);
-    let slug = form.slug.trim().to_lowercase();
-    let name = form.name.trim().to_string();
-    if name.is_empty() || !valid_slug(&slug) {
-        return members_page(&state, lang, &signed, Some("web-member-form-invalid")).await;
-    }
-    let roles: Vec<ValueChainRole> = form
-        .role
-        .iter()
-        .filter_map(|code| ValueChainRole::from_code(code))
-        .collect();
-    let municipality = Some(form.municipality.trim().to_string()).filter(|m| !m.is_empty());
+    let new = members::NewMember {
+        slug: form.slug,
+        name: form.name,
+        roles: form
+            .role
+            .iter()
+            .filter_map(|code| ValueChainRole::from_code(code))
+            .collect(),
+        municipality: Some(form.municipality),
+    };
     let store = state.store.clone();
-    let created_slug = slug.clone();
-    let admitted_by = signed.clone();
-    let created = tokio::task::spawn_blocking(move || {
-        store.write(|session| -> Result<bool, ensemble_store::StoreError> {
-            if session.member_by_slug(&slug)?.is_some() {
-                return Ok(false);
-            }
-            let member_id = MemberId(session.next_id::<Member>()?);
-            let organization_id = OrganizationId(session.next_id::<Organization>()?);
-            let provenance = Provenance {
-                member_id: Some(member_id),
-                ..Default::default()
-            };
-            session.insert(&[Organization {
-                id: organization_id,
-                name,
-                roles,
-                region_code: municipality
-                    .as_deref()
-                    .and_then(geo::region_of_municipality)
-                    .map(RegionCode::new),
-                municipality,
-                postal_code: None,
-                website: None,
-                identifiers: Default::default(),
-                provenance: provenance.clone(),
-            }])?;
-            session.insert(&[Member {
-                id: member_id,
-                slug: slug.clone(),
-                organization_id,
-                joined_on: clock.today(),
-                privacy_officer_title: None,
-                provenance,
-            }])?;
-            let detail = serde_json::json!({"slug": slug});
-            session.append_audit(
-                &event(&admitted_by, Some(member_id), "member-admit", slug, detail),
-                Utc::now(),
-            )?;
-            Ok(true)
-        })
-    })
-    .await;
+    let actor = crate::policy::actor(&state, &signed);
+    let admitted = tokio::task::spawn_blocking(move || members::admit(&store, &actor, &new)).await?;
     state.cache.clear();
-    match created {
-        Ok(Ok(true)) => Redirect::to(&format!("/membres/{}", encode(&created_slug))).into_response(),
-        Ok(Ok(false)) => members_page(&state, lang, &signed, Some("web-member-slug-taken")).await,
-        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+    match admitted {
+        Ok(member) => Ok(Redirect::to(&format!("/membres/{}", encode(&member.slug))).into_response()),
+        Err(ActionError::Refused("member-form-invalid")) => {
+            Ok(members_page(&state, lang, &signed, Some("web-member-form-invalid")).await)
+        }
+        Err(ActionError::Refused("member-slug-taken")) => {
+            Ok(members_page(&state, lang, &signed, Some("web-member-slug-taken")).await)
+        }
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -333,7 +281,7 @@ pub async fn home(
             }
         }
         // The latest imports, as the audit trail tells them (no private record is read).
-        let imports = session.audit_actions(id, "import", 5)?;
+        let imports = session.audit_actions(id, ensemble_store::AuditAction::Import, 5)?;
         Ok((organization, shared, imports))
     })
     .await;
@@ -491,35 +439,15 @@ pub struct Officer {
 /// in charge of personal information (a title, not a name: it outlives whoever holds it).
 pub async fn set_officer(
     State(state): State<AppState>,
-    PageLang(lang): PageLang,
     Extension(signed): Extension<Signed>,
     Extension(MemberScope(member)): Extension<MemberScope>,
     Form(form): Form<Officer>,
-) -> Response {
-    let title = form.title.trim().chars().take(200).collect::<String>();
+) -> Result<Response, WebError> {
     let store = state.store.clone();
-    let actor = signed.clone();
-    let mut updated = member.clone();
-    updated.privacy_officer_title = Some(title.clone()).filter(|t| !t.is_empty());
-    let saved = tokio::task::spawn_blocking(move || {
-        store.write(|session| -> Result<(), ensemble_store::StoreError> {
-            session.update(&updated)?;
-            let detail = serde_json::json!({"title": updated.privacy_officer_title});
-            let event = event(
-                &actor,
-                Some(updated.id),
-                "privacy-officer",
-                updated.slug.clone(),
-                detail,
-            );
-            session.append_audit(&event, Utc::now()).map(|_| ())
-        })
-    })
-    .await;
-    match saved {
-        Ok(Ok(())) => Redirect::to(&format!("/membres/{}", encode(&member.slug))).into_response(),
-        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
-    }
+    let actor = crate::policy::actor(&state, &signed);
+    let scope = member.clone();
+    tokio::task::spawn_blocking(move || members::name_privacy_officer(&store, &actor, &scope, &form.title)).await??;
+    Ok(Redirect::to(&format!("/membres/{}", encode(&member.slug))).into_response())
 }
 
 /// A user as the administration lists them.
@@ -544,10 +472,9 @@ struct UsersPage {
 }
 
 /// The roles a person may give: their own and below, never the coordination's.
-fn grantable(lang: Lang, signed: &Signed) -> Vec<(String, String)> {
-    [Role::MemberAdmin, Role::MemberAnalyst, Role::Viewer]
+fn grantable(state: &AppState, lang: Lang, signed: &Signed) -> Vec<(String, String)> {
+    members::grantable_roles(&crate::policy::actor(state, signed))
         .into_iter()
-        .filter(|role| rank(*role) <= rank(signed.user.role))
         .map(|role| (role.code().to_string(), label(lang, role.label_fr(), role.label_en())))
         .collect()
 }
@@ -583,7 +510,7 @@ async fn users_page(
                 disabled: user.disabled,
             })
             .collect(),
-        roles: grantable(lang, signed),
+        roles: grantable(state, lang, signed),
         error: error.map(|key| tr(lang, key)),
         created,
         t,
@@ -616,60 +543,31 @@ pub async fn create_user(
     Extension(signed): Extension<Signed>,
     Extension(MemberScope(member)): Extension<MemberScope>,
     Form(form): Form<NewUser>,
-) -> Response {
-    let login = form.login.trim().to_lowercase();
-    let name = form.name.trim().to_string();
-    let role =
-        Role::from_code(&form.role).filter(|role| grantable(lang, &signed).iter().any(|(code, _)| code == role.code()));
-    let valid_login = login.len() <= 200
-        && login
-            .split_once('@')
-            .is_some_and(|(user, host)| !user.is_empty() && host.contains('.'));
-    let (Some(role), true, false) = (role, valid_login, name.is_empty()) else {
-        return users_page(&state, lang, &signed, &member, Some("web-user-form-invalid"), None).await;
+) -> Result<Response, WebError> {
+    let Some(role) = Role::from_code(&form.role) else {
+        return Ok(users_page(&state, lang, &signed, &member, Some("web-user-form-invalid"), None).await);
+    };
+    let new = members::NewUser {
+        login: form.login,
+        display_name: form.name,
+        role,
     };
     let password = ensemble_privacy::new_token()[..20].to_string();
-    let Some(hash) = ensemble_privacy::hash_password(&password) else {
-        return message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable");
-    };
+    let hash = ensemble_privacy::hash_password(&password)
+        .ok_or_else(|| WebError::Unavailable("the password could not be hashed".to_string()))?;
     let store = state.store.clone();
-    let (member_id, new_login) = (member.id, login.clone());
-    let creator = signed.clone();
-    let created = tokio::task::spawn_blocking(move || {
-        store.write(|session| -> Result<bool, ensemble_store::StoreError> {
-            if session.user_by_login(&new_login)?.is_some() {
-                return Ok(false);
-            }
-            let user = User {
-                id: session.next_user_id()?,
-                login: new_login,
-                display_name: name,
-                member_id: Some(member_id),
-                role,
-                password_hash: hash,
-                created_at: Utc::now().fixed_offset(),
-                disabled: false,
-            };
-            session.insert_user(&user)?;
-            let detail = serde_json::json!({"role": user.role.code()});
-            session.append_audit(
-                &event(
-                    &creator,
-                    Some(member_id),
-                    "user-create",
-                    format!("user {}", user.id),
-                    detail,
-                ),
-                Utc::now(),
-            )?;
-            Ok(true)
-        })
-    })
-    .await;
+    let actor = crate::policy::actor(&state, &signed);
+    let scope = member.clone();
+    let created = tokio::task::spawn_blocking(move || members::create_user(&store, &actor, &scope, &new, hash)).await?;
     match created {
-        Ok(Ok(true)) => users_page(&state, lang, &signed, &member, None, Some((login, password))).await,
-        Ok(Ok(false)) => users_page(&state, lang, &signed, &member, Some("web-user-login-taken"), None).await,
-        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+        Ok(user) => Ok(users_page(&state, lang, &signed, &member, None, Some((user.login, password))).await),
+        Err(ActionError::Refused("user-form-invalid")) => {
+            Ok(users_page(&state, lang, &signed, &member, Some("web-user-form-invalid"), None).await)
+        }
+        Err(ActionError::Refused("user-login-taken")) => {
+            Ok(users_page(&state, lang, &signed, &member, Some("web-user-login-taken"), None).await)
+        }
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -677,37 +575,17 @@ pub async fn create_user(
 /// oneself) and ends their sessions and tokens.
 pub async fn disable_user(
     State(state): State<AppState>,
-    PageLang(lang): PageLang,
     Extension(signed): Extension<Signed>,
     Extension(MemberScope(member)): Extension<MemberScope>,
     Path((_, user)): Path<(String, i64)>,
-) -> Response {
-    let member_id = member.id;
-    let actor = signed.clone();
+) -> Result<Response, WebError> {
     let store = state.store.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
-        store.write(|session| -> Result<bool, ensemble_store::StoreError> {
-            match session.user(user)? {
-                Some(found) if found.member_id == Some(member_id) && found.id != actor.user.id => {
-                    let detail = serde_json::json!({});
-                    let subject = format!("user {user}");
-                    session.append_audit(
-                        &event(&actor, Some(member_id), "user-disable", subject, detail),
-                        Utc::now(),
-                    )?;
-                    session.disable_user(user)
-                }
-                _ => Ok(false),
-            }
-        })
-    })
-    .await
-    .unwrap_or_else(|_| Err(ensemble_store::StoreError::Sql("interrupted".to_string())))
-    .map_err(|_| message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"));
-    match outcome {
-        Ok(true) => Redirect::to(&format!("/membres/{}/utilisateurs", encode(&member.slug))).into_response(),
-        Ok(false) => message(lang, StatusCode::NOT_FOUND, "web-not-found"),
-        Err(response) => response,
+    let actor = crate::policy::actor(&state, &signed);
+    let scope = member.clone();
+    match tokio::task::spawn_blocking(move || members::disable_user(&store, &actor, &scope, user)).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/membres/{}/utilisateurs", encode(&member.slug))).into_response()),
+        Err(ActionError::Refused("user-unknown" | "user-disable-self")) => Err(WebError::NotFound),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -772,33 +650,16 @@ pub async fn create_token(
     PageLang(lang): PageLang,
     Extension(signed): Extension<Signed>,
     Form(form): Form<NewToken>,
-) -> Response {
-    let label = form.label.trim().chars().take(100).collect::<String>();
-    if label.is_empty() {
-        return account_page(&state, lang, &signed, None, Some("web-token-label-missing")).await;
-    }
+) -> Result<Response, WebError> {
     let token = ensemble_privacy::new_token();
     let digest = ensemble_privacy::token_digest(&token);
-    let user = signed.user.id;
-    let owner = signed.clone();
     let store = state.store.clone();
-    let saved = tokio::task::spawn_blocking(move || {
-        store.write(|session| {
-            session.insert_api_token(&digest, user, &label, Utc::now().fixed_offset())?;
-            let detail = serde_json::json!({});
-            let event = event(
-                &owner,
-                owner.user.member_id,
-                "token-create",
-                format!("user {user}"),
-                detail,
-            );
-            session.append_audit(&event, Utc::now()).map(|_| ())
-        })
-    })
-    .await;
-    match saved {
-        Ok(Ok(())) => account_page(&state, lang, &signed, Some(token), None).await,
-        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+    let actor = crate::policy::actor(&state, &signed);
+    match tokio::task::spawn_blocking(move || members::create_token(&store, &actor, &form.label, &digest)).await? {
+        Ok(()) => Ok(account_page(&state, lang, &signed, Some(token), None).await),
+        Err(ActionError::Refused("token-label-missing")) => {
+            Ok(account_page(&state, lang, &signed, None, Some("web-token-label-missing")).await)
+        }
+        Err(error) => Err(error.into()),
     }
 }

@@ -207,6 +207,16 @@ pub(crate) fn message(lang: Lang, status: StatusCode, key: &str) -> Response {
     (status, render(&page)).into_response()
 }
 
+/// A page message whose title and text are any two messages, the text with arguments.
+pub(crate) fn notice(lang: Lang, status: StatusCode, title: &str, text: &str, args: &[(&str, Arg)]) -> Response {
+    let page = Message {
+        t: Texts::new(lang, None, None),
+        title: tr(lang, title),
+        text: tr_args(lang, text, args),
+    };
+    (status, render(&page)).into_response()
+}
+
 /// Runs store work in a blocking task; a failure becomes the "unavailable" page.
 pub(crate) async fn read<T: Send + 'static>(
     state: &AppState,

@@ -37,24 +37,6 @@ pub enum Access {
     Token,
 }
 
-/// An audit event done on the portal by the signed-in person.
-pub fn event(
-    signed: &Signed,
-    member: Option<ensemble_model::MemberId>,
-    action: &'static str,
-    subject: String,
-    detail: serde_json::Value,
-) -> ensemble_store::AuditEvent {
-    ensemble_store::AuditEvent {
-        channel: "web",
-        user_id: Some(signed.user.id),
-        member_id: member,
-        action,
-        subject,
-        detail,
-    }
-}
-
 /// The signed-in person as the actor of an action (API tokens carry no form token).
 pub fn actor(state: &AppState, signed: &Signed) -> ensemble_actions::Actor {
     ensemble_actions::Actor {
@@ -78,12 +60,6 @@ pub fn requester(signed: &Signed, purpose: ensemble_model::Purpose) -> ensemble_
         member: signed.user.member_id,
         purpose,
     }
-}
-
-/// Appends an audit event in a write of its own (for actions that ran their own transaction).
-pub async fn record(state: &AppState, event: ensemble_store::AuditEvent) {
-    let store = state.store.clone();
-    let _ = tokio::task::spawn_blocking(move || store.write(|session| session.append_audit(&event, Utc::now()))).await;
 }
 
 /// The largest form the guard reads to find its token (an upload of the import wizard).
@@ -140,7 +116,18 @@ impl Refusal {
 pub async fn guard(access: Access, State(state): State<AppState>, request: Request, next: Next) -> Response {
     let lang = crate::lang::from_headers(request.headers());
     match admit(access, &state, request).await {
-        Ok(request) => next.run(request).await,
+        Ok(request) => {
+            let user = request
+                .extensions()
+                .get::<Option<Signed>>()
+                .and_then(Option::as_ref)
+                .map(|signed| crate::error::UserNumber(signed.user.id));
+            let mut response = next.run(request).await;
+            if let Some(user) = user {
+                response.extensions_mut().insert(user);
+            }
+            response
+        }
         Err(refusal) => refusal.into_response(lang, access == Access::Token),
     }
 }

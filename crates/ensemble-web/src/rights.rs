@@ -10,17 +10,18 @@ use axum::http::StatusCode;
 use axum::http::header::{CONTENT_DISPOSITION, CONTENT_TYPE};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
 use ensemble_i18n::{Lang, tr};
-use ensemble_model::{Member, MemberId, Performance, PersonKey, Show, geo};
-use ensemble_privacy::{IdentifierKind, Pseudonymizer};
-use ensemble_store::{Incident, ListFilter, PersonRecords, RightsRequest, StoreError};
+use ensemble_model::{Member, PersonKey, Purpose, geo};
+use ensemble_store::{ListFilter, PersonRecords, RightsRequest};
 
+use crate::error::WebError;
 use crate::pages::{Texts, form_status, message, read, render, texts};
-use crate::policy::{MemberScope, Signed, event};
+use crate::policy::{MemberScope, Signed};
 use crate::{AppState, PageLang};
 
-const KINDS: [&str; 4] = ["access", "portability", "rectification", "erasure"];
+use ensemble_actions::rights::KINDS;
+use ensemble_actions::{ActionError, rights};
 
 /// A request as a line of the list.
 pub struct RequestLine {
@@ -104,34 +105,23 @@ pub async fn create(
     PageLang(lang): PageLang,
     Extension(signed): Extension<Signed>,
     Form(form): Form<NewRequest>,
-) -> Response {
-    let identifier = form.identifier.trim();
-    let kind = if identifier.contains('@') {
-        IdentifierKind::Email
-    } else {
-        IdentifierKind::Phone
-    };
-    let person = Pseudonymizer::new(&state.key).key(kind, identifier);
-    let received = form.received_on.parse::<NaiveDate>().ok();
-    let (Some(person), Some(received), true) = (person, received, KINDS.contains(&form.kind.as_str())) else {
-        return rights_page(&state, lang, &signed, Some(tr(lang, "web-rights-form-invalid"))).await;
+) -> Result<Response, WebError> {
+    let Ok(received) = form.received_on.parse::<NaiveDate>() else {
+        return Ok(rights_page(&state, lang, &signed, Some(tr(lang, "web-rights-form-invalid"))).await);
     };
     let store = state.store.clone();
-    let actor = signed.clone();
-    let kind_code = form.kind.clone();
-    let created = tokio::task::spawn_blocking(move || {
-        store.write(|session| -> Result<RightsRequest, StoreError> {
-            let request = session.insert_rights_request(&kind_code, &person, received)?;
-            let detail = serde_json::json!({"kind": request.kind, "due_on": request.due_on});
-            let subject = format!("request {}", request.id);
-            session.append_audit(&event(&actor, None, "rights-request", subject, detail), Utc::now())?;
-            Ok(request)
-        })
+    let key = state.key.clone();
+    let actor = crate::policy::actor(&state, &signed);
+    let opened = tokio::task::spawn_blocking(move || {
+        rights::open_request(&store, &key, &actor, &form.kind, &form.identifier, received)
     })
-    .await;
-    match created {
-        Ok(Ok(request)) => Redirect::to(&format!("/droits/{}", request.id)).into_response(),
-        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+    .await?;
+    match opened {
+        Ok(request) => Ok(Redirect::to(&format!("/droits/{}", request.id)).into_response()),
+        Err(ActionError::Refused("rights-form-invalid")) => {
+            Ok(rights_page(&state, lang, &signed, Some(tr(lang, "web-rights-form-invalid"))).await)
+        }
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -235,88 +225,25 @@ pub async fn show(
     })
 }
 
-/// The person's data as exported: each ticket line with its member, show, date and venue name.
-fn export_rows(
-    session: &mut ensemble_store::Session<'_>,
-    records: &PersonRecords,
-    members: &[Member],
-) -> Result<Vec<serde_json::Value>, StoreError> {
-    let performance_ids: Vec<i64> = records.ticket_sales.iter().map(|sale| sale.performance_id.0).collect();
-    let performances = session.get_many::<Performance>(&performance_ids)?;
-    let show_ids: Vec<i64> = performances.values().map(|p| p.show_id.0).collect();
-    let shows = session.get_many::<Show>(&show_ids)?;
-    let slug = |member: Option<MemberId>| {
-        member
-            .and_then(|member| members.iter().find(|m| m.id == member))
-            .map(|m| m.slug.clone())
-            .unwrap_or_default()
-    };
-    Ok(records
-        .ticket_sales
-        .iter()
-        .map(|sale| {
-            let performance = performances.get(&sale.performance_id.0);
-            serde_json::json!({
-                "member": slug(sale.provenance.member_id),
-                "show": performance.and_then(|p| shows.get(&p.show_id.0)).map(|s| s.title_fr.clone()),
-                "performance_starts_at": performance.map(|p| p.starts_at.to_rfc3339()),
-                "sold_at": sale.sold_at.to_rfc3339(),
-                "unit_price_cents": sale.price.0,
-                "quantity": sale.quantity,
-                "channel": sale.channel.code(),
-                "price_type": sale.price_type.code(),
-                "postal_area": sale.fsa,
-                "age_band": sale.age_band.map(|band| band.code()),
-            })
-        })
-        .collect())
-}
-
 /// `GET /droits/{request}/export.json` and `.csv`: what the person provided, from every member.
 pub async fn export(
     State(state): State<AppState>,
-    PageLang(lang): PageLang,
     Extension(signed): Extension<Signed>,
     Path((id, format)): Path<(i64, String)>,
-) -> Response {
+) -> Result<Response, WebError> {
     let csv = match format.as_str() {
         "export.json" => false,
         "export.csv" => true,
-        _ => return message(lang, StatusCode::NOT_FOUND, "web-not-found"),
+        _ => return Err(WebError::NotFound),
     };
     let store = state.store.clone();
-    let actor = signed.clone();
-    let built = tokio::task::spawn_blocking(move || {
-        store.write(|session| -> Result<Option<(Vec<serde_json::Value>, Vec<serde_json::Value>)>, StoreError> {
-            let Some(request) = session.rights_request(id)? else {
-                return Ok(None);
-            };
-            let records = session.person_records(&PersonKey(request.person_key.clone()))?;
-            let members: Vec<Member> = session.list(&ListFilter::default())?;
-            let lines = export_rows(session, &records, &members)?;
-            let consents = records
-                .consents
-                .iter()
-                .map(|consent| {
-                    serde_json::json!({
-                        "member": consent.provenance.member_id.and_then(|m| members.iter().find(|x| x.id == m)).map(|m| m.slug.clone()),
-                        "purpose": consent.purpose.code(),
-                        "granted": consent.granted,
-                        "recorded_at": consent.recorded_at.to_rfc3339(),
-                        "withdrawn_at": consent.withdrawn_at.map(|at| at.to_rfc3339()),
-                    })
-                })
-                .collect();
-            let detail = serde_json::json!({"format": if csv { "csv" } else { "json" }, "ticket_lines": lines.len()});
-            session.append_audit(&event(&actor, None, "rights-export", format!("request {id}"), detail), Utc::now())?;
-            Ok(Some((lines, consents)))
-        })
-    })
-    .await;
-    let (lines, consents) = match built {
-        Ok(Ok(Some(found))) => found,
-        Ok(Ok(None)) => return message(lang, StatusCode::NOT_FOUND, "web-not-found"),
-        _ => return message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+    let actor = crate::policy::actor(&state, &signed);
+    let format = if csv { "csv" } else { "json" };
+    let built = tokio::task::spawn_blocking(move || rights::export(&store, &actor, id, format)).await?;
+    let rights::PersonExport { lines, consents } = match built {
+        Ok(found) => found,
+        Err(ActionError::Refused("rights-request-unknown")) => return Err(WebError::NotFound),
+        Err(error) => return Err(error.into()),
     };
     let name = format!("demande-{id}.{}", if csv { "csv" } else { "json" });
     let body = if csv {
@@ -349,7 +276,7 @@ pub async fn export(
     } else {
         serde_json::to_vec_pretty(&serde_json::json!({
             "request": id,
-            "generated_at": Utc::now().to_rfc3339(),
+            "generated_at": state.clock.now().to_rfc3339(),
             "ticket_lines": lines,
             "consents": consents,
         }))
@@ -360,14 +287,14 @@ pub async fn export(
     } else {
         "application/json"
     };
-    (
+    Ok((
         [
             (CONTENT_TYPE, content_type.to_string()),
             (CONTENT_DISPOSITION, format!("attachment; filename=\"{name}\"")),
         ],
         body,
     )
-        .into_response()
+        .into_response())
 }
 
 /// What the action forms of a request send.
@@ -385,82 +312,37 @@ pub struct RequestAction {
 /// (`action=close`) with what was done.
 pub async fn act(
     State(state): State<AppState>,
-    PageLang(lang): PageLang,
     Extension(signed): Extension<Signed>,
     Path(id): Path<i64>,
     Form(form): Form<RequestAction>,
-) -> Response {
-    let fsa = geo::normalize_postal_code(&form.postal_code)
-        .and_then(|code| geo::fsa_of(&code))
-        .or_else(|| {
-            let upper = form.postal_code.trim().to_uppercase();
-            (upper.len() == 3 && geo::fsa(&upper).is_some()).then_some(upper)
-        });
-    if form.action == "rectify" && fsa.is_none() {
-        return message(lang, StatusCode::UNPROCESSABLE_ENTITY, "web-rights-postal-code-invalid");
-    }
+) -> Result<Response, WebError> {
+    let step = match form.action.as_str() {
+        "rectify" => {
+            let fsa = geo::normalize_postal_code(&form.postal_code)
+                .and_then(|code| geo::fsa_of(&code))
+                .or_else(|| {
+                    let upper = form.postal_code.trim().to_uppercase();
+                    (upper.len() == 3 && geo::fsa(&upper).is_some()).then_some(upper)
+                });
+            let Some(fsa) = fsa else {
+                return Err(WebError::Message(
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                    "web-rights-postal-code-invalid",
+                ));
+            };
+            rights::Step::Rectify(fsa)
+        }
+        "erase" => rights::Step::Erase,
+        "withdraw" => rights::Step::Withdraw(Purpose::from_code(&form.purpose).ok_or(WebError::NotFound)?),
+        "close" => rights::Step::Close,
+        _ => return Err(WebError::NotFound),
+    };
     let store = state.store.clone();
-    let actor = signed.clone();
-    let action = form.action.clone();
-    let purpose = form.purpose.clone();
-    let outcome = tokio::task::spawn_blocking(move || {
-        store.write(|session| -> Result<bool, StoreError> {
-            let Some(request) = session.rights_request(id)? else {
-                return Ok(false);
-            };
-            if request.status != "open" {
-                return Ok(false);
-            }
-            let person = PersonKey(request.person_key.clone());
-            let now = Utc::now();
-            let (audit_action, detail) = match action.as_str() {
-                "rectify" => {
-                    let changed = session.rectify_person_fsa(&person, fsa.as_deref().unwrap_or_default())?;
-                    ("rights-rectify", serde_json::json!({"ticket_lines": changed}))
-                }
-                "erase" => {
-                    let (unlinked, deleted) = session.erase_person(&person)?;
-                    (
-                        "rights-erase",
-                        serde_json::json!({"ticket_lines": unlinked, "consents": deleted}),
-                    )
-                }
-                "withdraw" => {
-                    let Some(purpose) = ensemble_model::Purpose::from_code(&purpose) else {
-                        return Ok(false);
-                    };
-                    let members: Vec<MemberId> = session
-                        .list::<Member>(&ListFilter::default())?
-                        .into_iter()
-                        .map(|member| member.id)
-                        .collect();
-                    let changed = session.withdraw_consent(&person, purpose, &members, now.fixed_offset())?;
-                    (
-                        "rights-withdraw",
-                        serde_json::json!({"purpose": purpose.code(), "consents": changed}),
-                    )
-                }
-                "close" => {
-                    let records = session.person_records(&person)?;
-                    // Kept as counts; the page words them in the reader's language.
-                    let outcome = serde_json::json!({
-                        "ticket_lines": records.ticket_sales.len(),
-                        "consents": records.consents.len(),
-                    });
-                    session.close_rights_request(id, Some(actor.user.id), &outcome.to_string(), now.fixed_offset())?;
-                    ("rights-close", outcome)
-                }
-                _ => return Ok(false),
-            };
-            session.append_audit(&event(&actor, None, audit_action, format!("request {id}"), detail), now)?;
-            Ok(true)
-        })
-    })
-    .await;
-    match outcome {
-        Ok(Ok(true)) => Redirect::to(&format!("/droits/{id}")).into_response(),
-        Ok(Ok(false)) => message(lang, StatusCode::NOT_FOUND, "web-not-found"),
-        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+    let actor = crate::policy::actor(&state, &signed);
+    match tokio::task::spawn_blocking(move || rights::act(&store, &actor, id, &step)).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/droits/{id}")).into_response()),
+        Err(ActionError::Refused("rights-request-unknown")) => Err(WebError::NotFound),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -592,7 +474,7 @@ async fn record_incident(
     signed: &Signed,
     member: Option<&Member>,
     form: NewIncident,
-) -> Response {
+) -> Result<Response, WebError> {
     let optional = |text: &str| -> Result<Option<NaiveDate>, ()> {
         match text.trim() {
             "" => Ok(None),
@@ -610,67 +492,37 @@ async fn record_incident(
         optional(&form.commission_notified_on),
         optional(&form.people_notified_on),
     );
-    let required = [
-        &form.description,
-        &form.information_concerned,
-        &form.risk_assessment,
-        &form.measures_taken,
-    ];
+    let invalid = || tr(lang, "web-incidents-form-invalid");
     let (Ok(occurred_on), Ok(discovered_on), Ok(people_affected), Ok(commission), Ok(notified)) = parsed else {
-        return incidents_page(
-            state,
-            lang,
-            signed,
-            member,
-            Some(tr(lang, "web-incidents-form-invalid")),
-        )
-        .await;
+        return Ok(incidents_page(state, lang, signed, member, Some(invalid())).await);
     };
-    if required.iter().any(|text| text.trim().is_empty()) {
-        return incidents_page(
-            state,
-            lang,
-            signed,
-            member,
-            Some(tr(lang, "web-incidents-form-invalid")),
-        )
-        .await;
-    }
-    let incident = Incident {
-        id: 0,
-        member_id: member.map(|m| m.id),
+    let new = rights::NewIncident {
         occurred_on,
         discovered_on,
-        description: form.description.trim().to_string(),
-        information_concerned: form.information_concerned.trim().to_string(),
+        description: form.description,
+        information_concerned: form.information_concerned,
         people_affected,
         serious_injury_risk: form.serious_injury_risk.is_some(),
-        risk_assessment: form.risk_assessment.trim().to_string(),
-        measures_taken: form.measures_taken.trim().to_string(),
+        risk_assessment: form.risk_assessment,
+        measures_taken: form.measures_taken,
         commission_notified_on: commission,
         people_notified_on: notified,
-        recorded_by: Some(signed.user.id),
-        recorded_at: Utc::now().fixed_offset(),
     };
     let store = state.store.clone();
-    let actor = signed.clone();
-    let saved = tokio::task::spawn_blocking(move || {
-        store.write(|session| -> Result<(), StoreError> {
-            let saved = session.insert_incident(&incident)?;
-            let detail = serde_json::json!({"serious_injury_risk": saved.serious_injury_risk});
-            let subject = format!("incident {}", saved.id);
-            session.append_audit(&event(&actor, saved.member_id, "incident", subject, detail), Utc::now())?;
-            Ok(())
-        })
-    })
-    .await;
+    let actor = crate::policy::actor(state, signed);
+    let register = member.cloned();
+    let saved =
+        tokio::task::spawn_blocking(move || rights::record_incident(&store, &actor, register.as_ref(), &new)).await?;
     match saved {
-        Ok(Ok(())) => Redirect::to(&member.map_or_else(
+        Ok(_) => Ok(Redirect::to(&member.map_or_else(
             || "/incidents".to_string(),
             |m| format!("/membres/{}/incidents", m.slug),
         ))
-        .into_response(),
-        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+        .into_response()),
+        Err(ActionError::Refused("incident-form-invalid")) => {
+            Ok(incidents_page(state, lang, signed, member, Some(invalid())).await)
+        }
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -680,7 +532,7 @@ pub async fn create_incident(
     PageLang(lang): PageLang,
     Extension(signed): Extension<Signed>,
     Form(form): Form<NewIncident>,
-) -> Response {
+) -> Result<Response, WebError> {
     record_incident(&state, lang, &signed, None, form).await
 }
 
@@ -691,6 +543,6 @@ pub async fn create_member_incident(
     Extension(signed): Extension<Signed>,
     Extension(MemberScope(member)): Extension<MemberScope>,
     Form(form): Form<NewIncident>,
-) -> Response {
+) -> Result<Response, WebError> {
     record_incident(&state, lang, &signed, Some(&member), form).await
 }

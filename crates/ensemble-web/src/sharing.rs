@@ -4,19 +4,17 @@
 
 use askama::Template;
 use axum::extract::{Path, State};
-use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use chrono::{NaiveDate, Utc};
+use chrono::NaiveDate;
+use ensemble_actions::{ActionError, sharing};
 use ensemble_i18n::{Lang, tr};
-use ensemble_model::{
-    Dataset, Member, MemberId, Organization, Provenance, Purpose, Role, SharingAgreement, SharingAgreementId,
-    SharingLevel, Validate,
-};
-use ensemble_store::{ListFilter, StoreError};
+use ensemble_model::{Dataset, Member, MemberId, Organization, Purpose, Role, SharingAgreement, SharingLevel};
+use ensemble_store::ListFilter;
 
-use crate::pages::{Texts, encode, form_status, label, message, read, render, texts};
-use crate::policy::{MemberScope, Signed, event, rank};
+use crate::error::WebError;
+use crate::pages::{Texts, encode, form_status, label, read, render, texts};
+use crate::policy::{MemberScope, Signed, rank};
 use crate::{AppState, PageLang};
 
 /// An agreement as a line of the page.
@@ -189,7 +187,7 @@ pub async fn create(
     Extension(signed): Extension<Signed>,
     Extension(MemberScope(member)): Extension<MemberScope>,
     Form(form): Form<NewAgreement>,
-) -> Response {
+) -> Result<Response, WebError> {
     let parsed = (
         Dataset::from_code(&form.dataset),
         SharingLevel::from_code(&form.level).filter(|level| *level != SharingLevel::None),
@@ -201,131 +199,59 @@ pub async fn create(
         },
     );
     let (Some(dataset), Some(level), Some(purpose), Some(valid_from), Some(valid_until)) = parsed else {
-        return page(
+        return Ok(page(
             &state,
             lang,
             &signed,
             &member,
             Some(tr(lang, "web-agreements-form-invalid")),
         )
-        .await;
+        .await);
     };
-    let recipient_slug = form.recipient.trim().to_string();
+    let new = sharing::NewAgreement {
+        recipient: Some(form.recipient.trim().to_string()).filter(|slug| slug != "*"),
+        dataset,
+        level,
+        purpose,
+        valid_from,
+        valid_until,
+        leaves_quebec: form.leaves_quebec.is_some(),
+        assessment_on_file: form.assessment.is_some(),
+    };
     let store = state.store.clone();
-    let provider = member.id;
-    let actor = signed.clone();
-    let leaves_quebec = form.leaves_quebec.is_some();
-    let assessment = form.assessment.is_some();
-    let outcome = tokio::task::spawn_blocking(move || {
-        store.write(|session| -> Result<Result<(), String>, StoreError> {
-            let recipient = if recipient_slug == "*" {
-                None
-            } else {
-                match session.member_by_slug(&recipient_slug)? {
-                    Some(recipient) if recipient.id != provider => Some(recipient.id),
-                    _ => return Ok(Err(tr(lang, "web-agreements-form-invalid"))),
-                }
-            };
-            let agreement = SharingAgreement {
-                id: SharingAgreementId(session.next_id::<SharingAgreement>()?),
-                provider_id: provider,
-                recipient_member_id: recipient,
-                dataset,
-                level,
-                purpose,
-                valid_from,
-                valid_until,
-                leaves_quebec,
-                privacy_impact_assessment_on_file: assessment,
-                provenance: Provenance {
-                    member_id: Some(provider),
-                    ..Default::default()
-                },
-            };
-            if let Some(problem) = agreement.validate().first() {
-                return Ok(Err(problem.message(lang)));
-            }
-            session.insert(std::slice::from_ref(&agreement))?;
-            let detail = serde_json::json!({
-                "recipient": recipient.map(|m| m.0),
-                "dataset": dataset.code(),
-                "level": level.code(),
-                "purpose": purpose.code(),
-                "valid_from": valid_from,
-                "valid_until": valid_until,
-                "leaves_quebec": leaves_quebec,
-            });
-            let subject = format!("agreement {}", agreement.id.0);
-            session.append_audit(
-                &event(&actor, Some(provider), "agreement-create", subject, detail),
-                Utc::now(),
-            )?;
-            Ok(Ok(()))
-        })
-    })
-    .await;
-    match outcome {
-        Ok(Ok(Ok(()))) => {
+    let actor = crate::policy::actor(&state, &signed);
+    let provider = member.clone();
+    let outcome = tokio::task::spawn_blocking(move || sharing::create(&store, &actor, &provider, &new)).await?;
+    let problem = match outcome {
+        Ok(_) => {
             // The pool of pooled statistics may have changed.
             state.cache.clear();
-            Redirect::to(&format!("/membres/{}/ententes", encode(&member.slug))).into_response()
+            return Ok(Redirect::to(&format!("/membres/{}/ententes", encode(&member.slug))).into_response());
         }
-        Ok(Ok(Err(problem))) => page(&state, lang, &signed, &member, Some(problem)).await,
-        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
-    }
+        Err(ActionError::Refused("agreement-form-invalid")) => tr(lang, "web-agreements-form-invalid"),
+        Err(ActionError::Invalid(problems)) => problems.first().map(|p| p.message(lang)).unwrap_or_default(),
+        Err(error) => return Err(error.into()),
+    };
+    Ok(page(&state, lang, &signed, &member, Some(problem)).await)
 }
 
 /// `POST /membres/{member}/ententes/{agreement}/terminer`: the provider ends an agreement: it
 /// stops yesterday and stays listed with its period (one that had not started is withdrawn).
 pub async fn end(
     State(state): State<AppState>,
-    PageLang(lang): PageLang,
     Extension(signed): Extension<Signed>,
     Extension(MemberScope(member)): Extension<MemberScope>,
     Path((_, agreement)): Path<(String, i64)>,
-) -> Response {
-    let clock = state.clock;
+) -> Result<Response, WebError> {
     let store = state.store.clone();
-    let provider = member.id;
-    let actor = signed.clone();
-    let today = clock.today();
-    let outcome = tokio::task::spawn_blocking(move || {
-        store.write(|session| -> Result<bool, StoreError> {
-            let Some(mut found) = session
-                .agreements_of(provider)?
-                .into_iter()
-                .find(|given| given.id.0 == agreement)
-            else {
-                return Ok(false);
-            };
-            if found.provider_id != provider {
-                return Ok(false);
-            }
-            let yesterday = today.pred_opt().unwrap_or(today);
-            let detail = if found.valid_from > yesterday {
-                // Not in force before today: it is withdrawn whole.
-                session.delete::<SharingAgreement>(agreement)?;
-                serde_json::json!({"withdrawn": true})
-            } else {
-                found.valid_until = Some(yesterday);
-                session.update(&found)?;
-                serde_json::json!({"valid_until": found.valid_until})
-            };
-            let subject = format!("agreement {agreement}");
-            session.append_audit(
-                &event(&actor, Some(provider), "agreement-end", subject, detail),
-                Utc::now(),
-            )?;
-            Ok(true)
-        })
-    })
-    .await;
-    match outcome {
-        Ok(Ok(true)) => {
+    let actor = crate::policy::actor(&state, &signed);
+    let provider = member.clone();
+    match tokio::task::spawn_blocking(move || sharing::end(&store, &actor, &provider, agreement)).await? {
+        Ok(_) => {
             state.cache.clear();
-            Redirect::to(&format!("/membres/{}/ententes", encode(&member.slug))).into_response()
+            Ok(Redirect::to(&format!("/membres/{}/ententes", encode(&member.slug))).into_response())
         }
-        Ok(Ok(false)) => message(lang, StatusCode::NOT_FOUND, "web-not-found"),
-        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+        Err(ActionError::Refused("agreement-unknown")) => Err(WebError::NotFound),
+        Err(error) => Err(error.into()),
     }
 }

@@ -10,7 +10,6 @@ use axum::Extension;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
-use chrono::Utc;
 use ensemble_i18n::{Arg, Lang, format, tr, tr_args};
 use ensemble_model::{Purpose, SalesChannel, vocab};
 use ensemble_privacy::disclosure::{Figure, Hidden, Rules};
@@ -110,7 +109,8 @@ fn channel_label(lang: Lang, code: &str) -> String {
 async fn released(state: &AppState, signed: &Signed, month: Month) -> Result<Result<PooledRelease, StoreError>, ()> {
     let store = state.store.clone();
     let asking = requester(signed, Purpose::PooledStatistics);
-    tokio::task::spawn_blocking(move || store.write(|session| session.pooled_ticket_sales(&asking, month, Utc::now())))
+    let clock = state.clock;
+    tokio::task::spawn_blocking(move || store.write(|session| session.pooled_ticket_sales(&asking, month, clock.now())))
         .await
         .map_err(|_| ())
 }

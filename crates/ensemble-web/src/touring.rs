@@ -14,7 +14,8 @@ use axum::Extension;
 use axum::extract::{Path, Query, State};
 use axum::http::{StatusCode, header};
 use axum::response::{IntoResponse, Redirect, Response};
-use chrono::{Duration, NaiveDate, Utc};
+use chrono::{Duration, NaiveDate};
+use ensemble_actions::{ActionError, touring};
 use ensemble_i18n::{Arg, Lang, format, tr, tr_args};
 use ensemble_model::{AvailabilityKind, Hall, Member, OrganizationId, Place, Purpose, Show};
 use ensemble_store::ListFilter;
@@ -23,8 +24,9 @@ use ensemble_touring::hall::{Verdict, fit, overall};
 use ensemble_touring::season::{PlanError, Request, Scenario, ScenarioKind, Settings, StopKind, TourPlan};
 
 use crate::browse::{Choice, choices};
+use crate::error::WebError;
 use crate::pages::{Texts, encode, message, render, texts};
-use crate::policy::{MemberScope, Signed, event, rank, requester};
+use crate::policy::{MemberScope, Signed, rank, requester};
 use crate::tour_drawing::{MonthView, calendar, map, timeline};
 use crate::{AppState, PageLang};
 
@@ -690,37 +692,16 @@ fn view(lang: Lang, plan: &TourPlan, scenario: &Scenario, base: &str, slug: &str
 /// holds behind it at the same presenter and date move up.
 pub async fn release(
     State(state): State<AppState>,
-    PageLang(lang): PageLang,
     Extension(signed): Extension<Signed>,
     Extension(MemberScope(member)): Extension<MemberScope>,
     Path((_, engagement)): Path<(String, i64)>,
     Query(query): Query<HashMap<String, String>>,
-) -> Response {
-    let clock = state.clock;
+) -> Result<Response, WebError> {
     let store = state.store.clone();
-    let asking = requester(&signed, Purpose::Touring);
-    let actor = signed.clone();
-    let owner = member.id;
-    let outcome = tokio::task::spawn_blocking(move || {
-        store.write(|session| {
-            let done = ensemble_touring::holds::release_hold(session, &asking, owner, engagement, clock.today())?;
-            if let Some(promoted) = &done {
-                session.append_audit(
-                    &event(
-                        &actor,
-                        Some(owner),
-                        "hold-released",
-                        format!("engagement {engagement}"),
-                        serde_json::json!({ "promoted": promoted }),
-                    ),
-                    Utc::now(),
-                )?;
-            }
-            Ok::<bool, ensemble_store::StoreError>(done.is_some())
-        })
-    })
-    .await;
-    answer(lang, outcome, back_to(&member, query.get("retour")))
+    let actor = crate::policy::actor(&state, &signed);
+    let owner = member.clone();
+    let done = tokio::task::spawn_blocking(move || touring::release_hold(&store, &actor, &owner, engagement)).await?;
+    answer(done.map(|_| ()), back_to(&member, query.get("retour")))
 }
 
 /// `GET /membres/{member}/tournees/salle?spectacle=CODE&diffuseur=ID`: every hall of a presenter
@@ -968,16 +949,14 @@ pub struct BlockForm {
 }
 
 /// The answer to a form that changed the member's planning data: back to the page when done, not
-/// found when there was nothing to change, unavailable when the store failed.
-fn answer(
-    lang: Lang,
-    outcome: Result<Result<bool, ensemble_store::StoreError>, tokio::task::JoinError>,
-    back: String,
-) -> Response {
+/// found when there was nothing to change (or nothing of the member's).
+fn answer(outcome: Result<(), ActionError>, back: String) -> Result<Response, WebError> {
     match outcome {
-        Ok(Ok(true)) => Redirect::to(&back).into_response(),
-        Ok(Ok(false)) => message(lang, StatusCode::NOT_FOUND, "web-not-found"),
-        _ => message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+        Ok(()) => Ok(Redirect::to(&back).into_response()),
+        Err(ActionError::Refused(
+            "hold-show-unknown" | "tour-presenter-unknown" | "hold-not-yours" | "hold-unknown" | "availability-invalid",
+        )) => Err(WebError::NotFound),
+        Err(error) => Err(error.into()),
     }
 }
 
@@ -989,153 +968,82 @@ fn back_to(member: &Member, asked: Option<&String>) -> String {
         .unwrap_or_else(|| format!("/membres/{}/tournees", encode(&member.slug)))
 }
 
-/// The show of that short code.
-fn find_show(store: &ensemble_store::Store, slug: &str) -> Result<Option<Show>, ensemble_store::StoreError> {
-    store.read(|s| {
-        Ok(s.list::<Show>(&ListFilter::default())?
-            .into_iter()
-            .find(|show| show.slug == slug))
-    })
-}
-
 /// `POST /membres/{member}/tournees/options`: takes a hold on a proposed date, behind the
 /// member's holds already there; audited.
 pub async fn take(
     State(state): State<AppState>,
-    PageLang(lang): PageLang,
     Extension(signed): Extension<Signed>,
     Extension(MemberScope(member)): Extension<MemberScope>,
     axum::Form(form): axum::Form<HoldForm>,
-) -> Response {
-    let clock = state.clock;
+) -> Result<Response, WebError> {
     let Ok(date) = form.date.parse::<NaiveDate>() else {
-        return message(lang, StatusCode::BAD_REQUEST, "web-tour-dates-invalid");
+        return Err(WebError::Message(StatusCode::BAD_REQUEST, "web-tour-dates-invalid"));
     };
     let store = state.store.clone();
-    let asking = requester(&signed, Purpose::Touring);
-    let actor = signed.clone();
+    let actor = crate::policy::actor(&state, &signed);
     let scope = member.clone();
-    let (slug, presenter, fee) = (form.spectacle.clone(), form.diffuseur, form.cachet);
-    let outcome = tokio::task::spawn_blocking(
-        move || -> Result<Option<ensemble_model::Engagement>, ensemble_store::StoreError> {
-            let Some(show) = find_show(&store, &slug)? else {
-                return Ok(None);
-            };
-            store.write(|session| {
-                if session.get::<ensemble_model::Organization>(presenter)?.is_none() {
-                    return Ok(None);
-                }
-                let taken = ensemble_touring::holds::take_hold(
-                    session,
-                    &asking,
-                    &scope,
-                    &show,
-                    OrganizationId(presenter),
-                    date,
-                    fee.filter(|cents| *cents > 0).map(ensemble_model::Cents),
-                    clock.today(),
-                )?;
-                if let Some(hold) = &taken {
-                    session.append_audit(
-                        &event(
-                            &actor,
-                            Some(scope.id),
-                            "hold-taken",
-                            format!("engagement {}", hold.id.0),
-                            serde_json::json!({ "presenter": presenter, "date": date, "level": hold.hold_level }),
-                        ),
-                        Utc::now(),
-                    )?;
-                }
-                Ok(taken)
-            })
-        },
-    )
-    .await;
-    let changed = outcome.map(|done| done.map(|found| found.is_some()));
-    answer(lang, changed, back_to(&member, form.retour.as_ref()))
+    let (show, presenter, fee) = (form.spectacle, OrganizationId(form.diffuseur), form.cachet);
+    let taken = tokio::task::spawn_blocking(move || {
+        touring::take_hold(
+            &store,
+            &actor,
+            &scope,
+            &show,
+            presenter,
+            date,
+            fee.map(ensemble_model::Cents),
+        )
+    })
+    .await?;
+    answer(taken.map(|_| ()), back_to(&member, form.retour.as_ref()))
 }
 
 /// `POST /membres/{member}/tournees/disponibilites`: the show's blocked days (no new date is
 /// proposed there), or a presenter's closure or season window as the member knows it; audited.
 pub async fn block(
     State(state): State<AppState>,
-    PageLang(lang): PageLang,
     Extension(signed): Extension<Signed>,
     Extension(MemberScope(member)): Extension<MemberScope>,
     axum::Form(form): axum::Form<BlockForm>,
-) -> Response {
+) -> Result<Response, WebError> {
     let (Ok(from), Ok(to)) = (form.du.parse::<NaiveDate>(), form.au.parse::<NaiveDate>()) else {
-        return message(lang, StatusCode::BAD_REQUEST, "web-tour-dates-invalid");
+        return Err(WebError::Message(StatusCode::BAD_REQUEST, "web-tour-dates-invalid"));
     };
     if to < from {
-        return message(lang, StatusCode::BAD_REQUEST, "web-tour-dates-invalid");
+        return Err(WebError::Message(StatusCode::BAD_REQUEST, "web-tour-dates-invalid"));
     }
     let (kind, company) = match form.genre.as_str() {
         "" | "blocked" => (AvailabilityKind::Blocked, false),
         "company-blocked" => (AvailabilityKind::Blocked, true),
         "blackout" => (AvailabilityKind::Blackout, false),
         "season-window" => (AvailabilityKind::SeasonWindow, false),
-        _ => return message(lang, StatusCode::BAD_REQUEST, "web-tour-availability-invalid"),
+        _ => {
+            return Err(WebError::Message(
+                StatusCode::BAD_REQUEST,
+                "web-tour-availability-invalid",
+            ));
+        }
     };
     let presenter = form.diffuseur.parse::<i64>().ok().map(OrganizationId);
     if (kind == AvailabilityKind::Blocked) != presenter.is_none() {
-        return message(lang, StatusCode::BAD_REQUEST, "web-tour-availability-invalid");
+        return Err(WebError::Message(
+            StatusCode::BAD_REQUEST,
+            "web-tour-availability-invalid",
+        ));
     }
+    let new = touring::NewAvailability {
+        show: form.spectacle,
+        kind,
+        presenter,
+        company,
+        from,
+        to,
+        note: Some(form.note),
+    };
     let store = state.store.clone();
-    let actor = signed.clone();
+    let actor = crate::policy::actor(&state, &signed);
     let scope = member.clone();
-    let slug = form.spectacle.clone();
-    let note = Some(form.note.trim().chars().take(200).collect::<String>()).filter(|n| !n.is_empty());
-    let outcome = tokio::task::spawn_blocking(
-        move || -> Result<Option<ensemble_model::Availability>, ensemble_store::StoreError> {
-            let Some(show) = find_show(&store, &slug)? else {
-                return Ok(None);
-            };
-            // A company's blocked dates are entered for the show's first producer, and shut all
-            // its shows.
-            let presenter = match (company, show.producer_ids.first()) {
-                (false, _) => presenter,
-                (true, Some(producer)) => Some(*producer),
-                (true, None) => return Ok(None),
-            };
-            store.write(|session| {
-                if let Some(presenter) = presenter
-                    && session.get::<ensemble_model::Organization>(presenter.0)?.is_none()
-                {
-                    return Ok(None);
-                }
-                let blocked = ensemble_touring::holds::record_availability(
-                    session,
-                    &scope,
-                    &show,
-                    (kind, presenter),
-                    (from, to),
-                    note,
-                )?;
-                if let Some(blocked) = &blocked {
-                    session.append_audit(
-                        &event(
-                            &actor,
-                            Some(scope.id),
-                            "availability-recorded",
-                            format!("availability {}", blocked.id.0),
-                            serde_json::json!({
-                                "show": show.slug,
-                                "kind": kind.code(),
-                                "presenter": presenter.map(|p| p.0),
-                                "from": from,
-                                "to": to,
-                            }),
-                        ),
-                        Utc::now(),
-                    )?;
-                }
-                Ok(blocked)
-            })
-        },
-    )
-    .await;
-    let changed = outcome.map(|done| done.map(|found| found.is_some()));
-    answer(lang, changed, back_to(&member, form.retour.as_ref()))
+    let recorded =
+        tokio::task::spawn_blocking(move || touring::record_availability(&store, &actor, &scope, &new)).await?;
+    answer(recorded.map(|_| ()), back_to(&member, form.retour.as_ref()))
 }

@@ -5,6 +5,7 @@ use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 use clap::ArgMatches;
+use ensemble_actions::{ActionError, Actor};
 use ensemble_demo::{DemoConfig, Progress, Scale, Step};
 use ensemble_i18n::{Arg, Lang, tr, tr_args};
 use ensemble_model::{Member, Organization};
@@ -361,31 +362,12 @@ fn report(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
 /// `ensemble purge [--dry-run] [--today DATE]`: lists, then removes, what is past retention.
 fn purge(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
     let store = open_store(lang, url)?;
-    let today = matches
-        .get_one::<chrono::NaiveDate>("today")
-        .copied()
-        .map_or_else(|| clock().map(|clock| clock.today()), Ok)?;
+    let mut clock = clock()?;
+    if let Some(day) = matches.get_one::<chrono::NaiveDate>("today") {
+        clock = clock.on(*day);
+    }
     let dry_run = matches.get_flag("dry-run");
-    let done = store.write(|session| -> Result<ensemble_store::Purge, ensemble_store::StoreError> {
-        let purge = session.purge(today, dry_run)?;
-        if !dry_run {
-            let event = ensemble_store::AuditEvent {
-                channel: "cli",
-                user_id: None,
-                member_id: None,
-                action: "purge",
-                subject: today.to_string(),
-                detail: serde_json::json!({
-                    "buyer_lines": purge.buyer_lines,
-                    "buyers": purge.buyers,
-                    "consents": purge.consents,
-                    "quarantine": purge.quarantine,
-                }),
-            };
-            session.append_audit(&event, chrono::Utc::now())?;
-        }
-        Ok(purge)
-    })?;
+    let done = ensemble_actions::privacy::purge(&store, &Actor::operator(clock), dry_run)?;
     if matches.get_flag("json") {
         say!("{}", serde_json::to_string_pretty(&done).unwrap_or_default());
         return Ok(());
@@ -439,42 +421,23 @@ fn retention_set(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Fail
     let dataset = matches.get_one::<String>("dataset").cloned().unwrap_or_default();
     let purpose = matches.get_one::<String>("purpose").cloned().unwrap_or_default();
     let months = matches.get_one::<i64>("months").copied().unwrap_or(0);
-    if !ensemble_store::RETAINED.contains(&dataset.as_str()) {
-        return Err(Failure::Retention {
-            code: "retention-dataset-unknown",
-            value: dataset,
-        });
-    }
-    if ensemble_model::Purpose::from_code(&purpose).is_none() {
-        return Err(Failure::Retention {
-            code: "retention-purpose-unknown",
-            value: purpose,
-        });
-    }
-    if !(1..=1200).contains(&months) {
-        return Err(Failure::Retention {
-            code: "retention-months-invalid",
-            value: months.to_string(),
-        });
-    }
     let store = open_store(lang, url)?;
     let rule = ensemble_store::RetentionRule {
         dataset,
         purpose,
         months,
     };
-    store.write(|session| -> Result<(), ensemble_store::StoreError> {
-        session.set_retention_rule(&rule)?;
-        let event = ensemble_store::AuditEvent {
-            channel: "cli",
-            user_id: None,
-            member_id: None,
-            action: "retention-set",
-            subject: format!("{} {}", rule.dataset, rule.purpose),
-            detail: serde_json::json!({"months": rule.months}),
-        };
-        session.append_audit(&event, chrono::Utc::now()).map(|_| ())
-    })?;
+    match ensemble_actions::privacy::set_retention(&store, &Actor::operator(clock()?), &rule) {
+        Err(ActionError::Refused(code)) if code.starts_with("retention-") => {
+            let value = match code {
+                "retention-dataset-unknown" => rule.dataset.clone(),
+                "retention-purpose-unknown" => rule.purpose.clone(),
+                _ => rule.months.to_string(),
+            };
+            return Err(Failure::Retention { code, value });
+        }
+        other => other?,
+    }
     say!(
         "{}",
         tr_args(
@@ -521,26 +484,12 @@ fn disclosure_show(lang: Lang, url: &str, json: bool) -> Result<(), Failure> {
 /// rules given, keeps the others; months already released keep the rules they were released under.
 fn disclosure_set(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
     let store = open_store(lang, url)?;
-    let rules = store.write(|session| -> Result<_, ensemble_store::StoreError> {
-        let current = session.disclosure_rules()?;
-        let value = |name: &str, current: u64| matches.get_one::<u64>(name).copied().unwrap_or(current);
-        let rules = ensemble_privacy::disclosure::Rules {
-            min_people: value("min-people", current.min_people),
-            min_members: value("min-members", current.min_members),
-            round_to: value("round-to", current.round_to),
-        };
-        session.set_disclosure_rules(&rules)?;
-        let event = ensemble_store::AuditEvent {
-            channel: "cli",
-            user_id: None,
-            member_id: None,
-            action: "disclosure-set",
-            subject: "disclosure-rules".to_string(),
-            detail: serde_json::json!({"before": current, "after": rules}),
-        };
-        session.append_audit(&event, chrono::Utc::now())?;
-        Ok(rules)
-    })?;
+    let change = ensemble_actions::privacy::RulesChange {
+        min_people: matches.get_one::<u64>("min-people").copied(),
+        min_members: matches.get_one::<u64>("min-members").copied(),
+        round_to: matches.get_one::<u64>("round-to").copied(),
+    };
+    let rules = ensemble_actions::privacy::set_disclosure(&store, &Actor::operator(clock()?), change)?;
     say_rules(lang, &rules);
     Ok(())
 }

@@ -4,11 +4,11 @@
 use std::path::Path;
 use std::time::Duration;
 
-use chrono::{DateTime, FixedOffset, Utc};
 use clap::ArgMatches;
+use ensemble_actions::{ActionError, Actor, imports};
 use ensemble_i18n::{Arg, Lang, tr, tr_args};
 use ensemble_ingest::{Diagnostic, ImportReport, ImportRequest, Profile, ProfileChoice, Severity};
-use ensemble_model::{Batch, BatchId, BatchKind};
+use ensemble_model::{Batch, BatchId, BatchKind, Member};
 use ensemble_privacy::SecretKey;
 use ensemble_store::{ListFilter, Store};
 use indicatif::{ProgressBar, ProgressStyle};
@@ -51,10 +51,6 @@ fn numbers(matches: &ArgMatches) -> Vec<i64> {
         .unwrap_or_default()
 }
 
-fn now() -> DateTime<FixedOffset> {
-    Utc::now().fixed_offset()
-}
-
 fn import(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result<(), Failure> {
     let path = matches
         .get_one::<String>("file")
@@ -67,13 +63,15 @@ fn import(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Resul
     let json = matches.get_flag("json");
     let store = open_store(lang, url)?;
     let key = SecretKey::load_file(key_file)?;
+    let actor = operator()?;
+    let member = find_member(&store, self::member(matches))?;
     let request = ImportRequest {
-        member: member(matches),
+        member: &member.slug,
         path,
         profile,
         dry_run: matches.get_flag("dry-run"),
         strict: matches.get_flag("strict"),
-        now: now(),
+        now: actor.clock.local_now(),
     };
     let bar = ProgressBar::new(0);
     bar.set_style(
@@ -83,7 +81,7 @@ fn import(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Resul
     );
     bar.set_message(tr(lang, "import-progress"));
     bar.enable_steady_tick(Duration::from_millis(200));
-    let result = ensemble_ingest::import(&store, &key, &request, &mut |progress| {
+    let result = imports::import(&store, &key, &actor, &member, &request, &mut |progress| {
         if progress.total_bytes > 0 && progress.bytes > 0 {
             bar.set_length(progress.total_bytes);
             bar.set_position(progress.bytes.min(progress.total_bytes));
@@ -92,47 +90,15 @@ fn import(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Resul
     bar.finish_and_clear();
     let report = match result {
         Ok(report) => report,
-        Err(ensemble_ingest::ImportError::Refused(report)) => {
-            print_report(lang, request.member, &report, json);
-            return Err(ensemble_ingest::ImportError::Refused(report).into());
+        Err(ActionError::Import(error)) => {
+            if let ensemble_ingest::ImportError::Refused(report) = &*error {
+                print_report(lang, request.member, report, json);
+            }
+            return Err(Failure::Import(error));
         }
         Err(error) => return Err(error.into()),
     };
-    if let Some(batch) = report.batch_id {
-        let detail = serde_json::json!({
-            "batch": batch.0,
-            "sha256": report.sha256,
-            "profile": report.profile,
-            "rows_read": report.rows_read,
-            "rows_imported": report.rows_imported,
-            "rows_quarantined": report.rows_quarantined,
-        });
-        audit(&store, request.member, "import", report.file_name.clone(), detail)?;
-    }
     print_report(lang, request.member, &report, json);
-    Ok(())
-}
-
-/// Appends an audit entry for a command run on the command line.
-fn audit(
-    store: &Store,
-    slug: &str,
-    action: &'static str,
-    subject: String,
-    detail: serde_json::Value,
-) -> Result<(), Failure> {
-    store.write(|session| {
-        let member = session.member_by_slug(slug)?.map(|member| member.id);
-        let event = ensemble_store::AuditEvent {
-            channel: "cli",
-            user_id: None,
-            member_id: member,
-            action,
-            subject,
-            detail,
-        };
-        session.append_audit(&event, chrono::Utc::now()).map(|_| ())
-    })?;
     Ok(())
 }
 
@@ -329,10 +295,18 @@ fn profiles(lang: Lang, json: bool) -> Result<(), Failure> {
 }
 
 fn member_id(store: &Store, slug: &str) -> Result<ensemble_model::MemberId, Failure> {
+    find_member(store, slug).map(|member| member.id)
+}
+
+fn find_member(store: &Store, slug: &str) -> Result<Member, Failure> {
     store
         .read(|session| session.member_by_slug(slug))?
-        .map(|member| member.id)
         .ok_or_else(|| Failure::Import(Box::new(ensemble_ingest::ImportError::UnknownMember(slug.to_string()))))
+}
+
+/// The command line's operator, by the consortium's clock.
+fn operator() -> Result<Actor, Failure> {
+    Ok(Actor::operator(crate::commands::clock()?))
 }
 
 fn batches(lang: Lang, url: &str, slug: &str, json: bool) -> Result<(), Failure> {
@@ -385,26 +359,11 @@ fn batches(lang: Lang, url: &str, slug: &str, json: bool) -> Result<(), Failure>
 
 fn rollback(lang: Lang, url: &str, slug: &str, batch: i64) -> Result<(), Failure> {
     let store = open_store(lang, url)?;
-    let member = member_id(&store, slug)?;
-    let removed = store.write(|session| {
-        let owned = session
-            .get_any::<Batch>(batch)?
-            .is_some_and(|b| b.provenance.member_id == Some(member) && b.kind == BatchKind::Import);
-        if !owned {
-            return Err(Failure::UnknownBatch(batch));
-        }
-        let removed = session.roll_back_batch(BatchId(batch))?;
-        let event = ensemble_store::AuditEvent {
-            channel: "cli",
-            user_id: None,
-            member_id: Some(member),
-            action: "rollback",
-            subject: format!("batch {batch}"),
-            detail: serde_json::json!({"batch": batch, "removed": removed}),
-        };
-        session.append_audit(&event, chrono::Utc::now())?;
-        Ok(removed)
-    })?;
+    let member = find_member(&store, slug)?;
+    let removed = match imports::roll_back(&store, &operator()?, &member, batch) {
+        Err(ActionError::Refused("batch-unknown")) => return Err(Failure::UnknownBatch(batch)),
+        other => other?,
+    };
     say!(
         "{}",
         tr_args(
@@ -471,31 +430,26 @@ fn quarantine(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure
 fn correct(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result<(), Failure> {
     let store = open_store(lang, url)?;
     let key = SecretKey::load_file(key_file)?;
+    let member = find_member(&store, self::member(matches))?;
     let entry = number(matches, "entry");
-    let mut last = None;
-    for assignment in matches.get_many::<String>("assignment").into_iter().flatten() {
-        let (field, value) = assignment.split_once('=').unwrap_or((assignment.as_str(), ""));
-        last = Some(ensemble_ingest::correct(
-            &store,
-            &key,
-            member(matches),
-            entry,
-            field.trim(),
-            value,
-            now(),
-        )?);
-    }
-    let remaining = last
-        .and_then(|entry| entry.diagnostics.as_array().map(Vec::len))
-        .unwrap_or_default();
-    say!(
-        "{}",
-        tr_args(
+    let fields: Vec<(String, String)> = matches
+        .get_many::<String>("assignment")
+        .into_iter()
+        .flatten()
+        .map(|assignment| {
+            let (field, value) = assignment.split_once('=').unwrap_or((assignment.as_str(), ""));
+            (field.trim().to_string(), value.to_string())
+        })
+        .collect();
+    let line = match imports::correct(&store, &key, &operator()?, &member, entry, &fields)? {
+        imports::Corrected::Imported => tr_args(lang, "quarantine-corrected-imported", &[("entry", Arg::from(entry))]),
+        imports::Corrected::StillFailing(remaining) => tr_args(
             lang,
             "quarantine-corrected",
-            &[("entry", Arg::from(entry)), ("remaining", Arg::from(remaining))]
-        )
-    );
+            &[("entry", Arg::from(entry)), ("remaining", Arg::from(remaining))],
+        ),
+    };
+    say!("{line}");
     Ok(())
 }
 
@@ -504,9 +458,8 @@ fn replay(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Resul
     let key = SecretKey::load_file(key_file)?;
     let ids = numbers(matches);
     let ids = (!ids.is_empty()).then_some(ids);
-    let report = ensemble_ingest::replay(&store, &key, member(matches), ids.as_deref(), now())?;
-    let detail = serde_json::json!({"entries": ids, "replayed": report.replayed, "failing": report.still_failing});
-    audit(&store, member(matches), "quarantine", "replay".to_string(), detail)?;
+    let member = find_member(&store, self::member(matches))?;
+    let report = imports::replay(&store, &key, &operator()?, &member, ids.as_deref())?;
     say!(
         "{}",
         tr_args(
@@ -523,9 +476,8 @@ fn replay(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Resul
 
 fn dismiss(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
     let store = open_store(lang, url)?;
-    let count = ensemble_ingest::dismiss(&store, member(matches), &numbers(matches), now())?;
-    let detail = serde_json::json!({"entries": numbers(matches), "dismissed": count});
-    audit(&store, member(matches), "quarantine", "dismiss".to_string(), detail)?;
+    let member = find_member(&store, self::member(matches))?;
+    let count = imports::dismiss(&store, &operator()?, &member, &numbers(matches))?;
     say!(
         "{}",
         tr_args(lang, "quarantine-dismissed", &[("count", Arg::from(count))])

@@ -28,6 +28,7 @@ fn main() -> ExitCode {
         Ok(matches) => matches,
         Err(error) => return cli::report_usage_error(lang, error),
     };
+    output::init_log(&matches);
     match commands::run(lang, &matches) {
         Ok(()) => ExitCode::SUCCESS,
         Err(error) => output::report_error(lang, &error),

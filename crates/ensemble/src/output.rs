@@ -78,6 +78,12 @@ pub enum Failure {
         /// The value given.
         value: String,
     },
+    /// An action's rule refused it (its code names the rule).
+    #[error("refused: {0}")]
+    Refused(&'static str),
+    /// What would be written is not valid.
+    #[error("invalid: {0:?}")]
+    Invalid(Vec<ensemble_model::ValidationError>),
     /// `ENSEMBLE_TIME_ZONE` names no time zone.
     #[error(transparent)]
     TimeZone(#[from] ensemble_actions::UnknownTimeZone),
@@ -88,6 +94,19 @@ impl From<ImportError> for Failure {
         match error {
             ImportError::Store(error) => Failure::Store(error),
             other => Failure::Import(Box::new(other)),
+        }
+    }
+}
+
+impl From<ensemble_actions::ActionError> for Failure {
+    fn from(error: ensemble_actions::ActionError) -> Self {
+        use ensemble_actions::ActionError;
+        match error {
+            ActionError::Refused(code) => Failure::Refused(code),
+            ActionError::Store(error) => Failure::Store(error),
+            ActionError::Import(error) => Failure::Import(error),
+            ActionError::Quarantine(error) => Failure::Quarantine(error),
+            ActionError::Invalid(problems) => Failure::Invalid(problems),
         }
     }
 }
@@ -109,6 +128,8 @@ impl Failure {
             Failure::Tour(error) => error.code(),
             Failure::TourOption { code, .. } => code,
             Failure::TimeZone(_) => "time-zone-unknown",
+            Failure::Refused(code) => code,
+            Failure::Invalid(_) => "record-invalid",
             Failure::Quarantine(QuarantineError::Store(error)) => error.code(),
             Failure::Quarantine(error) => error.code(),
         }
@@ -145,6 +166,7 @@ impl Failure {
                 vec![("version", Arg::from(*version)), ("cause", Arg::from(cause.as_str()))]
             }
             Failure::Store(StoreError::BatchInUse(batch)) => vec![("batch", Arg::from(*batch))],
+            Failure::Store(StoreError::Busy { waited_seconds }) => vec![("seconds", Arg::from(*waited_seconds))],
             Failure::Store(StoreError::NotReleased(month)) => vec![
                 ("month", Arg::from(month.as_str())),
                 ("days", Arg::from(ensemble_store::RELEASE_DELAY_DAYS)),
@@ -182,7 +204,11 @@ impl Failure {
                 ("path", Arg::from(path.display().to_string())),
                 ("cause", Arg::from(cause.to_string())),
             ],
-            Failure::ResetNotSqlite => vec![],
+            Failure::ResetNotSqlite | Failure::Refused(_) => vec![],
+            Failure::Invalid(problems) => vec![(
+                "detail",
+                Arg::from(problems.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")),
+            )],
         }
     }
 }
@@ -192,7 +218,39 @@ pub fn message(lang: Lang, failure: &Failure) -> String {
     tr_args(lang, &format!("error-{}", failure.code()), &failure.args())
 }
 
-/// Prints a failure and gives the exit code.
+/// The variable that sets what is logged: a level (`error`, `warn`, `info`, `debug`, `trace`,
+/// `off`), or levels per module (`warn,ensemble_web=debug`).
+pub const LOG_VARIABLE: &str = "ENSEMBLE_LOG";
+
+/// Sends log lines to standard error: at the level of [`LOG_VARIABLE`], else `info` when the
+/// command serves the portal (a line per request) and `warn` otherwise (failures of the program,
+/// not of the person's input).
+pub fn init_log(matches: &clap::ArgMatches) {
+    let serving = match matches.subcommand() {
+        Some(("serve", _)) => true,
+        Some(("demo", sub)) => sub.get_flag("serve"),
+        _ => false,
+    };
+    let default = if serving {
+        tracing::Level::INFO
+    } else {
+        tracing::Level::WARN
+    };
+    let filter = std::env::var(LOG_VARIABLE)
+        .ok()
+        .and_then(|value| value.parse::<tracing_subscriber::filter::Targets>().ok())
+        .unwrap_or_else(|| tracing_subscriber::filter::Targets::new().with_default(default));
+    use tracing_subscriber::layer::SubscriberExt as _;
+    use tracing_subscriber::util::SubscriberInitExt as _;
+    let _ = tracing_subscriber::fmt()
+        .with_writer(std::io::stderr)
+        .with_max_level(tracing::Level::TRACE)
+        .finish()
+        .with(filter)
+        .try_init();
+}
+
+/// Prints a failure, logs it, and gives the exit code.
 pub fn report_error(lang: Lang, failure: &Failure) -> ExitCode {
     eprintln!(
         "{} [{}] {}",
@@ -201,8 +259,11 @@ pub fn report_error(lang: Lang, failure: &Failure) -> ExitCode {
         message(lang, failure)
     );
     if failure.is_usage() {
+        tracing::info!(code = failure.code(), "command refused");
         ExitCode::from(2)
     } else {
+        // The cause as the program knows it (an engine's message, never a record's values).
+        tracing::error!(code = failure.code(), cause = %failure, "command failed");
         ExitCode::from(1)
     }
 }

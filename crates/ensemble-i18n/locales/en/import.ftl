@@ -78,6 +78,7 @@ quarantine-heading = Quarantine of { $member } ({ $count } row(s))
 quarantine-empty = No quarantined rows.
 quarantine-row = No. { $entry } · batch { $batch } · row { $row } · { $status }
 quarantine-corrected = Row { $entry } corrected. { $remaining } problem(s) left.
+quarantine-corrected-imported = Row { $entry } corrected: it now passes the checks and was imported into its batch.
 quarantine-replayed = { $replayed } row(s) imported, { $failing } still failing.
 quarantine-dismissed = { $count } row(s) dismissed.
 profiles-heading = Import profiles

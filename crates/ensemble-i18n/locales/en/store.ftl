@@ -2,6 +2,7 @@
 error-database-url-unsupported = The database address “{ $url }” is not recognised. Use sqlite://FILE (for example sqlite://./ensemble.db) or postgres://USER@HOST/DATABASE.
 error-database-unreachable = Cannot open the database { $target } ({ $cause }). Check that the folder exists for SQLite, or that the PostgreSQL server is running and the address, user and password are right.
 error-database-error = The database refused the operation ({ $cause }). Nothing was stored; if it happens again, report it with this message.
+error-database-busy = Another operation (an import, most often) has been writing to the database for more than { $seconds } seconds: nothing was stored. Try again once it has finished.
 error-schema-mismatch = The database tables do not match this version of Ensemble ({ $cause }). Use a database created by Ensemble.
 error-schema-newer = This database was updated by a newer version of Ensemble (schema { $found }, this program knows { $known }). Install the newer version.
 error-migration-failed = Schema update { $version } failed and was rolled back ({ $cause }). The database is as it was.

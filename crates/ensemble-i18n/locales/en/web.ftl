@@ -430,8 +430,13 @@ web-settlements-outsider = Settlements belong to the presenter who enters them: 
 web-member-settlements = Settlements
 web-audit-action-settlement-create = settlement entered
 web-audit-action-settlement-update = settlement corrected
+web-audit-action-hold-taken = date held
+web-audit-action-hold-released = hold released
+web-audit-action-availability-recorded = unavailable dates recorded
 web-settlements-differing = { $count ->
     [one] For { $count } performance, the copy of the settlement another member (the show's producer or agency) keeps differs from yours: check the figures together.
    *[other] For { $count } performances, the copy of the settlement another member (the show's producer or agency) keeps differs from yours: check the figures together.
 }
 web-settlements-differs = another copy differs
+web-refused-title = Not allowed
+web-busy-title = The database is busy

@@ -78,6 +78,7 @@ quarantine-heading = Quarantaine de { $member } ({ $count } ligne(s))
 quarantine-empty = Aucune ligne en quarantaine.
 quarantine-row = N° { $entry } · lot { $batch } · ligne { $row } · { $status }
 quarantine-corrected = Ligne { $entry } corrigée. { $remaining } problème(s) restant(s).
+quarantine-corrected-imported = Ligne { $entry } corrigée : elle passe maintenant les contrôles et a été importée dans son lot.
 quarantine-replayed = { $replayed } ligne(s) importée(s), { $failing } encore en erreur.
 quarantine-dismissed = { $count } ligne(s) écartée(s).
 profiles-heading = Profils d'importation

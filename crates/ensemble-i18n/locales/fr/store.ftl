@@ -2,6 +2,7 @@
 error-database-url-unsupported = L'adresse de base de données « { $url } » n'est pas reconnue. Utilisez sqlite://FICHIER (par exemple sqlite://./ensemble.db) ou postgres://UTILISATEUR@HÔTE/BASE.
 error-database-unreachable = Impossible d'ouvrir la base { $target } ({ $cause }). Vérifiez que le dossier existe pour SQLite, ou que le serveur PostgreSQL est démarré et que l'adresse, l'utilisateur et le mot de passe sont justes.
 error-database-error = La base de données a refusé l'opération ({ $cause }). Rien n'a été enregistré ; si le problème persiste, signalez-le avec ce message.
+error-database-busy = Une autre opération (une importation, le plus souvent) écrit dans la base depuis plus de { $seconds } secondes : rien n'a été enregistré. Réessayez quand elle sera terminée.
 error-schema-mismatch = Les tables de la base ne correspondent pas à cette version d'Ensemble ({ $cause }). Utilisez une base créée par Ensemble.
 error-schema-newer = Cette base a été mise à jour par une version plus récente d'Ensemble (schéma { $found }, ce programme connaît { $known }). Installez la version récente.
 error-migration-failed = La mise à jour { $version } du schéma a échoué et a été annulée ({ $cause }). La base est restée telle qu'avant.

@@ -430,8 +430,13 @@ web-settlements-outsider = Les redditions appartiennent au diffuseur qui les sai
 web-member-settlements = Redditions de comptes
 web-audit-action-settlement-create = reddition de comptes saisie
 web-audit-action-settlement-update = reddition de comptes corrigée
+web-audit-action-hold-taken = option posée sur une date
+web-audit-action-hold-released = option levée
+web-audit-action-availability-recorded = dates indisponibles inscrites
 web-settlements-differing = { $count ->
     [one] Pour { $count } représentation, la copie de la reddition qu'un autre membre (le producteur ou l'agence du spectacle) tient diffère de la vôtre : vérifiez les chiffres ensemble.
    *[other] Pour { $count } représentations, la copie de la reddition qu'un autre membre (le producteur ou l'agence du spectacle) tient diffère de la vôtre : vérifiez les chiffres ensemble.
 }
 web-settlements-differs = une autre copie diffère
+web-refused-title = Action refusée
+web-busy-title = La base est occupée

@@ -59,7 +59,28 @@ impl Fixture {
             strict,
             now: now(),
         };
-        ensemble_ingest::import(&self.store, &self.key, &request, &mut |_| {})
+        ensemble_ingest::import(&self.store, &self.key, &request, &mut |_| {}, &mut |_, _| Ok(()))
+    }
+
+    /// The test member.
+    pub fn member(&self) -> Member {
+        self.store.read(|s| s.member_by_slug(MEMBER)).unwrap().unwrap()
+    }
+
+    /// Sets a field of an open quarantined row, as a person correcting it does; the row with its
+    /// new diagnostics.
+    pub fn correct(
+        &self,
+        entry: i64,
+        field: &str,
+        value: &str,
+    ) -> Result<ensemble_store::QuarantineEntry, ensemble_ingest::QuarantineError> {
+        let member = self.member();
+        let fields = [(field.to_string(), value.to_string())];
+        let entry = ensemble_ingest::prepare_correction(&self.store, &self.key, &member, entry, &fields, now())?;
+        self.store
+            .write(|s| ensemble_ingest::keep_correction(s, &member, &entry))?;
+        Ok(entry)
     }
 }
 

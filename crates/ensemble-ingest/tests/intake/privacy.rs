@@ -2,10 +2,7 @@
 //! reach the database (SQLite file bytes, PostgreSQL tables), the report or the messages; only
 //! the keyed pseudonym, the postal area and the age band do.
 
-use crate::common;
-
 use std::io::Write;
-use std::sync::atomic::{AtomicU64, Ordering};
 
 use crate::common::Fixture;
 use ensemble_i18n::Lang;
@@ -122,16 +119,7 @@ fn planted_personal_values_never_reach_the_sqlite_file() {
     assert!(quarantine[0].raw.get("buyer_key").is_some());
 
     // Correcting a quarantined row with a personal value pseudonymises it too.
-    ensemble_ingest::correct(
-        &fixture.store,
-        &fixture.key,
-        common::MEMBER,
-        quarantine[0].id,
-        "buyer_email",
-        EMAIL,
-        common::now(),
-    )
-    .unwrap();
+    fixture.correct(quarantine[0].id, "buyer_email", EMAIL).unwrap();
     for suffix in ["", "-wal", "-shm"] {
         let file = format!("{}{suffix}", fixture.db_path().display());
         if let Ok(bytes) = std::fs::read(&file) {
@@ -146,21 +134,10 @@ fn planted_personal_values_never_reach_the_sqlite_file() {
 
 #[test]
 fn planted_personal_values_never_reach_postgresql() {
-    let Some(base) = postgres_url() else { return };
-    static COUNTER: AtomicU64 = AtomicU64::new(0);
-    let schema = format!(
-        "ens_privacy_{}_{}",
-        std::process::id(),
-        COUNTER.fetch_add(1, Ordering::Relaxed)
-    );
-    let mut admin = Location::parse(&base).unwrap().connect().unwrap();
-    admin
-        .execute_batch(&format!(
-            "DROP SCHEMA IF EXISTS {schema} CASCADE; CREATE SCHEMA {schema}"
-        ))
-        .unwrap();
-    let separator = if base.contains('?') { '&' } else { '?' };
-    let url = format!("{base}{separator}options=-csearch_path%3D{schema}");
+    let Some(place) = ensemble_store::testing::TestUrl::postgres("postgres privacy check") else {
+        return;
+    };
+    let url = place.url.clone();
     let fixture = Fixture::at(tempfile::tempdir().unwrap(), &url);
     let path = planted_file(&fixture);
     let report = fixture
@@ -187,21 +164,5 @@ fn planted_personal_values_never_reach_postgresql() {
         }
     }
     drop(fixture);
-    let _ = admin.execute_batch(&format!("DROP SCHEMA IF EXISTS {schema} CASCADE"));
-}
-
-fn postgres_url() -> Option<String> {
-    match std::env::var("ENSEMBLE_TEST_POSTGRES_URL") {
-        Ok(url) if !url.trim().is_empty() => Some(url.trim().to_string()),
-        _ => {
-            if std::env::var("ENSEMBLE_REQUIRE_POSTGRES").is_ok_and(|value| value == "1") {
-                panic!("PostgreSQL suite required but ENSEMBLE_TEST_POSTGRES_URL is unset");
-            }
-            let _ = writeln!(
-                std::io::stderr(),
-                "postgres privacy check: not run: ENSEMBLE_TEST_POSTGRES_URL is unset"
-            );
-            None
-        }
-    }
+    drop(place);
 }

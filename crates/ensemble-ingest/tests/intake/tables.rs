@@ -215,51 +215,35 @@ fn bad_rows_go_to_quarantine_with_codes_and_can_be_corrected_and_replayed() {
         .find(|entry| entry.diagnostics.to_string().contains("date-invalid"))
         .unwrap();
     let date_field = bad_date.diagnostics[0]["field"].as_str().unwrap().to_string();
-    let corrected = ensemble_ingest::correct(
-        &fixture.store,
-        &fixture.key,
-        common::MEMBER,
-        bad_date.id,
-        &date_field,
-        "2026-02-28",
-        common::now(),
-    )
-    .unwrap();
+    let corrected = fixture.correct(bad_date.id, &date_field, "2026-02-28").unwrap();
     assert_eq!(
         corrected.diagnostics,
         serde_json::json!([]),
         "{}",
         corrected.diagnostics
     );
-    let replay = ensemble_ingest::replay(
-        &fixture.store,
-        &fixture.key,
-        common::MEMBER,
-        Some(&[bad_date.id]),
-        common::now(),
-    )
-    .unwrap();
+    // Reading inside a write would wait for the write: the member is read first.
+    let member_record = fixture.member();
+    let replay = fixture
+        .store
+        .write(|s| ensemble_ingest::replay(s, &fixture.key, &member_record, Some(&[bad_date.id]), common::now()))
+        .unwrap();
     assert_eq!((replay.replayed, replay.still_failing), (1, 0));
     assert_eq!(tickets(&fixture), before + 1);
 
     // Dismissing a row keeps it listed but not open.
     let other = open.iter().find(|entry| entry.id != bad_date.id).unwrap();
-    ensemble_ingest::dismiss(&fixture.store, common::MEMBER, &[other.id], common::now()).unwrap();
+    fixture
+        .store
+        .write(|s| ensemble_ingest::dismiss(s, &member_record, &[other.id], common::now()))
+        .unwrap();
     let still_open = fixture
         .store
         .read(|s| s.quarantine_any(member, None, Some(ensemble_store::QUARANTINE_OPEN)))
         .unwrap();
     assert_eq!(still_open.len(), open.len() - 2);
     assert!(matches!(
-        ensemble_ingest::correct(
-            &fixture.store,
-            &fixture.key,
-            common::MEMBER,
-            other.id,
-            "quantity",
-            "1",
-            common::now()
-        ),
+        fixture.correct(other.id, "quantity", "1"),
         Err(ensemble_ingest::QuarantineError::UnknownEntry(_))
     ));
 }

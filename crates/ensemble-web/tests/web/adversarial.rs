@@ -8,7 +8,7 @@
 use axum::http::Method;
 use ensemble_web::{Access, routes};
 
-use crate::{COORDINATOR, MEMBER, OTHER_MEMBER, TestApp, login};
+use crate::{COORDINATOR, MEMBER, OTHER_MEMBER, TestApp, import_as_operator, login};
 
 /// Words only the first member's private data holds.
 const MARKERS: [&str; 4] = [
@@ -34,7 +34,7 @@ fn plant(app: &TestApp) -> Vec<i64> {
         now: chrono::Utc::now().fixed_offset(),
     };
     let key = ensemble_privacy::SecretKey::from_bytes([3; 32]);
-    let report = ensemble_ingest::import(&app.store, &key, &request, &mut |_| {}).unwrap();
+    let report = import_as_operator(app, &key, &request).unwrap();
     let batch = report.batch_id.unwrap().0;
     let member = app.store.read(|s| s.member_by_slug(MEMBER)).unwrap().unwrap();
     let entries: Vec<i64> = app

@@ -182,3 +182,14 @@ pub const FORMER: &str = "ancienne@deux-rivieres.example";
 pub fn login(role: &str, member: &str) -> String {
     format!("{role}@{member}.example")
 }
+
+/// Imports a file as the command line's operator does (with its audit entry).
+pub fn import_as_operator(
+    app: &TestApp,
+    key: &ensemble_privacy::SecretKey,
+    request: &ensemble_ingest::ImportRequest<'_>,
+) -> Result<ensemble_ingest::ImportReport, ensemble_actions::ActionError> {
+    let member = app.store.read(|s| s.member_by_slug(request.member)).unwrap().unwrap();
+    let actor = ensemble_actions::Actor::operator(ensemble_actions::Clock::default());
+    ensemble_actions::imports::import(&app.store, key, &actor, &member, request, &mut |_| {})
+}

@@ -5,7 +5,7 @@
 use axum::http::{StatusCode, header};
 use ensemble_model::TicketSale;
 
-use crate::{COORDINATOR, MEMBER, OTHER_MEMBER, TestApp, assert_translated, login};
+use crate::{COORDINATOR, MEMBER, OTHER_MEMBER, TestApp, assert_translated, import_as_operator, login};
 
 const EMAIL: &str = "aurele.fictif0@example.com";
 
@@ -21,7 +21,7 @@ fn import(app: &TestApp, member: &str) {
         now: chrono::Utc::now().fixed_offset(),
     };
     let key = ensemble_privacy::SecretKey::from_bytes([3; 32]);
-    ensemble_ingest::import(&app.store, &key, &request, &mut |_| {}).unwrap();
+    import_as_operator(app, &key, &request).unwrap();
 }
 
 #[tokio::test]

@@ -349,7 +349,8 @@ async fn releasing_a_hold_moves_the_next_one_up_and_is_audited() {
             Ok((
                 s.get_any::<Engagement>(first)?.unwrap(),
                 s.get_any::<Engagement>(second)?.unwrap(),
-                s.audit_actions(member.id, "hold-released", 10)?.len(),
+                s.audit_actions(member.id, ensemble_store::AuditAction::HoldReleased, 10)?
+                    .len(),
             ))
         })
         .unwrap();
@@ -418,7 +419,7 @@ async fn a_hold_taken_on_a_proposed_date_blocked_dates_and_a_closure_change_the_
     assert_eq!((hold.status, hold.hold_level), (EngagementStatus::Hold, Some(1)));
     let audited = app
         .store
-        .read(|s| s.audit_actions(member.id, "hold-taken", 10))
+        .read(|s| s.audit_actions(member.id, ensemble_store::AuditAction::HoldTaken, 10))
         .unwrap();
     assert_eq!(audited.len(), 1);
     // The next plan keeps it as a hold on its date.

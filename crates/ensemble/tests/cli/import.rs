@@ -125,14 +125,22 @@ fn quarantine_correct_and_replay_from_the_command_line() {
         &["import", "correct", "--member", "deux-rivieres", &id, &assignment],
     );
     assert!(out.status.success(), "{}", text(&out.stderr));
-    assert!(text(&out.stdout).contains("0 problème"), "{}", text(&out.stdout));
-    let out = ensemble(dir.path(), &["import", "replay", "--member", "deux-rivieres", &id]);
-    assert!(out.status.success(), "{}", text(&out.stderr));
     assert!(
-        text(&out.stdout).contains("1 ligne(s) importée(s)"),
+        text(&out.stdout).contains("passe maintenant les contrôles et a été importée"),
         "{}",
         text(&out.stdout)
     );
+    // Imported: no longer open, so neither replayed again nor corrected again.
+    let out = ensemble(dir.path(), &["import", "replay", "--member", "deux-rivieres", &id]);
+    assert_eq!(out.status.code(), Some(2), "{}", text(&out.stdout));
+    assert!(text(&out.stderr).contains("quarantine-entry-unknown"));
+    let out = ensemble(dir.path(), &["import", "replay", "--member", "deux-rivieres"]);
+    assert!(out.status.success(), "{}", text(&out.stderr));
+    assert!(text(&out.stdout).contains("encore en erreur"), "{}", text(&out.stdout));
+    // Each step is in the trail.
+    let out = ensemble(dir.path(), &["audit", "list", "--json"]);
+    let trail = text(&out.stdout);
+    assert!(trail.matches("\"quarantine\"").count() >= 2, "{trail}");
 
     let out = ensemble(dir.path(), &["import", "quarantine", "--member", "deux-rivieres"]);
     assert!(text(&out.stdout).contains("Correctif"), "{}", text(&out.stdout));

@@ -1,0 +1,236 @@
+//! The consortium's members and their people: a member admitted, its person in charge of personal
+//! information named, its accounts created and disabled, and a person's own API tokens.
+
+use ensemble_model::{
+    Member, MemberId, Organization, OrganizationId, Provenance, RegionCode, Role, ValueChainRole, geo,
+};
+use ensemble_store::{AuditAction, Store, User};
+
+use crate::{ActionError, Actor, rank};
+
+/// A member to admit, with the organisation created with it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewMember {
+    /// Its short code: lower-case letters, digits and dashes, 2 to 40.
+    pub slug: String,
+    /// The organisation's name.
+    pub name: String,
+    /// Its places in the value chain.
+    pub roles: Vec<ValueChainRole>,
+    /// Its municipality (its region is found from it).
+    pub municipality: Option<String>,
+}
+
+/// Whether a short code is made of lower-case letters, digits and dashes (2 to 40), neither
+/// starting nor ending with a dash.
+pub fn valid_slug(slug: &str) -> bool {
+    (2..=40).contains(&slug.len())
+        && slug
+            .chars()
+            .all(|c| c.is_ascii_lowercase() || c.is_ascii_digit() || c == '-')
+        && !slug.starts_with('-')
+        && !slug.ends_with('-')
+}
+
+/// Admits a member (the coordination or the operator only), its organisation created with it, on
+/// the consortium's today. Refused: `member-admit-coordination-only`, `member-form-invalid` (no
+/// name, or a short code that is not one), `member-slug-taken`.
+pub fn admit(store: &Store, actor: &Actor, new: &NewMember) -> Result<Member, ActionError> {
+    if actor.role != Role::Coordinator {
+        return Err(ActionError::Refused("member-admit-coordination-only"));
+    }
+    let name = new.name.trim();
+    let slug = new.slug.trim().to_lowercase();
+    if name.is_empty() || name.chars().count() > 200 || !valid_slug(&slug) {
+        return Err(ActionError::Refused("member-form-invalid"));
+    }
+    let municipality = new
+        .municipality
+        .as_deref()
+        .map(str::trim)
+        .filter(|m| !m.is_empty())
+        .map(str::to_string);
+    store.write(|session| {
+        if session.member_by_slug(&slug)?.is_some() {
+            return Err(ActionError::Refused("member-slug-taken"));
+        }
+        let member_id = MemberId(session.next_id::<Member>()?);
+        let organization_id = OrganizationId(session.next_id::<Organization>()?);
+        let provenance = Provenance {
+            member_id: Some(member_id),
+            ..Default::default()
+        };
+        session.insert(&[Organization {
+            id: organization_id,
+            name: name.to_string(),
+            roles: new.roles.clone(),
+            region_code: municipality
+                .as_deref()
+                .and_then(geo::region_of_municipality)
+                .map(RegionCode::new),
+            municipality,
+            postal_code: None,
+            website: None,
+            identifiers: Default::default(),
+            provenance: provenance.clone(),
+        }])?;
+        let member = Member {
+            id: member_id,
+            slug: slug.clone(),
+            organization_id,
+            joined_on: actor.clock.today(),
+            privacy_officer_title: None,
+            provenance,
+        };
+        session.insert(std::slice::from_ref(&member))?;
+        let detail = serde_json::json!({"slug": slug});
+        let event = actor.event(Some(member_id), AuditAction::MemberAdmit, slug.clone(), detail);
+        session.append_audit(&event, actor.clock.now())?;
+        Ok(member)
+    })
+}
+
+/// Refused with `member-not-yours` unless the actor administers `member`.
+fn administers(actor: &Actor, member: &Member) -> Result<(), ActionError> {
+    if actor.administers(member) {
+        Ok(())
+    } else {
+        Err(ActionError::Refused("member-not-yours"))
+    }
+}
+
+/// Names, by title, `member`'s person in charge of personal information (a title, not a name: it
+/// outlives whoever holds it); an empty title clears it. At most 200 characters are kept.
+pub fn name_privacy_officer(store: &Store, actor: &Actor, member: &Member, title: &str) -> Result<(), ActionError> {
+    administers(actor, member)?;
+    let title: String = title.trim().chars().take(200).collect();
+    store.write(|session| {
+        let mut updated = session
+            .get::<Member>(member.id.0)?
+            .ok_or(ActionError::Refused("member-not-yours"))?;
+        updated.privacy_officer_title = Some(title).filter(|t| !t.is_empty());
+        session.update(&updated)?;
+        let detail = serde_json::json!({"title": updated.privacy_officer_title});
+        let event = actor.event(
+            Some(updated.id),
+            AuditAction::PrivacyOfficer,
+            updated.slug.clone(),
+            detail,
+        );
+        session.append_audit(&event, actor.clock.now())?;
+        Ok(())
+    })
+}
+
+/// The roles the actor may give a member's people: those up to its own, never the coordination's.
+pub fn grantable_roles(actor: &Actor) -> Vec<Role> {
+    [Role::MemberAdmin, Role::MemberAnalyst, Role::Viewer]
+        .into_iter()
+        .filter(|role| rank(*role) <= rank(actor.role))
+        .collect()
+}
+
+/// A person to add to a member.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewUser {
+    /// Their login, an email address (kept in lower case).
+    pub login: String,
+    /// The name shown in the portal.
+    pub display_name: String,
+    /// Their role.
+    pub role: Role,
+}
+
+/// Adds a person to `member` with a first password's hash. Refused: `member-not-yours`,
+/// `user-form-invalid` (no name, a login that is not an email address, a role the actor cannot
+/// give), `user-login-taken`.
+pub fn create_user(
+    store: &Store,
+    actor: &Actor,
+    member: &Member,
+    new: &NewUser,
+    password_hash: String,
+) -> Result<User, ActionError> {
+    administers(actor, member)?;
+    let login = new.login.trim().to_lowercase();
+    let name = new.display_name.trim();
+    let valid_login = login.len() <= 200
+        && login
+            .split_once('@')
+            .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.contains('@'));
+    if !valid_login || name.is_empty() || name.chars().count() > 200 || !grantable_roles(actor).contains(&new.role) {
+        return Err(ActionError::Refused("user-form-invalid"));
+    }
+    store.write(|session| {
+        if session.user_by_login(&login)?.is_some() {
+            return Err(ActionError::Refused("user-login-taken"));
+        }
+        let user = User {
+            id: session.next_user_id()?,
+            login: login.clone(),
+            display_name: name.to_string(),
+            member_id: Some(member.id),
+            role: new.role,
+            password_hash,
+            created_at: actor.clock.now().fixed_offset(),
+            disabled: false,
+        };
+        session.insert_user(&user)?;
+        let detail = serde_json::json!({"role": user.role.code()});
+        let event = actor.event(
+            Some(member.id),
+            AuditAction::UserCreate,
+            format!("user {}", user.id),
+            detail,
+        );
+        session.append_audit(&event, actor.clock.now())?;
+        Ok(user)
+    })
+}
+
+/// Disables one of `member`'s people and ends their sessions and tokens. Refused:
+/// `member-not-yours`, `user-unknown` (not one of the member's people), `user-disable-self`.
+pub fn disable_user(store: &Store, actor: &Actor, member: &Member, user: i64) -> Result<(), ActionError> {
+    administers(actor, member)?;
+    if actor.user_id == Some(user) {
+        return Err(ActionError::Refused("user-disable-self"));
+    }
+    store.write(|session| {
+        match session.user(user)? {
+            Some(found) if found.member_id == Some(member.id) => {}
+            _ => return Err(ActionError::Refused("user-unknown")),
+        }
+        session.disable_user(user)?;
+        let event = actor.event(
+            Some(member.id),
+            AuditAction::UserDisable,
+            format!("user {user}"),
+            serde_json::json!({}),
+        );
+        session.append_audit(&event, actor.clock.now())?;
+        Ok(())
+    })
+}
+
+/// Keeps a new personal API token of the actor (only its digest), with its label (at most 100
+/// characters). Refused: `token-label-missing`, `token-needs-a-person` (the operator has none).
+pub fn create_token(store: &Store, actor: &Actor, label: &str, digest: &str) -> Result<(), ActionError> {
+    let Some(user) = actor.user_id else {
+        return Err(ActionError::Refused("token-needs-a-person"));
+    };
+    let label: String = label.trim().chars().take(100).collect();
+    if label.is_empty() {
+        return Err(ActionError::Refused("token-label-missing"));
+    }
+    store.write(|session| {
+        session.insert_api_token(digest, user, &label, actor.clock.now().fixed_offset())?;
+        let event = actor.event(
+            actor.member,
+            AuditAction::TokenCreate,
+            format!("user {user}"),
+            serde_json::json!({}),
+        );
+        session.append_audit(&event, actor.clock.now())?;
+        Ok(())
+    })
+}

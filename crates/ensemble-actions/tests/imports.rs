@@ -1,0 +1,280 @@
+//! Imports through their action, on a real SQLite file and on PostgreSQL: an import whose audit
+//! entry cannot be written keeps nothing; two imports started together (two connections, as two
+//! programs would) both end with their batch and their audit entry; a write that waits longer
+//! than it may is refused with `database-busy` and keeps nothing; every batch in the database has
+//! its audit entry, and the chain stays intact.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Barrier};
+use std::time::Duration;
+
+use chrono::NaiveDate;
+use ensemble_actions::{ActionError, Actor, Clock, imports};
+use ensemble_ingest::{ImportReport, ImportRequest, ProfileChoice};
+use ensemble_model::{
+    Batch, BatchId, BatchKind, BatchStatus, Identifiers, Member, MemberId, Organization, OrganizationId, Provenance,
+    TicketSale, ValueChainRole,
+};
+use ensemble_privacy::SecretKey;
+use ensemble_store::testing::TestUrl;
+use ensemble_store::{Backend, ListFilter, Location, Store, StoreError};
+
+const MEMBERS: [&str; 2] = ["salle-du-quai", "theatre-des-pins"];
+
+/// Each check as two tests, `sqlite_<name>` and `postgres_<name>`.
+macro_rules! on_both_backends {
+    ($($check:ident => $sqlite:ident, $postgres:ident;)+) => {
+        $(
+            #[test]
+            fn $sqlite() {
+                $check(&TestUrl::sqlite(), Backend::Sqlite);
+            }
+
+            #[test]
+            fn $postgres() {
+                let Some(place) = TestUrl::postgres(stringify!($postgres)) else {
+                    return;
+                };
+                $check(&place, Backend::Postgres);
+            }
+        )+
+    };
+}
+
+on_both_backends! {
+    check_an_import_whose_audit_fails_keeps_nothing
+        => sqlite_an_import_whose_audit_fails_keeps_nothing, postgres_an_import_whose_audit_fails_keeps_nothing;
+    check_two_imports_started_together_both_end_with_their_audit
+        => sqlite_two_imports_started_together_both_end_with_their_audit,
+           postgres_two_imports_started_together_both_end_with_their_audit;
+    check_a_write_that_waits_too_long_is_refused_and_keeps_nothing
+        => sqlite_a_write_that_waits_too_long_is_refused_and_keeps_nothing,
+           postgres_a_write_that_waits_too_long_is_refused_and_keeps_nothing;
+}
+
+fn check_an_import_whose_audit_fails_keeps_nothing(place: &TestUrl, backend: Backend) {
+    let store = opened(place);
+    let file = tickets_file(place, "refus.csv", 200);
+    let mut raw = Location::parse(&place.url).unwrap().connect().unwrap();
+    raw.execute_batch(match backend {
+        Backend::Sqlite => "CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log BEGIN SELECT RAISE(ABORT, 'audit refused'); END",
+        Backend::Postgres => "CREATE FUNCTION refuse_audit() RETURNS trigger AS $$ BEGIN RAISE EXCEPTION 'audit refused'; END $$ LANGUAGE plpgsql; \
+             CREATE TRIGGER refuse_audit BEFORE INSERT ON audit_log FOR EACH ROW EXECUTE FUNCTION refuse_audit()",
+    })
+    .unwrap();
+    let failed = import(&store, MEMBERS[0], &file.path);
+    assert!(
+        matches!(failed, Err(ActionError::Store(StoreError::Sql(_)))),
+        "{failed:?}"
+    );
+    assert_eq!(batches(&store), 0, "no batch kept");
+    assert_eq!(store.count::<TicketSale>().unwrap(), 0, "no ticket line kept");
+
+    // Once the audit can be written, the same file is imported with its entry.
+    raw.execute_batch("DROP TRIGGER refuse_audit ON audit_log")
+        .or_else(|_| raw.execute_batch("DROP TRIGGER refuse_audit"))
+        .unwrap();
+    let report = import(&store, MEMBERS[0], &file.path).unwrap();
+    assert_eq!(report.rows_imported, 200);
+    assert_every_batch_has_its_audit_entry(&store, 1);
+}
+
+fn check_two_imports_started_together_both_end_with_their_audit(place: &TestUrl, _: Backend) {
+    // Two connections, as the portal and the command line would hold; seeded by the first.
+    let first = Arc::new(opened(place));
+    let second = Arc::new(Store::open(&place.url).unwrap());
+    // Two members' files, and the same member's second file, all started at once.
+    let files = [
+        (MEMBERS[0], tickets_file(place, "quai.csv", 3000)),
+        (MEMBERS[1], tickets_file(place, "pins.csv", 3000)),
+        (MEMBERS[0], tickets_file(place, "quai-2.csv", 2000)),
+    ];
+    let start = Arc::new(Barrier::new(files.len()));
+    let reports: Vec<ImportReport> = std::thread::scope(|scope| {
+        let running: Vec<_> = files
+            .iter()
+            .enumerate()
+            .map(|(index, (member, file))| {
+                let store = if index % 2 == 0 { first.clone() } else { second.clone() };
+                let start = start.clone();
+                scope.spawn(move || {
+                    start.wait();
+                    import(&store, member, &file.path)
+                })
+            })
+            .collect();
+        running
+            .into_iter()
+            .map(|thread| thread.join().unwrap().unwrap())
+            .collect()
+    });
+    let mut numbers: Vec<i64> = reports.iter().map(|report| report.batch_id.unwrap().0).collect();
+    numbers.sort_unstable();
+    numbers.dedup();
+    assert_eq!(numbers.len(), 3, "three batches: {numbers:?}");
+    assert_eq!(
+        reports.iter().map(|report| report.rows_imported).sum::<u64>(),
+        8000,
+        "every line of every file"
+    );
+    assert_eq!(first.count::<TicketSale>().unwrap(), 8000);
+    assert_every_batch_has_its_audit_entry(&first, 3);
+}
+
+fn check_a_write_that_waits_too_long_is_refused_and_keeps_nothing(place: &TestUrl, _: Backend) {
+    let holder = opened(place);
+    let waiting = Store::open(&place.url)
+        .unwrap()
+        .with_write_wait(Duration::from_millis(300));
+    let file = tickets_file(place, "attente.csv", 100);
+    let (held, release) = (Barrier::new(2), Barrier::new(2));
+    let refused = std::thread::scope(|scope| {
+        scope.spawn(|| {
+            holder
+                .write(|_| {
+                    held.wait();
+                    release.wait();
+                    Ok::<(), StoreError>(())
+                })
+                .unwrap();
+        });
+        held.wait();
+        let refused = import(&waiting, MEMBERS[1], &file.path);
+        release.wait();
+        refused
+    });
+    match refused {
+        Err(ActionError::Store(error @ StoreError::Busy { .. })) => assert_eq!(error.code(), "database-busy"),
+        other => panic!("expected database-busy, got {other:?}"),
+    }
+    assert_eq!(batches(&waiting), 0);
+    // Once the other write is done, the same import goes through.
+    let report = import(&waiting, MEMBERS[1], &file.path).unwrap();
+    assert_eq!(report.rows_imported, 100);
+    assert_every_batch_has_its_audit_entry(&waiting, 1);
+}
+
+/// A migrated store on `place`, with the two members.
+fn opened(place: &TestUrl) -> Store {
+    let store = Store::open(&place.url).unwrap();
+    seed(&store);
+    store
+}
+
+fn import(store: &Store, slug: &str, path: &Path) -> Result<ImportReport, ActionError> {
+    let member: Member = store.read(|s| s.member_by_slug(slug)).unwrap().unwrap();
+    let key = SecretKey::from_bytes([5; 32]);
+    let actor = Actor::operator(Clock::default());
+    let request = ImportRequest {
+        member: slug,
+        path,
+        profile: ProfileChoice::Named("generic-tickets".into()),
+        dry_run: false,
+        strict: false,
+        now: actor.clock.local_now(),
+    };
+    imports::import(store, &key, &actor, &member, &request, &mut |_| {})
+}
+
+fn batches(store: &Store) -> usize {
+    store
+        .list_any::<Batch>(&ListFilter::default())
+        .unwrap()
+        .iter()
+        .filter(|batch| batch.kind == BatchKind::Import)
+        .count()
+}
+
+/// Every import batch has exactly one `import` audit entry naming it, and the chain is intact.
+fn assert_every_batch_has_its_audit_entry(store: &Store, expected: usize) {
+    let imported: Vec<i64> = store
+        .list_any::<Batch>(&ListFilter::default())
+        .unwrap()
+        .into_iter()
+        .filter(|batch| batch.kind == BatchKind::Import)
+        .map(|batch| batch.id.0)
+        .collect();
+    assert_eq!(imported.len(), expected, "import batches: {imported:?}");
+    let entries = store.read(|s| s.audit_entries(None, 1000)).unwrap();
+    for batch in &imported {
+        let naming = entries
+            .iter()
+            .filter(|entry| entry.action == "import")
+            .filter(|entry| {
+                serde_json::from_str::<serde_json::Value>(&entry.detail).unwrap()["batch"] == serde_json::json!(batch)
+            })
+            .count();
+        assert_eq!(naming, 1, "batch {batch} has {naming} audit entries");
+    }
+    let (sound, broken) = store.read(|s| s.verify_audit()).unwrap();
+    assert_eq!((sound as usize, broken), (entries.len(), None));
+}
+
+/// A file of generated ticket lines for fictional buyers, in the place's temporary folder (or the
+/// system's, for PostgreSQL), removed with it.
+struct TicketsFile {
+    path: PathBuf,
+    _dir: Option<tempfile::TempDir>,
+}
+
+fn tickets_file(place: &TestUrl, name: &str, lines: usize) -> TicketsFile {
+    let dir = match &place.dir {
+        Some(_) => None,
+        None => Some(tempfile::tempdir().unwrap()),
+    };
+    let folder = dir
+        .as_ref()
+        .map_or_else(|| place.dir.as_ref().unwrap().path(), |dir| dir.path());
+    let path = folder.join(name);
+    let mut text = String::from("Spectacle;Date;Heure;Salle;Ville;Prix;Quantité;Canal;Courriel;Code postal\n");
+    for line in 0..lines {
+        text.push_str(&format!(
+            "Les Marées fictives;{:02}/12/2026;20 h 00;Salle d'essai;Sherbrooke;34,50 $;1;Web;acheteur{line}.{name}@example.test;J1H 5N4\n",
+            1 + line % 28,
+        ));
+    }
+    std::fs::write(&path, text).unwrap();
+    TicketsFile { path, _dir: dir }
+}
+
+/// The two members, each an organisation of its own.
+fn seed(store: &Store) {
+    let provenance = Provenance::default();
+    store
+        .write(|session| {
+            session.insert(&[Batch {
+                id: BatchId(1),
+                kind: BatchKind::Reference,
+                file_name: None,
+                file_sha256: None,
+                created_at: Clock::default().local_now(),
+                status: BatchStatus::Committed,
+                note: None,
+                provenance: provenance.clone(),
+            }])?;
+            for (number, slug) in (1..).zip(MEMBERS) {
+                session.insert(&[Organization {
+                    id: OrganizationId(number),
+                    name: format!("Organisme fictif {number}"),
+                    roles: vec![ValueChainRole::Presenter],
+                    municipality: Some("Sherbrooke".to_string()),
+                    postal_code: None,
+                    region_code: None,
+                    website: None,
+                    identifiers: Identifiers::default(),
+                    provenance: provenance.clone(),
+                }])?;
+                session.insert(&[Member {
+                    id: MemberId(number),
+                    slug: slug.to_string(),
+                    organization_id: OrganizationId(number),
+                    joined_on: NaiveDate::from_ymd_opt(2026, 1, 1).unwrap(),
+                    privacy_officer_title: None,
+                    provenance: provenance.clone(),
+                }])?;
+            }
+            Ok::<(), StoreError>(())
+        })
+        .unwrap();
+}
