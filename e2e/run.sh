@@ -23,7 +23,7 @@ trap cleanup EXIT
 
 ensemble() { target/debug/ensemble --database "sqlite://$work/e2e.db" --key-file "$work/e2e.key" "$@"; }
 ensemble demo --scale small > "$work/demo.log"
-ensemble serve --bind 127.0.0.1:0 > "$work/serve.log" 2>&1 &
+ENSEMBLE_LOG=debug ensemble serve --bind 127.0.0.1:0 > "$work/serve.log" 2>&1 &
 server=$!
 address=""
 for _ in $(seq 1 100); do
@@ -39,3 +39,27 @@ fi
 echo "portal at $address"
 rm -rf e2e/failures
 node e2e/portal.mjs "$address"
+
+# The server's log: a line per request, and no personal value typed or imported during the run
+# (the sample file's emails and postal codes, the rights request's email, the logins and the
+# password), nor any email address at all.
+log="$work/serve.log"
+answered=$(grep -c 'ensemble::request: answered' "$log" || true)
+if [ "$answered" -lt 50 ]; then
+  echo "the portal logged $answered requests; a line per request was expected" >&2
+  exit 1
+fi
+sample=crates/ensemble-ingest/tests/data/vendors/generic-tickets-bad.csv
+planted=(ensemble-demo aurele.fictif0 "J1H 5N4" "J1H5N4")
+while IFS= read -r value; do planted+=("$value"); done < <(grep -oE '[A-Za-z0-9._%+-]+@[A-Za-z0-9.-]+' "$sample" | sort -u)
+for value in "${planted[@]}"; do
+  if grep -qiF -- "$value" "$log"; then
+    echo "a personal value reached the server's log: $value" >&2
+    exit 1
+  fi
+done
+if grep -qE '[A-Za-z0-9._%+-]+@[A-Za-z0-9-]+\.[A-Za-z]' "$log"; then
+  echo "an email address reached the server's log" >&2
+  exit 1
+fi
+echo "E2E: the server logged $answered requests and none of ${#planted[@]} planted personal values"

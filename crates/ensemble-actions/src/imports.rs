@@ -7,16 +7,7 @@ use ensemble_model::{Batch, BatchId, BatchKind, BatchStatus, Member};
 use ensemble_privacy::SecretKey;
 use ensemble_store::{AuditAction, Store};
 
-use crate::{ActionError, Actor};
-
-/// Whether the actor may change `member`'s imported data.
-fn may_change(actor: &Actor, member: &Member) -> Result<(), ActionError> {
-    if actor.administers(member) {
-        Ok(())
-    } else {
-        Err(ActionError::Refused("import-not-yours"))
-    }
-}
+use crate::{ActionError, Actor, only_if};
 
 /// Imports a file for `member` (a trial when `request.dry_run`: everything is checked, nothing
 /// kept). The batch, its quarantined rows and its `import` audit entry are kept together or not
@@ -29,7 +20,7 @@ pub fn import(
     request: &ImportRequest<'_>,
     progress: &mut dyn FnMut(Progress),
 ) -> Result<ImportReport, ActionError> {
-    may_change(actor, member)?;
+    only_if(actor.administers(member), "import-not-yours")?;
     let request = ImportRequest {
         member: &member.slug,
         now: actor.clock.local_now(),
@@ -53,7 +44,7 @@ pub fn import(
 /// Removes everything a committed import of `member` added; returns how many records went.
 /// Refused with `batch-unknown` when the member has no such import.
 pub fn roll_back(store: &Store, actor: &Actor, member: &Member, batch: i64) -> Result<u64, ActionError> {
-    may_change(actor, member)?;
+    only_if(actor.administers(member), "import-not-yours")?;
     store.write(|session| {
         let owned = session.get_any::<Batch>(batch)?.is_some_and(|found| {
             found.provenance.member_id == Some(member.id)
@@ -91,7 +82,7 @@ pub fn correct(
     entry: i64,
     fields: &[(String, String)],
 ) -> Result<Corrected, ActionError> {
-    may_change(actor, member)?;
+    only_if(actor.administers(member), "import-not-yours")?;
     let now = actor.clock.local_now();
     let prepared = ensemble_ingest::prepare_correction(store, key, member, entry, fields, now)?;
     let problems = prepared.diagnostics.as_array().map_or(0, Vec::len);
@@ -128,7 +119,7 @@ pub fn replay(
     member: &Member,
     entries: Option<&[i64]>,
 ) -> Result<ReplayReport, ActionError> {
-    may_change(actor, member)?;
+    only_if(actor.administers(member), "import-not-yours")?;
     store.write(|session| {
         let report = ensemble_ingest::replay(session, key, member, entries, actor.clock.local_now())?;
         let detail = serde_json::json!({
@@ -144,7 +135,7 @@ pub fn replay(
 
 /// Sets `member`'s open quarantined rows aside: they stay listed but are never replayed.
 pub fn dismiss(store: &Store, actor: &Actor, member: &Member, entries: &[i64]) -> Result<u64, ActionError> {
-    may_change(actor, member)?;
+    only_if(actor.administers(member), "import-not-yours")?;
     store.write(|session| {
         let dismissed = ensemble_ingest::dismiss(session, member, entries, actor.clock.local_now())?;
         let detail = serde_json::json!({"entries": entries, "dismissed": dismissed});

@@ -118,12 +118,26 @@ impl Actor {
     /// Whether this actor administers `member`: one of its administrators, the coordination, or
     /// the command line's operator.
     pub fn administers(&self, member: &Member) -> bool {
-        self.role == Role::Coordinator || self.is_of(member, Role::MemberAdmin)
+        self.is_coordination() || self.is_of(member, Role::MemberAdmin)
+    }
+
+    /// Whether this actor is the consortium's coordination (or the command line's operator).
+    pub fn is_coordination(&self) -> bool {
+        self.role == Role::Coordinator
     }
 
     /// Whether this actor is the command line's operator.
     pub fn is_operator(&self) -> bool {
         self.channel == Channel::Cli && self.user_id.is_none()
+    }
+}
+
+/// Refused with `code` (the rule's name) unless `allowed`.
+pub(crate) fn only_if(allowed: bool, code: &'static str) -> Result<(), ActionError> {
+    if allowed {
+        Ok(())
+    } else {
+        Err(ActionError::Refused(code))
     }
 }
 

@@ -6,7 +6,7 @@ use ensemble_model::{
 };
 use ensemble_store::{AuditAction, Store, User};
 
-use crate::{ActionError, Actor, rank};
+use crate::{ActionError, Actor, only_if, rank};
 
 /// A member to admit, with the organisation created with it.
 #[derive(Debug, Clone, PartialEq)]
@@ -36,9 +36,7 @@ pub fn valid_slug(slug: &str) -> bool {
 /// the consortium's today. Refused: `member-admit-coordination-only`, `member-form-invalid` (no
 /// name, or a short code that is not one), `member-slug-taken`.
 pub fn admit(store: &Store, actor: &Actor, new: &NewMember) -> Result<Member, ActionError> {
-    if actor.role != Role::Coordinator {
-        return Err(ActionError::Refused("member-admit-coordination-only"));
-    }
+    only_if(actor.is_coordination(), "member-admit-coordination-only")?;
     let name = new.name.trim();
     let slug = new.slug.trim().to_lowercase();
     if name.is_empty() || name.chars().count() > 200 || !valid_slug(&slug) {
@@ -90,19 +88,10 @@ pub fn admit(store: &Store, actor: &Actor, new: &NewMember) -> Result<Member, Ac
     })
 }
 
-/// Refused with `member-not-yours` unless the actor administers `member`.
-fn administers(actor: &Actor, member: &Member) -> Result<(), ActionError> {
-    if actor.administers(member) {
-        Ok(())
-    } else {
-        Err(ActionError::Refused("member-not-yours"))
-    }
-}
-
 /// Names, by title, `member`'s person in charge of personal information (a title, not a name: it
 /// outlives whoever holds it); an empty title clears it. At most 200 characters are kept.
 pub fn name_privacy_officer(store: &Store, actor: &Actor, member: &Member, title: &str) -> Result<(), ActionError> {
-    administers(actor, member)?;
+    only_if(actor.administers(member), "member-not-yours")?;
     let title: String = title.trim().chars().take(200).collect();
     store.write(|session| {
         let mut updated = session
@@ -151,7 +140,7 @@ pub fn create_user(
     new: &NewUser,
     password_hash: String,
 ) -> Result<User, ActionError> {
-    administers(actor, member)?;
+    only_if(actor.administers(member), "member-not-yours")?;
     let login = new.login.trim().to_lowercase();
     let name = new.display_name.trim();
     let valid_login = login.len() <= 200
@@ -191,7 +180,7 @@ pub fn create_user(
 /// Disables one of `member`'s people and ends their sessions and tokens. Refused:
 /// `member-not-yours`, `user-unknown` (not one of the member's people), `user-disable-self`.
 pub fn disable_user(store: &Store, actor: &Actor, member: &Member, user: i64) -> Result<(), ActionError> {
-    administers(actor, member)?;
+    only_if(actor.administers(member), "member-not-yours")?;
     if actor.user_id == Some(user) {
         return Err(ActionError::Refused("user-disable-self"));
     }

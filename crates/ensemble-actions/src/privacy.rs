@@ -1,24 +1,16 @@
 //! The consortium's own privacy settings, kept by its coordination: how long each kind of
 //! personal data is kept, the purge of what is past it, and the disclosure rules of pooled figures.
 
-use ensemble_model::{Purpose, Role};
+use ensemble_model::Purpose;
 use ensemble_privacy::disclosure::Rules;
 use ensemble_store::{AuditAction, Purge, RETAINED, RetentionRule, Store};
 
-use crate::{ActionError, Actor};
-
-fn coordination_only(actor: &Actor) -> Result<(), ActionError> {
-    if actor.role == Role::Coordinator {
-        Ok(())
-    } else {
-        Err(ActionError::Refused("privacy-coordination-only"))
-    }
-}
+use crate::{ActionError, Actor, only_if};
 
 /// Removes (or, with `dry_run`, only counts) what is past its retention on the consortium's
 /// today; a purge done has its `purge` audit entry.
 pub fn purge(store: &Store, actor: &Actor, dry_run: bool) -> Result<Purge, ActionError> {
-    coordination_only(actor)?;
+    only_if(actor.is_coordination(), "privacy-coordination-only")?;
     let today = actor.clock.today();
     store.write(|session| {
         let purge = session.purge(today, dry_run)?;
@@ -40,7 +32,7 @@ pub fn purge(store: &Store, actor: &Actor, dry_run: bool) -> Result<Purge, Actio
 /// `privacy-coordination-only`, `retention-dataset-unknown`, `retention-purpose-unknown`,
 /// `retention-months-invalid` (1 to 1,200).
 pub fn set_retention(store: &Store, actor: &Actor, rule: &RetentionRule) -> Result<(), ActionError> {
-    coordination_only(actor)?;
+    only_if(actor.is_coordination(), "privacy-coordination-only")?;
     if !RETAINED.contains(&rule.dataset.as_str()) {
         return Err(ActionError::Refused("retention-dataset-unknown"));
     }
@@ -78,7 +70,7 @@ pub struct RulesChange {
 /// were released under); returns the new rules. Refused: `privacy-coordination-only`; fails with
 /// `disclosure-rules-invalid` for a value of 0.
 pub fn set_disclosure(store: &Store, actor: &Actor, change: RulesChange) -> Result<Rules, ActionError> {
-    coordination_only(actor)?;
+    only_if(actor.is_coordination(), "privacy-coordination-only")?;
     store.write(|session| {
         let current = session.disclosure_rules()?;
         let rules = Rules {

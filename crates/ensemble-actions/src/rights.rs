@@ -8,18 +8,10 @@ use ensemble_model::{Member, MemberId, Performance, PersonKey, Purpose, Show};
 use ensemble_privacy::{IdentifierKind, Pseudonymizer, SecretKey};
 use ensemble_store::{AuditAction, Incident, ListFilter, PersonRecords, RightsRequest, Session, Store, StoreError};
 
-use crate::{ActionError, Actor};
+use crate::{ActionError, Actor, only_if};
 
 /// The kinds of request, by code.
 pub const KINDS: [&str; 4] = ["access", "portability", "rectification", "erasure"];
-
-fn coordination_only(actor: &Actor) -> Result<(), ActionError> {
-    if actor.role == ensemble_model::Role::Coordinator {
-        Ok(())
-    } else {
-        Err(ActionError::Refused("rights-coordination-only"))
-    }
-}
 
 /// Opens a request of a kind of [`KINDS`] received on a day, from the person's email or phone,
 /// keyed at once (the identifier itself is never kept). Refused: `rights-coordination-only`,
@@ -32,7 +24,7 @@ pub fn open_request(
     identifier: &str,
     received_on: NaiveDate,
 ) -> Result<RightsRequest, ActionError> {
-    coordination_only(actor)?;
+    only_if(actor.is_coordination(), "rights-coordination-only")?;
     let identifier = identifier.trim();
     let identifier_kind = if identifier.contains('@') {
         IdentifierKind::Email
@@ -69,7 +61,7 @@ pub struct PersonExport {
 /// The person's records for an export in `format` (`json` or `csv`), with its `rights-export`
 /// audit entry. Refused: `rights-coordination-only`, `rights-request-unknown`.
 pub fn export(store: &Store, actor: &Actor, request: i64, format: &'static str) -> Result<PersonExport, ActionError> {
-    coordination_only(actor)?;
+    only_if(actor.is_coordination(), "rights-coordination-only")?;
     store.write(|session| {
         let found = session
             .rights_request(request)?
@@ -149,7 +141,7 @@ pub enum Step {
 /// Takes a step on an open request, with its audit entry. Refused: `rights-coordination-only`,
 /// `rights-request-unknown` (no open request of that number).
 pub fn act(store: &Store, actor: &Actor, request: i64, step: &Step) -> Result<(), ActionError> {
-    coordination_only(actor)?;
+    only_if(actor.is_coordination(), "rights-coordination-only")?;
     store.write(|session| {
         let found = session
             .rights_request(request)?
@@ -232,13 +224,8 @@ pub fn record_incident(
     member: Option<&Member>,
     new: &NewIncident,
 ) -> Result<Incident, ActionError> {
-    let allowed = match member {
-        Some(member) => actor.administers(member),
-        None => actor.role == ensemble_model::Role::Coordinator,
-    };
-    if !allowed {
-        return Err(ActionError::Refused("incident-not-yours"));
-    }
+    let allowed = member.map_or_else(|| actor.is_coordination(), |member| actor.administers(member));
+    only_if(allowed, "incident-not-yours")?;
     let texts = [
         &new.description,
         &new.information_concerned,

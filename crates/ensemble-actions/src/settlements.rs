@@ -7,7 +7,7 @@ use ensemble_model::{Cents, DealType, Member, Performance, Provenance, Role, Set
 
 use ensemble_store::AuditAction;
 
-use crate::{ActionError, Actor};
+use crate::{ActionError, Actor, only_if};
 
 /// What a person types for one performance's settlement.
 #[derive(Debug, Clone, PartialEq)]
@@ -62,12 +62,14 @@ pub fn enter(
     member: &Member,
     input: &SettlementInput,
 ) -> Result<Entered, ActionError> {
-    if !actor.is_operator() && actor.member.is_none() {
-        return Err(ActionError::Refused("settlement-coordination-read-only"));
-    }
-    if !actor.is_operator() && !actor.is_of(member, Role::MemberAdmin) {
-        return Err(ActionError::Refused("settlement-not-yours"));
-    }
+    only_if(
+        actor.is_operator() || actor.member.is_some(),
+        "settlement-coordination-read-only",
+    )?;
+    only_if(
+        actor.is_operator() || actor.is_of(member, Role::MemberAdmin),
+        "settlement-not-yours",
+    )?;
     store.write(|session| {
         let performance = session
             .get::<Performance>(input.performance)?

@@ -7,7 +7,7 @@ use ensemble_model::{
 };
 use ensemble_store::{AuditAction, Store};
 
-use crate::{ActionError, Actor};
+use crate::{ActionError, Actor, only_if};
 
 /// An agreement to make.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,9 +41,7 @@ pub fn create(
     provider: &Member,
     new: &NewAgreement,
 ) -> Result<SharingAgreement, ActionError> {
-    if !actor.administers(provider) {
-        return Err(ActionError::Refused("agreement-not-yours"));
-    }
+    only_if(actor.administers(provider), "agreement-not-yours")?;
     if new.level == SharingLevel::None {
         return Err(ActionError::Refused("agreement-form-invalid"));
     }
@@ -105,9 +103,7 @@ pub enum Ended {
 /// audit entry. Refused: `agreement-not-yours`, `agreement-unknown` (not one of the provider's),
 /// `agreement-already-ended`.
 pub fn end(store: &Store, actor: &Actor, provider: &Member, agreement: i64) -> Result<Ended, ActionError> {
-    if !actor.administers(provider) {
-        return Err(ActionError::Refused("agreement-not-yours"));
-    }
+    only_if(actor.administers(provider), "agreement-not-yours")?;
     let today = actor.clock.today();
     store.write(|session| {
         let Some(mut found) = session

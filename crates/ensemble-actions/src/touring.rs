@@ -10,15 +10,7 @@ use ensemble_model::{
 use ensemble_store::{AuditAction, ListFilter, Session, Store};
 use ensemble_touring::holds::{self, Promotion};
 
-use crate::{ActionError, Actor};
-
-fn administers(actor: &Actor, member: &Member) -> Result<(), ActionError> {
-    if actor.administers(member) {
-        Ok(())
-    } else {
-        Err(ActionError::Refused("tour-not-yours"))
-    }
-}
+use crate::{ActionError, Actor, only_if};
 
 /// The show of that short code.
 fn show_of(session: &mut Session<'_>, slug: &str) -> Result<Show, ActionError> {
@@ -48,7 +40,7 @@ pub fn take_hold(
     date: NaiveDate,
     fee: Option<Cents>,
 ) -> Result<Engagement, ActionError> {
-    administers(actor, member)?;
+    only_if(actor.administers(member), "tour-not-yours")?;
     let asking = actor.requester(Purpose::Touring);
     store.write(|session| {
         let show = show_of(session, show)?;
@@ -85,7 +77,7 @@ pub fn release_hold(
     member: &Member,
     engagement: i64,
 ) -> Result<Vec<Promotion>, ActionError> {
-    administers(actor, member)?;
+    only_if(actor.administers(member), "tour-not-yours")?;
     let asking = actor.requester(Purpose::Touring);
     store.write(|session| {
         let promoted = holds::release_hold(session, &asking, member.id, engagement, actor.clock.today())?
@@ -132,7 +124,7 @@ pub fn record_availability(
     member: &Member,
     new: &NewAvailability,
 ) -> Result<Availability, ActionError> {
-    administers(actor, member)?;
+    only_if(actor.administers(member), "tour-not-yours")?;
     if new.to < new.from || (new.kind == AvailabilityKind::Blocked) != new.presenter.is_none() {
         return Err(ActionError::Refused("availability-invalid"));
     }

@@ -16,6 +16,7 @@ pub mod hall;
 pub mod holds;
 pub mod optimise;
 pub mod season;
+pub mod words;
 
 use serde::{Deserialize, Serialize};
 

@@ -16,7 +16,7 @@ use ensemble_store::{ListFilter, OrganizationFilter, PerformanceFilter, PlaceFil
 use serde_json::{Value, json};
 
 use crate::AppState;
-use crate::policy::Signed;
+use crate::http::Signed;
 
 /// Results per page unless `limit` says otherwise.
 const DEFAULT_LIMIT: u64 = 50;
@@ -478,8 +478,7 @@ pub async fn settlements(
     };
     let window = checked.window;
     let performance = checked.number("performance");
-    let mut asking = crate::policy::requester(&signed, ensemble_model::Purpose::Reporting);
-    asking.channel = "api";
+    let asking = signed.requester(ensemble_model::Purpose::Reporting);
     let store = state.store.clone();
     let found = tokio::task::spawn_blocking(move || {
         store.write(

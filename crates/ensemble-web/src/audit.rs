@@ -10,8 +10,8 @@ use axum::response::Response;
 use ensemble_i18n::{Arg, Lang, tr, tr_args};
 use ensemble_store::AuditEntry;
 
+use crate::http::{MemberScope, Signed};
 use crate::pages::{Texts, read, render, texts};
-use crate::policy::{MemberScope, Signed};
 use crate::{AppState, PageLang};
 
 /// Entries shown on the page.

@@ -9,22 +9,17 @@ use std::time::{Duration, Instant};
 
 use askama::Template;
 use axum::Form;
-use axum::extract::{FromRequestParts, State};
-use axum::http::header::{COOKIE, LOCATION, SET_COOKIE};
-use axum::http::request::Parts;
+use axum::extract::State;
+use axum::http::header::SET_COOKIE;
 use axum::http::{HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use ensemble_actions::accounts::{self, SESSION_HOURS};
 use ensemble_i18n::{Lang, tr};
 
+use crate::http::{FORM_COOKIE, SESSION_COOKIE, Viewer, cookie, redirect_with_cookie};
 use crate::pages::{Texts, render};
-use crate::policy::Signed;
 use crate::{AppState, PageLang};
 
-/// The cookie that carries the session token.
-pub const SESSION_COOKIE: &str = "ensemble_session";
-/// The cookie that carries the sign-in form's token before there is a session.
-pub const FORM_COOKIE: &str = "ensemble_form";
 /// Failures allowed for one login within [`THROTTLE_WINDOW`] before sign-in is refused.
 pub const THROTTLE_FAILURES: u32 = 5;
 const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
@@ -58,35 +53,12 @@ impl Throttle {
     }
 }
 
-/// A cookie's value from the request's headers.
-pub fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
-    headers
-        .get_all(COOKIE)
-        .iter()
-        .filter_map(|value| value.to_str().ok())
-        .flat_map(|value| value.split(';'))
-        .filter_map(|pair| pair.trim().split_once('='))
-        .find(|(key, _)| *key == name)
-        .map(|(_, value)| value)
-}
-
 fn secure(headers: &HeaderMap) -> &'static str {
     let https = headers
         .get("x-forwarded-proto")
         .and_then(|value| value.to_str().ok())
         .is_some_and(|proto| proto.eq_ignore_ascii_case("https"));
     if https { "; Secure" } else { "" }
-}
-
-/// The signed-in person, if any, as the access guard found them.
-pub struct Viewer(pub Option<Signed>);
-
-impl<S: Send + Sync> FromRequestParts<S> for Viewer {
-    type Rejection = std::convert::Infallible;
-
-    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
-        Ok(Viewer(parts.extensions.get::<Option<Signed>>().cloned().flatten()))
-    }
 }
 
 #[derive(Template)]
@@ -181,7 +153,7 @@ pub async fn login(
 pub async fn logout(State(state): State<AppState>, Viewer(viewer): Viewer, headers: HeaderMap) -> Response {
     if let (Some(token), Some(signed)) = (cookie(&headers, SESSION_COOKIE).map(str::to_string), viewer) {
         let store = state.store.clone();
-        let actor = crate::policy::actor(&state, &signed);
+        let actor = signed.actor(state.clock);
         // Signing out always ends at the home page; a session that could not be closed expires.
         if let Ok(Err(error)) = tokio::task::spawn_blocking(move || accounts::sign_out(&store, &actor, &token)).await {
             tracing::warn!(code = error.code(), cause = %error, "sign-out not recorded");
@@ -191,18 +163,4 @@ pub async fn logout(State(state): State<AppState>, Viewer(viewer): Viewer, heade
         "/",
         &format!("{SESSION_COOKIE}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax"),
     )
-}
-
-/// A redirection (303) to `location` that sets a cookie (none when `cookie` is empty).
-pub(crate) fn redirect_with_cookie(location: &str, cookie: &str) -> Response {
-    let mut response = StatusCode::SEE_OTHER.into_response();
-    if let Ok(location) = HeaderValue::from_str(location) {
-        response.headers_mut().insert(LOCATION, location);
-    }
-    if !cookie.is_empty()
-        && let Ok(cookie) = HeaderValue::from_str(cookie)
-    {
-        response.headers_mut().insert(SET_COOKIE, cookie);
-    }
-    response
 }

@@ -10,8 +10,8 @@ use ensemble_i18n::Lang;
 use ensemble_model::{Hall, ValueChainRole, geo, vocab};
 use ensemble_store::{OrganizationFilter, PerformanceFilter, PlaceFilter, ShowFilter};
 
+use crate::http::Signed;
 use crate::pages::{Pager, Texts, label, local, read, region, render, texts};
-use crate::policy::Signed;
 use crate::{AppState, PageLang};
 
 /// One choice of a filter's list: its value, its label, and whether it is the current one.

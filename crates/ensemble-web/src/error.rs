@@ -127,7 +127,7 @@ pub async fn observe(request: Request, next: Next) -> Response {
     let mut response = next.run(request).await;
     if let Some(error) = response.extensions_mut().remove::<WebError>() {
         if let WebError::Unavailable(cause) = &error {
-            tracing::error!(request = id, cause = %cause, "request failed");
+            tracing::error!(target: "ensemble::request", request = id, cause = %cause, "failed");
         }
         let extensions = std::mem::take(response.extensions_mut());
         response = error.render(lang, api);
@@ -139,11 +139,12 @@ pub async fn observe(request: Request, next: Next) -> Response {
         .map_or("(none)", |route| route.0);
     let user = response.extensions().get::<UserNumber>().map(|user| user.0);
     let status = response.status().as_u16();
-    let latency_ms = started.elapsed().as_secs_f64() * 1000.0;
+    // Tenths of a millisecond are enough to read, and keep the line short.
+    let latency_ms = (started.elapsed().as_secs_f64() * 10_000.0).round() / 10.0;
     if status >= 500 {
-        tracing::warn!(request = id, %method, route, status, latency_ms, user, "request");
+        tracing::warn!(target: "ensemble::request", request = id, %method, route, status, latency_ms, user, "answered");
     } else {
-        tracing::info!(request = id, %method, route, status, latency_ms, user, "request");
+        tracing::info!(target: "ensemble::request", request = id, %method, route, status, latency_ms, user, "answered");
     }
     if let Ok(value) = HeaderValue::from_str(&id.to_string()) {
         response.headers_mut().insert(REQUEST_ID, value);

@@ -20,9 +20,10 @@ use ensemble_model::{Batch, BatchKind, Dataset, Member, MemberId, Purpose, Role,
 use ensemble_store::{ListFilter, QUARANTINE_OPEN, QuarantineEntry, StoreError};
 
 use crate::error::WebError;
+use crate::http::{MemberScope, Signed};
 use crate::members::{BatchLine, batch_line};
 use crate::pages::{Texts, encode, form_status, label, message, render, texts};
-use crate::policy::{MemberScope, Signed, rank, requester};
+use crate::policy::rank;
 use crate::{AppState, PageLang};
 
 /// How long an uploaded file waits for its import before it is deleted.
@@ -342,7 +343,7 @@ async fn run_import(
 ) -> Result<Result<ImportReport, ImportError>, WebError> {
     let store = state.store.clone();
     let key = state.key.clone();
-    let actor = crate::policy::actor(state, signed);
+    let actor = signed.actor(state.clock);
     let member = member.clone();
     let choice = if profile.is_empty() || profile == "auto" {
         ProfileChoice::Auto
@@ -568,7 +569,7 @@ pub async fn history(
 ) -> Response {
     let clock = state.clock;
     let id = member.id;
-    let asking = requester(&signed, Purpose::Reporting);
+    let asking = signed.requester(Purpose::Reporting);
     let store = state.store.clone();
     let batches = tokio::task::spawn_blocking(move || {
         store.write(|session| {
@@ -659,7 +660,7 @@ pub async fn batch(
 ) -> Response {
     let clock = state.clock;
     let id = member.id;
-    let asking = requester(&signed, Purpose::Reporting);
+    let asking = signed.requester(Purpose::Reporting);
     let store = state.store.clone();
     let found = tokio::task::spawn_blocking(move || {
         store.write(|session| {
@@ -706,7 +707,7 @@ pub async fn roll_back(
     Path((_, batch)): Path<(String, i64)>,
 ) -> Result<Response, WebError> {
     let store = state.store.clone();
-    let actor = crate::policy::actor(&state, &signed);
+    let actor = signed.actor(state.clock);
     let scope = member.clone();
     let outcome = tokio::task::spawn_blocking(move || imports::roll_back(&store, &actor, &scope, batch)).await?;
     state.cache.clear();
@@ -742,7 +743,7 @@ pub async fn quarantine(
 ) -> Response {
     let clock = state.clock;
     let id = member.id;
-    let asking = requester(&signed, Purpose::Reporting);
+    let asking = signed.requester(Purpose::Reporting);
     let store = state.store.clone();
     let entries = tokio::task::spawn_blocking(move || {
         store.write(|session| {
@@ -793,7 +794,7 @@ pub async fn fix_entry(
 ) -> Result<Response, WebError> {
     let store = state.store.clone();
     let key = state.key.clone();
-    let actor = crate::policy::actor(&state, &signed);
+    let actor = signed.actor(state.clock);
     let scope = member.clone();
     let outcome = tokio::task::spawn_blocking(move || -> Result<&'static str, ActionError> {
         if form.action == "dismiss" {

@@ -25,7 +25,7 @@ impl<S: Send + Sync> FromRequestParts<S> for PageLang {
 
 /// The language named by the cookie, else French.
 pub fn from_headers(headers: &HeaderMap) -> Lang {
-    crate::auth::cookie(headers, LANG_COOKIE)
+    crate::http::cookie(headers, LANG_COOKIE)
         .and_then(|value| value.parse().ok())
         .unwrap_or_default()
 }
@@ -46,7 +46,7 @@ pub async fn switch(Path(code): Path<String>, headers: HeaderMap) -> Response {
         "{LANG_COOKIE}={}; Path=/; Max-Age=31536000; SameSite=Lax; HttpOnly",
         lang.tag()
     );
-    crate::auth::redirect_with_cookie(&back, &cookie)
+    crate::http::redirect_with_cookie(&back, &cookie)
 }
 
 /// The path of a referring URL when it is one of this site's pages (`/…`, never `//host`).

@@ -12,6 +12,7 @@ mod browse;
 mod cache;
 mod chart;
 mod error;
+mod http;
 mod imports;
 mod lang;
 mod members;
@@ -36,7 +37,8 @@ use ensemble_model::Role;
 use ensemble_privacy::SecretKey;
 use ensemble_store::Store;
 
-pub use auth::{FORM_COOKIE, SESSION_COOKIE, THROTTLE_FAILURES};
+pub use auth::THROTTLE_FAILURES;
+pub use http::{FORM_COOKIE, SESSION_COOKIE};
 pub use lang::{LANG_COOKIE, PageLang};
 pub use policy::{Access, UPLOAD_LIMIT, rank};
 

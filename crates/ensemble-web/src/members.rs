@@ -12,8 +12,9 @@ use ensemble_i18n::{Arg, Lang, tr, tr_args};
 use ensemble_model::{Batch, Member, Organization, Role, ValueChainRole, entity_docs};
 
 use crate::error::WebError;
+use crate::http::{MemberScope, Signed};
 use crate::pages::{MemberLine, Texts, encode, form_status, label, member_lines, message, read, render, texts};
-use crate::policy::{MemberScope, Signed, rank};
+use crate::policy::rank;
 use crate::{AppState, PageLang};
 
 #[derive(Template)]
@@ -107,7 +108,7 @@ pub async fn create(
         municipality: Some(form.municipality),
     };
     let store = state.store.clone();
-    let actor = crate::policy::actor(&state, &signed);
+    let actor = signed.actor(state.clock);
     let admitted = tokio::task::spawn_blocking(move || members::admit(&store, &actor, &new)).await?;
     state.cache.clear();
     match admitted {
@@ -293,7 +294,7 @@ pub async fn home(
     // counting its ticket lines takes a while: the figures are kept a minute, per member and
     // per member asking.
     let key = format!("member-{}-for-{:?}", id.0, signed.user.member_id.map(|m| m.0));
-    let asking = crate::policy::requester(&signed, ensemble_model::Purpose::Reporting);
+    let asking = signed.requester(ensemble_model::Purpose::Reporting);
     let store = state.store.clone();
     // The member's own people also see its report deadlines and what each report still lacks.
     let own = signed.user.member_id == Some(id);
@@ -444,7 +445,7 @@ pub async fn set_officer(
     Form(form): Form<Officer>,
 ) -> Result<Response, WebError> {
     let store = state.store.clone();
-    let actor = crate::policy::actor(&state, &signed);
+    let actor = signed.actor(state.clock);
     let scope = member.clone();
     tokio::task::spawn_blocking(move || members::name_privacy_officer(&store, &actor, &scope, &form.title)).await??;
     Ok(Redirect::to(&format!("/membres/{}", encode(&member.slug))).into_response())
@@ -473,7 +474,7 @@ struct UsersPage {
 
 /// The roles a person may give: their own and below, never the coordination's.
 fn grantable(state: &AppState, lang: Lang, signed: &Signed) -> Vec<(String, String)> {
-    members::grantable_roles(&crate::policy::actor(state, signed))
+    members::grantable_roles(&signed.actor(state.clock))
         .into_iter()
         .map(|role| (role.code().to_string(), label(lang, role.label_fr(), role.label_en())))
         .collect()
@@ -556,7 +557,7 @@ pub async fn create_user(
     let hash = ensemble_privacy::hash_password(&password)
         .ok_or_else(|| WebError::Unavailable("the password could not be hashed".to_string()))?;
     let store = state.store.clone();
-    let actor = crate::policy::actor(&state, &signed);
+    let actor = signed.actor(state.clock);
     let scope = member.clone();
     let created = tokio::task::spawn_blocking(move || members::create_user(&store, &actor, &scope, &new, hash)).await?;
     match created {
@@ -580,7 +581,7 @@ pub async fn disable_user(
     Path((_, user)): Path<(String, i64)>,
 ) -> Result<Response, WebError> {
     let store = state.store.clone();
-    let actor = crate::policy::actor(&state, &signed);
+    let actor = signed.actor(state.clock);
     let scope = member.clone();
     match tokio::task::spawn_blocking(move || members::disable_user(&store, &actor, &scope, user)).await? {
         Ok(()) => Ok(Redirect::to(&format!("/membres/{}/utilisateurs", encode(&member.slug))).into_response()),
@@ -654,7 +655,7 @@ pub async fn create_token(
     let token = ensemble_privacy::new_token();
     let digest = ensemble_privacy::token_digest(&token);
     let store = state.store.clone();
-    let actor = crate::policy::actor(&state, &signed);
+    let actor = signed.actor(state.clock);
     match tokio::task::spawn_blocking(move || members::create_token(&store, &actor, &form.label, &digest)).await? {
         Ok(()) => Ok(account_page(&state, lang, &signed, Some(token), None).await),
         Err(ActionError::Refused("token-label-missing")) => {

@@ -10,8 +10,8 @@ use ensemble_i18n::{Arg, Lang, format, tr, tr_args};
 use ensemble_model::{Member, Organization, Role, geo};
 use ensemble_store::{ListFilter, Session, StoreError};
 
-use crate::auth::Viewer;
-use crate::policy::Signed;
+use crate::http::Signed;
+use crate::http::Viewer;
 use crate::{AppState, PageLang};
 
 /// Rows per page of a listing.

@@ -15,11 +15,10 @@ use axum::middleware::Next;
 use axum::response::Response;
 use chrono::Utc;
 use ensemble_i18n::Lang;
-use ensemble_model::{Member, Role};
-use ensemble_store::User;
+use ensemble_model::Role;
 
 use crate::AppState;
-use crate::auth::{SESSION_COOKIE, cookie};
+use crate::http::{MemberScope, SESSION_COOKIE, Signed, cookie};
 
 /// Who may use a route.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -37,49 +36,11 @@ pub enum Access {
     Token,
 }
 
-/// The signed-in person as the actor of an action (API tokens carry no form token).
-pub fn actor(state: &AppState, signed: &Signed) -> ensemble_actions::Actor {
-    ensemble_actions::Actor {
-        channel: if signed.csrf.is_empty() {
-            ensemble_actions::Channel::Api
-        } else {
-            ensemble_actions::Channel::Web
-        },
-        user_id: Some(signed.user.id),
-        member: signed.user.member_id,
-        role: signed.user.role,
-        clock: state.clock,
-    }
-}
-
-/// The person asking, for a grant (their member's own data, and what agreements give it).
-pub fn requester(signed: &Signed, purpose: ensemble_model::Purpose) -> ensemble_store::Requester {
-    ensemble_store::Requester {
-        channel: "web",
-        user_id: Some(signed.user.id),
-        member: signed.user.member_id,
-        purpose,
-    }
-}
-
 /// The largest form the guard reads to find its token (an upload of the import wizard).
 pub const UPLOAD_LIMIT: usize = 256 * 1024 * 1024;
 
 /// How much a role may do, to compare with a route's minimum (the actions' own ranking).
 pub use ensemble_actions::rank;
-
-/// The signed-in person and the session's form token (or an empty token for an API request).
-#[derive(Debug, Clone)]
-pub struct Signed {
-    /// The person.
-    pub user: User,
-    /// The session's form token.
-    pub csrf: String,
-}
-
-/// The member named in the path, once the guard has let the person through.
-#[derive(Debug, Clone)]
-pub struct MemberScope(pub Member);
 
 /// What the guard refuses, and how it says so.
 enum Refusal {
@@ -103,7 +64,7 @@ impl Refusal {
             return crate::api::error(status, code);
         }
         match self {
-            Refusal::SignIn | Refusal::ApiUnauthorized => crate::auth::redirect_with_cookie("/connexion", ""),
+            Refusal::SignIn | Refusal::ApiUnauthorized => crate::http::redirect_with_cookie("/connexion", ""),
             Refusal::Forbidden => crate::pages::message(lang, StatusCode::FORBIDDEN, "web-forbidden"),
             Refusal::NotFound => crate::pages::message(lang, StatusCode::NOT_FOUND, "web-not-found"),
             Refusal::FormExpired => crate::pages::message(lang, StatusCode::FORBIDDEN, "web-form-expired"),

@@ -15,8 +15,8 @@ use ensemble_model::Purpose;
 use ensemble_reports::{Report, ReportError, Value};
 
 use crate::browse::{Choice, choices};
+use crate::http::{MemberScope, Signed};
 use crate::pages::{Texts, encode, message, render, texts};
-use crate::policy::{MemberScope, Signed, requester};
 use crate::{AppState, PageLang};
 
 /// A table as the page shows it.
@@ -91,7 +91,7 @@ async fn build(
 ) -> Result<Result<Report, ReportError>, ()> {
     let clock = state.clock;
     let store = state.store.clone();
-    let asking = requester(signed, Purpose::Reporting);
+    let asking = signed.requester(Purpose::Reporting);
     let folder = state.report_templates.clone();
     let (slug, template, period) = (slug.to_string(), template.to_string(), period.to_string());
     tokio::task::spawn_blocking(move || {

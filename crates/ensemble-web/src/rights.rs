@@ -16,8 +16,8 @@ use ensemble_model::{Member, PersonKey, Purpose, geo};
 use ensemble_store::{ListFilter, PersonRecords, RightsRequest};
 
 use crate::error::WebError;
+use crate::http::{MemberScope, Signed};
 use crate::pages::{Texts, form_status, message, read, render, texts};
-use crate::policy::{MemberScope, Signed};
 use crate::{AppState, PageLang};
 
 use ensemble_actions::rights::KINDS;
@@ -111,7 +111,7 @@ pub async fn create(
     };
     let store = state.store.clone();
     let key = state.key.clone();
-    let actor = crate::policy::actor(&state, &signed);
+    let actor = signed.actor(state.clock);
     let opened = tokio::task::spawn_blocking(move || {
         rights::open_request(&store, &key, &actor, &form.kind, &form.identifier, received)
     })
@@ -237,7 +237,7 @@ pub async fn export(
         _ => return Err(WebError::NotFound),
     };
     let store = state.store.clone();
-    let actor = crate::policy::actor(&state, &signed);
+    let actor = signed.actor(state.clock);
     let format = if csv { "csv" } else { "json" };
     let built = tokio::task::spawn_blocking(move || rights::export(&store, &actor, id, format)).await?;
     let rights::PersonExport { lines, consents } = match built {
@@ -338,7 +338,7 @@ pub async fn act(
         _ => return Err(WebError::NotFound),
     };
     let store = state.store.clone();
-    let actor = crate::policy::actor(&state, &signed);
+    let actor = signed.actor(state.clock);
     match tokio::task::spawn_blocking(move || rights::act(&store, &actor, id, &step)).await? {
         Ok(()) => Ok(Redirect::to(&format!("/droits/{id}")).into_response()),
         Err(ActionError::Refused("rights-request-unknown")) => Err(WebError::NotFound),
@@ -509,7 +509,7 @@ async fn record_incident(
         people_notified_on: notified,
     };
     let store = state.store.clone();
-    let actor = crate::policy::actor(state, signed);
+    let actor = signed.actor(state.clock);
     let register = member.cloned();
     let saved =
         tokio::task::spawn_blocking(move || rights::record_incident(&store, &actor, register.as_ref(), &new)).await?;

@@ -16,8 +16,9 @@ use ensemble_ingest::values::parse_amount;
 use ensemble_model::{Cents, Dataset, DealType, EventStatus, Member, Performance, Purpose, Settlement, Show};
 use ensemble_store::{ListFilter, StoreError};
 
+use crate::http::{MemberScope, Signed};
 use crate::pages::{Texts, encode, label, local, message, render, texts};
-use crate::policy::{MemberScope, Signed, actor, rank, requester};
+use crate::policy::rank;
 use crate::{AppState, PageLang};
 
 /// Performances offered at once.
@@ -117,7 +118,7 @@ type Loaded = (
 /// first, and its own settlements (read through a grant, audited).
 async fn load(state: &AppState, lang: Lang, signed: &Signed, member: &Member) -> Result<Loaded, Response> {
     let store = state.store.clone();
-    let asking = requester(signed, Purpose::Reporting);
+    let asking = signed.requester(Purpose::Reporting);
     let member = member.clone();
     let clock = state.clock;
     let found = tokio::task::spawn_blocking(move || {
@@ -360,7 +361,7 @@ pub async fn save(
         artist_share_percent: share,
     };
     let store = state.store.clone();
-    let actor = actor(&state, &signed);
+    let actor = signed.actor(state.clock);
     let scope = member.clone();
     let outcome =
         tokio::task::spawn_blocking(move || ensemble_actions::settlements::enter(&store, &actor, &scope, &input)).await;

@@ -13,8 +13,9 @@ use ensemble_model::{Dataset, Member, MemberId, Organization, Purpose, Role, Sha
 use ensemble_store::ListFilter;
 
 use crate::error::WebError;
+use crate::http::{MemberScope, Signed};
 use crate::pages::{Texts, encode, form_status, label, read, render, texts};
-use crate::policy::{MemberScope, Signed, rank};
+use crate::policy::rank;
 use crate::{AppState, PageLang};
 
 /// An agreement as a line of the page.
@@ -219,7 +220,7 @@ pub async fn create(
         assessment_on_file: form.assessment.is_some(),
     };
     let store = state.store.clone();
-    let actor = crate::policy::actor(&state, &signed);
+    let actor = signed.actor(state.clock);
     let provider = member.clone();
     let outcome = tokio::task::spawn_blocking(move || sharing::create(&store, &actor, &provider, &new)).await?;
     let problem = match outcome {
@@ -244,7 +245,7 @@ pub async fn end(
     Path((_, agreement)): Path<(String, i64)>,
 ) -> Result<Response, WebError> {
     let store = state.store.clone();
-    let actor = crate::policy::actor(&state, &signed);
+    let actor = signed.actor(state.clock);
     let provider = member.clone();
     match tokio::task::spawn_blocking(move || sharing::end(&store, &actor, &provider, agreement)).await? {
         Ok(_) => {

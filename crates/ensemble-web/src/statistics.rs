@@ -17,8 +17,8 @@ use ensemble_store::{Month, OTHER_DISCIPLINE, PooledRelease, RELEASE_DELAY_DAYS,
 
 use crate::api::error_with;
 use crate::browse::{Choice, choices};
+use crate::http::Signed;
 use crate::pages::{Texts, label, read, render, texts};
-use crate::policy::{Signed, requester};
 use crate::{AppState, PageLang};
 
 /// Months offered in the choice (those with pooled sales), the latest first.
@@ -108,7 +108,7 @@ fn channel_label(lang: Lang, code: &str) -> String {
 /// Releases (or reads back) the month's table on behalf of the signed-in person.
 async fn released(state: &AppState, signed: &Signed, month: Month) -> Result<Result<PooledRelease, StoreError>, ()> {
     let store = state.store.clone();
-    let asking = requester(signed, Purpose::PooledStatistics);
+    let asking = signed.requester(Purpose::PooledStatistics);
     let clock = state.clock;
     tokio::task::spawn_blocking(move || store.write(|session| session.pooled_ticket_sales(&asking, month, clock.now())))
         .await

@@ -10,7 +10,7 @@ use ensemble_i18n::{Arg, Lang, format, tr, tr_args};
 use ensemble_touring::season::{Scenario, StopKind, TourPlan};
 
 use crate::chart::escape;
-use crate::touring::{scenario_name, stop_label};
+use ensemble_touring::words::{scenario_name, stop_label};
 
 /// A day of the calendar.
 pub struct DayCell {

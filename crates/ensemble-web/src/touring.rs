@@ -22,11 +22,13 @@ use ensemble_store::ListFilter;
 use ensemble_touring::carbon::{Mode, SOURCE, Transport};
 use ensemble_touring::hall::{Verdict, fit, overall};
 use ensemble_touring::season::{PlanError, Request, Scenario, ScenarioKind, Settings, StopKind, TourPlan};
+use ensemble_touring::words::{self, ScenarioWords, StopWords, scenario_name, stop_label, whole};
 
 use crate::browse::{Choice, choices};
 use crate::error::WebError;
+use crate::http::{MemberScope, Signed};
 use crate::pages::{Texts, encode, message, render, texts};
-use crate::policy::{MemberScope, Signed, rank, requester};
+use crate::policy::rank;
 use crate::tour_drawing::{MonthView, calendar, map, timeline};
 use crate::{AppState, PageLang};
 
@@ -187,14 +189,7 @@ const KINDS: [ScenarioKind; 3] = [
 
 /// A row of the alternatives' table.
 pub struct ScenarioRow {
-    name: String,
-    stops: usize,
-    km: String,
-    idle: u32,
-    fees: String,
-    net: String,
-    co2: String,
-    home: String,
+    words: ScenarioWords,
     link: String,
     chosen: bool,
 }
@@ -206,13 +201,7 @@ pub struct StopRow {
     presenter_id: i64,
     iso: String,
     fee: i64,
-    date: String,
-    kind: String,
-    presenter: String,
-    town: String,
-    hall: String,
-    km: String,
-    kg: String,
+    words: StopWords,
 }
 
 /// A hold the member may release.
@@ -297,34 +286,6 @@ struct HallPage {
     presenter: String,
     back: String,
     halls: Vec<HallView>,
-}
-
-pub(crate) fn scenario_name(lang: Lang, kind: ScenarioKind) -> String {
-    tr(lang, &format!("tour-scenario-{}", kind.code()))
-}
-
-pub(crate) fn stop_label(lang: Lang, kind: StopKind) -> String {
-    tr(
-        lang,
-        match kind {
-            StopKind::Confirmed => "tour-stop-confirmed",
-            StopKind::Hold => "tour-stop-hold",
-            StopKind::Proposed => "tour-stop-proposed",
-        },
-    )
-}
-
-/// A message whose arguments are text (a score's part, a conflict).
-fn text(lang: Lang, key: &str, args: &[(&'static str, String)]) -> String {
-    let args: Vec<(&str, Arg)> = args
-        .iter()
-        .map(|(name, value)| (*name, Arg::from(value.as_str())))
-        .collect();
-    tr_args(lang, key, &args)
-}
-
-fn whole(lang: Lang, value: f64) -> String {
-    format::integer(lang, value.round() as i64)
 }
 
 /// The shows the member represents or produces, by short code and title.
@@ -413,7 +374,7 @@ pub async fn page(
         .find(|kind| query.get("itineraire").is_some_and(|code| code == kind.code()))
         .unwrap_or(ScenarioKind::BestNet);
     let store = state.store.clone();
-    let asking = requester(&signed, Purpose::Touring);
+    let asking = signed.requester(Purpose::Touring);
     let (slug, wanted) = (member.slug.clone(), show.clone());
     let made = tokio::task::spawn_blocking(move || {
         let request = Request {
@@ -550,14 +511,7 @@ fn view(lang: Lang, plan: &TourPlan, scenario: &Scenario, base: &str, slug: &str
         .scenarios
         .iter()
         .map(|s| ScenarioRow {
-            name: scenario_name(lang, s.kind),
-            stops: s.stops.len(),
-            km: whole(lang, s.km),
-            idle: s.idle_days,
-            fees: format::money(lang, s.fees),
-            net: format::money(lang, (s.net * 100.0).round() as i64),
-            co2: whole(lang, s.co2_kg),
-            home: format::date(lang, s.home_on),
+            words: ScenarioWords::of(lang, s),
             link: format!("{base}&itineraire={}", s.kind.code()),
             chosen: s.kind == scenario.kind,
         })
@@ -566,27 +520,12 @@ fn view(lang: Lang, plan: &TourPlan, scenario: &Scenario, base: &str, slug: &str
         .stops
         .iter()
         .zip(&scenario.legs)
-        .map(|(stop, leg)| {
-            let mut kind = stop_label(lang, stop.kind);
-            if let Some(level) = stop.hold_level {
-                kind = format!(
-                    "{kind} ({})",
-                    tr_args(lang, "tour-hold-level", &[("level", Arg::from(i64::from(level)))])
-                );
-            }
-            StopRow {
-                proposed: stop.kind == StopKind::Proposed,
-                presenter_id: stop.presenter.0,
-                iso: stop.date.to_string(),
-                fee: stop.fee,
-                date: format::date(lang, stop.date),
-                kind,
-                presenter: stop.name.clone(),
-                town: stop.municipality.clone().unwrap_or_default(),
-                hall: stop.hall.clone().unwrap_or_default(),
-                km: whole(lang, leg.km),
-                kg: whole(lang, leg.emissions.total_kg()),
-            }
+        .map(|(stop, leg)| StopRow {
+            proposed: stop.kind == StopKind::Proposed,
+            presenter_id: stop.presenter.0,
+            iso: stop.date.to_string(),
+            fee: stop.fee,
+            words: StopWords::of(lang, stop, leg),
         })
         .collect();
     let back = scenario.legs.last().map_or_else(String::new, |leg| {
@@ -629,7 +568,7 @@ fn view(lang: Lang, plan: &TourPlan, scenario: &Scenario, base: &str, slug: &str
                 .score
                 .parts
                 .iter()
-                .map(|part| text(lang, part.key, &part.args))
+                .map(|part| words::message(lang, part.key, &part.args))
                 .collect(),
             hall_link: format!(
                 "/membres/{}/tournees/salle?spectacle={}&diffuseur={}",
@@ -657,7 +596,11 @@ fn view(lang: Lang, plan: &TourPlan, scenario: &Scenario, base: &str, slug: &str
         .collect();
     presenters.sort_by(|a, b| a.1.cmp(&b.1));
     PlanView {
-        conflicts: plan.conflicts.iter().map(|c| text(lang, c.key, &c.args)).collect(),
+        conflicts: plan
+            .conflicts
+            .iter()
+            .map(|c| words::message(lang, c.key, &c.args))
+            .collect(),
         capped: plan.capped,
         presenters,
         show: plan.show.slug.clone(),
@@ -698,7 +641,7 @@ pub async fn release(
     Query(query): Query<HashMap<String, String>>,
 ) -> Result<Response, WebError> {
     let store = state.store.clone();
-    let actor = crate::policy::actor(&state, &signed);
+    let actor = signed.actor(state.clock);
     let owner = member.clone();
     let done = tokio::task::spawn_blocking(move || touring::release_hold(&store, &actor, &owner, engagement)).await?;
     answer(done.map(|_| ()), back_to(&member, query.get("retour")))
@@ -980,7 +923,7 @@ pub async fn take(
         return Err(WebError::Message(StatusCode::BAD_REQUEST, "web-tour-dates-invalid"));
     };
     let store = state.store.clone();
-    let actor = crate::policy::actor(&state, &signed);
+    let actor = signed.actor(state.clock);
     let scope = member.clone();
     let (show, presenter, fee) = (form.spectacle, OrganizationId(form.diffuseur), form.cachet);
     let taken = tokio::task::spawn_blocking(move || {
@@ -1041,7 +984,7 @@ pub async fn block(
         note: Some(form.note),
     };
     let store = state.store.clone();
-    let actor = crate::policy::actor(&state, &signed);
+    let actor = signed.actor(state.clock);
     let scope = member.clone();
     let recorded =
         tokio::task::spawn_blocking(move || touring::record_availability(&store, &actor, &scope, &new)).await?;

@@ -244,6 +244,7 @@ pub fn init_log(matches: &clap::ArgMatches) {
     use tracing_subscriber::util::SubscriberInitExt as _;
     let _ = tracing_subscriber::fmt()
         .with_writer(std::io::stderr)
+        .with_ansi(std::io::IsTerminal::is_terminal(&std::io::stderr()))
         .with_max_level(tracing::Level::TRACE)
         .finish()
         .with(filter)
@@ -259,11 +260,11 @@ pub fn report_error(lang: Lang, failure: &Failure) -> ExitCode {
         message(lang, failure)
     );
     if failure.is_usage() {
-        tracing::info!(code = failure.code(), "command refused");
+        tracing::info!(target: "ensemble::command", code = failure.code(), "refused");
         ExitCode::from(2)
     } else {
         // The cause as the program knows it (an engine's message, never a record's values).
-        tracing::error!(code = failure.code(), cause = %failure, "command failed");
+        tracing::error!(target: "ensemble::command", code = failure.code(), cause = %failure, "failed");
         ExitCode::from(1)
     }
 }

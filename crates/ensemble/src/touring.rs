@@ -6,7 +6,8 @@ use std::path::PathBuf;
 use clap::ArgMatches;
 use ensemble_i18n::{Arg, Lang, format, tr, tr_args};
 use ensemble_touring::carbon::{Mode, SOURCE, Transport};
-use ensemble_touring::season::{Request, RoadMatrix, ScenarioKind, Settings, StopKind, TourPlan, plan as make_plan};
+use ensemble_touring::season::{Request, RoadMatrix, ScenarioKind, Settings, TourPlan, plan as make_plan};
+use ensemble_touring::words::{ScenarioWords, StopWords, message, scenario_name, stop_label, whole};
 
 use crate::commands::open_store;
 use crate::output::Failure;
@@ -32,18 +33,6 @@ fn scenario_kind(value: &str) -> Result<ScenarioKind, Failure> {
         name: "scenario",
         value: value.to_string(),
     })
-}
-
-/// The label of a stop's kind.
-pub fn stop_label(lang: Lang, kind: StopKind) -> String {
-    tr(
-        lang,
-        match kind {
-            StopKind::Confirmed => "tour-stop-confirmed",
-            StopKind::Hold => "tour-stop-hold",
-            StopKind::Proposed => "tour-stop-proposed",
-        },
-    )
 }
 
 /// `ensemble tour plan --show CODE --from DATE --to DATE [...]`.
@@ -141,22 +130,7 @@ fn decimal(lang: Lang, value: f64) -> String {
     }
 }
 
-/// A message whose arguments are text.
-fn message(lang: Lang, key: &str, args: &[(&'static str, String)]) -> String {
-    let args: Vec<(&str, Arg)> = args
-        .iter()
-        .map(|(name, value)| (*name, Arg::from(value.as_str())))
-        .collect();
-    tr_args(lang, key, &args)
-}
-
-/// The name of an alternative.
-pub fn scenario_name(lang: Lang, kind: ScenarioKind) -> String {
-    tr(lang, &format!("tour-scenario-{}", kind.code()))
-}
-
 fn print(lang: Lang, plan: &TourPlan, chosen: ScenarioKind) {
-    let km = |value: f64| format::integer(lang, value.round() as i64);
     say!(
         "{}",
         tr_args(
@@ -243,23 +217,21 @@ fn print(lang: Lang, plan: &TourPlan, chosen: ScenarioKind) {
     }
     say!();
     for scenario in &plan.scenarios {
+        let words = ScenarioWords::of(lang, scenario);
         say!(
             "  {}",
             tr_args(
                 lang,
                 "tour-scenario-line",
                 &[
-                    ("name", Arg::from(scenario_name(lang, scenario.kind))),
-                    ("stops", Arg::from(scenario.stops.len() as i64)),
-                    ("km", Arg::from(km(scenario.km))),
-                    ("idle", Arg::from(i64::from(scenario.idle_days))),
-                    ("fees", Arg::from(format::money(lang, scenario.fees))),
-                    (
-                        "net",
-                        Arg::from(format::money(lang, (scenario.net * 100.0).round() as i64))
-                    ),
-                    ("co2", Arg::from(km(scenario.co2_kg))),
-                    ("home", Arg::from(format::date(lang, scenario.home_on))),
+                    ("name", Arg::from(words.name)),
+                    ("stops", Arg::from(words.stops)),
+                    ("km", Arg::from(words.km)),
+                    ("idle", Arg::from(i64::from(words.idle))),
+                    ("fees", Arg::from(words.fees)),
+                    ("net", Arg::from(words.net)),
+                    ("co2", Arg::from(words.co2)),
+                    ("home", Arg::from(words.home)),
                 ]
             )
         );
@@ -275,25 +247,20 @@ fn print(lang: Lang, plan: &TourPlan, chosen: ScenarioKind) {
             )
         );
         for (stop, leg) in scenario.stops.iter().zip(&scenario.legs) {
-            let mut kind = stop_label(lang, stop.kind);
-            if let Some(level) = stop.hold_level {
-                kind = format!(
-                    "{kind} ({})",
-                    tr_args(lang, "tour-hold-level", &[("level", Arg::from(i64::from(level)))])
-                );
-            }
+            let words = StopWords::of(lang, stop, leg);
             say!(
                 "  {}",
                 tr_args(
                     lang,
                     "tour-stop-line",
                     &[
+                        // Dates as a machine reads them, to copy into a calendar.
                         ("date", Arg::from(stop.date.to_string())),
-                        ("kind", Arg::from(kind)),
-                        ("presenter", Arg::from(stop.name.as_str())),
-                        ("town", Arg::from(stop.municipality.clone().unwrap_or_default())),
-                        ("km", Arg::from(km(leg.km))),
-                        ("kg", Arg::from(km(leg.emissions.total_kg()))),
+                        ("kind", Arg::from(words.kind)),
+                        ("presenter", Arg::from(words.presenter)),
+                        ("town", Arg::from(words.town)),
+                        ("km", Arg::from(words.km)),
+                        ("kg", Arg::from(words.kg)),
                     ]
                 )
             );
@@ -307,8 +274,8 @@ fn print(lang: Lang, plan: &TourPlan, chosen: ScenarioKind) {
                     &[
                         ("date", Arg::from(scenario.home_on.to_string())),
                         ("home", Arg::from(plan.home.0.as_str())),
-                        ("km", Arg::from(km(back.km))),
-                        ("kg", Arg::from(km(back.emissions.total_kg()))),
+                        ("km", Arg::from(whole(lang, back.km))),
+                        ("kg", Arg::from(whole(lang, back.emissions.total_kg()))),
                     ]
                 )
             );

@@ -5,6 +5,7 @@
 
 mod adversarial;
 mod api;
+mod clock;
 mod isolation;
 mod pages;
 mod reports;
@@ -30,6 +31,9 @@ pub struct TestApp {
     pub store: Arc<Store>,
     pub router: axum::Router,
 }
+
+/// The demo's secret key.
+const KEY: [u8; 32] = [3; 32];
 
 /// What a request got back.
 pub struct Reply {
@@ -69,7 +73,7 @@ impl TestApp {
             scale: Scale::Small,
             seed: 2026,
         };
-        let key = SecretKey::from_bytes([3; 32]);
+        let key = SecretKey::from_bytes(KEY);
         ensemble_demo::generate(&store, &config, &key, &mut |_| {}).unwrap();
         // A former colleague, the account the routes acting on a user are tried on.
         let former = store
@@ -90,6 +94,15 @@ impl TestApp {
         let store = Arc::new(store);
         let router = ensemble_web::router(ensemble_web::AppState::new(store.clone(), key));
         TestApp { store, router }
+    }
+
+    /// The same consortium served on another clock (a moment of the tests' choosing).
+    pub fn on_clock(&self, clock: ensemble_actions::Clock) -> TestApp {
+        let state = ensemble_web::AppState::new(self.store.clone(), SecretKey::from_bytes(KEY)).with_clock(clock);
+        TestApp {
+            store: self.store.clone(),
+            router: ensemble_web::router(state),
+        }
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {
