@@ -4,7 +4,8 @@
 
 use ensemble_i18n::{Arg, Lang, format, tr, tr_args};
 
-use crate::season::{Leg, Scenario, ScenarioKind, Stop, StopKind};
+use crate::carbon::{Mode, Transport};
+use crate::season::{Leg, Scenario, ScenarioKind, Settings, Stop, StopKind, TourPlan};
 
 /// The name of a route (best net, most dates, least CO2).
 pub fn scenario_name(lang: Lang, kind: ScenarioKind) -> String {
@@ -117,5 +118,67 @@ impl StopWords {
             km: whole(lang, leg.km),
             kg: whole(lang, leg.emissions.total_kg()),
         }
+    }
+}
+
+/// The plan's title: the show, the period and the home town.
+pub fn title(lang: Lang, plan: &TourPlan) -> String {
+    tr_args(
+        lang,
+        "tour-plan-title",
+        &[
+            ("show", Arg::from(plan.show.title_fr.as_str())),
+            ("from", Arg::from(format::date(lang, plan.from))),
+            ("to", Arg::from(format::date(lang, plan.to))),
+            ("home", Arg::from(plan.home.0.as_str())),
+        ],
+    )
+}
+
+/// The fee asked and how many presenters were ranked and kept.
+pub fn fee_line(lang: Lang, plan: &TourPlan) -> String {
+    tr_args(
+        lang,
+        "tour-plan-fee",
+        &[
+            ("fee", Arg::from(format::money(lang, plan.fee))),
+            (
+                "candidates",
+                Arg::from(plan.ranking.iter().filter(|r| r.candidate).count() as i64),
+            ),
+            ("ranked", Arg::from(plan.ranking.len() as i64)),
+        ],
+    )
+}
+
+/// How distances were estimated (the road's detour over the straight line, a day's kilometres).
+pub fn distances_line(lang: Lang, settings: &Settings) -> String {
+    let circuity = settings.circuity.to_string();
+    let circuity = match lang {
+        Lang::Fr => circuity.replace('.', ","),
+        Lang::En => circuity,
+    };
+    tr_args(
+        lang,
+        "tour-distances-estimated",
+        &[
+            ("circuity", Arg::from(circuity)),
+            ("km", Arg::from(settings.max_km_per_day.round() as i64)),
+        ],
+    )
+}
+
+/// Who travels and how: `alone` names the message for people only, `with_freight` the one with
+/// the freight's mode.
+pub fn transport_line(lang: Lang, transport: &Transport, (alone, with_freight): (&str, &str)) -> String {
+    let mode = |mode: Mode| Arg::from(tr(lang, &format!("tour-mode-{}", mode.code())));
+    let people = ("people", Arg::from(i64::from(transport.people)));
+    match transport.freight_by {
+        None => tr_args(lang, alone, &[people, ("mode", mode(transport.people_by))]),
+        Some(freight) => tr_args(
+            lang,
+            with_freight,
+            &[people, ("mode", mode(transport.people_by)), ("freight", mode(freight))],
+        ),
     }
 }

@@ -447,19 +447,6 @@ pub async fn page(
 }
 
 /// How the tour travels, in a sentence (with the set's own mode when it has one).
-fn transport_line(lang: Lang, transport: &Transport, (alone, with_freight): (&str, &str)) -> String {
-    let mode = |mode: Mode| Arg::from(tr(lang, &format!("tour-mode-{}", mode.code())));
-    let people = ("people", Arg::from(i64::from(transport.people)));
-    match transport.freight_by {
-        None => tr_args(lang, alone, &[people, ("mode", mode(transport.people_by))]),
-        Some(freight) => tr_args(
-            lang,
-            with_freight,
-            &[people, ("mode", mode(transport.people_by)), ("freight", mode(freight))],
-        ),
-    }
-}
-
 fn file(name: &str, content_type: &str, body: String) -> Response {
     (
         [
@@ -474,33 +461,9 @@ fn file(name: &str, content_type: &str, body: String) -> Response {
 fn view(lang: Lang, plan: &TourPlan, scenario: &Scenario, base: &str, slug: &str) -> PlanView {
     let settings = &plan.settings;
     let mut lines = vec![
-        tr_args(
-            lang,
-            "tour-plan-fee",
-            &[
-                ("fee", Arg::from(format::money(lang, plan.fee))),
-                (
-                    "candidates",
-                    Arg::from(plan.ranking.iter().filter(|r| r.candidate).count() as i64),
-                ),
-                ("ranked", Arg::from(plan.ranking.len() as i64)),
-            ],
-        ),
-        transport_line(lang, &plan.transport, ("tour-transport", "tour-transport-freight")),
-        tr_args(
-            lang,
-            "tour-distances-estimated",
-            &[
-                (
-                    "circuity",
-                    Arg::from(match lang {
-                        Lang::Fr => settings.circuity.to_string().replace('.', ","),
-                        Lang::En => settings.circuity.to_string(),
-                    }),
-                ),
-                ("km", Arg::from(settings.max_km_per_day.round() as i64)),
-            ],
-        ),
+        words::fee_line(lang, plan),
+        words::transport_line(lang, &plan.transport, ("tour-transport", "tour-transport-freight")),
+        words::distances_line(lang, settings),
     ];
     lines.push(tr_args(
         lang,
@@ -579,16 +542,7 @@ fn view(lang: Lang, plan: &TourPlan, scenario: &Scenario, base: &str, slug: &str
             candidate: ranked.candidate,
         })
         .collect();
-    let title = tr_args(
-        lang,
-        "tour-plan-title",
-        &[
-            ("show", Arg::from(plan.show.title_fr.as_str())),
-            ("from", Arg::from(format::date(lang, plan.from))),
-            ("to", Arg::from(format::date(lang, plan.to))),
-            ("home", Arg::from(plan.home.0.as_str())),
-        ],
-    );
+    let title = words::title(lang, plan);
     let mut presenters: Vec<(i64, String)> = plan
         .ranking
         .iter()
@@ -793,7 +747,7 @@ fn carbon_page(t: Texts, lang: Lang, plan: &TourPlan, scenario: &Scenario, back:
         show: plan.show.title_fr.clone(),
         period: format!("{} – {}", format::date(lang, plan.from), format::date(lang, plan.to)),
         scenario: scenario_name(lang, scenario.kind),
-        transport: transport_line(
+        transport: words::transport_line(
             lang,
             &plan.transport,
             ("web-tour-carbon-transport", "web-tour-carbon-transport-freight"),

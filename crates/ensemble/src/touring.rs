@@ -4,10 +4,10 @@
 use std::path::PathBuf;
 
 use clap::ArgMatches;
-use ensemble_i18n::{Arg, Lang, format, tr, tr_args};
+use ensemble_i18n::{Arg, Lang, tr, tr_args};
 use ensemble_touring::carbon::{Mode, SOURCE, Transport};
 use ensemble_touring::season::{Request, RoadMatrix, ScenarioKind, Settings, TourPlan, plan as make_plan};
-use ensemble_touring::words::{ScenarioWords, StopWords, message, scenario_name, stop_label, whole};
+use ensemble_touring::words::{self, ScenarioWords, StopWords, message, scenario_name, stop_label, whole};
 
 use crate::commands::open_store;
 use crate::output::Failure;
@@ -121,56 +121,10 @@ pub fn plan(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> 
     Ok(())
 }
 
-/// A decimal number with the language's decimal mark.
-fn decimal(lang: Lang, value: f64) -> String {
-    let text = value.to_string();
-    match lang {
-        Lang::Fr => text.replace('.', ","),
-        Lang::En => text,
-    }
-}
-
 fn print(lang: Lang, plan: &TourPlan, chosen: ScenarioKind) {
-    say!(
-        "{}",
-        tr_args(
-            lang,
-            "tour-plan-title",
-            &[
-                ("show", Arg::from(plan.show.title_fr.as_str())),
-                ("from", Arg::from(format::date(lang, plan.from))),
-                ("to", Arg::from(format::date(lang, plan.to))),
-                ("home", Arg::from(plan.home.0.as_str())),
-            ]
-        )
-    );
-    say!(
-        "{}",
-        tr_args(
-            lang,
-            "tour-plan-fee",
-            &[
-                ("fee", Arg::from(format::money(lang, plan.fee))),
-                (
-                    "candidates",
-                    Arg::from(plan.ranking.iter().filter(|r| r.candidate).count() as i64),
-                ),
-                ("ranked", Arg::from(plan.ranking.len() as i64)),
-            ]
-        )
-    );
-    let settings = &plan.settings;
-    say!(
-        "{}",
-        tr_args(
-            lang,
-            "tour-distances-estimated",
-            &[
-                ("circuity", Arg::from(decimal(lang, settings.circuity))),
-                ("km", Arg::from(settings.max_km_per_day.round() as i64)),
-            ]
-        )
-    );
+    say!("{}", words::title(lang, plan));
+    say!("{}", words::fee_line(lang, plan));
+    say!("{}", words::distances_line(lang, &plan.settings));
     if plan.imported_distances > 0 {
         say!(
             "{}",
@@ -181,28 +135,9 @@ fn print(lang: Lang, plan: &TourPlan, chosen: ScenarioKind) {
             )
         );
     }
-    let mode_name = |mode: Mode| tr(lang, &format!("tour-mode-{}", mode.code()));
     say!(
         "{}",
-        match plan.transport.freight_by {
-            None => tr_args(
-                lang,
-                "tour-transport",
-                &[
-                    ("people", Arg::from(i64::from(plan.transport.people))),
-                    ("mode", Arg::from(mode_name(plan.transport.people_by))),
-                ]
-            ),
-            Some(freight) => tr_args(
-                lang,
-                "tour-transport-freight",
-                &[
-                    ("people", Arg::from(i64::from(plan.transport.people))),
-                    ("mode", Arg::from(mode_name(plan.transport.people_by))),
-                    ("freight", Arg::from(mode_name(freight))),
-                ]
-            ),
-        }
+        words::transport_line(lang, &plan.transport, ("tour-transport", "tour-transport-freight"))
     );
     if !plan.conflicts.is_empty() {
         say!();
