@@ -141,6 +141,16 @@ pub(crate) fn only_if(allowed: bool, code: &'static str) -> Result<(), ActionErr
     }
 }
 
+/// A text a person typed, trimmed; refused with `text-invalid` when it is longer than `max`
+/// characters or holds a control character (a NUL byte, an escape), line breaks and tabs allowed
+/// only where `lines`.
+pub(crate) fn typed(text: &str, max: usize, lines: bool) -> Result<String, ActionError> {
+    let text = text.trim();
+    let allowed = |c: char| !c.is_control() || (lines && matches!(c, '\n' | '\r' | '\t'));
+    only_if(text.chars().count() <= max && text.chars().all(allowed), "text-invalid")?;
+    Ok(text.to_string())
+}
+
 /// Why an action did nothing.
 #[derive(Debug, thiserror::Error)]
 pub enum ActionError {

@@ -6,7 +6,7 @@ use ensemble_model::{
 };
 use ensemble_store::{AuditAction, Store, User};
 
-use crate::{ActionError, Actor, only_if, rank};
+use crate::{ActionError, Actor, only_if, rank, typed};
 
 /// A member to admit, with the organisation created with it.
 #[derive(Debug, Clone, PartialEq)]
@@ -37,17 +37,13 @@ pub fn valid_slug(slug: &str) -> bool {
 /// name, or a short code that is not one), `member-slug-taken`.
 pub fn admit(store: &Store, actor: &Actor, new: &NewMember) -> Result<Member, ActionError> {
     only_if(actor.is_coordination(), "member-admit-coordination-only")?;
-    let name = new.name.trim();
+    let name = typed(&new.name, 200, false)?;
     let slug = new.slug.trim().to_lowercase();
-    if name.is_empty() || name.chars().count() > 200 || !valid_slug(&slug) {
+    if name.is_empty() || !valid_slug(&slug) {
         return Err(ActionError::Refused("member-form-invalid"));
     }
-    let municipality = new
-        .municipality
-        .as_deref()
-        .map(str::trim)
-        .filter(|m| !m.is_empty())
-        .map(str::to_string);
+    let municipality = typed(new.municipality.as_deref().unwrap_or_default(), 100, false)?;
+    let municipality = Some(municipality).filter(|m| !m.is_empty());
     store.write(|session| {
         if session.member_by_slug(&slug)?.is_some() {
             return Err(ActionError::Refused("member-slug-taken"));
@@ -60,7 +56,7 @@ pub fn admit(store: &Store, actor: &Actor, new: &NewMember) -> Result<Member, Ac
         };
         session.insert(&[Organization {
             id: organization_id,
-            name: name.to_string(),
+            name,
             roles: new.roles.clone(),
             region_code: municipality
                 .as_deref()
@@ -89,10 +85,11 @@ pub fn admit(store: &Store, actor: &Actor, new: &NewMember) -> Result<Member, Ac
 }
 
 /// Names, by title, `member`'s person in charge of personal information (a title, not a name: it
-/// outlives whoever holds it); an empty title clears it. At most 200 characters are kept.
+/// outlives whoever holds it); an empty title clears it. Refused: `member-not-yours`,
+/// `text-invalid` (over 200 characters).
 pub fn name_privacy_officer(store: &Store, actor: &Actor, member: &Member, title: &str) -> Result<(), ActionError> {
     only_if(actor.administers(member), "member-not-yours")?;
-    let title: String = title.trim().chars().take(200).collect();
+    let title = typed(title, 200, false)?;
     store.write(|session| {
         let mut updated = session
             .get::<Member>(member.id.0)?
@@ -141,13 +138,12 @@ pub fn create_user(
     password_hash: String,
 ) -> Result<User, ActionError> {
     only_if(actor.administers(member), "member-not-yours")?;
-    let login = new.login.trim().to_lowercase();
-    let name = new.display_name.trim();
-    let valid_login = login.len() <= 200
-        && login
-            .split_once('@')
-            .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.contains('@'));
-    if !valid_login || name.is_empty() || name.chars().count() > 200 || !grantable_roles(actor).contains(&new.role) {
+    let login = typed(&new.login, 200, false)?.to_lowercase();
+    let name = typed(&new.display_name, 200, false)?;
+    let valid_login = login
+        .split_once('@')
+        .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.contains('@'));
+    if !valid_login || name.is_empty() || !grantable_roles(actor).contains(&new.role) {
         return Err(ActionError::Refused("user-form-invalid"));
     }
     store.write(|session| {
@@ -157,7 +153,7 @@ pub fn create_user(
         let user = User {
             id: session.next_user_id()?,
             login: login.clone(),
-            display_name: name.to_string(),
+            display_name: name,
             member_id: Some(member.id),
             role: new.role,
             password_hash,
@@ -202,12 +198,13 @@ pub fn disable_user(store: &Store, actor: &Actor, member: &Member, user: i64) ->
 }
 
 /// Keeps a new personal API token of the actor (only its digest), with its label (at most 100
-/// characters). Refused: `token-label-missing`, `token-needs-a-person` (the operator has none).
+/// characters). Refused: `token-label-missing`, `token-needs-a-person` (the operator has none),
+/// `text-invalid`.
 pub fn create_token(store: &Store, actor: &Actor, label: &str, digest: &str) -> Result<(), ActionError> {
     let Some(user) = actor.user_id else {
         return Err(ActionError::Refused("token-needs-a-person"));
     };
-    let label: String = label.trim().chars().take(100).collect();
+    let label = typed(label, 100, false)?;
     if label.is_empty() {
         return Err(ActionError::Refused("token-label-missing"));
     }
@@ -222,4 +219,37 @@ pub fn create_token(store: &Store, actor: &Actor, label: &str, digest: &str) -> 
         session.append_audit(&event, actor.clock.now())?;
         Ok(())
     })
+}
+
+/// Revokes one of the actor's own API tokens, named by its reference
+/// ([`ensemble_store::ApiToken::reference`]), or, with `digest`, the token the request came with;
+/// with its `token-revoke` audit entry. Refused: `token-needs-a-person`, `token-unknown`.
+pub fn revoke_token(store: &Store, actor: &Actor, token: TokenToRevoke<'_>) -> Result<(), ActionError> {
+    let Some(user) = actor.user_id else {
+        return Err(ActionError::Refused("token-needs-a-person"));
+    };
+    let reference: String = match token {
+        TokenToRevoke::Reference(reference) => reference.trim().to_string(),
+        TokenToRevoke::Digest(digest) => digest.chars().take(ensemble_store::accounts::TOKEN_REFERENCE).collect(),
+    };
+    store.write(|session| {
+        only_if(session.revoke_api_token(user, &reference)?, "token-unknown")?;
+        let event = actor.event(
+            actor.member,
+            AuditAction::TokenRevoke,
+            format!("user {user}"),
+            serde_json::json!({"token": reference}),
+        );
+        session.append_audit(&event, actor.clock.now())?;
+        Ok(())
+    })
+}
+
+/// Which token to revoke.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum TokenToRevoke<'a> {
+    /// One of the person's tokens, by the reference their account page shows.
+    Reference(&'a str),
+    /// The token a request came with, by its digest.
+    Digest(&'a str),
 }

@@ -8,7 +8,7 @@ use ensemble_model::{Member, MemberId, Performance, PersonKey, Purpose, Show};
 use ensemble_privacy::{IdentifierKind, Pseudonymizer, SecretKey};
 use ensemble_store::{AuditAction, Incident, ListFilter, PersonRecords, RightsRequest, Session, Store, StoreError};
 
-use crate::{ActionError, Actor, only_if};
+use crate::{ActionError, Actor, only_if, typed};
 
 /// The kinds of request, by code.
 pub const KINDS: [&str; 4] = ["access", "portability", "rectification", "erasure"];
@@ -217,7 +217,8 @@ pub struct NewIncident {
 
 /// Records an incident in the register of `member` (its administrators or the coordination), or
 /// of the commons when `member` is none (the coordination), with its audit entry. Refused:
-/// `incident-not-yours`, `incident-form-invalid` (a text left empty, a negative count).
+/// `incident-not-yours`, `incident-form-invalid` (a text left empty, a negative count),
+/// `text-invalid` (a text over 4,000 characters).
 pub fn record_incident(
     store: &Store,
     actor: &Actor,
@@ -226,13 +227,15 @@ pub fn record_incident(
 ) -> Result<Incident, ActionError> {
     let allowed = member.map_or_else(|| actor.is_coordination(), |member| actor.administers(member));
     only_if(allowed, "incident-not-yours")?;
-    let texts = [
-        &new.description,
-        &new.information_concerned,
-        &new.risk_assessment,
-        &new.measures_taken,
-    ];
-    if texts.iter().any(|text| text.trim().is_empty()) || new.people_affected.is_some_and(|count| count < 0) {
+    let text = |text: &str| typed(text, 4000, true);
+    let (description, information_concerned, risk_assessment, measures_taken) = (
+        text(&new.description)?,
+        text(&new.information_concerned)?,
+        text(&new.risk_assessment)?,
+        text(&new.measures_taken)?,
+    );
+    let texts = [&description, &information_concerned, &risk_assessment, &measures_taken];
+    if texts.iter().any(|text| text.is_empty()) || new.people_affected.is_some_and(|count| count < 0) {
         return Err(ActionError::Refused("incident-form-invalid"));
     }
     let incident = Incident {
@@ -240,12 +243,12 @@ pub fn record_incident(
         member_id: member.map(|m| m.id),
         occurred_on: new.occurred_on,
         discovered_on: new.discovered_on,
-        description: new.description.trim().to_string(),
-        information_concerned: new.information_concerned.trim().to_string(),
+        description,
+        information_concerned,
         people_affected: new.people_affected,
         serious_injury_risk: new.serious_injury_risk,
-        risk_assessment: new.risk_assessment.trim().to_string(),
-        measures_taken: new.measures_taken.trim().to_string(),
+        risk_assessment,
+        measures_taken,
         commission_notified_on: new.commission_notified_on,
         people_notified_on: new.people_notified_on,
         recorded_by: actor.user_id,

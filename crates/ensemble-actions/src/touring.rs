@@ -10,7 +10,7 @@ use ensemble_model::{
 use ensemble_store::{AuditAction, ListFilter, Session, Store};
 use ensemble_touring::holds::{self, Promotion};
 
-use crate::{ActionError, Actor, only_if};
+use crate::{ActionError, Actor, only_if, typed};
 
 /// The show of that short code.
 fn show_of(session: &mut Session<'_>, slug: &str) -> Result<Show, ActionError> {
@@ -109,13 +109,13 @@ pub struct NewAvailability {
     pub from: NaiveDate,
     /// The last day, included.
     pub to: NaiveDate,
-    /// A note, at most 200 characters kept.
+    /// A note, at most 200 characters.
     pub note: Option<String>,
 }
 
 /// Records dates as `member`'s availability data, with its `availability-recorded` audit entry.
 /// Refused: `tour-not-yours`, `hold-show-unknown`, `tour-presenter-unknown`,
-/// `availability-invalid` (backwards dates, a kind and a presenter that do not go together, a
+/// `text-invalid` (a note over 200 characters), `availability-invalid` (backwards dates, a kind and a presenter that do not go together, a
 /// company block for a show without producer, or a show the member neither represents nor
 /// produces).
 pub fn record_availability(
@@ -128,11 +128,7 @@ pub fn record_availability(
     if new.to < new.from || (new.kind == AvailabilityKind::Blocked) != new.presenter.is_none() {
         return Err(ActionError::Refused("availability-invalid"));
     }
-    let note = new
-        .note
-        .as_deref()
-        .map(|note| note.trim().chars().take(200).collect::<String>())
-        .filter(|note| !note.is_empty());
+    let note = Some(typed(new.note.as_deref().unwrap_or_default(), 200, false)?).filter(|note| !note.is_empty());
     store.write(|session| {
         let show = show_of(session, &new.show)?;
         // A company's blocked dates are entered for the show's first producer, and shut all its

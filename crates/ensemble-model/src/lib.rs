@@ -7,6 +7,7 @@
 #[macro_use]
 mod macros;
 
+pub mod cells;
 pub mod dictionary;
 pub mod doc;
 pub mod entities;

@@ -80,10 +80,12 @@ fn rows(table: &Table) -> impl Iterator<Item = &crate::Line> {
 
 fn write_csv(table: &Table, path: &Path, lang: Lang) -> Result<(), ReportError> {
     let mut writer = csv::Writer::from_path(path).map_err(|error| io(path, error))?;
-    writer.write_record(&table.headers).map_err(|error| io(path, error))?;
+    let safe = |cell: &str| ensemble_model::cells::spreadsheet_safe(cell).into_owned();
+    let headers: Vec<String> = table.headers.iter().map(|header| safe(header)).collect();
+    writer.write_record(&headers).map_err(|error| io(path, error))?;
     for line in rows(table) {
-        let mut record: Vec<String> = line.keys.iter().map(|(_, label)| label.clone()).collect();
-        record.extend(line.values.iter().map(|value| plain(value, lang)));
+        let mut record: Vec<String> = line.keys.iter().map(|(_, label)| safe(label)).collect();
+        record.extend(line.values.iter().map(|value| safe(&plain(value, lang))));
         writer.write_record(&record).map_err(|error| io(path, error))?;
     }
     writer.flush().map_err(|error| io(path, error))

@@ -48,6 +48,21 @@ fn decode(row: &Row, offset: usize) -> Result<User, StoreError> {
     })
 }
 
+/// How many characters of a token's digest name it: enough to tell a person's tokens apart,
+/// useless to find the token itself.
+pub const TOKEN_REFERENCE: usize = 12;
+
+/// An API token as its owner sees it: never the token, nor its whole digest.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ApiToken {
+    /// The first characters of its digest, to name it when revoking it.
+    pub reference: String,
+    /// The name its owner gave it.
+    pub label: String,
+    /// When it was made.
+    pub created_at: DateTime<FixedOffset>,
+}
+
 impl Session<'_> {
     /// The next free user number.
     pub fn next_user_id(&mut self) -> Result<i64, StoreError> {
@@ -200,15 +215,33 @@ impl Session<'_> {
         Ok(changed > 0)
     }
 
-    /// The labels and creation times of a user's API tokens, newest first.
-    pub fn api_tokens(&mut self, user: i64) -> Result<Vec<(String, DateTime<FixedOffset>)>, StoreError> {
+    /// A user's API tokens, newest first.
+    pub fn api_tokens(&mut self, user: i64) -> Result<Vec<ApiToken>, StoreError> {
         let rows = self.database.query(
-            "SELECT label, created_at FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC",
+            "SELECT token_digest, label, created_at FROM api_tokens WHERE user_id = ? ORDER BY created_at DESC",
             &[Value::Int(user)],
         )?;
         Ok(rows
             .iter()
-            .filter_map(|row| Some((row.text(0), crate::value::timestamp(row.get(1))?)))
+            .filter_map(|row| {
+                Some(ApiToken {
+                    reference: row.text(0).chars().take(TOKEN_REFERENCE).collect(),
+                    label: row.text(1),
+                    created_at: crate::value::timestamp(row.get(2))?,
+                })
+            })
             .collect())
+    }
+
+    /// Revokes the user's API token of this reference; whether there was one.
+    pub fn revoke_api_token(&mut self, user: i64, reference: &str) -> Result<bool, StoreError> {
+        if reference.len() != TOKEN_REFERENCE || !reference.chars().all(|c| c.is_ascii_hexdigit()) {
+            return Ok(false);
+        }
+        let changed = self.database.execute(
+            "DELETE FROM api_tokens WHERE user_id = ? AND SUBSTR(token_digest, 1, 12) = ?",
+            &[Value::Int(user), Value::from(reference)],
+        )?;
+        Ok(changed > 0)
     }
 }

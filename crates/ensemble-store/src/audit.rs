@@ -60,6 +60,8 @@ audit_actions! {
     UserDisable => "user-disable",
     /// A personal API token was created.
     TokenCreate => "token-create",
+    /// A personal API token was revoked.
+    TokenRevoke => "token-revoke",
     /// A member's person in charge of personal information was named.
     PrivacyOfficer => "privacy-officer",
     /// A sharing agreement was made.

@@ -103,21 +103,34 @@ struct Conditions {
     params: Vec<Value>,
 }
 
+/// `text` matched as it is by `LIKE … ESCAPE '\'`: its backslashes, `%` and `_` escaped.
+fn like_escaped(text: &str) -> String {
+    let mut escaped = String::with_capacity(text.len());
+    for c in text.chars() {
+        if matches!(c, '\\' | '%' | '_') {
+            escaped.push('\\');
+        }
+        escaped.push(c);
+    }
+    escaped
+}
+
 impl Conditions {
     fn push(&mut self, sql: &str, params: impl IntoIterator<Item = Value>) {
         self.sql.push(sql.to_string());
         self.params.extend(params);
     }
 
-    /// `column` contains `text`, case-insensitively (for unaccented letters).
+    /// `column` contains `text`, case-insensitively (for unaccented letters); `%` and `_` in the
+    /// text are letters like the others.
     fn contains(&mut self, columns: &[&str], text: &Option<String>) {
         let Some(text) = text.as_deref().map(str::trim).filter(|text| !text.is_empty()) else {
             return;
         };
-        let pattern = format!("%{}%", text.to_lowercase().replace(['%', '_'], ""));
+        let pattern = format!("%{}%", like_escaped(&text.to_lowercase()));
         let ors: Vec<String> = columns
             .iter()
-            .map(|column| format!("LOWER(COALESCE({column}, '')) LIKE ?"))
+            .map(|column| format!("LOWER(COALESCE({column}, '')) LIKE ? ESCAPE '\\'"))
             .collect();
         self.push(
             &format!("({})", ors.join(" OR ")),
@@ -130,10 +143,15 @@ impl Conditions {
         if codes.is_empty() {
             return;
         }
-        let ors: Vec<String> = codes.iter().map(|_| format!("CAST({column} AS TEXT) LIKE ?")).collect();
+        let ors: Vec<String> = codes
+            .iter()
+            .map(|_| format!("CAST({column} AS TEXT) LIKE ? ESCAPE '\\'"))
+            .collect();
         self.push(
             &format!("({})", ors.join(" OR ")),
-            codes.iter().map(|code| Value::from(format!("%\"{code}\"%"))),
+            codes
+                .iter()
+                .map(|code| Value::from(format!("%\"{}\"%", like_escaped(code)))),
         );
     }
 

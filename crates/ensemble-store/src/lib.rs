@@ -30,7 +30,7 @@ use chrono::Utc;
 use ensemble_model::{Batch, BatchId, BatchStatus, Entity, Member, MemberId, Public, for_each_entity};
 use serde::de::DeserializeOwned;
 
-pub use accounts::User;
+pub use accounts::{ApiToken, User};
 pub use audit::{AuditAction, AuditEntry, AuditEvent, Broken, GENESIS};
 pub use catalog::{
     OrganizationFilter, Page, PerformanceFilter, PerformanceView, PlaceFilter, PlaceView, ShowFilter, Window,

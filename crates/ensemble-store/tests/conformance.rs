@@ -978,6 +978,22 @@ fn check_catalog_pages_and_filters(store: &Store) {
         })
         .unwrap();
     assert_eq!(shows.items.iter().map(|show| show.id.0).collect::<Vec<_>>(), vec![2]);
+    // `%`, `_` and `\` are searched as letters, not as patterns that match every title: only
+    // the title with a backslash (the tricky text) holds one of them.
+    for (text, expected) in [("%", 0), ("_", 0), ("%_", 0), ("\\", 1), ("c:\\sc", 1)] {
+        let found = store
+            .read(|session| {
+                session.shows_page(
+                    &ShowFilter {
+                        text: Some(text.into()),
+                        ..Default::default()
+                    },
+                    all,
+                )
+            })
+            .unwrap();
+        assert_eq!(found.total, expected, "{text}");
+    }
     let places = store
         .read(|session| {
             session.places_page(

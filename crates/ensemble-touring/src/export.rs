@@ -1,6 +1,7 @@
 //! A plan's proposed holds as a calendar (ICS, RFC 5545) and a table (CSV): one all-day event or
 //! row per stop of the chosen alternative, with its kind (confirmed, hold, proposed).
 
+use ensemble_model::cells::spreadsheet_safe;
 use icalendar::{Calendar, Component, Event, EventLike, EventStatus};
 
 use crate::season::{Scenario, StopKind, TourPlan};
@@ -45,7 +46,7 @@ pub fn ics(plan: &TourPlan, scenario: &Scenario, label: &dyn Fn(StopKind) -> Str
     calendar.done().to_string()
 }
 
-/// The stops of `scenario` as CSV, with a header: date, kind, hold level, presenter, town, hall,
+/// The stops of `scenario` as CSV (names that look like formulas kept as text), with a header: date, kind, hold level, presenter, town, hall,
 /// fee in dollars, and the leg that leads there (km, days, kg CO2e).
 pub fn csv(scenario: &Scenario) -> Result<String, csv::Error> {
     let mut writer = csv::Writer::from_writer(Vec::new());
@@ -66,9 +67,9 @@ pub fn csv(scenario: &Scenario) -> Result<String, csv::Error> {
             stop.date.to_string(),
             kind_code(stop.kind).to_string(),
             stop.hold_level.map(|level| level.to_string()).unwrap_or_default(),
-            stop.name.clone(),
-            stop.municipality.clone().unwrap_or_default(),
-            stop.hall.clone().unwrap_or_default(),
+            spreadsheet_safe(&stop.name).into_owned(),
+            spreadsheet_safe(stop.municipality.as_deref().unwrap_or_default()).into_owned(),
+            spreadsheet_safe(stop.hall.as_deref().unwrap_or_default()).into_owned(),
             format!("{:.2}", stop.fee as f64 / 100.0),
             format!("{:.1}", leg.km),
             leg.days.to_string(),

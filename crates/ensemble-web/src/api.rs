@@ -347,6 +347,33 @@ async fn run<T: Send + 'static>(
     }
 }
 
+/// `DELETE /api/v1/token`: revokes the token the request came with; 204, then every request
+/// with it is refused.
+pub async fn revoke(
+    State(state): State<AppState>,
+    Extension(signed): Extension<Signed>,
+    headers: axum::http::HeaderMap,
+) -> Result<Response, crate::error::WebError> {
+    let token = headers
+        .get(axum::http::header::AUTHORIZATION)
+        .and_then(|value| value.to_str().ok())
+        .and_then(|value| value.strip_prefix("Bearer "))
+        .map(str::trim)
+        .unwrap_or_default();
+    let digest = ensemble_privacy::token_digest(token);
+    let store = state.store.clone();
+    let actor = signed.actor(state.clock);
+    tokio::task::spawn_blocking(move || {
+        ensemble_actions::members::revoke_token(
+            &store,
+            &actor,
+            ensemble_actions::members::TokenToRevoke::Digest(&digest),
+        )
+    })
+    .await??;
+    Ok(StatusCode::NO_CONTENT.into_response())
+}
+
 /// `GET /api/v1/me`: the token's account.
 pub async fn me(State(state): State<AppState>, Extension(signed): Extension<Signed>) -> Response {
     let member = signed.user.member_id;
@@ -698,6 +725,21 @@ pub fn document() -> Value {
             continue;
         }
         let Some(endpoint) = ENDPOINTS.iter().find(|endpoint| endpoint.path == route.path) else {
+            if route.path == "/api/v1/token" {
+                paths.insert(
+                    route.path.to_string(),
+                    json!({"delete": {
+                        "operationId": "token-revoke",
+                        "summary": "Revokes the token this request carries; every later request with it is refused.",
+                        "x-summary-fr": "Révoque le jeton de cette requête ; toute requête qui le porte ensuite est refusée.",
+                        "responses": {
+                            "204": {"description": "Revoked."},
+                            "401": error_response("The token is missing, unknown or revoked."),
+                            "503": error_response("The database does not answer."),
+                        },
+                    }}),
+                );
+            }
             if route.path == "/api/v1/openapi.json" {
                 paths.insert(
                     route.path.to_string(),

@@ -49,7 +49,9 @@ pub async fn switch(Path(code): Path<String>, headers: HeaderMap) -> Response {
     crate::http::redirect_with_cookie(&back, &cookie)
 }
 
-/// The path of a referring URL when it is one of this site's pages (`/…`, never `//host`).
+/// The path of a referring URL when it is one of this site's pages (`/…`; never `//host` nor
+/// `/\host`, which browsers read as another site, nor anything with a backslash or a control
+/// character).
 fn same_site_path(referer: &str) -> Option<&str> {
     let path = match referer.find("://") {
         Some(scheme_end) => {
@@ -58,7 +60,9 @@ fn same_site_path(referer: &str) -> Option<&str> {
         }
         None => referer,
     };
-    (path.starts_with('/') && !path.starts_with("//")).then_some(path)
+    let local =
+        path.starts_with('/') && !path.starts_with("//") && !path.contains('\\') && !path.chars().any(char::is_control);
+    local.then_some(path)
 }
 
 #[cfg(test)]
@@ -74,5 +78,8 @@ mod tests {
         assert_eq!(same_site_path("/accueil"), Some("/accueil"));
         assert_eq!(same_site_path("//evil.example/"), None);
         assert_eq!(same_site_path("https://evil.example"), None);
+        assert_eq!(same_site_path("https://e/\\evil.com/x"), None);
+        assert_eq!(same_site_path("/\\evil.com"), None);
+        assert_eq!(same_site_path("/a\tb"), None);
     }
 }

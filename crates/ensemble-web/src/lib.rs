@@ -103,7 +103,7 @@ pub struct Route {
 
 /// Every route of the portal and of its JSON API.
 pub fn routes() -> Vec<Route> {
-    use axum::routing::{get, post};
+    use axum::routing::{delete, get, post};
     let route = |method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>| Route {
         method,
         path,
@@ -279,6 +279,12 @@ pub fn routes() -> Vec<Route> {
             post(members::create_token),
         ),
         route(
+            Method::POST,
+            "/compte/jetons/{token}/revoquer",
+            Access::SignedIn,
+            post(members::revoke_token),
+        ),
+        route(
             Method::GET,
             "/membres/{member}/importer",
             member(Role::MemberAdmin),
@@ -328,6 +334,7 @@ pub fn routes() -> Vec<Route> {
         ),
         route(Method::GET, "/api/v1/openapi.json", Access::Public, get(api::openapi)),
         route(Method::GET, "/api/v1/me", Access::Token, get(api::me)),
+        route(Method::DELETE, "/api/v1/token", Access::Token, delete(api::revoke)),
         route(
             Method::GET,
             "/api/v1/organizations",

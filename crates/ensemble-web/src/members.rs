@@ -596,9 +596,11 @@ struct AccountPage {
     t: Texts,
     login: String,
     role: String,
-    tokens: Vec<(String, String)>,
+    /// Each token's reference, label and creation date.
+    tokens: Vec<(String, String, String)>,
     created: Option<String>,
     error: Option<String>,
+    notice: Option<String>,
 }
 
 async fn account_page(
@@ -606,7 +608,7 @@ async fn account_page(
     lang: Lang,
     signed: &Signed,
     created: Option<String>,
-    error: Option<&str>,
+    (error, notice): (Option<&str>, Option<&str>),
 ) -> Response {
     let user = signed.user.id;
     let tokens = match read(state, lang, move |session| session.api_tokens(user)).await {
@@ -622,10 +624,11 @@ async fn account_page(
         role: label(lang, signed.user.role.label_fr(), signed.user.role.label_en()),
         tokens: tokens
             .into_iter()
-            .map(|(label, created)| (label, t.date(&created)))
+            .map(|token| (token.reference, token.label, t.date(&token.created_at)))
             .collect(),
         created,
         error: error.map(|key| tr(lang, key)),
+        notice: notice.map(|key| tr(lang, key)),
         t,
     })
 }
@@ -636,7 +639,7 @@ pub async fn account(
     PageLang(lang): PageLang,
     Extension(signed): Extension<Signed>,
 ) -> Response {
-    account_page(&state, lang, &signed, None, None).await
+    account_page(&state, lang, &signed, None, (None, None)).await
 }
 
 /// What the form creating an API token sends.
@@ -657,10 +660,30 @@ pub async fn create_token(
     let store = state.store.clone();
     let actor = signed.actor(state.clock);
     match tokio::task::spawn_blocking(move || members::create_token(&store, &actor, &form.label, &digest)).await? {
-        Ok(()) => Ok(account_page(&state, lang, &signed, Some(token), None).await),
+        Ok(()) => Ok(account_page(&state, lang, &signed, Some(token), (None, None)).await),
         Err(ActionError::Refused("token-label-missing")) => {
-            Ok(account_page(&state, lang, &signed, None, Some("web-token-label-missing")).await)
+            Ok(account_page(&state, lang, &signed, None, (Some("web-token-label-missing"), None)).await)
         }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// `POST /compte/jetons/{token}/revoquer`: revokes one of the person's tokens, at once.
+pub async fn revoke_token(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Path(reference): Path<String>,
+) -> Result<Response, WebError> {
+    let store = state.store.clone();
+    let actor = signed.actor(state.clock);
+    let revoked = tokio::task::spawn_blocking(move || {
+        members::revoke_token(&store, &actor, members::TokenToRevoke::Reference(&reference))
+    })
+    .await?;
+    match revoked {
+        Ok(()) => Ok(account_page(&state, lang, &signed, None, (None, Some("web-tokens-revoked"))).await),
+        Err(ActionError::Refused("token-unknown")) => Err(WebError::NotFound),
         Err(error) => Err(error.into()),
     }
 }

@@ -321,3 +321,45 @@ pub async fn home(State(state): State<AppState>, PageLang(lang): PageLang, Viewe
 pub async fn not_found(PageLang(lang): PageLang) -> Response {
     message(lang, StatusCode::NOT_FOUND, "web-not-found")
 }
+
+#[cfg(test)]
+mod tests {
+    use ensemble_i18n::{Lang, catalog};
+
+    /// Every page message the sources name with its status (`message(lang, StatusCode::…,
+    /// "web-…")`, `WebError::Message(StatusCode::…, "web-…")`) has its title and text in both
+    /// languages.
+    #[test]
+    fn every_page_message_has_a_title_and_a_text() {
+        let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+        let mut keys = Vec::new();
+        for entry in std::fs::read_dir(folder).into_iter().flatten().flatten() {
+            let source = std::fs::read_to_string(entry.path()).unwrap_or_default();
+            for after in source.split("StatusCode::").skip(1) {
+                // `NAME, "web-…"`: the status, then at once the message's key.
+                let rest = after.trim_start_matches(|c: char| c.is_ascii_uppercase() || c == '_');
+                let Some(rest) = rest.strip_prefix(',').map(str::trim_start) else {
+                    continue;
+                };
+                if let Some(key) = rest
+                    .strip_prefix('"')
+                    .and_then(|rest| rest.split('"').next())
+                    .filter(|key| key.starts_with("web-") && !key.ends_with("-title"))
+                {
+                    keys.push(key.to_string());
+                }
+            }
+        }
+        keys.sort();
+        keys.dedup();
+        assert!(keys.len() > 5, "{keys:?}");
+        for lang in [Lang::Fr, Lang::En] {
+            let missing: Vec<String> = keys
+                .iter()
+                .flat_map(|key| [format!("{key}-title"), format!("{key}-text")])
+                .filter(|key| !catalog(lang).has(key))
+                .collect();
+            assert!(missing.is_empty(), "{lang:?}: {missing:?}");
+        }
+    }
+}

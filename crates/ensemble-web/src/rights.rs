@@ -265,7 +265,7 @@ pub async fn export(
             let cells: Vec<String> = columns
                 .iter()
                 .map(|column| match &line[*column] {
-                    serde_json::Value::String(text) => text.clone(),
+                    serde_json::Value::String(text) => ensemble_model::cells::spreadsheet_safe(text).into_owned(),
                     serde_json::Value::Null => String::new(),
                     other => other.to_string(),
                 })

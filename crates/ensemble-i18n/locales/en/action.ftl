@@ -30,3 +30,5 @@ error-hold-not-yours = A hold is taken for a show your member represents or prod
 error-hold-unknown = This hold is not one of your member's current holds.
 error-availability-invalid = These dates could not be recorded: the end comes before the start, the kind and the presenter do not go together, or the show is not one your member represents or produces.
 error-privacy-coordination-only = The consortium's retention rules, purge and disclosure rules are set by its coordination.
+error-text-invalid = A text is too long or holds an invisible character (a control character, often from a copy and paste). Shorten it or type it again, then try again.
+error-token-unknown = This token is not one of yours, or it was already revoked. See your tokens on the Account page.

@@ -202,3 +202,7 @@ web-tour-setting-invalid = Invalid value for “{ $setting }”: it takes { $hin
 web-tour-no-fee = No fee is known for the show “{ $show }”. Enter the fee per performance in the plan settings.
 web-tour-no-home = The home town “{ $home }” has no known coordinates. Enter a town where at least one venue of the catalogue is, or leave the field empty to start from the member's.
 web-tour-carbon-transport-freight = { $people } people by { $mode }, set by { $freight }
+web-tour-dates-invalid-title = Dates to correct
+web-tour-dates-invalid-text = Dates are written YYYY-MM-DD (for example 2027-02-01), and the end cannot come before the start. Go back to the previous page to correct them.
+web-tour-availability-invalid-title = Dates to correct
+web-tour-availability-invalid-text = Choose a presenter for a closure or a season window, and none for the show's blocked dates. Go back to the previous page to correct it.

@@ -30,3 +30,5 @@ error-hold-not-yours = Une option se pose pour un spectacle que votre membre rep
 error-hold-unknown = Cette option n'est pas l'une de celles, encore en cours, de votre membre.
 error-availability-invalid = Ces dates n'ont pas pu être inscrites : la fin vient avant le début, le type et le diffuseur ne vont pas ensemble, ou le spectacle n'est pas l'un de ceux que votre membre représente ou produit.
 error-privacy-coordination-only = Les règles de conservation, la purge et les règles de diffusion du consortium sont fixées par sa coordination.
+error-text-invalid = Un texte est trop long ou contient un caractère invisible (un caractère de contrôle, souvent venu d'un copier-coller). Raccourcissez-le ou retapez-le, puis recommencez.
+error-token-unknown = Ce jeton n'est pas l'un des vôtres, ou il a déjà été révoqué. Consultez vos jetons sur la page Compte.

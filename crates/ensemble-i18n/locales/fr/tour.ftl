@@ -202,3 +202,7 @@ web-tour-setting-invalid = Valeur non valide pour « { $setting } » : il faut {
 web-tour-no-fee = Aucun cachet n'est connu pour le spectacle « { $show } ». Indiquez le cachet par représentation dans les réglages du plan.
 web-tour-no-home = La ville de départ « { $home } » n'a pas de coordonnées connues. Indiquez une ville où se trouve au moins un lieu du catalogue, ou laissez le champ vide pour partir de celle du membre.
 web-tour-carbon-transport-freight = { $people } personnes en { $mode }, décor en { $freight }
+web-tour-dates-invalid-title = Dates à corriger
+web-tour-dates-invalid-text = Les dates doivent s'écrire AAAA-MM-JJ (par exemple 2027-02-01), et la fin ne peut venir avant le début. Revenez à la page précédente pour les corriger.
+web-tour-availability-invalid-title = Dates à corriger
+web-tour-availability-invalid-text = Choisissez un diffuseur pour une fermeture ou une fenêtre de programmation, et aucun pour des dates bloquées du spectacle. Revenez à la page précédente pour corriger.

@@ -147,9 +147,11 @@ async fn the_openapi_document_covers_every_api_route() {
     assert_eq!(document["openapi"], "3.1.0");
     for route in ensemble_web::routes() {
         if route.path.starts_with("/api/v1/") {
+            let method = route.method.as_str().to_lowercase();
             assert!(
-                document["paths"][route.path]["get"].is_object(),
-                "{} undocumented",
+                document["paths"][route.path][&method].is_object(),
+                "{} {} undocumented",
+                route.method,
                 route.path
             );
         }
@@ -181,4 +183,69 @@ async fn the_openapi_document_covers_every_api_route() {
             assert!(schema["properties"][key].is_object(), "{key} not in the schema");
         }
     }
+}
+
+#[tokio::test]
+async fn a_token_is_revoked_from_the_account_page_or_by_itself_and_then_refused() {
+    let app = TestApp::new();
+    let person = app.sign_in(&login("analyste", MEMBER));
+    let user = app
+        .store
+        .read(|s| s.user_by_login(&login("analyste", MEMBER)))
+        .unwrap()
+        .unwrap();
+    let lost = app.new_token(&person, "tableur").await;
+    let script = app.new_token(&person, "script").await;
+    assert_eq!(api(&app, "/api/v1/me", &lost).await.0, StatusCode::OK);
+
+    // From the account page: the lost one, by the reference the page shows.
+    let page = app.get("/compte", Some(&person.cookie)).await;
+    let tokens = app.store.read(|s| s.api_tokens(user.id)).unwrap();
+    let lost_reference = &tokens.iter().find(|t| t.label == "tableur").unwrap().reference;
+    assert!(page.body.contains(&format!("/compte/jetons/{lost_reference}/revoquer")));
+    assert!(!page.body.contains(&lost), "the page never shows a token again");
+    let revoked = app
+        .post(
+            &format!("/compte/jetons/{lost_reference}/revoquer"),
+            &format!("csrf={}", person.csrf),
+            Some(&person.cookie),
+        )
+        .await;
+    assert_eq!(revoked.status, StatusCode::OK);
+    assert!(revoked.body.contains("révoqué"), "{}", revoked.body);
+    assert_eq!(api(&app, "/api/v1/me", &lost).await.0, StatusCode::UNAUTHORIZED);
+    assert_eq!(
+        api(&app, "/api/v1/me", &script).await.0,
+        StatusCode::OK,
+        "the other one still works"
+    );
+
+    // Another person cannot revoke it: the reference is only looked up among one's own tokens.
+    let other = app.sign_in(&login("admin", MEMBER));
+    let script_reference = app.store.read(|s| s.api_tokens(user.id)).unwrap()[0].reference.clone();
+    let refused = app
+        .post(
+            &format!("/compte/jetons/{script_reference}/revoquer"),
+            &format!("csrf={}", other.csrf),
+            Some(&other.cookie),
+        )
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+
+    // By itself, through the API.
+    let request = Request::delete("/api/v1/token")
+        .header(header::AUTHORIZATION, format!("Bearer {script}"))
+        .body(Body::empty())
+        .unwrap();
+    assert_eq!(app.send(request).await.status, StatusCode::NO_CONTENT);
+    assert_eq!(api(&app, "/api/v1/me", &script).await.0, StatusCode::UNAUTHORIZED);
+    assert!(app.store.read(|s| s.api_tokens(user.id)).unwrap().is_empty());
+    let revocations = app
+        .store
+        .read(|s| s.audit_entries(None, 50))
+        .unwrap()
+        .iter()
+        .filter(|entry| entry.action == "token-revoke" && entry.user_id == Some(user.id))
+        .count();
+    assert_eq!(revocations, 2);
 }

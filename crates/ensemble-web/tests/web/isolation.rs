@@ -32,14 +32,21 @@ pub fn concrete(app: &TestApp, pattern: &str) -> String {
         .replace("{agreement}", "1")
         .replace("{request}", "1")
         .replace("{file}", "export.json")
+        .replace("{token}", "0123456789ab")
 }
 
 async fn call(app: &TestApp, route: &Route, cookie: Option<&str>, body: &str) -> Reply {
     let path = concrete(app, route.path);
-    if route.method == Method::POST {
-        app.post(&path, body, cookie).await
-    } else {
-        app.get(&path, cookie).await
+    match route.method {
+        Method::POST => app.post(&path, body, cookie).await,
+        Method::GET => app.get(&path, cookie).await,
+        ref method => {
+            let mut request = axum::http::Request::builder().method(method.clone()).uri(&path);
+            if let Some(cookie) = cookie {
+                request = request.header(axum::http::header::COOKIE, cookie);
+            }
+            app.send(request.body(axum::body::Body::empty()).unwrap()).await
+        }
     }
 }
 

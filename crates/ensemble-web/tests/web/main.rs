@@ -6,6 +6,7 @@
 mod adversarial;
 mod api;
 mod clock;
+mod edges;
 mod isolation;
 mod pages;
 mod reports;

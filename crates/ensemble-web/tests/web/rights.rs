@@ -207,3 +207,35 @@ async fn incidents_are_recorded_with_the_required_fields() {
         .await;
     assert!(!theirs.body.contains("Courriel au mauvais destinataire"));
 }
+
+#[tokio::test]
+async fn a_title_that_looks_like_a_formula_is_exported_as_text() {
+    let app = TestApp::new();
+    import(&app, MEMBER);
+    let mut show = app
+        .store
+        .list::<ensemble_model::Show>(&ensemble_store::ListFilter::default())
+        .unwrap()
+        .into_iter()
+        .find(|show| show.title_fr == "Les Marées fictives")
+        .unwrap();
+    show.title_fr = "=HYPERLINK(\"http://exemple.invalid\",\"Billets\")".to_string();
+    app.store.write(|s| s.update(&show)).unwrap();
+    let coordinator = app.sign_in(COORDINATOR);
+    let opened = app
+        .post(
+            "/droits",
+            &format!(
+                "csrf={}&kind=access&identifier={}&received_on=2026-11-28",
+                coordinator.csrf,
+                EMAIL.replace('@', "%40")
+            ),
+            Some(&coordinator.cookie),
+        )
+        .await;
+    let csv = app
+        .get(&format!("{}/export.csv", opened.location()), Some(&coordinator.cookie))
+        .await;
+    assert!(csv.body.contains("\"'=HYPERLINK("), "{}", csv.body);
+    assert!(!csv.body.contains(",\"=HYPERLINK(") && !csv.body.contains(",=HYPERLINK("));
+}
