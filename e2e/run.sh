@@ -23,7 +23,9 @@ trap cleanup EXIT
 
 ensemble() { target/debug/ensemble --database "sqlite://$work/e2e.db" --key-file "$work/e2e.key" "$@"; }
 ensemble demo --scale small > "$work/demo.log"
-ENSEMBLE_LOG=debug ensemble serve --bind 127.0.0.1:0 > "$work/serve.log" 2>&1 &
+# Started directly (not through the function above), so that $! is the portal itself.
+ENSEMBLE_LOG=debug target/debug/ensemble --database "sqlite://$work/e2e.db" --key-file "$work/e2e.key" \
+  serve --bind 127.0.0.1:0 > "$work/serve.log" 2>&1 &
 server=$!
 address=""
 for _ in $(seq 1 100); do
@@ -39,6 +41,16 @@ fi
 echo "portal at $address"
 rm -rf e2e/failures
 node e2e/portal.mjs "$address"
+
+# Stopped as a service manager stops it: no upload is left behind.
+kill -TERM "$server"
+wait "$server" || true
+server=""
+if [ -n "$(ls -A "$work/ensemble-uploads" 2>/dev/null)" ]; then
+  echo "uploads were left behind when the portal stopped: $(ls "$work/ensemble-uploads")" >&2
+  exit 1
+fi
+echo "E2E: no upload left behind once the portal stopped"
 
 # The server's log: a line per request, and no personal value typed or imported during the run
 # (the sample file's emails and postal codes, the rights request's email, the logins and the

@@ -33,8 +33,10 @@ const SHOWN_DIAGNOSTICS: usize = 100;
 /// Quarantined rows shown on a page.
 const SHOWN_ENTRIES: usize = 200;
 
-/// Files uploaded to the wizard and not yet imported, each in a folder of its own under a random
-/// name, for the member that sent it.
+/// Files uploaded to the wizard and not yet imported: personal data as they came, so each is kept
+/// in a folder of its own under a random name (folders 0700, files 0600), for the member that sent
+/// it, and deleted once imported, after [`UPLOAD_TTL`], when the portal starts (what a stopped
+/// portal left) and when it stops.
 pub struct Uploads {
     dir: PathBuf,
     staged: Mutex<HashMap<String, Staged>>,
@@ -47,20 +49,45 @@ struct Staged {
 }
 
 impl Default for Uploads {
+    /// A folder of its own in the system's temporary folder (`ensemble serve` keeps its uploads
+    /// beside the secret key instead, see [`crate::AppState::with_uploads`]).
     fn default() -> Self {
-        Uploads {
-            dir: std::env::temp_dir().join(format!("ensemble-uploads-{}", std::process::id())),
-            staged: Mutex::default(),
-        }
+        let name = format!(
+            "ensemble-uploads-{}-{}",
+            std::process::id(),
+            &ensemble_privacy::new_token()[..8]
+        );
+        Uploads::in_folder(std::env::temp_dir().join(name))
     }
 }
 
 impl Uploads {
+    /// Uploads kept in `dir`, emptied now of what an earlier run left there.
+    pub fn in_folder(dir: PathBuf) -> Uploads {
+        let uploads = Uploads {
+            dir,
+            staged: Mutex::default(),
+        };
+        uploads.sweep();
+        uploads
+    }
+
+    /// The folder uploads are kept in.
+    pub fn folder(&self) -> &FsPath {
+        &self.dir
+    }
+
+    /// Deletes every upload kept, and the folder.
+    pub fn sweep(&self) {
+        self.lock().clear();
+        let _ = std::fs::remove_dir_all(&self.dir);
+    }
+
     fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, Staged>> {
         self.staged.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    /// A new folder for an upload, and its name; old uploads are deleted first.
+    /// A new folder for an upload, and its name; expired uploads are deleted first.
     fn reserve(&self) -> std::io::Result<(String, PathBuf)> {
         let expired: Vec<PathBuf> = {
             let mut staged = self.lock();
@@ -79,7 +106,8 @@ impl Uploads {
         }
         let name = ensemble_privacy::new_token()[..32].to_string();
         let folder = self.dir.join(&name);
-        std::fs::create_dir_all(&folder)?;
+        private_folder(&self.dir)?;
+        private_folder(&folder)?;
         Ok((name, folder))
     }
 
@@ -109,6 +137,22 @@ impl Uploads {
             let _ = std::fs::remove_dir_all(folder);
         }
     }
+}
+
+impl Drop for Uploads {
+    /// The portal is going: no upload outlives it.
+    fn drop(&mut self) {
+        self.sweep();
+    }
+}
+
+/// Creates a folder only its owner can open (0700 on Unix).
+fn private_folder(folder: &FsPath) -> std::io::Result<()> {
+    let mut builder = std::fs::DirBuilder::new();
+    builder.recursive(true);
+    #[cfg(unix)]
+    std::os::unix::fs::DirBuilderExt::mode(&mut builder, 0o700);
+    builder.create(folder)
 }
 
 /// A file name without folders or characters that a file system refuses.
@@ -396,6 +440,16 @@ pub async fn upload(
         };
         match field.name() {
             Some("profile") => profile = field.text().await.unwrap_or_default(),
+            Some("file") if saved.is_some() => {
+                // One file per upload: a second one is refused, and the first deleted.
+                if let Some((_, path, _)) = &saved
+                    && let Some(folder) = path.parent()
+                {
+                    let _ = std::fs::remove_dir_all(folder);
+                }
+                let problem = tr(lang, "web-import-one-file");
+                return wizard_page(&state, lang, &signed, &member, Some(problem)).await;
+            }
             Some("file") => {
                 let original = field.file_name().map(safe_file_name).unwrap_or_default();
                 let Ok((name, folder)) = state.uploads.reserve() else {
@@ -403,17 +457,18 @@ pub async fn upload(
                 };
                 let path = folder.join(&original);
                 match write_field(field, &path).await {
-                    Ok(0) => {}
+                    Ok(0) => {
+                        let _ = std::fs::remove_dir_all(&folder);
+                    }
                     Ok(_) => saved = Some((name, path, original)),
-                    Err(_) => {
-                        return wizard_page(
-                            &state,
-                            lang,
-                            &signed,
-                            &member,
-                            Some(tr(lang, "web-import-upload-failed")),
-                        )
-                        .await;
+                    Err(error) => {
+                        let _ = std::fs::remove_dir_all(&folder);
+                        let key = if error.kind() == std::io::ErrorKind::FileTooLarge {
+                            "web-import-too-large"
+                        } else {
+                            "web-import-upload-failed"
+                        };
+                        return wizard_page(&state, lang, &signed, &member, Some(tr(lang, key))).await;
                     }
                 }
             }
@@ -435,13 +490,24 @@ pub async fn upload(
     preview_page(t, &member, &name, original, outcome)
 }
 
-/// Writes an uploaded field to a file; returns its size.
+/// Writes an uploaded field to a file only its owner can read (0600 on Unix), at most
+/// [`crate::UPLOAD_LIMIT`] bytes; returns its size.
 async fn write_field(mut field: axum::extract::multipart::Field<'_>, path: &FsPath) -> std::io::Result<u64> {
     use tokio::io::AsyncWriteExt;
-    let mut file = tokio::fs::File::create(path).await?;
+    let mut options = tokio::fs::OpenOptions::new();
+    options.write(true).create_new(true);
+    #[cfg(unix)]
+    options.mode(0o600);
+    let mut file = options.open(path).await?;
     let mut size = 0;
     while let Some(chunk) = field.chunk().await.map_err(std::io::Error::other)? {
         size += chunk.len() as u64;
+        if size > crate::UPLOAD_LIMIT as u64 {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::FileTooLarge,
+                "upload too large",
+            ));
+        }
         file.write_all(&chunk).await?;
     }
     file.flush().await?;

@@ -82,6 +82,13 @@ impl AppState {
         self
     }
 
+    /// The same portal, keeping the wizard's uploads in `folder` (emptied now of what an earlier
+    /// run left there; emptied again when the portal stops).
+    pub fn with_uploads(mut self, folder: std::path::PathBuf) -> AppState {
+        self.uploads = Arc::new(imports::Uploads::in_folder(folder));
+        self
+    }
+
     /// The same portal, reading the consortium's report templates from `folder` too.
     pub fn with_report_templates(mut self, folder: Option<std::path::PathBuf>) -> AppState {
         self.report_templates = folder.map(Arc::new);
@@ -409,7 +416,24 @@ impl ServeError {
     }
 }
 
-/// Serves the portal on `address` until Ctrl+C; `ready` is called once listening.
+/// Resolves when the portal is asked to stop: Ctrl+C, or (on Unix) the signal a service manager
+/// or `kill` sends.
+async fn stop_asked() {
+    #[cfg(unix)]
+    {
+        use tokio::signal::unix::{SignalKind, signal};
+        if let Ok(mut terminate) = signal(SignalKind::terminate()) {
+            tokio::select! {
+                _ = tokio::signal::ctrl_c() => {}
+                _ = terminate.recv() => {}
+            }
+            return;
+        }
+    }
+    let _ = tokio::signal::ctrl_c().await;
+}
+
+/// Serves the portal on `address` until Ctrl+C (or a termination signal); `ready` is called once listening.
 pub async fn serve(state: AppState, address: SocketAddr, ready: impl FnOnce(SocketAddr)) -> Result<(), ServeError> {
     let listener = tokio::net::TcpListener::bind(address)
         .await
@@ -419,10 +443,12 @@ pub async fn serve(state: AppState, address: SocketAddr, ready: impl FnOnce(Sock
         })?;
     let local = listener.local_addr().unwrap_or(address);
     ready(local);
-    axum::serve(listener, router(state))
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
+    let uploads = state.uploads.clone();
+    let served = axum::serve(listener, router(state))
+        .with_graceful_shutdown(stop_asked())
         .await
-        .map_err(|error| ServeError::Stopped(error.to_string()))
+        .map_err(|error| ServeError::Stopped(error.to_string()));
+    // Files sent to the wizard and not imported are personal data: none is left behind.
+    uploads.sweep();
+    served
 }

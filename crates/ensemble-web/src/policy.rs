@@ -8,7 +8,7 @@
 //! (and answers 404 when they do not).
 
 use axum::body::Body;
-use axum::extract::{FromRequest, FromRequestParts, RawPathParams, Request, State};
+use axum::extract::{FromRequestParts, RawPathParams, Request, State};
 use axum::http::header::{AUTHORIZATION, CONTENT_TYPE};
 use axum::http::{Method, StatusCode};
 use axum::middleware::Next;
@@ -48,6 +48,7 @@ enum Refusal {
     Forbidden,
     NotFound,
     FormExpired,
+    TooLarge,
     Unavailable,
     ApiUnauthorized,
 }
@@ -58,6 +59,7 @@ impl Refusal {
             let (status, code) = match self {
                 Refusal::ApiUnauthorized | Refusal::SignIn => (StatusCode::UNAUTHORIZED, "api-unauthorized"),
                 Refusal::Forbidden | Refusal::FormExpired => (StatusCode::FORBIDDEN, "api-forbidden"),
+                Refusal::TooLarge => (StatusCode::PAYLOAD_TOO_LARGE, "api-too-large"),
                 Refusal::NotFound => (StatusCode::NOT_FOUND, "api-not-found"),
                 Refusal::Unavailable => (StatusCode::SERVICE_UNAVAILABLE, "api-unavailable"),
             };
@@ -68,6 +70,7 @@ impl Refusal {
             Refusal::Forbidden => crate::pages::message(lang, StatusCode::FORBIDDEN, "web-forbidden"),
             Refusal::NotFound => crate::pages::message(lang, StatusCode::NOT_FOUND, "web-not-found"),
             Refusal::FormExpired => crate::pages::message(lang, StatusCode::FORBIDDEN, "web-form-expired"),
+            Refusal::TooLarge => crate::pages::message(lang, StatusCode::PAYLOAD_TOO_LARGE, "web-form-too-large"),
             Refusal::Unavailable => crate::pages::message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
         }
     }
@@ -165,44 +168,91 @@ async fn admit(access: Access, state: &AppState, request: Request) -> Result<Req
     if parts.method != Method::POST || access == Access::Token {
         return Ok(Request::from_parts(parts, body));
     }
-    // A form sent with a session must carry the session's token.
-    let bytes = axum::body::to_bytes(body, UPLOAD_LIMIT)
-        .await
-        .map_err(|_| Refusal::FormExpired)?;
-    let sent = form_token(&parts, &bytes).await;
-    if sent.is_none_or(|sent| !same(&sent, &signed.csrf)) {
-        return Err(Refusal::FormExpired);
-    }
-    Ok(Request::from_parts(parts, Body::from(bytes)))
-}
-
-/// The `csrf` field of a form (URL-encoded or multipart), or the `x-csrf-token` header.
-async fn form_token(parts: &axum::http::request::Parts, bytes: &axum::body::Bytes) -> Option<String> {
-    if let Some(header) = parts.headers.get("x-csrf-token").and_then(|value| value.to_str().ok()) {
-        return Some(header.to_string());
-    }
+    // A form sent with a session must carry the session's token, checked before the rest of a
+    // large body is read: in the `x-csrf-token` header, as the first part of a multipart form, or
+    // in a URL-encoded form of at most `FORM_LIMIT` bytes.
     let content_type = parts
         .headers
         .get(CONTENT_TYPE)
         .and_then(|value| value.to_str().ok())
-        .unwrap_or_default();
-    if content_type.starts_with("application/x-www-form-urlencoded") {
-        return form_urlencoded::parse(bytes)
-            .find(|(name, _)| name == "csrf")
-            .map(|(_, value)| value.into_owned());
-    }
-    if content_type.starts_with("multipart/form-data") {
-        let mut copy = Request::new(Body::from(bytes.clone()));
-        copy.headers_mut()
-            .insert(CONTENT_TYPE, parts.headers.get(CONTENT_TYPE)?.clone());
-        let mut multipart = axum::extract::Multipart::from_request(copy, &()).await.ok()?;
-        while let Ok(Some(field)) = multipart.next_field().await {
-            if field.name() == Some("csrf") {
-                return field.text().await.ok();
-            }
+        .unwrap_or_default()
+        .to_string();
+    let (sent, body) = match parts.headers.get("x-csrf-token").and_then(|value| value.to_str().ok()) {
+        Some(header) => (Some(header.to_string()), body),
+        None if content_type.starts_with("multipart/form-data") => multipart_token(&content_type, body).await,
+        None => {
+            let bytes = axum::body::to_bytes(body, FORM_LIMIT)
+                .await
+                .map_err(|_| Refusal::TooLarge)?;
+            let sent = form_urlencoded::parse(&bytes)
+                .find(|(name, _)| name == "csrf")
+                .map(|(_, value)| value.into_owned());
+            (sent, Body::from(bytes))
         }
+    };
+    if sent.is_none_or(|sent| !same(&sent, &signed.csrf)) {
+        return Err(Refusal::FormExpired);
     }
-    None
+    Ok(Request::from_parts(parts, body))
+}
+
+/// The largest URL-encoded form (the longest, an incident, holds four texts of 4,000 characters).
+pub const FORM_LIMIT: usize = 256 * 1024;
+/// How much of a multipart form is read to find its first part, the form token.
+const FIRST_PART_LIMIT: usize = 16 * 1024;
+
+/// The form token of a multipart form, which must be its first part (the portal's forms put it
+/// first), and the body to pass on, whole: what was read to find it, then the rest, not yet read.
+async fn multipart_token(content_type: &str, body: Body) -> (Option<String>, Body) {
+    use futures_util::StreamExt;
+    let boundary = content_type
+        .split(';')
+        .filter_map(|param| param.trim().strip_prefix("boundary="))
+        .map(|boundary| boundary.trim_matches('"').to_string())
+        .next()
+        .unwrap_or_default();
+    let mut stream = body.into_data_stream();
+    let mut read = Vec::new();
+    let token = loop {
+        if let Some(token) = first_part_token(&read, &boundary) {
+            break token;
+        }
+        if read.len() > FIRST_PART_LIMIT || boundary.is_empty() {
+            break None;
+        }
+        match stream.next().await {
+            Some(Ok(chunk)) => read.extend_from_slice(&chunk),
+            _ => break None,
+        }
+    };
+    let read = futures_util::stream::once(async move { Ok::<_, axum::Error>(axum::body::Bytes::from(read)) });
+    (token, Body::from_stream(read.chain(stream)))
+}
+
+/// The value of the first part of a multipart body when that part is the `csrf` field:
+/// `Some(Some(token))`; `Some(None)` when the first part is another field; `None` while more of
+/// the body is needed to tell.
+fn first_part_token(read: &[u8], boundary: &str) -> Option<Option<String>> {
+    let opening = format!("--{boundary}\r\n");
+    if read.len() < opening.len() {
+        return None;
+    }
+    if !read.starts_with(opening.as_bytes()) {
+        return Some(None);
+    }
+    let rest = &read[opening.len()..];
+    let headers_end = find(rest, b"\r\n\r\n")?;
+    let headers = String::from_utf8_lossy(&rest[..headers_end]).to_lowercase();
+    if !headers.contains("name=\"csrf\"") {
+        return Some(None);
+    }
+    let value = &rest[headers_end + 4..];
+    let end = find(value, format!("\r\n--{boundary}").as_bytes())?;
+    Some(String::from_utf8(value[..end].to_vec()).ok())
+}
+
+fn find(haystack: &[u8], needle: &[u8]) -> Option<usize> {
+    haystack.windows(needle.len()).position(|window| window == needle)
 }
 
 /// Compares two tokens in time independent of where they differ.
@@ -229,6 +279,21 @@ async fn blocking<T: Send + 'static>(
 
 #[cfg(test)]
 mod tests {
+    #[test]
+    fn the_form_token_is_read_from_the_first_part_only() {
+        let body =
+            |first: &str| format!("--B\r\nContent-Disposition: form-data; name=\"{first}\"\r\n\r\nabc\r\n--B\r\n");
+        assert_eq!(
+            super::first_part_token(body("csrf").as_bytes(), "B"),
+            Some(Some("abc".into()))
+        );
+        assert_eq!(super::first_part_token(body("file").as_bytes(), "B"), Some(None));
+        // Not enough read yet to tell.
+        assert_eq!(super::first_part_token(&body("csrf").as_bytes()[..30], "B"), None);
+        assert_eq!(super::first_part_token(b"--", "B"), None);
+        assert_eq!(super::first_part_token(b"garbage, not a form", "B"), Some(None));
+    }
+
     #[test]
     fn tokens_compare_whole() {
         assert!(super::same("abc", "abc"));

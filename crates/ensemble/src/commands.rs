@@ -282,7 +282,7 @@ fn demo(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result<
             .get_one::<std::net::SocketAddr>("bind")
             .copied()
             .unwrap_or_else(default_address);
-        return serve_store(lang, url, store, key, address);
+        return serve_store(lang, url, store, (key, key_file), address);
     }
     Ok(())
 }
@@ -586,14 +586,14 @@ fn serve(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result
         .get_one::<std::net::SocketAddr>("bind")
         .copied()
         .unwrap_or_else(default_address);
-    serve_store(lang, url, store, key, address)
+    serve_store(lang, url, store, (key, key_file), address)
 }
 
 fn serve_store(
     lang: Lang,
     url: &str,
     mut store: Store,
-    key: SecretKey,
+    (key, key_file): (SecretKey, &Path),
     address: std::net::SocketAddr,
 ) -> Result<(), Failure> {
     // One reading connection per core, so that pages are served side by side.
@@ -602,7 +602,9 @@ fn serve_store(
     // The consortium's own report templates, as `ensemble report --templates` reads them.
     let state = ensemble_web::AppState::new(std::sync::Arc::new(store), key)
         .with_report_templates(std::env::var_os("ENSEMBLE_TEMPLATES").map(PathBuf::from))
-        .with_clock(clock()?);
+        .with_clock(clock()?)
+        // Beside the secret key (by default, beside the database): files not yet imported.
+        .with_uploads(uploads_folder(key_file));
     let runtime = tokio::runtime::Builder::new_multi_thread()
         .enable_all()
         .build()
@@ -618,6 +620,16 @@ fn serve_store(
         );
     }))?;
     Ok(())
+}
+
+/// Where the portal keeps files sent to its wizard until they are imported: `ensemble-uploads`
+/// beside the secret key file.
+fn uploads_folder(key_file: &Path) -> PathBuf {
+    key_file
+        .parent()
+        .filter(|folder| !folder.as_os_str().is_empty())
+        .unwrap_or(Path::new("."))
+        .join("ensemble-uploads")
 }
 
 pub(crate) fn entity_label(lang: Lang, name: &str) -> String {

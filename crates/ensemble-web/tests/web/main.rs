@@ -106,6 +106,16 @@ impl TestApp {
         }
     }
 
+    /// The same consortium served by a portal that keeps the wizard's uploads in `folder`.
+    pub fn with_uploads(&self, folder: &std::path::Path) -> TestApp {
+        let state = ensemble_web::AppState::new(self.store.clone(), SecretKey::from_bytes(KEY))
+            .with_uploads(folder.to_path_buf());
+        TestApp {
+            store: self.store.clone(),
+            router: ensemble_web::router(state),
+        }
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();

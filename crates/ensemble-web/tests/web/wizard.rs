@@ -236,3 +236,145 @@ async fn an_upload_without_a_file_or_with_an_unknown_layout_says_what_to_do() {
         "a multipart form needs the token too"
     );
 }
+
+/// The uploads kept in `folder`: one folder each, with its files.
+fn staged(folder: &std::path::Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(folder)
+        .map(|entries| entries.flatten().map(|entry| entry.path()).collect())
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_large_upload_goes_through_stays_private_and_is_gone_once_imported_or_on_restart() {
+    let app = TestApp::new();
+    let folder = tempfile::tempdir().unwrap();
+    let uploads = folder.path().join("ensemble-uploads");
+    let app = app.with_uploads(&uploads);
+    let admin = app.sign_in(&login("admin", MEMBER));
+    // A 3 MB file: over the 2 MiB that a form reader takes by default.
+    let (name, bytes) = sample("generic-tickets-fr.csv");
+    let header_end = bytes.iter().position(|b| *b == b'\n').unwrap() + 1;
+    let mut large = bytes[..header_end].to_vec();
+    while large.len() < 3_000_000 {
+        large.extend_from_slice(&bytes[header_end..]);
+    }
+    let preview = upload(&app, MEMBER, &admin, &admin.csrf, Some(&(name, large))).await;
+    assert_eq!(preview.status, StatusCode::OK, "{}", preview.body);
+    assert!(
+        preview.body.contains("Vérifier avant d&#39;importer"),
+        "{}",
+        preview.body
+    );
+    let kept = staged(&uploads);
+    assert_eq!(kept.len(), 1, "one folder for the upload");
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = |path: &std::path::Path| std::fs::metadata(path).unwrap().permissions().mode() & 0o777;
+        assert_eq!(mode(&uploads), 0o700);
+        assert_eq!(mode(&kept[0]), 0o700);
+        let file = std::fs::read_dir(&kept[0]).unwrap().next().unwrap().unwrap().path();
+        assert_eq!(mode(&file), 0o600);
+    }
+
+    // Imported: the file is gone.
+    let upload_name = kept[0].file_name().unwrap().to_str().unwrap().to_string();
+    let imported = app
+        .post(
+            &format!("/membres/{MEMBER}/importer/{upload_name}"),
+            &format!("csrf={}&profile=auto&action=import", admin.csrf),
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(imported.status, StatusCode::SEE_OTHER, "{}", imported.body);
+    assert!(staged(&uploads).is_empty(), "nothing left once imported");
+
+    // Previewed but never imported, then the portal restarts: the file is gone too.
+    let preview = upload(
+        &app,
+        MEMBER,
+        &admin,
+        &admin.csrf,
+        Some(&sample("generic-tickets-fr.csv")),
+    )
+    .await;
+    assert_eq!(preview.status, StatusCode::OK);
+    assert_eq!(staged(&uploads).len(), 1);
+    let _restarted = app.with_uploads(&uploads);
+    assert!(staged(&uploads).is_empty(), "swept when the portal starts again");
+}
+
+#[tokio::test]
+async fn an_upload_sends_one_file_and_its_form_token_first() {
+    let app = TestApp::new();
+    let folder = tempfile::tempdir().unwrap();
+    let uploads = folder.path().join("ensemble-uploads");
+    let app = app.with_uploads(&uploads);
+    let admin = app.sign_in(&login("admin", MEMBER));
+    let file = sample("generic-tickets-fr.csv");
+
+    // Two files in one request: refused, nothing kept.
+    let mut body = multipart(&[("csrf", &admin.csrf)], Some(&file));
+    let second = multipart(&[], Some(&file));
+    body.truncate(body.len() - format!("--{BOUNDARY}--\r\n").len());
+    body.extend(second);
+    let request = Request::post(format!("/membres/{MEMBER}/importer"))
+        .header(header::COOKIE, &admin.cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(Body::from(body))
+        .unwrap();
+    let refused = app.send(request).await;
+    assert!(refused.body.contains("un seul fichier"), "{}", refused.body);
+    assert!(staged(&uploads).iter().all(|folder| staged(folder).is_empty()));
+
+    // The form token after the file: refused before the file is read.
+    let late = multipart(&[("profile", "auto")], Some(&file));
+    let late = [
+        late,
+        format!(
+            "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\n{}\r\n",
+            admin.csrf
+        )
+        .into_bytes(),
+    ]
+    .concat();
+    let request = Request::post(format!("/membres/{MEMBER}/importer"))
+        .header(header::COOKIE, &admin.cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(Body::from(late))
+        .unwrap();
+    assert_eq!(app.send(request).await.status, StatusCode::FORBIDDEN);
+
+    // A wrong token with an endless body: refused after reading its first part only.
+    let endless = futures_util::stream::iter(std::iter::repeat_with(|| {
+        Ok::<_, std::io::Error>(axum::body::Bytes::from(vec![b'x'; 64 * 1024]))
+    }));
+    let head = format!(
+        "--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"csrf\"\r\n\r\nfaux\r\n--{BOUNDARY}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"a.csv\"\r\n\r\n"
+    );
+    let stream = futures_util::StreamExt::chain(
+        futures_util::stream::once(async move { Ok::<_, std::io::Error>(axum::body::Bytes::from(head)) }),
+        endless,
+    );
+    let request = Request::post(format!("/membres/{MEMBER}/importer"))
+        .header(header::COOKIE, &admin.cookie)
+        .header(
+            header::CONTENT_TYPE,
+            format!("multipart/form-data; boundary={BOUNDARY}"),
+        )
+        .body(Body::from_stream(stream))
+        .unwrap();
+    assert_eq!(app.send(request).await.status, StatusCode::FORBIDDEN);
+
+    // A URL-encoded form larger than any form of the portal: refused before it is kept whole.
+    let huge = format!("csrf={}&title={}", admin.csrf, "a".repeat(2 * 1024 * 1024));
+    let refused = app.post("/deconnexion", &huge, Some(&admin.cookie)).await;
+    assert_eq!(refused.status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(refused.body.contains("Formulaire trop long"));
+}
