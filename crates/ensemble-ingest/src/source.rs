@@ -31,6 +31,10 @@ pub enum SourceError {
     /// The format cannot be recognised.
     #[error("the file's format is not recognised")]
     UnknownFormat,
+    /// A workbook that would take more than [`crate::table::WORKBOOK_UNZIPPED_LIMIT`] once
+    /// unzipped (a small file can unzip to gigabytes): refused before it is read.
+    #[error("the workbook unzips to more than the limit")]
+    WorkbookTooLarge,
 }
 
 impl SourceError {
@@ -47,6 +51,7 @@ impl SourceError {
             SourceError::Malformed(_) => "import-file-malformed",
             SourceError::Io(_) => "import-file-unreadable",
             SourceError::UnknownFormat => "import-format-unknown",
+            SourceError::WorkbookTooLarge => "import-workbook-too-large",
         }
     }
 }

@@ -252,9 +252,35 @@ pub fn sniff_delimiter(text: &str) -> u8 {
     best.0
 }
 
-/// The first sheet of a workbook that holds data, read whole (workbooks are bounded by the
-/// spreadsheet's own row limit), with its name.
+/// The most a workbook (XLSX, ODS: a zip of XML) may hold once unzipped. Its sheets are read
+/// whole, in memory several times their XML's size; a file over it is refused before it is read.
+pub const WORKBOOK_UNZIPPED_LIMIT: u64 = 256 * 1024 * 1024;
+
+/// Refuses a zipped workbook whose entries add up to more than [`WORKBOOK_UNZIPPED_LIMIT`], by
+/// the sizes its directory declares (the unzipping stops at them). A file that is not a zip (an
+/// XLS) is left to the workbook reader.
+fn check_unzipped_size(path: &Path) -> Result<(), SourceError> {
+    let file = std::fs::File::open(path).map_err(SourceError::unreadable)?;
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        return Ok(());
+    };
+    let mut total: u64 = 0;
+    for index in 0..archive.len() {
+        let entry = archive
+            .by_index_raw(index)
+            .map_err(|error| SourceError::Malformed(error.to_string()))?;
+        total = total.saturating_add(entry.size());
+    }
+    if total > WORKBOOK_UNZIPPED_LIMIT {
+        return Err(SourceError::WorkbookTooLarge);
+    }
+    Ok(())
+}
+
+/// The first sheet of a workbook that holds data, read whole (after [`check_unzipped_size`]),
+/// with its name.
 pub fn open_sheet(path: &Path) -> Result<(String, MemoryTable), SourceError> {
+    check_unzipped_size(path)?;
     let mut workbook = calamine::open_workbook_auto(path).map_err(|error| SourceError::Malformed(error.to_string()))?;
     for name in workbook.sheet_names() {
         let range = workbook

@@ -16,40 +16,65 @@ use axum::response::{IntoResponse, Response};
 use ensemble_actions::accounts::{self, SESSION_HOURS};
 use ensemble_i18n::{Lang, tr};
 
-use crate::http::{FORM_COOKIE, SESSION_COOKIE, Viewer, cookie, redirect_with_cookie};
+use crate::http::{ClientAddress, FORM_COOKIE, SESSION_COOKIE, Viewer, cookie, redirect_with_cookie};
 use crate::pages::{Texts, render};
 use crate::{AppState, PageLang};
 
-/// Failures allowed for one login within [`THROTTLE_WINDOW`] before sign-in is refused.
+/// Failures allowed for one login from one address before that pair must wait.
 pub const THROTTLE_FAILURES: u32 = 5;
+/// Failures allowed from one address, whatever the logins, within [`THROTTLE_WINDOW`].
+pub const ADDRESS_FAILURES: u32 = 30;
 const THROTTLE_WINDOW: Duration = Duration::from_secs(15 * 60);
 
-/// Failed sign-ins per login (folded to lower case), kept in memory.
+/// Failed sign-ins, kept in memory: per login (folded to lower case) and address, and per
+/// address. A login tried wrongly from one address must wait there, a minute after five
+/// failures, then twice as long after each new one (at most the window); the same login from
+/// another address, the real person's, is not held back. An address that fails with many
+/// logins waits out the window.
 #[derive(Default)]
 pub struct Throttle {
     failures: Mutex<HashMap<String, (u32, Instant)>>,
 }
 
+/// The key of a login tried from an address.
+fn pair(login: &str, address: &str) -> String {
+    format!("{login} {address}")
+}
+
+/// How long a pair with `count` failures waits after its last one.
+fn backoff(count: u32) -> Duration {
+    let doublings = count.saturating_sub(THROTTLE_FAILURES).min(10);
+    Duration::from_secs(60 << doublings).min(THROTTLE_WINDOW)
+}
+
 impl Throttle {
-    fn blocked(&self, login: &str) -> bool {
-        let failures = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        failures
-            .get(login)
-            .is_some_and(|(count, since)| *count >= THROTTLE_FAILURES && since.elapsed() < THROTTLE_WINDOW)
+    fn lock(&self) -> std::sync::MutexGuard<'_, HashMap<String, (u32, Instant)>> {
+        self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner)
     }
 
-    fn failed(&self, login: &str) {
-        let mut failures = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        let entry = failures.entry(login.to_string()).or_insert((0, Instant::now()));
-        if entry.1.elapsed() >= THROTTLE_WINDOW {
-            *entry = (0, Instant::now());
+    fn blocked(&self, login: &str, address: &str) -> bool {
+        let failures = self.lock();
+        let held = failures
+            .get(&pair(login, address))
+            .is_some_and(|(count, last)| *count >= THROTTLE_FAILURES && last.elapsed() < backoff(*count));
+        let flooding = failures
+            .get(address)
+            .is_some_and(|(count, last)| *count >= ADDRESS_FAILURES && last.elapsed() < THROTTLE_WINDOW);
+        held || flooding
+    }
+
+    fn failed(&self, login: &str, address: &str) {
+        let mut failures = self.lock();
+        // Forget what is older than the window, so that the map stays small.
+        failures.retain(|_, (_, last)| last.elapsed() < THROTTLE_WINDOW);
+        for key in [pair(login, address), address.to_string()] {
+            let entry = failures.entry(key).or_insert((0, Instant::now()));
+            *entry = (entry.0 + 1, Instant::now());
         }
-        entry.0 += 1;
     }
 
-    fn succeeded(&self, login: &str) {
-        let mut failures = self.failures.lock().unwrap_or_else(std::sync::PoisonError::into_inner);
-        failures.remove(login);
+    fn succeeded(&self, login: &str, address: &str) {
+        self.lock().remove(&pair(login, address));
     }
 }
 
@@ -106,14 +131,16 @@ pub struct LoginForm {
 pub async fn login(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
+    ClientAddress(address): ClientAddress,
     headers: HeaderMap,
     Form(form): Form<LoginForm>,
 ) -> Response {
     let login = form.login.trim().to_lowercase();
+    let address = address.map_or_else(|| "-".to_string(), |address| address.to_string());
     if form.csrf.is_empty() || cookie(&headers, FORM_COOKIE) != Some(form.csrf.as_str()) {
         return login_page(lang, StatusCode::FORBIDDEN, &login, Some("web-login-expired"), &headers);
     }
-    if state.throttle.blocked(&login) {
+    if state.throttle.blocked(&login, &address) {
         return login_page(
             lang,
             StatusCode::TOO_MANY_REQUESTS,
@@ -127,7 +154,7 @@ pub async fn login(
     let opened = tokio::task::spawn_blocking(move || accounts::sign_in(&store, clock, &lookup, &password)).await;
     match opened {
         Ok(Ok(Some(accounts::Opened { token, .. }))) => {
-            state.throttle.succeeded(&login);
+            state.throttle.succeeded(&login, &address);
             let cookie = format!(
                 "{SESSION_COOKIE}={token}; Path=/; HttpOnly; SameSite=Lax; Max-Age={}{}",
                 SESSION_HOURS * 3600,
@@ -136,7 +163,7 @@ pub async fn login(
             redirect_with_cookie("/", &cookie)
         }
         Ok(Ok(None)) => {
-            state.throttle.failed(&login);
+            state.throttle.failed(&login, &address);
             login_page(
                 lang,
                 StatusCode::UNAUTHORIZED,

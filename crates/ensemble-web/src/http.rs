@@ -97,3 +97,18 @@ impl<S: Send + Sync> FromRequestParts<S> for Viewer {
         Ok(Viewer(parts.extensions.get::<Option<Signed>>().cloned().flatten()))
     }
 }
+
+/// The address the request came from, when the server knows it (the connection's peer).
+pub struct ClientAddress(pub Option<std::net::IpAddr>);
+
+impl<S: Send + Sync> FromRequestParts<S> for ClientAddress {
+    type Rejection = std::convert::Infallible;
+
+    async fn from_request_parts(parts: &mut Parts, _state: &S) -> Result<Self, Self::Rejection> {
+        let peer = parts
+            .extensions
+            .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+            .map(|info| info.0.ip());
+        Ok(ClientAddress(peer))
+    }
+}

@@ -37,7 +37,7 @@ use ensemble_model::Role;
 use ensemble_privacy::SecretKey;
 use ensemble_store::Store;
 
-pub use auth::THROTTLE_FAILURES;
+pub use auth::{ADDRESS_FAILURES, THROTTLE_FAILURES};
 pub use http::{FORM_COOKIE, SESSION_COOKIE};
 pub use lang::{LANG_COOKIE, PageLang};
 pub use policy::{Access, UPLOAD_LIMIT, rank};
@@ -444,7 +444,8 @@ pub async fn serve(state: AppState, address: SocketAddr, ready: impl FnOnce(Sock
     let local = listener.local_addr().unwrap_or(address);
     ready(local);
     let uploads = state.uploads.clone();
-    let served = axum::serve(listener, router(state))
+    let app = router(state).into_make_service_with_connect_info::<SocketAddr>();
+    let served = axum::serve(listener, app)
         .with_graceful_shutdown(stop_asked())
         .await
         .map_err(|error| ServeError::Stopped(error.to_string()));

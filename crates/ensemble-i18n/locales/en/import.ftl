@@ -42,6 +42,7 @@ error-import-file-unreadable = The file cannot be read ({ $cause }). Check its p
 error-import-file-empty = The file holds no data. Check that you chose the right file.
 error-import-file-encoding = The file's text encoding is not recognised. Save it as “CSV UTF-8” from your spreadsheet.
 error-import-file-malformed = The file is damaged or not in its stated format ({ $cause }). Export it again from your software.
+error-import-workbook-too-large = This workbook takes more than 256 MB once unzipped: it is not read, so as not to overwhelm the server. Save the sheet you need alone, or export it as CSV, then import that file.
 error-import-format-unknown = The file's format is not recognised. Ensemble reads CSV, XLSX, XLS, ODS, JSON and JSON-LD files.
 error-import-member-unknown = No member has the short code “{ $member }”. See the list with: ensemble stats
 error-import-profile-unknown = No profile is called “{ $profile }”. See the list with: ensemble import profiles

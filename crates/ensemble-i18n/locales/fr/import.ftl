@@ -42,6 +42,7 @@ error-import-file-unreadable = Le fichier ne peut pas être lu ({ $cause }). Vé
 error-import-file-empty = Le fichier ne contient aucune donnée. Vérifiez que vous avez choisi le bon fichier.
 error-import-file-encoding = L'encodage du texte du fichier n'est pas reconnu. Enregistrez-le en « CSV UTF-8 » depuis votre tableur.
 error-import-file-malformed = Le fichier est endommagé ou n'est pas dans le format annoncé ({ $cause }). Exportez-le de nouveau depuis votre logiciel.
+error-import-workbook-too-large = Ce classeur occupe plus de 256 Mo une fois décompressé : il n'est pas lu, pour ne pas saturer le serveur. Enregistrez la feuille utile seule, ou exportez-la en CSV, puis importez ce fichier.
 error-import-format-unknown = Le format du fichier n'est pas reconnu. Ensemble lit les fichiers CSV, XLSX, XLS, ODS, JSON et JSON-LD.
 error-import-member-unknown = Aucun membre n'a le code court « { $member } ». Consultez la liste avec : ensemble stats
 error-import-profile-unknown = Aucun profil ne s'appelle « { $profile } ». Voyez la liste avec : ensemble import profiles

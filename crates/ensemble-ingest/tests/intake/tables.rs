@@ -534,3 +534,27 @@ fn tour_dates_carry_their_radius_clauses() {
         "the row with a radius of « beaucoup » is kept in quarantine with its reason"
     );
 }
+
+/// A workbook of a few hundred kilobytes whose sheet unzips to 300 MB is refused before it is
+/// read, with its code, and nothing is kept.
+#[test]
+fn a_workbook_that_unzips_to_hundreds_of_megabytes_is_refused_before_it_is_read() {
+    let fixture = Fixture::new();
+    let path = fixture.dir.path().join("bombe.xlsx");
+    let mut archive = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    archive.start_file("[Content_Types].xml", deflated).unwrap();
+    archive.write_all(b"<?xml version=\"1.0\"?><Types/>").unwrap();
+    archive.start_file("xl/worksheets/sheet1.xml", deflated).unwrap();
+    let block = vec![b' '; 1024 * 1024];
+    for _ in 0..300 {
+        archive.write_all(&block).unwrap();
+    }
+    archive.finish().unwrap();
+    assert!(std::fs::metadata(&path).unwrap().len() < 2_000_000, "a small file");
+    match fixture.import(&path, ProfileChoice::Auto) {
+        Err(ImportError::Source(error)) => assert_eq!(error.code(), "import-workbook-too-large"),
+        other => panic!("{other:?}"),
+    }
+    assert_eq!(tickets(&fixture), 0);
+}

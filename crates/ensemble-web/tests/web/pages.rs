@@ -1,7 +1,8 @@
 //! Pages in French by default and in English after the switch, Québec formats, filters, paging,
 //! and signing in and out.
 
-use axum::http::{Method, StatusCode, header};
+use axum::body::Body;
+use axum::http::{Method, Request, StatusCode, header};
 
 use crate::{COORDINATOR, MEMBER, TestApp, assert_translated, login};
 
@@ -450,5 +451,55 @@ async fn a_member_admin_adds_and_disables_a_user_and_the_coordination_admits_a_m
     assert!(
         !own.body.contains("admission d&#39;un membre"),
         "another member's entries are not shown"
+    );
+}
+
+#[tokio::test]
+async fn guessing_from_one_address_does_not_lock_the_real_person_out() {
+    use axum::extract::ConnectInfo;
+    let app = TestApp::new();
+    let login = login("admin", MEMBER);
+    let attempt = |from: [u8; 4], who: &str, password: &str| {
+        let body = format!("login={}&password={password}&csrf=jeton", who.replace('@', "%40"));
+        let mut request = Request::post("/connexion")
+            .header(header::CONTENT_TYPE, "application/x-www-form-urlencoded")
+            .header(header::COOKIE, "ensemble_form=jeton")
+            .body(Body::from(body))
+            .unwrap();
+        let address = std::net::SocketAddr::from((from, 40000));
+        request.extensions_mut().insert(ConnectInfo(address));
+        app.send(request)
+    };
+    let attacker = [192, 0, 2, 66];
+    for _ in 0..ensemble_web::THROTTLE_FAILURES {
+        assert_eq!(
+            attempt(attacker, &login, "devine").await.status,
+            StatusCode::UNAUTHORIZED
+        );
+    }
+    let held = attempt(attacker, &login, ensemble_demo::DEMO_PASSWORD).await;
+    assert_eq!(held.status, StatusCode::TOO_MANY_REQUESTS, "the guesser waits");
+    let real = attempt([198, 51, 100, 7], &login, ensemble_demo::DEMO_PASSWORD).await;
+    assert_eq!(
+        real.status,
+        StatusCode::SEE_OTHER,
+        "the real person signs in from elsewhere"
+    );
+    assert!(real.set_cookie(ensemble_web::SESSION_COOKIE).is_some());
+
+    // An address that tries many logins waits out the window, for every login.
+    let sprayer = [203, 0, 113, 9];
+    for number in 0..ensemble_web::ADDRESS_FAILURES {
+        let who = format!("personne{number}@exemple.test");
+        assert_eq!(attempt(sprayer, &who, "devine").await.status, StatusCode::UNAUTHORIZED);
+    }
+    let other = crate::login("admin", crate::OTHER_MEMBER);
+    let sprayed = attempt(sprayer, &other, ensemble_demo::DEMO_PASSWORD).await;
+    assert_eq!(sprayed.status, StatusCode::TOO_MANY_REQUESTS);
+    assert_eq!(
+        attempt([198, 51, 100, 8], &other, ensemble_demo::DEMO_PASSWORD)
+            .await
+            .status,
+        StatusCode::SEE_OTHER
     );
 }
