@@ -252,7 +252,10 @@ impl Session<'_> {
         let mut conditions = Conditions::default();
         conditions.contains(&["o.name", "o.municipality"], &filter.text);
         if let Some(role) = &filter.role {
-            conditions.push("CAST(o.roles AS TEXT) LIKE ?", [Value::from(format!("%\"{role}\"%"))]);
+            conditions.push(
+                "CAST(o.roles AS TEXT) LIKE ? ESCAPE '\\'",
+                [Value::from(format!("%\"{}\"%", like_escaped(role)))],
+            );
         }
         if let Some(region) = &filter.region {
             conditions.push("o.region_code = ?", [Value::from(region.as_str())]);

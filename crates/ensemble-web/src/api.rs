@@ -44,21 +44,54 @@ pub(crate) fn error_with(status: StatusCode, code: &str, args: &[(&str, Arg)]) -
 /// One documented query parameter.
 struct Parameter {
     name: &'static str,
-    integer: bool,
+    kind: Kind,
     en: &'static str,
     fr: &'static str,
+}
+
+/// What a parameter's value may be: what the API checks, and what the document says.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum Kind {
+    /// Any text.
+    Text,
+    /// A whole number (a season, a record's number).
+    Integer,
+    /// Results per page, 1 to [`MAX_LIMIT`].
+    Limit,
+    /// Results to skip, from 0.
+    Offset,
+    /// A month, `YYYY-MM`, or empty.
+    Month,
+}
+
+impl Kind {
+    fn is_integer(self) -> bool {
+        matches!(self, Kind::Integer | Kind::Limit | Kind::Offset)
+    }
+
+    /// The value's JSON Schema in the OpenAPI document.
+    fn schema(self) -> Value {
+        match self {
+            Kind::Text => json!({"type": "string"}),
+            Kind::Integer => json!({"type": "integer", "format": "int64", "minimum": i64::MIN, "maximum": i64::MAX}),
+            Kind::Limit => json!({"type": "integer", "minimum": 1, "maximum": MAX_LIMIT}),
+            Kind::Offset => json!({"type": "integer", "minimum": 0, "maximum": i64::MAX}),
+            // Empty, it is left out (the latest month released).
+            Kind::Month => json!({"type": "string", "pattern": "^([0-9]{4}-(0[1-9]|1[0-2]))?$"}),
+        }
+    }
 }
 
 const PAGING: [Parameter; 2] = [
     Parameter {
         name: "limit",
-        integer: true,
+        kind: Kind::Limit,
         en: "Results per page (1 to 500, 50 by default).",
         fr: "Résultats par page (1 à 500, 50 par défaut).",
     },
     Parameter {
         name: "offset",
-        integer: true,
+        kind: Kind::Offset,
         en: "Results to skip.",
         fr: "Résultats à sauter.",
     },
@@ -97,19 +130,19 @@ const ENDPOINTS: &[Endpoint] = &[
         filters: &[
             Parameter {
                 name: "q",
-                integer: false,
+                kind: Kind::Text,
                 en: "Words the name or municipality contains.",
                 fr: "Mots contenus dans le nom ou la municipalité.",
             },
             Parameter {
                 name: "role",
-                integer: false,
+                kind: Kind::Text,
                 en: "A value-chain role code (presenter, producer, ...).",
                 fr: "Un code de rôle dans la chaîne de valeur (presenter, producer, ...).",
             },
             Parameter {
                 name: "region",
-                integer: false,
+                kind: Kind::Text,
                 en: "A Québec administrative region code (01 to 17).",
                 fr: "Un code de région administrative du Québec (01 à 17).",
             },
@@ -123,13 +156,13 @@ const ENDPOINTS: &[Endpoint] = &[
         filters: &[
             Parameter {
                 name: "q",
-                integer: false,
+                kind: Kind::Text,
                 en: "Words the title contains.",
                 fr: "Mots contenus dans le titre.",
             },
             Parameter {
                 name: "discipline",
-                integer: false,
+                kind: Kind::Text,
                 en: "An ASQ discipline code; narrower disciplines match too.",
                 fr: "Un code de discipline ASQ ; les disciplines plus fines comptent aussi.",
             },
@@ -143,31 +176,31 @@ const ENDPOINTS: &[Endpoint] = &[
         filters: &[
             Parameter {
                 name: "season",
-                integer: true,
+                kind: Kind::Integer,
                 en: "The season starting in September of this year (2025 is 2025-2026).",
                 fr: "La saison qui commence en septembre de cette année (2025 : 2025-2026).",
             },
             Parameter {
                 name: "region",
-                integer: false,
+                kind: Kind::Text,
                 en: "The place's administrative region code.",
                 fr: "Le code de région administrative du lieu.",
             },
             Parameter {
                 name: "discipline",
-                integer: false,
+                kind: Kind::Text,
                 en: "An ASQ discipline code of the show; narrower disciplines match too.",
                 fr: "Un code de discipline ASQ du spectacle ; les disciplines plus fines comptent aussi.",
             },
             Parameter {
                 name: "place",
-                integer: true,
+                kind: Kind::Integer,
                 en: "The place's id.",
                 fr: "L'identifiant du lieu.",
             },
             Parameter {
                 name: "show",
-                integer: true,
+                kind: Kind::Integer,
                 en: "The show's id.",
                 fr: "L'identifiant du spectacle.",
             },
@@ -181,13 +214,13 @@ const ENDPOINTS: &[Endpoint] = &[
         filters: &[
             Parameter {
                 name: "q",
-                integer: false,
+                kind: Kind::Text,
                 en: "Words the name or municipality contains.",
                 fr: "Mots contenus dans le nom ou la municipalité.",
             },
             Parameter {
                 name: "region",
-                integer: false,
+                kind: Kind::Text,
                 en: "A Québec administrative region code.",
                 fr: "Un code de région administrative du Québec.",
             },
@@ -207,7 +240,7 @@ const ENDPOINTS: &[Endpoint] = &[
         answer: Answer::One("PooledRelease"),
         filters: &[Parameter {
             name: "month",
-            integer: false,
+            kind: Kind::Month,
             en: "The month of the performances, YYYY-MM (the latest released by default; a month is released 14 days after it ends).",
             fr: "Le mois des représentations, AAAA-MM (le dernier diffusé par défaut ; un mois est diffusé 14 jours après sa fin).",
         }],
@@ -219,7 +252,7 @@ const ENDPOINTS: &[Endpoint] = &[
         answer: Answer::Listing("Settlement"),
         filters: &[Parameter {
             name: "performance",
-            integer: true,
+            kind: Kind::Integer,
             en: "The performance's id.",
             fr: "L'identifiant de la représentation.",
         }],
@@ -261,7 +294,7 @@ fn check(path: &str, query: HashMap<String, String>) -> Result<Checked, BadParam
             return Err(BadParameter("api-unknown-parameter", name));
         };
         let value = value.trim().to_string();
-        if parameter.integer && value.parse::<i64>().is_err() {
+        if parameter.kind.is_integer() && value.parse::<i64>().is_err() {
             return Err(BadParameter("api-invalid-parameter", name));
         }
         if !value.is_empty() {
@@ -780,7 +813,7 @@ pub fn document() -> Value {
                     "required": false,
                     "description": parameter.en,
                     "x-description-fr": parameter.fr,
-                    "schema": {"type": if parameter.integer { "integer" } else { "string" }},
+                    "schema": parameter.kind.schema(),
                 })
             })
             .collect();
