@@ -41,11 +41,12 @@ token=$(curl -s -b "$jar" --data-urlencode "csrf=$csrf" --data-urlencode "label=
   | grep -oE 'class="secret">[0-9a-f]+' | cut -d'>' -f2)
 [ -n "$token" ] || { echo "no API token could be made" >&2; exit 1; }
 
-schemathesis run "$address/api/v1/openapi.json" \
+# Run from the temporary folder: Schemathesis keeps a cache where it runs.
+(cd "$work" && schemathesis run "$address/api/v1/openapi.json" \
   --header "Authorization: Bearer $token" \
   --checks all \
   --exclude-operation-id token-revoke \
   --max-examples "${API_FUZZ_EXAMPLES:-60}" \
   --generation-deterministic \
-  --workers 2
+  --workers 2)
 echo "api-fuzz: schemathesis passed"
