@@ -32,8 +32,10 @@ pub enum SourceError {
     #[error("the file's format is not recognised")]
     UnknownFormat,
     /// A workbook that would take more than [`crate::table::WORKBOOK_UNZIPPED_LIMIT`] once
-    /// unzipped (a small file can unzip to gigabytes): refused before it is read.
-    #[error("the workbook unzips to more than the limit")]
+    /// unzipped (a small file can unzip to gigabytes), or a sheet with more cells, or cells
+    /// farther to the right, than [`crate::table::SHEET_CELL_LIMIT`] and
+    /// [`crate::table::SHEET_COLUMN_LIMIT`] allow: refused before it fills the memory.
+    #[error("the workbook is larger than Ensemble reads")]
     WorkbookTooLarge,
 }
 

@@ -277,39 +277,97 @@ fn check_unzipped_size(path: &Path) -> Result<(), SourceError> {
     Ok(())
 }
 
+/// The most columns a sheet may use: a vendor's export has a few dozen; a cell far to the right
+/// would otherwise make the whole rectangle up to it.
+pub const SHEET_COLUMN_LIMIT: u32 = 1024;
+/// The most cells with a value a sheet may hold (a million-line export of twelve columns holds
+/// twelve million).
+pub const SHEET_CELL_LIMIT: usize = 24_000_000;
+
 /// The first sheet of a workbook that holds data, read whole (after [`check_unzipped_size`]),
-/// with its name.
+/// with its name. XLSX sheets are read cell by cell, within [`SHEET_COLUMN_LIMIT`] and
+/// [`SHEET_CELL_LIMIT`]: a sheet with one cell far away never makes the rectangle up to it.
 pub fn open_sheet(path: &Path) -> Result<(String, MemoryTable), SourceError> {
     check_unzipped_size(path)?;
-    let mut workbook = calamine::open_workbook_auto(path).map_err(|error| SourceError::Malformed(error.to_string()))?;
+    let malformed = |error: calamine::Error| SourceError::Malformed(error.to_string());
+    let mut workbook = calamine::open_workbook_auto(path).map_err(malformed)?;
     for name in workbook.sheet_names() {
-        let range = workbook
-            .worksheet_range(&name)
-            .map_err(|error| SourceError::Malformed(error.to_string()))?;
-        let (top, _) = range.start().unwrap_or((0, 0));
-        let mut rows: Vec<Record> = range
-            .rows()
-            .enumerate()
-            .map(|(index, cells)| Record {
-                row: u64::from(top) + index as u64 + 1,
-                cells: cells.iter().map(cell_text).collect::<Vec<String>>().into(),
-            })
-            .filter(|record| record.cells.iter().any(|cell| !cell.is_empty()))
-            .collect();
-        let filled = |record: &Record| record.cells.iter().filter(|cell| !cell.is_empty()).count();
-        let widest = rows.iter().take(SNIFF_LINES).map(filled).max().unwrap_or(0);
-        if widest == 0 {
-            continue;
+        let rows = match &mut workbook {
+            calamine::Sheets::Xlsx(xlsx) => xlsx_rows(xlsx, &name)?,
+            other => {
+                let range = other.worksheet_range(&name).map_err(malformed)?;
+                let (top, _) = range.start().unwrap_or((0, 0));
+                range
+                    .rows()
+                    .enumerate()
+                    .map(|(index, cells)| Record {
+                        row: u64::from(top) + index as u64 + 1,
+                        cells: cells.iter().map(cell_text).collect::<Vec<String>>().into(),
+                    })
+                    .collect()
+            }
+        };
+        if let Some(table) = table_of(rows) {
+            return Ok((name, table));
         }
-        let header_at = rows.iter().position(|row| filled(row) == widest).unwrap_or(0);
-        let rest = rows.split_off(header_at + 1);
-        let headers = rows
-            .pop()
-            .map(|header| header.cells.iter().map(|cell| cell.trim().to_string()).collect())
-            .unwrap_or_default();
-        return Ok((name, MemoryTable::new(headers, rest)));
     }
     Err(SourceError::Empty)
+}
+
+/// The rows of an XLSX sheet read cell by cell, each row as wide as its last cell.
+fn xlsx_rows(
+    xlsx: &mut calamine::Xlsx<std::io::BufReader<std::fs::File>>,
+    name: &str,
+) -> Result<Vec<Record>, SourceError> {
+    let malformed = |error: calamine::XlsxError| SourceError::Malformed(error.to_string());
+    let mut reader = xlsx.worksheet_cells_reader(name).map_err(malformed)?;
+    let mut rows: std::collections::BTreeMap<u32, Vec<String>> = std::collections::BTreeMap::new();
+    let mut cells = 0usize;
+    while let Some(cell) = reader.next_cell().map_err(malformed)? {
+        let (row, column) = cell.get_position();
+        let text = cell_text(&Data::from(cell.get_value().clone()));
+        if text.is_empty() {
+            continue;
+        }
+        cells += 1;
+        if column >= SHEET_COLUMN_LIMIT || cells > SHEET_CELL_LIMIT {
+            return Err(SourceError::WorkbookTooLarge);
+        }
+        let line = rows.entry(row).or_default();
+        let column = column as usize;
+        if line.len() <= column {
+            line.resize(column + 1, String::new());
+        }
+        line[column] = text;
+    }
+    Ok(rows
+        .into_iter()
+        .map(|(row, cells)| Record {
+            row: u64::from(row) + 1,
+            cells: cells.into(),
+        })
+        .collect())
+}
+
+/// The table of a sheet's rows: the header is the first of the first rows that fills the most
+/// cells, titles above it are left out; `None` when the sheet is empty.
+fn table_of(rows: Vec<Record>) -> Option<MemoryTable> {
+    let mut rows: Vec<Record> = rows
+        .into_iter()
+        .filter(|record| record.cells.iter().any(|cell| !cell.is_empty()))
+        .collect();
+    let filled = |record: &Record| record.cells.iter().filter(|cell| !cell.is_empty()).count();
+    let widest = rows.iter().take(SNIFF_LINES).map(filled).max().unwrap_or(0);
+    if widest == 0 {
+        return None;
+    }
+    let header_at = rows.iter().position(|row| filled(row) == widest).unwrap_or(0);
+    let rest = rows.split_off(header_at + 1);
+    let headers = rows
+        .pop()
+        .map(|header| header.cells.iter().map(|cell| cell.trim().to_string()).collect())
+        .unwrap_or_default();
+    Some(MemoryTable::new(headers, rest))
 }
 
 /// A spreadsheet cell as text: dates in ISO 8601, whole numbers without decimals.
@@ -359,7 +417,12 @@ impl Table for MemoryTable {
 
     fn next_record(&mut self, record: &mut Record) -> Result<bool, SourceError> {
         match self.rows.next() {
-            Some(next) => {
+            Some(mut next) => {
+                // A sheet's row ends at its last cell with a value: the empty ones after it are
+                // empty fields, not missing ones.
+                while next.cells.len() < self.headers.len() {
+                    next.cells.push_field("");
+                }
                 *record = next;
                 Ok(true)
             }

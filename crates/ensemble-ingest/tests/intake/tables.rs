@@ -558,3 +558,36 @@ fn a_workbook_that_unzips_to_hundreds_of_megabytes_is_refused_before_it_is_read(
     }
     assert_eq!(tickets(&fixture), 0);
 }
+
+/// A real workbook with one more cell, far away (XFD1048576): read cell by cell, it is refused
+/// for its width, instead of making the rectangle of seventeen billion cells up to it.
+#[test]
+fn a_workbook_with_a_cell_far_away_is_refused_not_spread_out() {
+    let fixture = Fixture::new();
+    let source = std::fs::File::open(data("vendors/tour-dates.xlsx")).unwrap();
+    let mut original = zip::ZipArchive::new(source).unwrap();
+    let path = fixture.dir.path().join("loin.xlsx");
+    let mut archive = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+    let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    let mut sheets = 0;
+    for index in 0..original.len() {
+        let mut entry = original.by_index(index).unwrap();
+        let name = entry.name().to_string();
+        let mut content = Vec::new();
+        std::io::Read::read_to_end(&mut entry, &mut content).unwrap();
+        if name.starts_with("xl/worksheets/sheet") {
+            let text = String::from_utf8(content).unwrap();
+            let far = r#"<row r="1048576"><c r="XFD1048576" t="inlineStr"><is><t>loin</t></is></c></row></sheetData>"#;
+            content = text.replacen("</sheetData>", far, 1).into_bytes();
+            sheets += 1;
+        }
+        archive.start_file(name, deflated).unwrap();
+        archive.write_all(&content).unwrap();
+    }
+    archive.finish().unwrap();
+    assert!(sheets > 0);
+    match fixture.import(&path, ProfileChoice::Auto) {
+        Err(ImportError::Source(error)) => assert_eq!(error.code(), "import-workbook-too-large"),
+        other => panic!("{other:?}"),
+    }
+}
