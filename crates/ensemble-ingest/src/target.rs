@@ -521,6 +521,11 @@ impl<'r> Reader<'r> {
         })
     }
 
+    /// A duration in minutes, written as a number or as an ISO 8601 duration (`PT90M`).
+    fn minutes(&mut self, name: &str) -> Option<u32> {
+        self.parsed(name, Code::NumberInvalid, values::parse_minutes)
+    }
+
     fn ok(&self) -> bool {
         self.problems.iter().all(|p| p.severity() != Severity::Error)
     }
@@ -1365,7 +1370,7 @@ fn performance(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>
 fn show(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>) -> Result<Outcome, StoreError> {
     let mut read = Reader::new(row, context.profile);
     let title = read.required("title");
-    let duration = read.count("duration_minutes");
+    let duration = read.minutes("duration_minutes");
     if !read.ok() {
         return Ok(Outcome::Rejected(read.problems));
     }

@@ -193,6 +193,38 @@ pub fn parse_integer(text: &str) -> Option<i64> {
     format!("{minus}0{}", digits.int).parse().ok()
 }
 
+/// A duration in whole minutes: a number of minutes (`90`), or an ISO 8601 duration as APIs
+/// write them (`PT90M`, `PT1H30M`, `PT5400S`, `P0DT1H30M0S`), rounded to the nearest minute.
+/// Durations in months or years, which have no fixed length, are not read.
+pub fn parse_minutes(text: &str) -> Option<u32> {
+    let text = text.trim();
+    if let Some(minutes) = parse_integer(text) {
+        return u32::try_from(minutes).ok();
+    }
+    if !text.starts_with(['P', 'p']) {
+        return None;
+    }
+    let upper = text.to_ascii_uppercase();
+    let (rest, duration) = iso8601::parsers::parse_duration(upper.as_bytes()).ok()?;
+    if !rest.is_empty() {
+        return None;
+    }
+    let seconds: u64 = match duration {
+        iso8601::Duration::Weeks(weeks) => u64::from(weeks) * 7 * 86_400,
+        iso8601::Duration::YMDHMS {
+            year: 0,
+            month: 0,
+            day,
+            hour,
+            minute,
+            second,
+            millisecond: _,
+        } => u64::from(day) * 86_400 + u64::from(hour) * 3_600 + u64::from(minute) * 60 + u64::from(second),
+        iso8601::Duration::YMDHMS { .. } => return None,
+    };
+    u32::try_from((seconds + 30) / 60).ok()
+}
+
 // ---------------------------------------------------------------------------------------------
 // Yes and no
 

@@ -591,3 +591,34 @@ fn a_workbook_with_a_cell_far_away_is_refused_not_spread_out() {
         other => panic!("{other:?}"),
     }
 }
+
+/// Spektrix's API writes an event's duration as ISO 8601 (`PT90M`): its shows are imported with
+/// their duration in minutes, none quarantined.
+#[test]
+fn spektrix_events_with_iso_8601_durations_are_imported() {
+    let fixture = Fixture::new();
+    let original = std::fs::read_to_string(data("vendors/spektrix-events.json")).unwrap();
+    let mut events: serde_json::Value = serde_json::from_str(&original).unwrap();
+    let mut expected = Vec::new();
+    for event in events.as_array_mut().unwrap() {
+        let minutes = event["duration"].as_u64().unwrap();
+        event["duration"] = serde_json::json!(format!("PT{}H{}M", minutes / 60, minutes % 60));
+        expected.push(minutes as u32);
+    }
+    let path = fixture.dir.path().join("spektrix-events-iso.json");
+    std::fs::write(&path, serde_json::to_string(&events).unwrap()).unwrap();
+    let report = fixture
+        .import(&path, ProfileChoice::Named("spektrix-events".into()))
+        .unwrap();
+    assert_eq!(report.rows_quarantined, 0, "{:#?}", report.diagnostics);
+    let mut durations: Vec<u32> = fixture
+        .store
+        .list::<Show>(&ListFilter::default())
+        .unwrap()
+        .iter()
+        .filter_map(|show| show.duration_minutes)
+        .collect();
+    durations.sort_unstable();
+    expected.sort_unstable();
+    assert_eq!(durations, expected);
+}

@@ -188,3 +188,34 @@ proptest! {
         }
     }
 }
+
+#[test]
+fn durations_are_read_in_minutes_or_as_iso_8601() {
+    use ensemble_ingest::values::parse_minutes;
+    for (text, minutes) in [
+        ("90", Some(90)),
+        (" 100 ", Some(100)),
+        ("PT90M", Some(90)),
+        ("pt1h30m", Some(90)),
+        ("PT1H", Some(60)),
+        ("PT5400S", Some(90)),
+        ("PT89M40S", Some(90)),
+        ("P0DT1H30M0S", Some(90)),
+        ("P1D", Some(1440)),
+        ("P1M", None),
+        ("P1Y", None),
+        ("PT90Mx", None),
+        ("quatre-vingt-dix", None),
+        ("-5", None),
+        ("", None),
+    ] {
+        assert_eq!(parse_minutes(text), minutes, "{text}");
+    }
+}
+
+proptest! {
+    #[test]
+    fn any_duration_text_is_read_or_refused_without_panic(text in "\\PC{0,24}") {
+        let _ = ensemble_ingest::values::parse_minutes(&text);
+    }
+}
