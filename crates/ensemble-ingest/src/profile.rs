@@ -96,6 +96,11 @@ pub struct Profile {
     /// Per field, file values to Ensemble codes.
     #[serde(default)]
     pub values: BTreeMap<String, BTreeMap<String, String>>,
+    /// Headers the vendor writes that carry nothing Ensemble imports, and its customers' own
+    /// fields (`attribute_*`: a trailing `*` matches any end): they tell the file is the vendor's,
+    /// so they do not lower the confidence; they are listed as ignored.
+    #[serde(default)]
+    pub known: Vec<String>,
     /// `values` with folded file values, built once.
     #[serde(skip)]
     folded_values: std::collections::HashMap<String, std::collections::HashMap<String, String>>,
@@ -228,8 +233,8 @@ impl Profile {
     }
 
     /// How well this profile explains a file with these headers, from 0 to 1: the geometric mean
-    /// of the share of the file's headers it reads and the share of its columns found; 0 when a
-    /// field the target needs is neither found nor defaulted.
+    /// of the share of the file's headers it reads or knows as the vendor's, and the share of its
+    /// columns found; 0 when a field the target needs is neither found nor defaulted.
     pub fn confidence(&self, headers: &[String]) -> f64 {
         let bound = self.bind(headers);
         let has = |field: &str| bound.iter().any(|(f, _)| f == field) || self.defaults.contains_key(field);
@@ -241,11 +246,22 @@ impl Profile {
         {
             return 0.0;
         }
-        let used_headers: std::collections::BTreeSet<usize> = bound.iter().map(|(_, index)| *index).collect();
+        let mut recognised: std::collections::BTreeSet<usize> = bound.iter().map(|(_, index)| *index).collect();
+        recognised.extend((0..headers.len()).filter(|index| self.is_known(&headers[*index])));
         let non_empty = headers.iter().filter(|h| !h.trim().is_empty()).count().max(1);
-        let file_share = used_headers.len() as f64 / non_empty as f64;
+        let file_share = recognised.len() as f64 / non_empty as f64;
         let profile_share = bound.len() as f64 / self.columns.len().max(1) as f64;
         (file_share * profile_share).sqrt()
+    }
+
+    /// Whether a header is one of the vendor's own that Ensemble does not read ([`Profile::known`]).
+    fn is_known(&self, header: &str) -> bool {
+        let header = fold_name(header);
+        !header.is_empty()
+            && self.known.iter().any(|known| match known.strip_suffix('*') {
+                Some(prefix) => header.starts_with(&fold_name(prefix)),
+                None => header == fold_name(known),
+            })
     }
 
     /// Builds what lookups need; call after deserialising a profile kept elsewhere (a batch note).

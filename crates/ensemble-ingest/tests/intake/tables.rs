@@ -622,3 +622,51 @@ fn spektrix_events_with_iso_8601_durations_are_imported() {
     expected.sort_unstable();
     assert_eq!(durations, expected);
 }
+
+/// A real venue's Spektrix events carry its own `attribute_*` fields beside the documented ones:
+/// they are the vendor's, so the file is still recognised as Spektrix events, and listed as
+/// ignored.
+#[test]
+fn spektrix_events_with_a_venues_own_attributes_are_still_recognised() {
+    let fixture = Fixture::new();
+    let original = std::fs::read_to_string(data("vendors/spektrix-events.json")).unwrap();
+    let mut events: serde_json::Value = serde_json::from_str(&original).unwrap();
+    let attributes = [
+        "Company",
+        "Genre",
+        "Series",
+        "Theatre",
+        "Sponsor",
+        "Accessibility",
+        "AgeGuidance",
+        "Language",
+        "Producer",
+        "Season",
+        "Festival",
+        "Notes",
+    ];
+    for event in events.as_array_mut().unwrap() {
+        for attribute in attributes {
+            event[format!("attribute_{attribute}")] = serde_json::json!("Valeur fictive");
+        }
+    }
+    let path = fixture.dir.path().join("spektrix-events-attributes.json");
+    std::fs::write(&path, serde_json::to_string(&events).unwrap()).unwrap();
+    let report = fixture.import(&path, ProfileChoice::Auto).unwrap();
+    assert_eq!(report.profile.as_deref(), Some("spektrix-events"));
+    assert!(report.confidence.unwrap() > 0.9, "{:?}", report.confidence);
+    assert_eq!(report.rows_quarantined, 0);
+    let ignored: Vec<&str> = report
+        .columns
+        .iter()
+        .filter(|column| column.field.is_none())
+        .map(|column| column.header.as_str())
+        .collect();
+    assert!(ignored.contains(&"attribute_Company"), "{ignored:?}");
+
+    // Without the vendor's own fields known, the same file would not be recognised.
+    let mut profile = Profile::find("spektrix-events").unwrap();
+    let headers: Vec<String> = report.columns.iter().map(|column| column.header.clone()).collect();
+    profile.known.clear();
+    assert!(profile.confidence(&headers) < ensemble_ingest::profile::AUTO_THRESHOLD);
+}
