@@ -13,31 +13,7 @@ fi
 cargo build -q -p ensemble
 (cd e2e && npm ci --no-audit --no-fund --silent)
 
-work="$(mktemp -d)"
-server=""
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-ensemble() { target/debug/ensemble --database "sqlite://$work/e2e.db" --key-file "$work/e2e.key" "$@"; }
-ensemble demo --scale small > "$work/demo.log"
-# Started directly (not through the function above), so that $! is the portal itself.
-ENSEMBLE_LOG=debug target/debug/ensemble --database "sqlite://$work/e2e.db" --key-file "$work/e2e.key" \
-  serve --bind 127.0.0.1:0 > "$work/serve.log" 2>&1 &
-server=$!
-address=""
-for _ in $(seq 1 100); do
-  address="$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$work/serve.log" | head -n1 || true)"
-  [ -n "$address" ] && break
-  sleep 0.1
-done
-if [ -z "$address" ]; then
-  cat "$work/serve.log" >&2
-  echo "the portal did not start" >&2
-  exit 1
-fi
+PORTAL_ENV="ENSEMBLE_LOG=debug" source scripts/demo-portal.sh
 echo "portal at $address"
 rm -rf e2e/failures
 node e2e/portal.mjs "$address"

@@ -10,25 +10,7 @@ cd "$(dirname "$0")/.."
 python3 -c 'import schemathesis' 2>/dev/null || python3 -m pip install -q 'schemathesis>=4.32,<5'
 cargo build -q -p ensemble
 
-work="$(mktemp -d)"
-server=""
-cleanup() {
-  if [ -n "$server" ]; then kill "$server" 2>/dev/null || true; fi
-  rm -rf "$work"
-}
-trap cleanup EXIT
-
-target/debug/ensemble --database "sqlite://$work/api.db" --key-file "$work/api.key" demo --scale small > /dev/null
-target/debug/ensemble --database "sqlite://$work/api.db" --key-file "$work/api.key" serve --bind 127.0.0.1:0 \
-  > "$work/serve.log" 2>&1 &
-server=$!
-address=""
-for _ in $(seq 1 100); do
-  address="$(grep -oE 'http://127\.0\.0\.1:[0-9]+' "$work/serve.log" | head -n1 || true)"
-  [ -n "$address" ] && break
-  sleep 0.1
-done
-[ -n "$address" ] || { cat "$work/serve.log" >&2; echo "the portal did not start" >&2; exit 1; }
+source scripts/demo-portal.sh
 
 # A token made as a person makes one: sign in, then ask the account page for a token.
 jar="$work/cookies"

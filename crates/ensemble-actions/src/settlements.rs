@@ -36,11 +36,6 @@ pub struct SettlementInput {
     pub artist_share_percent: Option<u32>,
 }
 
-/// The net box office: gross less taxes and fees (the one place it is computed).
-pub fn net(gross: Cents, taxes: Cents, fees: Cents) -> Cents {
-    Cents(gross.0 - taxes.0 - fees.0)
-}
-
 /// What entering did.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Entered {
@@ -93,7 +88,7 @@ pub fn enter(
             gross: input.gross,
             taxes: input.taxes,
             fees: input.fees,
-            net: net(input.gross, input.taxes, input.fees),
+            net: Settlement::net_of(input.gross, input.taxes, input.fees),
             artist_fee: input.artist_fee,
             currency: "CAD".to_string(),
             deal_type: input.deal_type,

@@ -750,7 +750,7 @@ fn settlement(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>)
         gross,
         taxes,
         fees,
-        net: net.unwrap_or(Cents(gross.0 - taxes.0 - fees.0)),
+        net: net.unwrap_or_else(|| Settlement::net_of(gross, taxes, fees)),
         artist_fee,
         currency: currency.clone(),
         deal_type,

@@ -871,6 +871,14 @@ entity! {
     }
 }
 
+impl Settlement {
+    /// The net box office: gross less taxes and fees (the one place it is computed, for the
+    /// portal's form and for intake alike).
+    pub fn net_of(gross: Cents, taxes: Cents, fees: Cents) -> Cents {
+        Cents(gross.0 - taxes.0 - fees.0)
+    }
+}
+
 impl Performance {
     /// When it starts on its own wall clock (its `time_zone`, America/Toronto when unknown): a
     /// database may give the moment back in another offset (PostgreSQL in UTC).

@@ -94,7 +94,8 @@ impl From<ActionError> for WebError {
         match error {
             ActionError::Refused(code) => WebError::Refused(code),
             ActionError::Store(error) => error.into(),
-            other => WebError::Unavailable(format!("{}: {other}", other.code())),
+            // Its code only: a file's or a form's problem may quote what was sent.
+            other => WebError::Unavailable(other.code().to_string()),
         }
     }
 }

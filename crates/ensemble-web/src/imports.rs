@@ -72,11 +72,6 @@ impl Uploads {
         uploads
     }
 
-    /// The folder uploads are kept in.
-    pub fn folder(&self) -> &FsPath {
-        &self.dir
-    }
-
     /// Deletes every upload kept, and the folder.
     pub fn sweep(&self) {
         self.lock().clear();
