@@ -48,6 +48,8 @@ pub enum Code {
     VocabularyDropped,
     /// A JSON-LD context Ensemble does not know: its terms were read as schema.org terms.
     ContextAssumed,
+    /// A node without a type was read as the one type its properties fit.
+    TypeInferred,
 }
 
 impl Code {
@@ -73,6 +75,7 @@ impl Code {
             Code::IdentifierDropped => "identifier-dropped",
             Code::VocabularyDropped => "vocabulary-dropped",
             Code::ContextAssumed => "context-assumed",
+            Code::TypeInferred => "type-inferred",
         }
     }
 
@@ -97,6 +100,7 @@ impl Code {
         Code::IdentifierDropped,
         Code::VocabularyDropped,
         Code::ContextAssumed,
+        Code::TypeInferred,
     ];
 
     /// How serious: errors keep the row out (quarantine), warnings and notices do not.
@@ -107,7 +111,7 @@ impl Code {
             | Code::PersonalValueMasked
             | Code::IdentifierDropped
             | Code::VocabularyDropped => Severity::Warning,
-            Code::TicketCancelled | Code::NodeSkipped | Code::ContextAssumed => Severity::Notice,
+            Code::TicketCancelled | Code::NodeSkipped | Code::ContextAssumed | Code::TypeInferred => Severity::Notice,
             _ => Severity::Error,
         }
     }

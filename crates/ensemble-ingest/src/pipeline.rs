@@ -12,6 +12,7 @@ use ensemble_store::{QUARANTINE_OPEN, QuarantineEntry, Session, Store, StoreErro
 use serde::Serialize;
 
 use crate::diagnostic::{Code, Diagnostic, Severity};
+use crate::documents::Document;
 use crate::profile::{self, Candidate, Profile, ProfileError, ProfileFormat};
 use crate::source::{self, Format, SourceError};
 use crate::table::{CsvTable, MemoryTable, Record, Table};
@@ -520,11 +521,11 @@ pub fn import(
     let pseudonymizer = Pseudonymizer::new(key);
     let counting = source::Counting::new();
     match format {
-        Format::JsonLd | Format::Datascene | Format::ScenePro => {
+        Format::JsonLd | Format::Datascene | Format::ScenePro | Format::Turtle | Format::NTriples | Format::RdfXml => {
             report.sha256 = source::sha256_file(path)?;
-            let json = source::read_json(path)?;
+            let document = Document::read(path, format)?;
             let documents = |collector: &mut Collector, writer: &mut Writer<'_, '_>| {
-                crate::documents::import(format, &json, &pseudonymizer, collector, writer)
+                crate::documents::import(format, &document, &pseudonymizer, collector, writer)
             };
             return run_in_transaction(store, request, report, (None, format, None), documents, on_commit);
         }

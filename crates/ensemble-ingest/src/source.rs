@@ -37,6 +37,10 @@ pub enum SourceError {
     /// [`crate::table::SHEET_COLUMN_LIMIT`] allow: refused before it fills the memory.
     #[error("the workbook is larger than Ensemble reads")]
     WorkbookTooLarge,
+    /// An RDF document with more statements than [`crate::documents::rdf::STATEMENT_LIMIT`]:
+    /// refused before its nodes fill the memory.
+    #[error("the document has more statements than Ensemble reads at once")]
+    DocumentTooLarge,
 }
 
 impl SourceError {
@@ -54,6 +58,7 @@ impl SourceError {
             SourceError::Io(_) => "import-file-unreadable",
             SourceError::UnknownFormat => "import-format-unknown",
             SourceError::WorkbookTooLarge => "import-workbook-too-large",
+            SourceError::DocumentTooLarge => "import-document-too-large",
         }
     }
 }
@@ -74,6 +79,12 @@ pub enum Format {
     Datascene,
     /// The Scène Pro (RIDEAU) presenters-and-venues JSON.
     ScenePro,
+    /// RDF in Turtle (`.ttl`), as Artsdata's pipelines publish it.
+    Turtle,
+    /// RDF in N-Triples (`.nt`).
+    NTriples,
+    /// RDF in RDF/XML (`.rdf`).
+    RdfXml,
 }
 
 impl Format {
@@ -86,6 +97,9 @@ impl Format {
             Format::JsonLd => "json-ld",
             Format::Datascene => "datascene",
             Format::ScenePro => "scenepro",
+            Format::Turtle => "turtle",
+            Format::NTriples => "n-triples",
+            Format::RdfXml => "rdf-xml",
         }
     }
 }
@@ -147,6 +161,9 @@ pub fn detect_format(path: &Path) -> Result<Format, SourceError> {
         .and_then(|e| e.to_str())
         .map(str::to_ascii_lowercase)
         .unwrap_or_default();
+    if let Some(format) = rdf_syntax(trimmed, &extension) {
+        return Ok(format);
+    }
     match extension.as_str() {
         "xlsx" | "xlsm" | "xls" | "xlsb" | "ods" => Ok(Format::Spreadsheet),
         "jsonld" => Ok(Format::JsonLd),
@@ -155,6 +172,35 @@ pub fn detect_format(path: &Path) -> Result<Format, SourceError> {
             Err(SourceError::UnknownFormat)
         }
         _ => Ok(Format::Csv),
+    }
+}
+
+/// The RDF syntax of a file, from its first lines, else its extension: Turtle's directives
+/// (`@prefix`, `PREFIX`, `@base`), RDF/XML's root element, N-Triples' statements.
+fn rdf_syntax(head: &str, extension: &str) -> Option<Format> {
+    let first = head
+        .lines()
+        .map(str::trim)
+        .find(|line| !line.is_empty() && !line.starts_with('#'))
+        .unwrap_or_default();
+    let directive = |word: &str| {
+        first
+            .get(..word.len())
+            .is_some_and(|start| start.eq_ignore_ascii_case(word))
+            && first[word.len()..].starts_with(char::is_whitespace)
+    };
+    if directive("@prefix") || directive("@base") || directive("prefix") || directive("base") {
+        return Some(Format::Turtle);
+    }
+    if head.starts_with('<') && head.contains("<rdf:RDF") && head.contains("22-rdf-syntax-ns#") {
+        return Some(Format::RdfXml);
+    }
+    match extension {
+        "ttl" | "turtle" => Some(Format::Turtle),
+        "nt" => Some(Format::NTriples),
+        "rdf" | "owl" => Some(Format::RdfXml),
+        _ if (first.starts_with('<') || first.starts_with("_:")) && first.ends_with('.') => Some(Format::Turtle),
+        _ => None,
     }
 }
 

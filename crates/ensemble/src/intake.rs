@@ -20,7 +20,7 @@ use crate::output::Failure;
 const PRINTED_DIAGNOSTICS: usize = 20;
 
 /// Diagnostics that are only counted on screen.
-const NOTICE_CODES: &[&str] = &["ticket-cancelled", "node-skipped", "context-assumed"];
+const NOTICE_CODES: &[&str] = &["ticket-cancelled", "node-skipped", "context-assumed", "type-inferred"];
 
 /// Runs `ensemble import` or one of its subcommands.
 pub fn run(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result<(), Failure> {

@@ -11,7 +11,7 @@
 use std::collections::{BTreeMap, HashMap, HashSet};
 
 use chrono::{DateTime, FixedOffset, NaiveDate};
-use ensemble_model::identifiers::{is_artsdata_id, is_isni, is_wikidata_id};
+use ensemble_model::identifiers::{is_artsdata_id, is_isni, is_neq, is_wikidata_id};
 use ensemble_model::*;
 use ensemble_privacy::Pseudonymizer;
 use ensemble_store::{ListFilter, StoreError};
@@ -52,7 +52,7 @@ const DATASCENE_NAMES: &[(&str, &str)] = &[
 
 /// What a property holds: a literal, or a reference to a node of the document or to any IRI.
 #[derive(Debug, Clone, PartialEq)]
-enum Value {
+pub(super) enum Value {
     Text { text: String, language: Option<String> },
     Ref(String),
 }
@@ -83,6 +83,8 @@ struct Node {
     /// The row its records point to: its own position when top-level, else its parent's.
     row: u64,
     top: bool,
+    /// Its type was read from its properties, the document giving none.
+    inferred: bool,
 }
 
 impl Node {
@@ -297,7 +299,7 @@ fn local_name(iri: &str) -> String {
 
 /// A document as nodes.
 #[derive(Debug, Default)]
-struct Graph {
+pub(crate) struct Graph {
     nodes: Vec<Node>,
     index: HashMap<String, usize>,
     /// The top-level nodes in document order: the rows.
@@ -311,7 +313,60 @@ impl Graph {
     fn read(json: &Json) -> Graph {
         let mut graph = Graph::default();
         graph.top_level(json, &Context::default());
+        graph.infer_types();
         graph
+    }
+
+    /// Adds a statement read from RDF (Turtle, N-Triples, RDF/XML): every subject is a node and
+    /// a row, in the order first met, as in a flattened JSON-LD document.
+    pub(super) fn statement(&mut self, subject: &str, blank: bool, predicate: &str, object: Value) {
+        let index = match self.index.get(subject) {
+            Some(&index) => index,
+            None => {
+                self.nodes.push(Node {
+                    id: subject.to_string(),
+                    blank,
+                    row: self.rows.len() as u64 + 1,
+                    top: true,
+                    ..Node::default()
+                });
+                let index = self.nodes.len() - 1;
+                self.index.insert(subject.to_string(), index);
+                self.rows.push(index);
+                index
+            }
+        };
+        let node = &mut self.nodes[index];
+        match (predicate, object) {
+            (RDF_TYPE, Value::Ref(iri)) => {
+                let name = local_name(&iri);
+                if !node.types.contains(&name) {
+                    node.types.push(name);
+                }
+            }
+            (_, object) => node.properties.entry(local_name(predicate)).or_default().push(object),
+        }
+    }
+
+    /// The number of nodes read so far.
+    pub(super) fn len(&self) -> usize {
+        self.nodes.len()
+    }
+
+    /// Types the nodes a document left untyped when one kind alone fits their properties (a
+    /// node with a `startDate` is an event, one with a `streetAddress` an address).
+    pub(super) fn infer_types(&mut self) {
+        for node in self.nodes.iter_mut().filter(|node| node.types.is_empty()) {
+            let has = |name: &str| !node.values(name).is_empty();
+            let mut fits = INFERRED
+                .iter()
+                .filter(|(_, properties)| properties.iter().any(|&name| has(name)))
+                .map(|(kind, _)| *kind);
+            if let (Some(kind), None) = (fits.next(), fits.next()) {
+                node.types.push(kind.to_string());
+                node.inferred = true;
+            }
+        }
     }
 
     /// The node a value refers to (by reference, or by a text that is a node's id).
@@ -448,6 +503,21 @@ impl Graph {
     }
 }
 
+/// `rdf:type`, which RDF syntaxes give as a statement.
+const RDF_TYPE: &str = "http://www.w3.org/1999/02/22-rdf-syntax-ns#type";
+
+/// The type of an untyped node, by the properties only that type has (any one of them).
+const INFERRED: &[(&str, &[&str])] = &[
+    ("Event", &["startDate", "doorTime"]),
+    (
+        "PostalAddress",
+        &["streetAddress", "postalCode", "addressLocality", "addressRegion"],
+    ),
+    ("GeoCoordinates", &["latitude", "longitude"]),
+    ("Offer", &["price", "lowPrice", "priceCurrency"]),
+    ("PropertyValue", &["propertyID"]),
+];
+
 /// The strings of a value that is a string or an array of strings.
 fn strings(json: &Json) -> impl Iterator<Item = &str> {
     let items: &[Json] = match json {
@@ -525,6 +595,7 @@ const TYPES: &[(&str, Kind)] = &[
     ("Movie", Kind::Part),
     ("PriceSpecification", Kind::Part),
     ("UnitPriceSpecification", Kind::Part),
+    ("PropertyValue", Kind::Part),
 ];
 
 fn kind_of(node: &Node) -> Kind {
@@ -600,11 +671,20 @@ pub fn import(
     collector: &mut Collector,
     writer: &mut Writer<'_, '_>,
 ) -> Result<(), ImportError> {
-    let graph = Graph::read(json);
+    import_graph(&Graph::read(json), pseudonymizer, collector, writer)
+}
+
+/// Imports a document read as nodes (from JSON-LD or RDF) for the importing member.
+pub(super) fn import_graph(
+    graph: &Graph,
+    pseudonymizer: &Pseudonymizer,
+    collector: &mut Collector,
+    writer: &mut Writer<'_, '_>,
+) -> Result<(), ImportError> {
     if graph.rows.is_empty() {
         return Err(SourceError::Empty.into());
     }
-    let mut importer = Importer::new(&graph, pseudonymizer);
+    let mut importer = Importer::new(graph, pseudonymizer);
     let mut outcomes: Vec<Option<Outcome>> = vec![None; graph.rows.len()];
     // Offers and parts are written by the node that lists them: their rows are settled last.
     for dependents in [false, true] {
@@ -627,6 +707,10 @@ pub fn import(
     for (position, (&index, outcome)) in graph.rows.iter().zip(outcomes).enumerate() {
         let node = &graph.nodes[index];
         let outcome = outcome.unwrap_or_else(|| skipped(node, "unread"));
+        if node.inferred {
+            let kind = node.types.first().map_or("", String::as_str);
+            notices.push(Diagnostic::new(Code::TypeInferred, node.row, "@type").with("type", kind));
+        }
         collector.outcome(
             writer,
             position as u64 + 1,
@@ -676,6 +760,17 @@ impl<'g> Importer<'g> {
 
     fn node(&self, index: usize) -> &'g Node {
         &self.graph.nodes[index]
+    }
+
+    /// A node's external identifiers; the `PropertyValue` nodes that give them are used.
+    fn identifiers(&mut self, node: &'g Node) -> Identifiers {
+        let graph = self.graph;
+        let properties = node
+            .values("identifier")
+            .iter()
+            .filter_map(|value| graph.node_of(value));
+        self.used.extend(properties);
+        identifiers(graph, node)
     }
 
     /// The nodes a property refers to, with their kinds.
@@ -814,7 +909,7 @@ impl<'g> Importer<'g> {
     }
 
     /// The show of an event: its series, else the work performed, else the event itself.
-    fn show_source(&self, node: &'g Node) -> Option<ShowSource> {
+    fn show_source(&mut self, node: &'g Node) -> Option<ShowSource> {
         if let Some(index) = self
             .refs(node, "superEvent")
             .find(|&(index, kind)| kind == Kind::Series && self.node(index).label("name").is_some())
@@ -836,14 +931,14 @@ impl<'g> Importer<'g> {
             }
         }
         let title = node.label("name").filter(|t| !looks_personal(t))?;
-        Some(ShowSource::Own(title, identifiers(node)))
+        Some(ShowSource::Own(title, self.identifiers(node)))
     }
 
     fn show(&mut self, writer: &mut Writer<'_, '_>, source: ShowSource) -> Step<ShowId> {
         let (title, identifiers, work) = match source {
             ShowSource::Series(index) => return self.resolve(writer, index, Kind::Series).map(ShowId),
             ShowSource::Titled(title, None) => (title, Identifiers::default(), None),
-            ShowSource::Titled(title, Some(index)) => (title, identifiers(self.node(index)), Some(index)),
+            ShowSource::Titled(title, Some(index)) => (title, self.identifiers(self.node(index)), Some(index)),
             ShowSource::Own(title, identifiers) => (title, identifiers, None),
         };
         let key = self.show_key(work.map(|index| self.node(index)), &title);
@@ -865,7 +960,7 @@ impl<'g> Importer<'g> {
     fn series(&mut self, writer: &mut Writer<'_, '_>, node: &'g Node) -> Step<i64> {
         let title = required_name(node)?;
         let key = self.show_key(Some(node), &title);
-        Ok(writer.show(&title, identifiers(node), Some(&key))?.id.0)
+        Ok(writer.show(&title, self.identifiers(node), Some(&key))?.id.0)
     }
 
     /// The organisation that presents an event: its organizer when named, else the member.
@@ -1155,7 +1250,7 @@ impl<'g> Importer<'g> {
             latitude,
             longitude,
             operator_id: None,
-            identifiers: identifiers(node),
+            identifiers: self.identifiers(node),
         };
         let id = writer.place(candidate)?.id.0;
         self.used.extend(address.node.into_iter().chain(geo));
@@ -1174,7 +1269,7 @@ impl<'g> Importer<'g> {
                 false => Vec::new(),
             },
             website: web_address(node.text("url")),
-            identifiers: identifiers(node),
+            identifiers: self.identifiers(node),
         };
         let id = writer.organization(candidate)?.id.0;
         self.used.extend(address.node);
@@ -1185,7 +1280,7 @@ impl<'g> Importer<'g> {
     /// number in the file is never read).
     fn person(&mut self, writer: &mut Writer<'_, '_>, node: &'g Node) -> Step<i64> {
         let name = required_name(node)?;
-        Ok(writer.person(&name, identifiers(node))?.id.0)
+        Ok(writer.person(&name, self.identifiers(node))?.id.0)
     }
 
     /// A node's postal address, from an address node or a one-line text.
@@ -1288,23 +1383,94 @@ fn required_name(node: &Node) -> Step<String> {
     }
 }
 
-/// External identifiers of a node: Artsdata (`…/resource/K12-34`) and Wikidata (`…/Q123`) from
-/// its id and `sameAs`, ISNI from `sameAs`. A blank node's id identifies nothing.
-fn identifiers(node: &Node) -> Identifiers {
+/// The registries whose identifiers Ensemble keeps.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Registry {
+    Artsdata,
+    Wikidata,
+    Isni,
+    Neq,
+}
+
+impl Registry {
+    fn slot(self, identifiers: &mut Identifiers) -> &mut Option<String> {
+        match self {
+            Registry::Artsdata => &mut identifiers.artsdata,
+            Registry::Wikidata => &mut identifiers.wikidata,
+            Registry::Isni => &mut identifiers.isni,
+            Registry::Neq => &mut identifiers.neq,
+        }
+    }
+
+    /// The registry a `PropertyValue`'s `propertyID` names (`Wikidata`, `wikidata:`, an address).
+    fn named(property: &str) -> Option<Registry> {
+        let property = property.trim().trim_end_matches(':').to_lowercase();
+        match property.as_str() {
+            "artsdata" | "ado" => Some(Registry::Artsdata),
+            "wikidata" | "wd" | "wdt" => Some(Registry::Wikidata),
+            "isni" => Some(Registry::Isni),
+            "neq" => Some(Registry::Neq),
+            _ if property.contains("artsdata.ca") => Some(Registry::Artsdata),
+            _ if property.contains("wikidata.org") => Some(Registry::Wikidata),
+            _ if property.contains("isni.org") => Some(Registry::Isni),
+            _ => None,
+        }
+    }
+}
+
+/// The registry and code of an identifier written as an address (`…/resource/K12-34`,
+/// `…/entity/Q123`, `…/isni/…`) or as a bare code (`K12-34`, `Q123`).
+fn recognised(text: &str) -> Option<(Registry, String)> {
+    let text = text.trim();
+    let bare = !text.contains('/');
+    let last = text.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
+    let at = |host: &str| bare || text.contains(host);
+    let registry = if at("artsdata.ca/") && is_artsdata_id(last) {
+        Registry::Artsdata
+    } else if at("wikidata.org/") && is_wikidata_id(last) {
+        Registry::Wikidata
+    } else if at("isni.org/") && is_isni(last) {
+        Registry::Isni
+    } else {
+        return None;
+    };
+    Some((registry, last.to_string()))
+}
+
+/// External identifiers of a node: Artsdata, Wikidata and ISNI from its id, `sameAs` and
+/// `identifier` (an address, a bare code, or a `PropertyValue` whose `propertyID` names the
+/// registry, NEQ included). Other registries' numbers (a business number) are left out. A blank
+/// node's id identifies nothing.
+fn identifiers(graph: &Graph, node: &Node) -> Identifiers {
     let mut found = Identifiers::default();
     let own = (!node.blank).then_some(node.id.as_str());
-    for iri in own.into_iter().chain(node.texts("sameAs")) {
-        let last = iri.trim_end_matches('/').rsplit('/').next().unwrap_or_default();
-        let slot = if iri.contains("artsdata.ca/") && is_artsdata_id(last) {
-            &mut found.artsdata
-        } else if iri.contains("wikidata.org/") && is_wikidata_id(last) {
-            &mut found.wikidata
-        } else if iri.contains("isni.org/") && is_isni(last) {
-            &mut found.isni
-        } else {
+    let mut codes: Vec<(Registry, String)> = own
+        .into_iter()
+        .chain(node.texts("sameAs"))
+        .filter_map(recognised)
+        .collect();
+    for value in node.values("identifier") {
+        let Some(index) = graph.node_of(value) else {
+            codes.extend(recognised(value.as_str()));
             continue;
         };
-        slot.get_or_insert_with(|| last.to_string());
+        let property = &graph.nodes[index];
+        let (Some(registry), Some(code)) = (
+            property.text("propertyID").and_then(Registry::named),
+            property.text("value"),
+        ) else {
+            continue;
+        };
+        let code = match registry {
+            Registry::Neq => is_neq(code).then(|| code.to_string()),
+            _ => recognised(code)
+                .filter(|(read, _)| *read == registry)
+                .map(|(_, code)| code),
+        };
+        codes.extend(code.map(|code| (registry, code)));
+    }
+    for (registry, code) in codes {
+        registry.slot(&mut found).get_or_insert(code);
     }
     found
 }
@@ -1631,11 +1797,11 @@ mod tests {
                 "sameAs": ["https://www.wikidata.org/wiki/Q111724583", "http://kg.artsdata.ca/resource/K99-1",
                            "https://isni.org/isni/0000000121032683", "https://example.org/K1-1"]}"#,
         );
-        let found = identifiers(&read.nodes[0]);
+        let found = identifiers(&read, &read.nodes[0]);
         assert_eq!(found.artsdata.as_deref(), Some("K12-34"));
         assert_eq!(found.wikidata.as_deref(), Some("Q111724583"));
         assert_eq!(found.isni.as_deref(), Some("0000000121032683"));
         let blank = graph(r#"{"@id": "_:b0", "@type": "Person", "name": "X"}"#);
-        assert!(identifiers(&blank.nodes[0]).is_empty());
+        assert!(identifiers(&blank, &blank.nodes[0]).is_empty());
     }
 }

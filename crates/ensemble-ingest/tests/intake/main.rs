@@ -8,6 +8,7 @@ mod datascene_records;
 mod docs;
 mod jsonld;
 mod privacy;
+mod rdf;
 mod robustness;
 mod scenepro;
 mod scenepro_file;
