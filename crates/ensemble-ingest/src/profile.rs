@@ -33,6 +33,10 @@ const BUILT_IN: &[(&str, &str)] = &[
         include_str!("../profiles/spektrix-instances.toml"),
     ),
     (
+        "spektrix-events-instances",
+        include_str!("../profiles/spektrix-events-instances.toml"),
+    ),
+    (
         "patronmanager-ticket-order-items",
         include_str!("../profiles/patronmanager-ticket-order-items.toml"),
     ),

@@ -157,8 +157,10 @@ const PERFORMANCE_FIELDS: &[Field] = &[
     field("line_id"),
     field("event_name"),
     field("event_start"),
+    field("duration_minutes"),
     field("venue_name"),
     field("venue_municipality"),
+    field("venue_region"),
     field("status"),
 ];
 
@@ -189,6 +191,11 @@ const SHOW_FIELDS: &[Field] = &[
     field("title"),
     field("duration_minutes"),
     field("description"),
+    field("first_start"),
+    field("last_end"),
+    field("venue_name"),
+    field("venue_municipality"),
+    field("venue_region"),
 ];
 
 impl Target {
@@ -509,10 +516,24 @@ impl<'r> Reader<'r> {
     }
 
     fn datetime(&mut self, name: &str) -> Option<DateTime<FixedOffset>> {
-        let (order, zone) = (self.profile.date_order, self.profile.zone());
+        self.datetime_in(name, self.profile.zone())
+    }
+
+    /// A date and time; without an offset, on the clock of `zone`.
+    fn datetime_in(&mut self, name: &str, zone: chrono_tz::Tz) -> Option<DateTime<FixedOffset>> {
+        let order = self.profile.date_order;
         self.parsed(name, Code::DatetimeInvalid, |text| {
             values::parse_datetime(text, order, zone)
         })
+    }
+
+    /// The time zone of the row's venue, by its province (`venue_region`), else the profile's.
+    fn venue_zone(&self) -> chrono_tz::Tz {
+        self.text("venue_region")
+            .and_then(values::province_code)
+            .and_then(|code| values::province_time_zone(&code))
+            .and_then(|zone| zone.parse().ok())
+            .unwrap_or_else(|| self.profile.zone())
     }
 
     fn count(&mut self, name: &str) -> Option<u32> {
@@ -729,6 +750,8 @@ fn settlement(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>)
         time_known,
         venue: row.get("venue_name"),
         municipality: row.get("venue_municipality"),
+        zone: None,
+        duration: None,
     };
     let Some(performance) = resolve_performance(context, writer, event)? else {
         return Ok(Outcome::Rejected(vec![Diagnostic::new(
@@ -912,6 +935,8 @@ fn ticket(
                 time_known: values.time_known,
                 venue: row.get("venue_name"),
                 municipality: row.get("venue_municipality"),
+                zone: None,
+                duration: None,
             };
             let found = resolve_performance(context, writer, event)?;
             context.events.insert(values.event_text.clone(), found);
@@ -1008,6 +1033,10 @@ struct EventRef<'a> {
     time_known: bool,
     venue: Option<&'a str>,
     municipality: Option<&'a str>,
+    /// The performance's time zone when the file says where the venue is; else the profile's.
+    zone: Option<chrono_tz::Tz>,
+    /// The show's length, kept when the show is new.
+    duration: Option<u32>,
 }
 
 fn resolve_performance(
@@ -1022,6 +1051,8 @@ fn resolve_performance(
         time_known,
         venue,
         municipality,
+        zone,
+        duration,
     } = event;
     let source = context.profile.source.as_str();
     let performance_key = event_id.map(|id| {
@@ -1037,7 +1068,15 @@ fn resolve_performance(
     }
     let show_key = event_id.map(|id| context.pseudonymizer.record_key(&["show", source, id]));
     let show = match (event_name, show_key.as_deref()) {
-        (Some(name), key) => writer.show(name, Identifiers::default(), key)?.id,
+        (Some(name), key) => {
+            let linked = writer.show(name, Identifiers::default(), key)?;
+            if !linked.existing
+                && let Some(minutes) = duration
+            {
+                set_duration(writer, linked.id, minutes)?;
+            }
+            linked.id
+        }
         (None, Some(key)) => match writer.known::<Show>(key) {
             Some(id) => ShowId(id),
             None => return Ok(None),
@@ -1056,12 +1095,12 @@ fn resolve_performance(
         None => None,
     };
     let presenter = writer.member.organization_id;
-    let zone = context.profile.time_zone.clone();
+    let zone = zone.unwrap_or_else(|| context.profile.zone());
     Ok(writer
         .performance(
             show,
             start,
-            &zone,
+            zone.name(),
             hall,
             presenter,
             EventStatus::Scheduled,
@@ -1314,13 +1353,16 @@ fn grant(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>) -> R
 fn performance(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>) -> Result<Outcome, StoreError> {
     let mut read = Reader::new(row, context.profile);
     let event_id = read.required("event_id");
+    // A local start is on the venue's clock: its province's, else the profile's.
+    let zone = read.venue_zone();
     let start = match read.text("event_start") {
-        Some(_) => read.datetime("event_start"),
+        Some(_) => read.datetime_in("event_start", zone),
         None => {
             read.problem(Code::ValueMissing, "event_start");
             None
         }
     };
+    let duration = read.minutes("duration_minutes");
     let cancelled = read
         .text("status")
         .is_some_and(|s| is_cancelled(s) || values::parse_bool(s) == Some(true));
@@ -1337,6 +1379,8 @@ fn performance(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>
         time_known: true,
         venue: read.text("venue_name"),
         municipality: read.text("venue_municipality"),
+        zone: Some(zone),
+        duration,
     };
     let resolved = resolve_performance(context, writer, event)?;
     match resolved {
@@ -1371,6 +1415,9 @@ fn show(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>) -> Re
     let mut read = Reader::new(row, context.profile);
     let title = read.required("title");
     let duration = read.minutes("duration_minutes");
+    let zone = read.venue_zone();
+    let first = read.datetime_in("first_start", zone);
+    let last_end = read.datetime_in("last_end", zone);
     if !read.ok() {
         return Ok(Outcome::Rejected(read.problems));
     }
@@ -1384,10 +1431,38 @@ fn show(row: &Row, context: &mut Context<'_>, writer: &mut Writer<'_, '_>) -> Re
     let linked = writer.show(title, Identifiers::default(), key.as_deref())?;
     if !linked.existing
         && let Some(minutes) = duration
-        && let Some(mut record) = writer.session().get::<Show>(linked.id.0)?
     {
+        set_duration(writer, linked.id, minutes)?;
+    }
+    // An event that gives its first performance's start and its last one's end (Spektrix's
+    // `firstInstanceDateTime`, `lastInstanceDateTime`) gives those two performances; the ones in
+    // between come with the instances.
+    let last = last_end
+        .zip(duration)
+        .map(|(end, minutes)| end - chrono::Duration::minutes(i64::from(minutes)));
+    let mut starts: Vec<DateTime<FixedOffset>> = first.into_iter().chain(last).collect();
+    starts.dedup();
+    for start in starts {
+        let event = EventRef {
+            id: read.text("event_id"),
+            name: Some(title),
+            start,
+            time_known: true,
+            venue: read.text("venue_name"),
+            municipality: read.text("venue_municipality"),
+            zone: Some(zone),
+            duration,
+        };
+        resolve_performance(context, writer, event)?;
+    }
+    Ok(Outcome::Imported)
+}
+
+/// Sets the length of a show just created.
+fn set_duration(writer: &mut Writer<'_, '_>, show: ShowId, minutes: u32) -> Result<(), StoreError> {
+    if let Some(mut record) = writer.session().get::<Show>(show.0)? {
         record.duration_minutes = Some(minutes);
         writer.session().update(&record)?;
     }
-    Ok(Outcome::Imported)
+    Ok(())
 }

@@ -135,6 +135,48 @@ fn strip_currency(text: &str) -> (&str, bool) {
     (text, false)
 }
 
+/// The time zone of a Canadian province or territory (two-letter code, most of its area: a few
+/// regions keep another).
+pub fn province_time_zone(province: &str) -> Option<&'static str> {
+    Some(match province {
+        "QC" | "ON" => "America/Toronto",
+        "NS" | "NB" | "PE" => "America/Halifax",
+        "NL" => "America/St_Johns",
+        "MB" => "America/Winnipeg",
+        "SK" => "America/Regina",
+        "AB" => "America/Edmonton",
+        "BC" => "America/Vancouver",
+        "YT" => "America/Whitehorse",
+        "NT" => "America/Yellowknife",
+        "NU" => "America/Iqaluit",
+        _ => return None,
+    })
+}
+
+/// The two-letter code of a Canadian province or territory written as a code or a name.
+pub fn province_code(text: &str) -> Option<String> {
+    const PROVINCES: &[(&str, &[&str])] = &[
+        ("QC", &["quebec"]),
+        ("ON", &["ontario"]),
+        ("NB", &["new brunswick", "nouveau brunswick"]),
+        ("NS", &["nova scotia", "nouvelle ecosse"]),
+        ("PE", &["prince edward island", "ile du prince edouard"]),
+        ("NL", &["newfoundland and labrador", "terre neuve et labrador"]),
+        ("MB", &["manitoba"]),
+        ("SK", &["saskatchewan"]),
+        ("AB", &["alberta"]),
+        ("BC", &["british columbia", "colombie britannique"]),
+        ("YT", &["yukon"]),
+        ("NT", &["northwest territories", "territoires du nord ouest"]),
+        ("NU", &["nunavut"]),
+    ];
+    let folded = ensemble_model::geo::fold_name(text);
+    PROVINCES
+        .iter()
+        .find(|(code, names)| code.eq_ignore_ascii_case(&folded) || names.contains(&folded.as_str()))
+        .map(|(code, _)| code.to_string())
+}
+
 /// Money, to cents: `1 234,56 $`, `$1,234.56`, `-12,50 $`, `(12.50)`, `CA$ 12.50`, `12.50 CAD`,
 /// `1.234,56`, `gratuit`. More than two decimals are rounded half away from zero.
 pub fn parse_amount(text: &str) -> Option<Cents> {

@@ -1293,7 +1293,7 @@ impl<'g> Importer<'g> {
                         street: address.label("streetAddress"),
                         locality: address.label("addressLocality"),
                         postal_code: address.text("postalCode").map(str::to_string),
-                        region: address.text("addressRegion").and_then(province_code),
+                        region: address.text("addressRegion").and_then(values::province_code),
                         country: address.text("addressCountry").and_then(country_code),
                         node: Some(index),
                     };
@@ -1537,44 +1537,9 @@ fn country_code(text: &str) -> Option<String> {
     Some(code.to_string())
 }
 
-/// The time zone of a venue's province (most of it: a few regions keep another).
+/// The time zone of a venue's province, Québec's when none is known.
 fn time_zone(province: Option<&str>) -> &'static str {
-    match province.unwrap_or_default() {
-        "NS" | "NB" | "PE" => "America/Halifax",
-        "NL" => "America/St_Johns",
-        "MB" => "America/Winnipeg",
-        "SK" => "America/Regina",
-        "AB" => "America/Edmonton",
-        "BC" => "America/Vancouver",
-        "YT" => "America/Whitehorse",
-        "NT" => "America/Yellowknife",
-        "NU" => "America/Iqaluit",
-        _ => TIME_ZONE,
-    }
-}
-
-/// The two-letter code of a Canadian province or territory written as a code or a name.
-fn province_code(text: &str) -> Option<String> {
-    const PROVINCES: &[(&str, &[&str])] = &[
-        ("QC", &["quebec"]),
-        ("ON", &["ontario"]),
-        ("NB", &["new brunswick", "nouveau brunswick"]),
-        ("NS", &["nova scotia", "nouvelle ecosse"]),
-        ("PE", &["prince edward island", "ile du prince edouard"]),
-        ("NL", &["newfoundland and labrador", "terre neuve et labrador"]),
-        ("MB", &["manitoba"]),
-        ("SK", &["saskatchewan"]),
-        ("AB", &["alberta"]),
-        ("BC", &["british columbia", "colombie britannique"]),
-        ("YT", &["yukon"]),
-        ("NT", &["northwest territories", "territoires du nord ouest"]),
-        ("NU", &["nunavut"]),
-    ];
-    let folded = ensemble_model::geo::fold_name(text);
-    PROVINCES
-        .iter()
-        .find(|(code, names)| code.eq_ignore_ascii_case(&folded) || names.contains(&folded.as_str()))
-        .map(|(code, _)| code.to_string())
+    province.and_then(values::province_time_zone).unwrap_or(TIME_ZONE)
 }
 
 /// Names scraped from web pages keep their HTML entities (`Fl&aacute;via`, `Canada&#8217;s`):
@@ -1790,8 +1755,8 @@ mod tests {
         assert_eq!(status_of("EventScheduled"), Some(EventStatus::Scheduled));
         assert_eq!(status_of("Sometime"), None);
         assert_eq!(country_code("Canada").as_deref(), Some("CA"));
-        assert_eq!(province_code("Québec").as_deref(), Some("QC"));
-        assert_eq!(province_code("on").as_deref(), Some("ON"));
+        assert_eq!(values::province_code("Québec").as_deref(), Some("QC"));
+        assert_eq!(values::province_code("on").as_deref(), Some("ON"));
         let read = graph(
             r#"{"@id": "http://kg.artsdata.ca/resource/K12-34", "@type": "Person", "name": "X",
                 "sameAs": ["https://www.wikidata.org/wiki/Q111724583", "http://kg.artsdata.ca/resource/K99-1",

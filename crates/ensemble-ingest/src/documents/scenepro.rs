@@ -319,18 +319,7 @@ impl Venue {
 
 /// Province code from the name Scène Pro gives.
 pub fn province_code(name: Option<&str>) -> Option<String> {
-    let code = match geo::fold_name(name?).as_str() {
-        "quebec" | "qc" => "QC",
-        "ontario" | "on" => "ON",
-        "colombie britannique" | "british columbia" => "BC",
-        "nouveau brunswick" | "new brunswick" => "NB",
-        "nouvelle ecosse" | "nova scotia" => "NS",
-        "alberta" => "AB",
-        "manitoba" => "MB",
-        "saskatchewan" => "SK",
-        _ => return None,
-    };
-    Some(code.to_string())
+    crate::values::province_code(name?)
 }
 
 fn country_code(name: Option<&str>) -> Option<String> {

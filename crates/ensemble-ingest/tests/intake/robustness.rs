@@ -26,6 +26,7 @@ proptest! {
             "vendors/generic-tickets-fr.csv",
             "vendors/tour-dates.xlsx",
             "vendors/spektrix-instances.json",
+            "vendors/spektrix-events-instances.json",
         ]),
         cut in 0.0f64..1.0,
         flip in any::<(usize, u8)>(),

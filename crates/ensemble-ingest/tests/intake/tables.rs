@@ -51,6 +51,7 @@ fn each_sample_is_detected_as_its_own_profile() {
         ("vendors/venues.csv", "venues"),
         ("vendors/grants.csv", "grants"),
         ("vendors/spektrix-events.json", "spektrix-events"),
+        ("vendors/spektrix-events-instances.json", "spektrix-events-instances"),
     ];
     for (file, expected) in samples {
         let fixture = Fixture::new();
@@ -623,6 +624,134 @@ fn spektrix_events_with_iso_8601_durations_are_imported() {
     assert_eq!(durations, expected);
 }
 
+/// The shows of the fictional Spektrix samples, each performance as (title, start, time zone,
+/// venue, cancelled).
+fn spektrix_performances(fixture: &Fixture) -> Vec<(String, String, String, String, bool)> {
+    let shows = fixture.store.list::<Show>(&ListFilter::default()).unwrap();
+    let halls = fixture.store.list_any::<Hall>(&ListFilter::default()).unwrap();
+    let places = fixture.store.list_any::<Place>(&ListFilter::default()).unwrap();
+    let mut found: Vec<_> = fixture
+        .store
+        .list::<Performance>(&ListFilter::default())
+        .unwrap()
+        .into_iter()
+        .filter_map(|performance| {
+            let show = shows.iter().find(|show| show.id == performance.show_id)?;
+            let hall = halls.iter().find(|hall| hall.id == performance.hall_id)?;
+            let place = places.iter().find(|place| place.id == hall.place_id)?;
+            Some((
+                show.title_fr.clone(),
+                performance.starts_at.to_rfc3339(),
+                performance.time_zone.clone(),
+                place.name.clone(),
+                performance.status == EventStatus::Cancelled,
+            ))
+        })
+        .filter(|(title, ..)| {
+            ["Les Marées fictives", "Le Bal des hypothèses", "Chansons pour personne"].contains(&title.as_str())
+        })
+        .collect();
+    found.sort();
+    found
+}
+
+/// Spektrix `events` give each show's first performance and, from the last one's end and the
+/// length, its last: both at the event's location, on the clock of its province.
+#[test]
+fn spektrix_events_give_their_shows_first_and_last_performances_at_their_venue() {
+    let fixture = Fixture::new();
+    let original = std::fs::read_to_string(data("vendors/spektrix-events.json")).unwrap();
+    let mut events: serde_json::Value = serde_json::from_str(&original).unwrap();
+    // The second show plays in Winnipeg: its local start is Winnipeg's.
+    events[1]["locations"][0]["address"]["addressRegion"] = serde_json::json!("MB");
+    let path = fixture.dir.path().join("spektrix-events.json");
+    std::fs::write(&path, serde_json::to_string(&events).unwrap()).unwrap();
+    let report = fixture.import(&path, ProfileChoice::Auto).unwrap();
+    assert_eq!(report.profile.as_deref(), Some("spektrix-events"));
+    assert_eq!(report.rows_quarantined, 0, "{:#?}", report.diagnostics);
+    let sherbrooke = "Centre culturel de l'Université de Sherbrooke".to_string();
+    let found = spektrix_performances(&fixture);
+    let expected = vec![
+        (
+            "Chansons pour personne".to_string(),
+            "2027-01-15T20:00:00-05:00".to_string(),
+            "America/Toronto".to_string(),
+            "Salle Desjardins-Telus".to_string(),
+            false,
+        ),
+        (
+            "Le Bal des hypothèses".to_string(),
+            "2026-12-11T19:30:00-06:00".to_string(),
+            "America/Winnipeg".to_string(),
+            "Salle J.-Antonio-Thompson".to_string(),
+            false,
+        ),
+        (
+            "Les Marées fictives".to_string(),
+            "2026-12-04T20:00:00-05:00".to_string(),
+            "America/Toronto".to_string(),
+            sherbrooke.clone(),
+            false,
+        ),
+        (
+            "Les Marées fictives".to_string(),
+            "2026-12-11T20:00:00-05:00".to_string(),
+            "America/Toronto".to_string(),
+            sherbrooke,
+            false,
+        ),
+    ];
+    assert_eq!(found, expected);
+    let ignored: Vec<&str> = (report.columns.iter())
+        .filter(|column| column.field.is_none())
+        .map(|column| column.header.as_str())
+        .collect();
+    assert!(ignored.contains(&"locations.0.id"), "{ignored:?}");
+    assert!(ignored.contains(&"attribute_Genre"), "{ignored:?}");
+}
+
+/// Events with their instances flattened in (`instance_*`) are recognised and give every
+/// performance, the cancelled one marked; the events' own file, imported after, adds nothing.
+#[test]
+fn a_flattened_events_with_instances_response_gives_every_performance() {
+    let fixture = Fixture::new();
+    let report = fixture
+        .import(&data("vendors/spektrix-events-instances.json"), ProfileChoice::Auto)
+        .unwrap();
+    assert_eq!(report.profile.as_deref(), Some("spektrix-events-instances"));
+    assert_eq!(report.rows_quarantined, 0, "{:#?}", report.diagnostics);
+    let found = spektrix_performances(&fixture);
+    let starts: Vec<(&str, &str, bool)> = (found.iter())
+        .map(|(title, start, _, _, cancelled)| (title.as_str(), start.as_str(), *cancelled))
+        .collect();
+    assert_eq!(
+        starts,
+        [
+            ("Chansons pour personne", "2027-01-15T20:00:00-05:00", false),
+            ("Le Bal des hypothèses", "2026-12-11T19:30:00-05:00", true),
+            ("Les Marées fictives", "2026-12-04T20:00:00-05:00", false),
+            ("Les Marées fictives", "2026-12-11T20:00:00-05:00", false),
+        ]
+    );
+    let shows = fixture.store.list::<Show>(&ListFilter::default()).unwrap();
+    let lengths: Vec<Option<u32>> = ["Les Marées fictives", "Le Bal des hypothèses", "Chansons pour personne"]
+        .iter()
+        .map(|title| {
+            shows
+                .iter()
+                .find(|show| show.title_fr == *title)
+                .unwrap()
+                .duration_minutes
+        })
+        .collect();
+    assert_eq!(lengths, [Some(90), Some(100), Some(110)]);
+    let again = fixture
+        .import(&data("vendors/spektrix-events.json"), ProfileChoice::Auto)
+        .unwrap();
+    assert_eq!(again.tally.created.get("Performance"), None, "{:?}", again.tally);
+    assert_eq!(spektrix_performances(&fixture).len(), 4);
+}
+
 /// A real venue's Spektrix events carry its own `attribute_*` fields beside the documented ones:
 /// they are the vendor's, so the file is still recognised as Spektrix events, and listed as
 /// ignored.
@@ -644,6 +773,16 @@ fn spektrix_events_with_a_venues_own_attributes_are_still_recognised() {
         "Season",
         "Festival",
         "Notes",
+        "Runtime",
+        "ContentWarnings",
+        "Intermission",
+        "Surtitles",
+        "Venue",
+        "Tags",
+        "PresentedBySameAs",
+        "ExcludeFromWebsite",
+        "SLExcludeFromViewEventsPage",
+        "LowestPrice",
     ];
     for event in events.as_array_mut().unwrap() {
         for attribute in attributes {
@@ -668,5 +807,9 @@ fn spektrix_events_with_a_venues_own_attributes_are_still_recognised() {
     let mut profile = Profile::find("spektrix-events").unwrap();
     let headers: Vec<String> = report.columns.iter().map(|column| column.header.clone()).collect();
     profile.known.clear();
-    assert!(profile.confidence(&headers) < ensemble_ingest::profile::AUTO_THRESHOLD);
+    let without = profile.confidence(&headers);
+    assert!(
+        without < ensemble_ingest::profile::AUTO_THRESHOLD,
+        "{without} {headers:?}"
+    );
 }

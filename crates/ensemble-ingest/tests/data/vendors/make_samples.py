@@ -202,8 +202,31 @@ def grants():
 
 
 def spektrix():
-    events = [{"id": f"2401ARNQ{n}", "name": show, "description": "<p>Spectacle fictif.</p>", "duration": 90 + 10 * n,
-               "isOnSale": True, "instanceDates": start} for n, (show, start, _, _) in enumerate(SHOWS)]
+    """Spektrix API v3 responses as a real venue's come: `events` with the venue's own
+    `attribute_*` fields, the first instance's start and the last one's end, and `locations` (one
+    with an empty address); `instances`; and events with their instances flattened in
+    (`instance_*`), as a pipeline writes them. Fictional venues and shows."""
+    locations = [
+        {"name": place, "address": {"streetAddress": None, "addressLocality": town, "addressRegion": "QC",
+                                    "postalCode": None, "addressCountry": "CA"}, "id": f"41{n}APLACE"}
+        for n, (_, _, place, town) in enumerate(SHOWS)
+    ]
+    locations[2]["address"] = {}
+    events = []
+    for n, (show, start, _, _) in enumerate(SHOWS):
+        first = start.replace(" ", "T") + ":00"
+        minutes = 90 + 10 * n
+        # The first show plays twice, a week apart: its last instance ends a week later.
+        last_start = datetime.datetime.fromisoformat(first) + datetime.timedelta(days=7 if n == 0 else 0)
+        last_end = (last_start + datetime.timedelta(minutes=minutes)).isoformat()
+        events.append({
+            "description": "Spectacle fictif.", "htmlDescription": "<p>Spectacle fictif.</p>",
+            "duration": minutes, "imageUrl": None, "isOnSale": True, "name": show,
+            "instanceDates": start, "thumbnailUrl": None, "webEventId": None, "id": f"2401ARNQ{n}",
+            "firstInstanceDateTime": first, "lastInstanceDateTime": last_end,
+            "attribute_Genre": "Théâtre", "attribute_PresentedBy": "Diffuseur fictif",
+            "locations": [locations[n]],
+        })
     with open("spektrix-events.json", "w", encoding="utf-8") as f:
         json.dump(events, f, ensure_ascii=False, indent=2)
     instances = [{"id": f"3301ABCD{n}", "event": {"id": f"2401ARNQ{n % 3}"},
@@ -211,6 +234,24 @@ def spektrix():
                   "isOnSale": True, "planId": "PL1"} for n in range(6)]
     with open("spektrix-instances.json", "w", encoding="utf-8") as f:
         json.dump(instances, f, ensure_ascii=False, indent=2)
+    # Flattened: one row per instance, the event's fields beside the instance's.
+    flattened = []
+    plays = [(0, 0), (0, 7), (1, 0), (2, 0)]
+    for n, (event, days) in enumerate(plays):
+        start = datetime.datetime.fromisoformat(events[event]["firstInstanceDateTime"]) + datetime.timedelta(days=days)
+        row = {key: value for key, value in events[event].items()}
+        row["source"] = "fictif"
+        row.update({
+            "instance_isOnSale": True, "instance_planId": "PL1", "instance_priceList": {"id": "PRIX1"},
+            "instance_event": {"id": events[event]["id"]}, "instance_start": start.isoformat(),
+            "instance_startUtc": (start + datetime.timedelta(hours=5)).isoformat(),
+            "instance_webInstanceId": None, "instance_cancelled": n == 2,
+            "instance_id": f"8801AINST{n}", "instance_hasBestAvailableOverlay": False,
+            "instance_attribute_SLMatinee": False, "instance_attribute_SLRelaxed": False,
+        })
+        flattened.append(row)
+    with open("spektrix-events-instances.json", "w", encoding="utf-8") as f:
+        json.dump(flattened, f, ensure_ascii=False, indent=2)
 
 
 def spreadsheets(tour, venue_rows, grant_rows):
