@@ -284,11 +284,67 @@ pub const SHEET_COLUMN_LIMIT: u32 = 1024;
 /// twelve million).
 pub const SHEET_CELL_LIMIT: usize = 24_000_000;
 
+/// Refuses an ODS workbook whose cells, once their repetitions are expanded, would spread past
+/// [`SHEET_COLUMN_LIMIT`] or [`SHEET_CELL_LIMIT`]: one cell with a value can be repeated a
+/// billion times in a few bytes, and the workbook reader expands every repetition. Counted on
+/// `content.xml` as it streams (rows and cells that hold a value, every sheet together); a file
+/// that is not an ODS is left to the workbook reader.
+fn check_ods_repetitions(path: &Path) -> Result<(), SourceError> {
+    use quick_xml::events::{BytesStart, Event};
+    let file = std::fs::File::open(path).map_err(SourceError::unreadable)?;
+    let Ok(mut archive) = zip::ZipArchive::new(std::io::BufReader::new(file)) else {
+        return Ok(());
+    };
+    let Ok(content) = archive.by_name("content.xml") else {
+        return Ok(());
+    };
+    let repeated = |element: &BytesStart<'_>, name: &[u8]| -> u64 {
+        (element.try_get_attribute(name).ok().flatten())
+            .and_then(|attribute| std::str::from_utf8(&attribute.value).ok()?.parse().ok())
+            .unwrap_or(1)
+    };
+    let mut reader = quick_xml::Reader::from_reader(std::io::BufReader::new(content));
+    let mut buffer = Vec::new();
+    let (mut cells, mut rows, mut width, mut filled) = (0u64, 1u64, 0u64, 0u64);
+    loop {
+        let event = match reader.read_event_into(&mut buffer) {
+            Ok(Event::Eof) | Err(_) => return Ok(()), // a damaged file is the reader's to report
+            Ok(event) => event,
+        };
+        match event {
+            Event::Start(ref element) | Event::Empty(ref element) => match element.name().as_ref() {
+                b"table:table-row" => (rows, width, filled) = (repeated(element, b"table:number-rows-repeated"), 0, 0),
+                b"table:table-cell" | b"table:covered-table-cell" => {
+                    width = width.saturating_add(repeated(element, b"table:number-columns-repeated"));
+                    // A cell with content, or a value type, is kept with every repetition.
+                    let valued = matches!(event, Event::Start(_))
+                        || element.try_get_attribute(b"office:value-type").ok().flatten().is_some();
+                    if valued {
+                        filled = width;
+                    }
+                }
+                _ => {}
+            },
+            Event::End(ref element) if element.name().as_ref() == b"table:table-row" => {
+                cells = cells.saturating_add(filled.saturating_mul(rows));
+                if filled > u64::from(SHEET_COLUMN_LIMIT) || cells > SHEET_CELL_LIMIT as u64 {
+                    return Err(SourceError::WorkbookTooLarge);
+                }
+            }
+            _ => {}
+        }
+        buffer.clear();
+    }
+}
+
 /// The first sheet of a workbook that holds data, read whole (after [`check_unzipped_size`]),
 /// with its name. XLSX sheets are read cell by cell, within [`SHEET_COLUMN_LIMIT`] and
-/// [`SHEET_CELL_LIMIT`]: a sheet with one cell far away never makes the rectangle up to it.
+/// [`SHEET_CELL_LIMIT`]: a sheet with one cell far away never makes the rectangle up to it; an
+/// ODS sheet's repetitions are counted before it is read ([`check_ods_repetitions`]). An XLS
+/// sheet is bounded by its format (65,536 rows of 256 columns).
 pub fn open_sheet(path: &Path) -> Result<(String, MemoryTable), SourceError> {
     check_unzipped_size(path)?;
+    check_ods_repetitions(path)?;
     let malformed = |error: calamine::Error| SourceError::Malformed(error.to_string());
     let mut workbook = calamine::open_workbook_auto(path).map_err(malformed)?;
     for name in workbook.sheet_names() {

@@ -593,6 +593,68 @@ fn a_workbook_with_a_cell_far_away_is_refused_not_spread_out() {
     }
 }
 
+/// A real ODS workbook with one more row whose cell is repeated: a few bytes that the workbook
+/// reader would expand into a billion cells (or a hundred million rows) are refused first; the
+/// same workbook with a few repetitions, as spreadsheets write them, imports.
+#[test]
+fn an_ods_sheet_whose_repetitions_would_spread_is_refused_before_it_is_read() {
+    let fixture = Fixture::new();
+    let rewritten = |name: &str, row: &str| {
+        let source = std::fs::File::open(data("vendors/venues.ods")).unwrap();
+        let mut original = zip::ZipArchive::new(source).unwrap();
+        let path = fixture.dir.path().join(name);
+        let mut archive = zip::ZipWriter::new(std::fs::File::create(&path).unwrap());
+        let deflated = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+        for index in 0..original.len() {
+            let mut entry = original.by_index(index).unwrap();
+            let name = entry.name().to_string();
+            let mut content = Vec::new();
+            std::io::Read::read_to_end(&mut entry, &mut content).unwrap();
+            if name == "content.xml" {
+                let text = String::from_utf8(content).unwrap();
+                assert!(text.contains("</table:table>"));
+                content = text
+                    .replacen("</table:table>", &format!("{row}</table:table>"), 1)
+                    .into_bytes();
+            }
+            archive.start_file(name, deflated).unwrap();
+            archive.write_all(&content).unwrap();
+        }
+        archive.finish().unwrap();
+        path
+    };
+    let cell = |repeat: u64| {
+        format!(
+            r#"<table:table-cell office:value-type="string" table:number-columns-repeated="{repeat}"><text:p>x</text:p></table:table-cell>"#
+        )
+    };
+    let wide = rewritten(
+        "large.ods",
+        &format!("<table:table-row>{}</table:table-row>", cell(1_000_000_000)),
+    );
+    let tall = rewritten(
+        "haute.ods",
+        &format!(
+            r#"<table:table-row table:number-rows-repeated="100000000">{}</table:table-row>"#,
+            cell(1)
+        ),
+    );
+    for path in [wide, tall] {
+        match fixture.import(&path, ProfileChoice::Auto) {
+            Err(ImportError::Source(error)) => assert_eq!(error.code(), "import-workbook-too-large"),
+            other => panic!("{other:?}"),
+        }
+    }
+    // Trailing empty cells repeated to the sheet's edge, as LibreOffice writes them, are fine.
+    let edge = rewritten(
+        "bord.ods",
+        r#"<table:table-row table:number-rows-repeated="1048000"><table:table-cell table:number-columns-repeated="16384"/></table:table-row>"#,
+    );
+    let report = fixture.import(&edge, ProfileChoice::Auto).unwrap();
+    assert_eq!(report.profile.as_deref(), Some("venues"));
+    assert_eq!(report.rows_quarantined, 0, "{:#?}", report.diagnostics);
+}
+
 /// Spektrix's API writes an event's duration as ISO 8601 (`PT90M`): its shows are imported with
 /// their duration in minutes, none quarantined.
 #[test]
