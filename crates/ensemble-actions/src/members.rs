@@ -6,6 +6,7 @@ use ensemble_model::{
 };
 use ensemble_store::{AuditAction, Store, User};
 
+use crate::accounts::{is_email, manages};
 use crate::{ActionError, Actor, only_if, rank, typed};
 
 /// A member to admit, with the organisation created with it.
@@ -17,8 +18,12 @@ pub struct NewMember {
     pub name: String,
     /// Its places in the value chain.
     pub roles: Vec<ValueChainRole>,
-    /// Its municipality (its region is found from it).
+    /// Its municipality (its region is found from it when not given).
     pub municipality: Option<String>,
+    /// Its administrative region of Québec (`01` to `17`).
+    pub region: Option<String>,
+    /// Its postal code.
+    pub postal_code: Option<String>,
 }
 
 /// Whether a short code is made of lower-case letters, digits and dashes (2 to 40), neither
@@ -34,7 +39,8 @@ pub fn valid_slug(slug: &str) -> bool {
 
 /// Admits a member (the coordination or the operator only), its organisation created with it, on
 /// the consortium's today. Refused: `member-admit-coordination-only`, `member-form-invalid` (no
-/// name, or a short code that is not one), `member-slug-taken`.
+/// name, or a short code that is not one), `member-slug-taken`, `member-region-unknown`,
+/// `member-postal-code-invalid`.
 pub fn admit(store: &Store, actor: &Actor, new: &NewMember) -> Result<Member, ActionError> {
     only_if(actor.is_coordination(), "member-admit-coordination-only")?;
     let name = typed(&new.name, 200, false)?;
@@ -44,6 +50,18 @@ pub fn admit(store: &Store, actor: &Actor, new: &NewMember) -> Result<Member, Ac
     }
     let municipality = typed(new.municipality.as_deref().unwrap_or_default(), 100, false)?;
     let municipality = Some(municipality).filter(|m| !m.is_empty());
+    let region = match new.region.as_deref().map(str::trim).filter(|r| !r.is_empty()) {
+        Some(code) => Some(
+            geo::region_name(code)
+                .map(|_| code)
+                .ok_or(ActionError::Refused("member-region-unknown"))?,
+        ),
+        None => municipality.as_deref().and_then(geo::region_of_municipality),
+    };
+    let postal_code = match new.postal_code.as_deref().map(str::trim).filter(|p| !p.is_empty()) {
+        Some(text) => Some(geo::normalize_postal_code(text).ok_or(ActionError::Refused("member-postal-code-invalid"))?),
+        None => None,
+    };
     store.write(|session| {
         if session.member_by_slug(&slug)?.is_some() {
             return Err(ActionError::Refused("member-slug-taken"));
@@ -58,12 +76,9 @@ pub fn admit(store: &Store, actor: &Actor, new: &NewMember) -> Result<Member, Ac
             id: organization_id,
             name,
             roles: new.roles.clone(),
-            region_code: municipality
-                .as_deref()
-                .and_then(geo::region_of_municipality)
-                .map(RegionCode::new),
+            region_code: region.map(RegionCode::new),
             municipality,
-            postal_code: None,
+            postal_code,
             website: None,
             identifiers: Default::default(),
             provenance: provenance.clone(),
@@ -140,10 +155,7 @@ pub fn create_user(
     only_if(actor.administers(member), "member-not-yours")?;
     let login = typed(&new.login, 200, false)?.to_lowercase();
     let name = typed(&new.display_name, 200, false)?;
-    let valid_login = login
-        .split_once('@')
-        .is_some_and(|(user, host)| !user.is_empty() && host.contains('.') && !host.contains('@'));
-    if !valid_login || name.is_empty() || !grantable_roles(actor).contains(&new.role) {
+    if !is_email(&login) || name.is_empty() || !grantable_roles(actor).contains(&new.role) {
         return Err(ActionError::Refused("user-form-invalid"));
     }
     store.write(|session| {
@@ -173,21 +185,18 @@ pub fn create_user(
     })
 }
 
-/// Disables one of `member`'s people and ends their sessions and tokens. Refused:
-/// `member-not-yours`, `user-unknown` (not one of the member's people), `user-disable-self`.
-pub fn disable_user(store: &Store, actor: &Actor, member: &Member, user: i64) -> Result<(), ActionError> {
-    only_if(actor.administers(member), "member-not-yours")?;
-    if actor.user_id == Some(user) {
-        return Err(ActionError::Refused("user-disable-self"));
-    }
+/// Disables a person's account (one the actor manages: see [`crate::accounts`]) and ends their
+/// sessions and tokens. Refused: `user-unknown` (no such person, or not one the actor manages),
+/// `user-disable-self`.
+pub fn disable_user(store: &Store, actor: &Actor, user: i64) -> Result<(), ActionError> {
+    only_if(actor.user_id != Some(user), "user-disable-self")?;
     store.write(|session| {
-        match session.user(user)? {
-            Some(found) if found.member_id == Some(member.id) => {}
-            _ => return Err(ActionError::Refused("user-unknown")),
-        }
+        let Some(found) = session.user(user)?.filter(|found| manages(actor, found)) else {
+            return Err(ActionError::Refused("user-unknown"));
+        };
         session.disable_user(user)?;
         let event = actor.event(
-            Some(member.id),
+            found.member_id,
             AuditAction::UserDisable,
             format!("user {user}"),
             serde_json::json!({}),

@@ -63,7 +63,55 @@ pub struct ApiToken {
     pub created_at: DateTime<FixedOffset>,
 }
 
+/// The consortium: its name and when it was started.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Consortium {
+    /// Its name, as its members call it.
+    pub name: String,
+    /// When it was started.
+    pub started_at: DateTime<FixedOffset>,
+}
+
 impl Session<'_> {
+    /// The consortium, once started.
+    pub fn consortium(&mut self) -> Result<Option<Consortium>, StoreError> {
+        let rows = self
+            .database
+            .query("SELECT name, started_at FROM consortium WHERE id = 1", &[])?;
+        Ok(rows.first().and_then(|row| {
+            Some(Consortium {
+                name: row.text(0),
+                started_at: crate::value::timestamp(row.get(1))?,
+            })
+        }))
+    }
+
+    /// Records the consortium (once: a second start fails on the table's key).
+    pub fn insert_consortium(&mut self, consortium: &Consortium) -> Result<(), StoreError> {
+        self.database.execute(
+            "INSERT INTO consortium (id, name, started_at) VALUES (1, ?, ?)",
+            &[
+                Value::from(consortium.name.as_str()),
+                Value::Timestamp(consortium.started_at),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Sets a user's password hash; with `end_sessions`, signs them out everywhere (their API
+    /// tokens stay theirs). False when there is no such user.
+    pub fn set_password(&mut self, user: i64, password_hash: &str, end_sessions: bool) -> Result<bool, StoreError> {
+        let changed = self.database.execute(
+            "UPDATE users SET password_hash = ? WHERE id = ?",
+            &[Value::from(password_hash), Value::Int(user)],
+        )?;
+        if end_sessions {
+            self.database
+                .execute("DELETE FROM sessions WHERE user_id = ?", &[Value::Int(user)])?;
+        }
+        Ok(changed > 0)
+    }
+
     /// The next free user number.
     pub fn next_user_id(&mut self) -> Result<i64, StoreError> {
         let rows = self

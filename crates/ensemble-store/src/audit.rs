@@ -58,6 +58,12 @@ audit_actions! {
     UserCreate => "user-create",
     /// An account was disabled.
     UserDisable => "user-disable",
+    /// The consortium was started, with its first coordinator.
+    ConsortiumStart => "consortium-start",
+    /// A person changed their own password.
+    PasswordChange => "password-change",
+    /// An administrator gave a person a new password.
+    PasswordReset => "password-reset",
     /// A personal API token was created.
     TokenCreate => "token-create",
     /// A personal API token was revoked.

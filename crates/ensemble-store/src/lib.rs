@@ -30,7 +30,7 @@ use chrono::Utc;
 use ensemble_model::{Batch, BatchId, BatchStatus, Entity, Member, MemberId, Public, for_each_entity};
 use serde::de::DeserializeOwned;
 
-pub use accounts::{ApiToken, User};
+pub use accounts::{ApiToken, Consortium, User};
 pub use audit::{AuditAction, AuditEntry, AuditEvent, Broken, GENESIS};
 pub use catalog::{
     OrganizationFilter, Page, PerformanceFilter, PerformanceView, PlaceFilter, PlaceView, ShowFilter, Window,
@@ -204,6 +204,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "one-settlement-per-keeper",
         sqlite: include_str!("../migrations/sqlite/0010_one_settlement_per_keeper.sql"),
         postgres: include_str!("../migrations/postgres/0010_one_settlement_per_keeper.sql"),
+    },
+    Migration {
+        version: 11,
+        name: "consortium",
+        sqlite: include_str!("../migrations/sqlite/0011_consortium.sql"),
+        postgres: include_str!("../migrations/postgres/0011_consortium.sql"),
     },
 ];
 

@@ -93,15 +93,28 @@ struct LoginPage {
     csrf: String,
     login: String,
     error: Option<String>,
+    notice: Option<String>,
 }
 
 fn login_page(lang: Lang, status: StatusCode, login: &str, error: Option<&str>, headers: &HeaderMap) -> Response {
+    sign_in_page(lang, status, login, (error, None), headers)
+}
+
+/// The sign-in form with a problem or a notice (by message key), and its form token's cookie.
+pub(crate) fn sign_in_page(
+    lang: Lang,
+    status: StatusCode,
+    login: &str,
+    (error, notice): (Option<&str>, Option<&str>),
+    headers: &HeaderMap,
+) -> Response {
     let csrf = ensemble_privacy::new_token();
     let page = LoginPage {
         t: Texts::new(lang, None, None),
         csrf: csrf.clone(),
         login: login.to_string(),
         error: error.map(|key| tr(lang, key)),
+        notice: notice.map(|key| tr(lang, key)),
     };
     let mut response = (status, render(&page)).into_response();
     let cookie = format!(

@@ -165,6 +165,12 @@ pub fn routes() -> Vec<Route> {
             post(members::disable_user),
         ),
         route(
+            Method::POST,
+            "/membres/{member}/utilisateurs/{user}/mot-de-passe",
+            member(Role::MemberAdmin),
+            post(members::reset_password),
+        ),
+        route(
             Method::GET,
             "/membres/{member}/journal",
             member(Role::MemberAdmin),
@@ -279,6 +285,12 @@ pub fn routes() -> Vec<Route> {
             post(members::set_officer),
         ),
         route(Method::GET, "/compte", Access::SignedIn, get(members::account)),
+        route(
+            Method::POST,
+            "/compte/mot-de-passe",
+            Access::SignedIn,
+            post(members::change_password),
+        ),
         route(
             Method::POST,
             "/compte/jetons",

@@ -7,7 +7,7 @@ use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
-use ensemble_actions::{ActionError, members};
+use ensemble_actions::{ActionError, accounts, members};
 use ensemble_i18n::{Arg, Lang, tr, tr_args};
 use ensemble_model::{Batch, Member, Organization, Role, ValueChainRole, entity_docs};
 
@@ -106,6 +106,8 @@ pub async fn create(
             .filter_map(|code| ValueChainRole::from_code(code))
             .collect(),
         municipality: Some(form.municipality),
+        region: None,
+        postal_code: None,
     };
     let store = state.store.clone();
     let actor = signed.actor(state.clock);
@@ -469,7 +471,8 @@ struct UsersPage {
     users: Vec<UserLine>,
     roles: Vec<(String, String)>,
     error: Option<String>,
-    created: Option<(String, String)>,
+    /// A password given (the account created, or a new password): heading, login, password.
+    given: Option<(String, String, String)>,
 }
 
 /// The roles a person may give: their own and below, never the coordination's.
@@ -486,7 +489,7 @@ async fn users_page(
     signed: &Signed,
     member: &Member,
     error: Option<&str>,
-    created: Option<(String, String)>,
+    given: Option<(&str, String, String)>,
 ) -> Response {
     let id = member.id;
     let users = match read(state, lang, move |session| session.users(Some(id))).await {
@@ -513,7 +516,7 @@ async fn users_page(
             .collect(),
         roles: grantable(state, lang, signed),
         error: error.map(|key| tr(lang, key)),
-        created,
+        given: given.map(|(heading, login, password)| (tr(lang, heading), login, password)),
         t,
     };
     (status, render(&page)).into_response()
@@ -561,7 +564,10 @@ pub async fn create_user(
     let scope = member.clone();
     let created = tokio::task::spawn_blocking(move || members::create_user(&store, &actor, &scope, &new, hash)).await?;
     match created {
-        Ok(user) => Ok(users_page(&state, lang, &signed, &member, None, Some((user.login, password))).await),
+        Ok(user) => {
+            let given = Some(("web-users-created", user.login, password));
+            Ok(users_page(&state, lang, &signed, &member, None, given).await)
+        }
         Err(ActionError::Refused("user-form-invalid")) => {
             Ok(users_page(&state, lang, &signed, &member, Some("web-user-form-invalid"), None).await)
         }
@@ -582,10 +588,40 @@ pub async fn disable_user(
 ) -> Result<Response, WebError> {
     let store = state.store.clone();
     let actor = signed.actor(state.clock);
-    let scope = member.clone();
-    match tokio::task::spawn_blocking(move || members::disable_user(&store, &actor, &scope, user)).await? {
+    match tokio::task::spawn_blocking(move || members::disable_user(&store, &actor, user)).await? {
         Ok(()) => Ok(Redirect::to(&format!("/membres/{}/utilisateurs", encode(&member.slug))).into_response()),
         Err(ActionError::Refused("user-unknown" | "user-disable-self")) => Err(WebError::NotFound),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// `POST /membres/{member}/utilisateurs/{user}/mot-de-passe`: gives one of the member's people
+/// a new password, shown once; their sessions end.
+pub async fn reset_password(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Extension(MemberScope(member)): Extension<MemberScope>,
+    Path((_, user)): Path<(String, i64)>,
+) -> Result<Response, WebError> {
+    let found = match read(&state, lang, move |session| session.user(user)).await {
+        Ok(found) => found,
+        Err(response) => return Ok(response),
+    };
+    let login = found
+        .filter(|found| found.member_id == Some(member.id))
+        .ok_or(WebError::NotFound)?
+        .login;
+    let password = ensemble_privacy::new_token()[..20].to_string();
+    let store = state.store.clone();
+    let actor = signed.actor(state.clock);
+    let new = password.clone();
+    match tokio::task::spawn_blocking(move || accounts::reset_password(&store, &actor, user, &new)).await? {
+        Ok(()) => {
+            let given = Some(("web-users-password-given", login, password));
+            Ok(users_page(&state, lang, &signed, &member, None, given).await)
+        }
+        Err(ActionError::Refused("user-unknown" | "password-reset-self")) => Err(WebError::NotFound),
         Err(error) => Err(error.into()),
     }
 }
@@ -601,6 +637,8 @@ struct AccountPage {
     created: Option<String>,
     error: Option<String>,
     notice: Option<String>,
+    /// Why the password was not changed.
+    password_error: Option<String>,
 }
 
 async fn account_page(
@@ -609,6 +647,17 @@ async fn account_page(
     signed: &Signed,
     created: Option<String>,
     (error, notice): (Option<&str>, Option<&str>),
+) -> Response {
+    account_page_with(state, lang, signed, created, (error, notice), None).await
+}
+
+async fn account_page_with(
+    state: &AppState,
+    lang: Lang,
+    signed: &Signed,
+    created: Option<String>,
+    (error, notice): (Option<&str>, Option<&str>),
+    password_error: Option<&str>,
 ) -> Response {
     let user = signed.user.id;
     let tokens = match read(state, lang, move |session| session.api_tokens(user)).await {
@@ -629,6 +678,7 @@ async fn account_page(
         created,
         error: error.map(|key| tr(lang, key)),
         notice: notice.map(|key| tr(lang, key)),
+        password_error: password_error.map(|key| tr(lang, key)),
         t,
     })
 }
@@ -640,6 +690,58 @@ pub async fn account(
     Extension(signed): Extension<Signed>,
 ) -> Response {
     account_page(&state, lang, &signed, None, (None, None)).await
+}
+
+/// What the form changing one's password sends.
+#[derive(Debug, serde::Deserialize)]
+pub struct NewPassword {
+    current: String,
+    new: String,
+    confirm: String,
+}
+
+/// `POST /compte/mot-de-passe`: changes the person's own password; every session of theirs ends
+/// and they sign in again with the new one.
+pub async fn change_password(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    headers: axum::http::HeaderMap,
+    Form(form): Form<NewPassword>,
+) -> Result<Response, WebError> {
+    if form.new != form.confirm {
+        let page = account_page_with(&state, lang, &signed, None, (None, None), Some("web-password-mismatch"));
+        return Ok((StatusCode::UNPROCESSABLE_ENTITY, page.await).into_response());
+    }
+    let store = state.store.clone();
+    let actor = signed.actor(state.clock);
+    let changed =
+        tokio::task::spawn_blocking(move || accounts::change_password(&store, &actor, &form.current, &form.new));
+    match changed.await? {
+        Ok(()) => {
+            let mut response = crate::auth::sign_in_page(
+                lang,
+                StatusCode::OK,
+                &signed.user.login,
+                (None, Some("web-password-changed")),
+                &headers,
+            );
+            let expired = format!(
+                "{}=; Path=/; Max-Age=0; HttpOnly; SameSite=Lax",
+                crate::http::SESSION_COOKIE
+            );
+            if let Ok(value) = axum::http::HeaderValue::from_str(&expired) {
+                response.headers_mut().append(axum::http::header::SET_COOKIE, value);
+            }
+            Ok(response)
+        }
+        Err(ActionError::Refused(code @ ("password-wrong" | "password-too-short" | "password-invalid"))) => {
+            let key = format!("error-{code}");
+            let page = account_page_with(&state, lang, &signed, None, (None, None), Some(&key)).await;
+            Ok((StatusCode::UNPROCESSABLE_ENTITY, page).into_response())
+        }
+        Err(error) => Err(error.into()),
+    }
 }
 
 /// What the form creating an API token sends.

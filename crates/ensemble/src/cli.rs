@@ -51,6 +51,10 @@ fn tree() -> Command {
         .long("help")
         .action(ArgAction::Help)
         .global(true);
+    let password_stdin = Arg::new("password-stdin")
+        .long("password-stdin")
+        .action(ArgAction::SetTrue);
+    let user_login = Arg::new("user-login").value_name("COURRIEL").required(true);
     let version = Arg::new("version")
         .short('V')
         .long("version")
@@ -66,7 +70,66 @@ fn tree() -> Command {
         .arg(database)
         .arg(key_file)
         .arg(lang)
-        .subcommand(Command::new("init"))
+        .subcommand(
+            Command::new("init")
+                .arg(
+                    Arg::new("consortium-name")
+                        .long("consortium")
+                        .value_name("NOM")
+                        .requires("coordinator"),
+                )
+                .arg(
+                    Arg::new("coordinator")
+                        .long("coordinator")
+                        .value_name("COURRIEL")
+                        .requires("consortium-name"),
+                )
+                .arg(password_stdin.clone()),
+        )
+        .subcommand(
+            Command::new("member")
+                .subcommand_required(true)
+                .subcommand(
+                    Command::new("add")
+                        .arg(Arg::new("code").long("code").value_name("CODE").required(true))
+                        .arg(
+                            Arg::new("organization-name")
+                                .long("name")
+                                .value_name("NOM")
+                                .required(true),
+                        )
+                        .arg(
+                            Arg::new("chain-role")
+                                .long("role")
+                                .value_name("RÔLE[,RÔLE]")
+                                .value_delimiter(',')
+                                .required(true),
+                        )
+                        .arg(Arg::new("region").long("region").value_name("NN"))
+                        .arg(Arg::new("postal-code").long("postal-code").value_name("A1A 1A1"))
+                        .arg(Arg::new("municipality").long("municipality").value_name("VILLE")),
+                )
+                .subcommand(Command::new("list").arg(json.clone())),
+        )
+        .subcommand(
+            Command::new("user")
+                .subcommand_required(true)
+                .subcommand(
+                    Command::new("add")
+                        .arg(Arg::new("user-member").long("member").value_name("CODE").required(true))
+                        .arg(Arg::new("login").long("login").value_name("COURRIEL").required(true))
+                        .arg(
+                            Arg::new("user-role")
+                                .long("role")
+                                .value_name("admin|analyst|viewer")
+                                .required(true),
+                        )
+                        .arg(Arg::new("display-name").long("name").value_name("NOM"))
+                        .arg(password_stdin.clone()),
+                )
+                .subcommand(Command::new("disable").arg(user_login.clone()))
+                .subcommand(Command::new("password").arg(user_login).arg(password_stdin)),
+        )
         .subcommand(
             Command::new("demo")
                 .arg(

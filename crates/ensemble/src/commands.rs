@@ -26,7 +26,18 @@ pub fn run(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
         .map(PathBuf::from)
         .unwrap_or_else(|| default_key_file(&url));
     match matches.subcommand() {
-        Some(("init", _)) => init(lang, &url, &key_file),
+        Some(("init", sub)) => init(lang, &url, &key_file, sub),
+        Some(("member", sub)) => match sub.subcommand() {
+            Some(("add", add)) => crate::people::member_add(lang, &url, add),
+            Some(("list", list)) => crate::people::member_list(lang, &url, list.get_flag("json")),
+            _ => Ok(()),
+        },
+        Some(("user", sub)) => match sub.subcommand() {
+            Some(("add", add)) => crate::people::user_add(lang, &url, add),
+            Some(("disable", disable)) => crate::people::user_disable(lang, &url, disable),
+            Some(("password", password)) => crate::people::user_password(lang, &url, password),
+            _ => Ok(()),
+        },
         Some(("demo", sub)) => demo(lang, &url, &key_file, sub),
         Some(("stats", sub)) => stats(lang, &url, sub.get_flag("json")),
         Some(("import", sub)) => crate::intake::run(lang, &url, &key_file, sub),
@@ -121,8 +132,8 @@ fn describe_database(url: &str) -> String {
     }
 }
 
-fn init(lang: Lang, url: &str, key_file: &Path) -> Result<(), Failure> {
-    open_store(lang, url)?;
+fn init(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result<(), Failure> {
+    let store = open_store(lang, url)?;
     let (_, created) = ensure_key(key_file)?;
     say!(
         "{}",
@@ -146,7 +157,7 @@ fn init(lang: Lang, url: &str, key_file: &Path) -> Result<(), Failure> {
         )
     );
     say!("{}", tr(lang, "cli-init-key-advice"));
-    Ok(())
+    crate::people::start(lang, &store, matches)
 }
 
 fn reset_sqlite(url: &str) -> Result<(), Failure> {

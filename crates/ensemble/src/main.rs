@@ -18,6 +18,7 @@ mod cli;
 mod commands;
 mod intake;
 mod output;
+mod people;
 mod touring;
 
 use std::process::ExitCode;

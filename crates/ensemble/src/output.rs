@@ -81,6 +81,16 @@ pub enum Failure {
     /// An action's rule refused it (its code names the rule).
     #[error("refused: {0}")]
     Refused(&'static str),
+    /// A value given on the command line that names nothing (a member, a login, a role), or a
+    /// password that could not be read.
+    #[error("{code}: {value}")]
+    Given {
+        /// `member-unknown`, `login-unknown`, `user-role-unknown`, `chain-role-unknown`,
+        /// `password-needed` or `password-mismatch`.
+        code: &'static str,
+        /// The value given.
+        value: String,
+    },
     /// What would be written is not valid.
     #[error("invalid: {0:?}")]
     Invalid(Vec<ensemble_model::ValidationError>),
@@ -129,6 +139,7 @@ impl Failure {
             Failure::TourOption { code, .. } => code,
             Failure::TimeZone(_) => "time-zone-unknown",
             Failure::Refused(code) => code,
+            Failure::Given { code, .. } => code,
             Failure::Invalid(_) => "record-invalid",
             Failure::Quarantine(QuarantineError::Store(error)) => error.code(),
             Failure::Quarantine(error) => error.code(),
@@ -182,7 +193,9 @@ impl Failure {
             Failure::TourOption { name, value, .. } => vec![(*name, Arg::from(value.as_str()))],
             Failure::UnknownBatch(batch) => vec![("batch", Arg::from(*batch))],
             Failure::AuditBroken { entry, .. } => vec![("entry", Arg::from(*entry))],
-            Failure::Retention { value, .. } => vec![("value", Arg::from(value.as_str()))],
+            Failure::Retention { value, .. } | Failure::Given { value, .. } => {
+                vec![("value", Arg::from(value.as_str()))]
+            }
             Failure::Serve(ensemble_web::ServeError::Bind { address, cause }) => vec![
                 ("address", Arg::from(address.to_string())),
                 ("cause", Arg::from(cause.as_str())),

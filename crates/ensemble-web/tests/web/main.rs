@@ -97,6 +97,23 @@ impl TestApp {
         TestApp { store, router }
     }
 
+    /// A consortium just started, without the demo: its coordinator only, no member.
+    pub fn started() -> TestApp {
+        let store = Store::in_memory().unwrap();
+        let operator = ensemble_actions::Actor::operator(ensemble_actions::Clock::default());
+        ensemble_actions::accounts::start(
+            &store,
+            &operator,
+            "Regroupement fictif",
+            COORDINATOR,
+            "une phrase de passe fictive",
+        )
+        .unwrap();
+        let store = Arc::new(store);
+        let router = ensemble_web::router(ensemble_web::AppState::new(store.clone(), SecretKey::from_bytes(KEY)));
+        TestApp { store, router }
+    }
+
     /// The same consortium served on another clock (a moment of the tests' choosing).
     pub fn on_clock(&self, clock: ensemble_actions::Clock) -> TestApp {
         let state = ensemble_web::AppState::new(self.store.clone(), SecretKey::from_bytes(KEY)).with_clock(clock);

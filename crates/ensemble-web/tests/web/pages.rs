@@ -503,3 +503,176 @@ async fn guessing_from_one_address_does_not_lock_the_real_person_out() {
         StatusCode::SEE_OTHER
     );
 }
+
+/// A person changes their own password on the account page (the current one required, the new
+/// one typed twice and long enough) and signs in again with it; an administrator gives one of the
+/// member's people a new password, shown once, never another member's.
+#[tokio::test]
+async fn a_person_changes_their_password_and_an_administrator_gives_a_new_one() {
+    let app = TestApp::new();
+    let analyst = app.sign_in(&login("analyste", MEMBER));
+    let page = app.get("/compte", Some(&analyst.cookie)).await;
+    assert!(page.body.contains(r#"action="/compte/mot-de-passe""#), "{}", page.body);
+    assert!(page.body.contains(r#"autocomplete="new-password""#));
+    let change = |current: &str, new: &str, confirm: &str| {
+        format!(
+            "csrf={}&current={}&new={}&confirm={}",
+            analyst.csrf,
+            current.replace(' ', "+"),
+            new.replace(' ', "+"),
+            confirm.replace(' ', "+")
+        )
+    };
+    let fresh = "une nouvelle phrase fictive";
+    for (body, message) in [
+        (
+            change("pas le bon", fresh, fresh),
+            "Le mot de passe actuel ne correspond pas",
+        ),
+        (
+            change(ensemble_demo::DEMO_PASSWORD, "court", "court"),
+            "au moins 12 caractères",
+        ),
+        (
+            change(ensemble_demo::DEMO_PASSWORD, fresh, "autre chose encore"),
+            "diffèrent",
+        ),
+    ] {
+        let refused = app.post("/compte/mot-de-passe", &body, Some(&analyst.cookie)).await;
+        assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+        assert!(refused.body.contains(message), "{message}: {}", refused.body);
+        assert_translated(&refused.body);
+    }
+    let changed = app
+        .post(
+            "/compte/mot-de-passe",
+            &change(ensemble_demo::DEMO_PASSWORD, fresh, fresh),
+            Some(&analyst.cookie),
+        )
+        .await;
+    assert_eq!(changed.status, StatusCode::OK);
+    assert!(
+        changed.body.contains("Reconnectez-vous avec le nouveau"),
+        "{}",
+        changed.body
+    );
+    assert!(
+        changed
+            .set_cookie(ensemble_web::SESSION_COOKIE)
+            .unwrap()
+            .contains("Max-Age=0")
+    );
+    assert_eq!(
+        app.get("/compte", Some(&analyst.cookie)).await.status,
+        StatusCode::SEE_OTHER,
+        "the session has ended"
+    );
+    let sign_in = |password: &str| {
+        format!(
+            "login={}&password={}&csrf=jeton",
+            login("analyste", MEMBER).replace('@', "%40"),
+            password.replace(' ', "+")
+        )
+    };
+    let old = app
+        .post(
+            "/connexion",
+            &sign_in(ensemble_demo::DEMO_PASSWORD),
+            Some("ensemble_form=jeton"),
+        )
+        .await;
+    assert_eq!(old.status, StatusCode::UNAUTHORIZED);
+    let new = app
+        .post("/connexion", &sign_in(fresh), Some("ensemble_form=jeton"))
+        .await;
+    assert_eq!(new.status, StatusCode::SEE_OTHER);
+
+    // The member's administrator gives the analyst a new password, shown once.
+    let admin = app.sign_in(&login("admin", MEMBER));
+    let analyst_id = app
+        .store
+        .read(|s| s.user_by_login(&login("analyste", MEMBER)))
+        .unwrap()
+        .unwrap()
+        .id;
+    let path = format!("/membres/{MEMBER}/utilisateurs/{analyst_id}/mot-de-passe");
+    let given = app
+        .post(&path, &format!("csrf={}", admin.csrf), Some(&admin.cookie))
+        .await;
+    assert_eq!(given.status, StatusCode::OK, "{}", given.body);
+    assert!(given.body.contains("Nouveau mot de passe donné à"), "{}", given.body);
+    let password = given
+        .body
+        .split(r#"class="secret">"#)
+        .nth(1)
+        .unwrap()
+        .split('<')
+        .next()
+        .unwrap()
+        .to_string();
+    let with_given = app
+        .post("/connexion", &sign_in(&password), Some("ensemble_form=jeton"))
+        .await;
+    assert_eq!(with_given.status, StatusCode::SEE_OTHER);
+    // Another member's administrator cannot, even through their own member's address.
+    let other = app.sign_in(&login("admin", crate::OTHER_MEMBER));
+    let foreign = format!(
+        "/membres/{}/utilisateurs/{analyst_id}/mot-de-passe",
+        crate::OTHER_MEMBER
+    );
+    let refused = app
+        .post(&foreign, &format!("csrf={}", other.csrf), Some(&other.cookie))
+        .await;
+    assert_eq!(refused.status, StatusCode::NOT_FOUND);
+    let trail = app.store.read(|s| s.audit_entries(None, 20)).unwrap();
+    let actions: Vec<&str> = trail.iter().map(|entry| entry.action.as_str()).collect();
+    assert!(
+        actions.contains(&"password-change") && actions.contains(&"password-reset"),
+        "{actions:?}"
+    );
+}
+
+/// A consortium just started, without the demo: the landing page says it is starting, and the
+/// coordination's members page says what to do first, in both languages; once a member is
+/// admitted, the list shows it.
+#[tokio::test]
+async fn a_consortium_without_members_shows_its_first_steps() {
+    let app = TestApp::started();
+    let landing = app.get("/", None).await;
+    assert!(landing.body.contains("Ce consortium démarre"), "{}", landing.body);
+    let coordination = app.sign_in(COORDINATOR);
+    let members = app.get("/membres", Some(&coordination.cookie)).await;
+    assert_eq!(members.status, StatusCode::OK);
+    assert!(members.body.contains("Premiers pas du consortium"), "{}", members.body);
+    assert!(
+        members.body.contains(r#"action="/membres""#),
+        "the form to admit one is there"
+    );
+    let english = app
+        .get("/membres", Some(&format!("{}; ensemble_lang=en", coordination.cookie)))
+        .await;
+    assert!(
+        english.body.contains("The consortium&#39;s first steps"),
+        "{}",
+        english.body
+    );
+    assert_translated(&english.body);
+    let admitted = app
+        .post(
+            "/membres",
+            &format!(
+                "csrf={}&name=Salle+fictive&slug=salle-fictive&municipality=Sherbrooke&role=presenter",
+                coordination.csrf
+            ),
+            Some(&coordination.cookie),
+        )
+        .await;
+    assert!(
+        admitted.status.is_redirection() || admitted.status == StatusCode::OK,
+        "{}",
+        admitted.body
+    );
+    let members = app.get("/membres", Some(&coordination.cookie)).await;
+    assert!(!members.body.contains("Premiers pas du consortium"));
+    assert!(members.body.contains("Salle fictive"));
+}

@@ -9,6 +9,7 @@ mod audit;
 mod import;
 mod report;
 mod retention;
+mod start;
 mod tour;
 
 /// The program in a folder, with no setting from the environment that runs the tests.
