@@ -8,6 +8,7 @@
 //! one `Store::write`; no front end appends audit entries for writes.
 
 pub mod accounts;
+pub mod backups;
 pub mod clock;
 pub mod imports;
 pub mod members;
@@ -169,6 +170,9 @@ pub enum ActionError {
     /// A quarantined row cannot be corrected, replayed or dismissed.
     #[error(transparent)]
     Quarantine(ensemble_ingest::QuarantineError),
+    /// A backup cannot be written, read or restored (its own code); nothing was kept.
+    #[error(transparent)]
+    Backup(ensemble_store::BackupError),
 }
 
 impl ActionError {
@@ -180,6 +184,7 @@ impl ActionError {
             ActionError::Store(error) => error.code(),
             ActionError::Import(error) => error.code(),
             ActionError::Quarantine(error) => error.code(),
+            ActionError::Backup(error) => error.code(),
         }
     }
 }

@@ -2,7 +2,9 @@
 //! entry cannot be written keeps nothing; two imports started together (two connections, as two
 //! programs would) both end with their batch and their audit entry; a write that waits longer
 //! than it may is refused with `database-busy` and keeps nothing; every batch in the database has
-//! its audit entry, and the chain stays intact.
+//! its audit entry, and the chain stays intact. Backups taken while an import runs restore
+//! elsewhere with the import whole or not at all, the same counts and the same trail; a damaged
+//! backup is refused.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use std::path::{Path, PathBuf};
@@ -51,6 +53,9 @@ on_both_backends! {
     check_a_write_that_waits_too_long_is_refused_and_keeps_nothing
         => sqlite_a_write_that_waits_too_long_is_refused_and_keeps_nothing,
            postgres_a_write_that_waits_too_long_is_refused_and_keeps_nothing;
+    check_backups_taken_during_an_import_restore_whole_batches_or_none
+        => sqlite_backups_taken_during_an_import_restore_whole_batches_or_none,
+           postgres_backups_taken_during_an_import_restore_whole_batches_or_none;
 }
 
 fn check_an_import_whose_audit_fails_keeps_nothing(place: &TestUrl, backend: Backend) {
@@ -277,4 +282,148 @@ fn seed(store: &Store) {
             Ok::<(), StoreError>(())
         })
         .unwrap();
+}
+
+/// The rows of every backed-up table.
+fn counts(url: &str) -> Vec<(String, i64)> {
+    let mut raw = Location::parse(url).unwrap().connect().unwrap();
+    ensemble_store::backup::BACKED_UP_TABLES
+        .iter()
+        .map(|table| {
+            let rows = raw
+                .query(&format!("SELECT CAST(COUNT(*) AS BIGINT) FROM {table}"), &[])
+                .unwrap();
+            (table.to_string(), rows[0].int(0))
+        })
+        .collect()
+}
+
+fn check_backups_taken_during_an_import_restore_whole_batches_or_none(place: &TestUrl, _: Backend) {
+    let importing = opened(place);
+    let file = tickets_file(place, "pendant.csv", 20_000);
+    // Another connection, as `ensemble backup` run beside the portal would hold.
+    let backing_up = Store::open(&place.url).unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let operator = Actor::operator(Clock::default());
+    let started = std::sync::atomic::AtomicBool::new(false);
+    let (report, taken) = std::thread::scope(|scope| {
+        let running = scope.spawn(|| {
+            let member: Member = importing.read(|s| s.member_by_slug(MEMBERS[0])).unwrap().unwrap();
+            let request = ImportRequest {
+                member: MEMBERS[0],
+                path: &file.path,
+                profile: ProfileChoice::Named("generic-tickets".into()),
+                dry_run: false,
+                strict: false,
+                now: operator.clock.local_now(),
+            };
+            let key = SecretKey::from_bytes([5; 32]);
+            // Told once the import reads its rows, inside its transaction.
+            let mut progress = |_| started.store(true, std::sync::atomic::Ordering::SeqCst);
+            imports::import(&importing, &key, &operator, &member, &request, &mut progress).unwrap()
+        });
+        while !started.load(std::sync::atomic::Ordering::SeqCst) {
+            std::thread::sleep(Duration::from_millis(1));
+        }
+        let mut taken = Vec::new();
+        while !running.is_finished() || taken.is_empty() {
+            let path = folder.path().join(format!("pendant-{}.zip", taken.len()));
+            let during = !running.is_finished();
+            // The snapshot does not wait for the import; the backup's audit entry does.
+            ensemble_actions::backups::take(&backing_up, &operator, &path).unwrap();
+            taken.push((path, during));
+        }
+        (running.join().unwrap(), taken)
+    });
+    assert_eq!(report.rows_imported, 20_000);
+    assert!(taken[0].1, "the first backup began while the import ran");
+    for (number, (path, _)) in taken.iter().enumerate() {
+        let manifest = ensemble_store::backup::verify(path).unwrap();
+        let rows = |table: &str| manifest.tables.iter().find(|t| t.name == table).unwrap().rows;
+        // The import is one transaction: a snapshot holds all of it (its batch beside the seeded
+        // one) or none of it.
+        let held = (rows("ticket_sales"), rows("batches"));
+        assert!(held == (0, 1) || held == (20_000, 2), "backup {number}: {held:?}");
+    }
+
+    // The last backup, restored elsewhere: the same rows, the same trail, and the restore after it.
+    let (last, _) = taken.last().unwrap();
+    let manifest = ensemble_actions::backups::take(&backing_up, &operator, last).unwrap();
+    let elsewhere = match place.dir {
+        Some(_) => TestUrl::sqlite(),
+        None => TestUrl::postgres("backup_restored_elsewhere").unwrap(),
+    };
+    let restored = Store::open(&elsewhere.url).unwrap();
+    ensemble_actions::backups::restore(&restored, &operator, last, false).unwrap();
+    // The same rows everywhere but in the trail, which goes on differently on each side: the
+    // original notes its backups, the copy its restore.
+    let without_trail = |url: &str| {
+        let mut rows = counts(url);
+        rows.retain(|(table, _)| table != "audit_log");
+        rows
+    };
+    assert_eq!(without_trail(&elsewhere.url), without_trail(&place.url));
+    let head = manifest.audit_head.clone().unwrap();
+    assert_eq!(
+        restored.read(|s| s.audit_entries(None, 100_000)).unwrap().len() as i64,
+        head.id + 1
+    );
+    let trail = restored.read(|s| s.audit_entries(None, 10)).unwrap();
+    assert_eq!(trail[0].action, "restore");
+    assert_eq!((trail[1].id, trail[1].hash.as_str()), (head.id, head.hash.as_str()));
+    assert!(
+        restored.read(|s| s.verify_audit()).unwrap().1.is_none(),
+        "the chain holds"
+    );
+
+    // A second restore is refused unless forced; a damaged or truncated copy is refused.
+    let again = ensemble_actions::backups::restore(&restored, &operator, last, false);
+    assert!(
+        matches!(&again, Err(ActionError::Backup(error)) if error.code() == "backup-target-not-empty"),
+        "{again:?}"
+    );
+    let bytes = std::fs::read(last).unwrap();
+    let truncated = folder.path().join("tronque.zip");
+    std::fs::write(&truncated, &bytes[..bytes.len() / 2]).unwrap();
+    let refused = ensemble_store::backup::verify(&truncated).unwrap_err();
+    assert_eq!(refused.code(), "backup-unreadable");
+    let damaged = folder.path().join("abime.zip");
+    rewrite_entry(last, &damaged, "tables/ticket_sales.jsonl", |text| {
+        text.replacen("34", "35", 1)
+    });
+    assert_eq!(
+        ensemble_store::backup::verify(&damaged).unwrap_err().code(),
+        "backup-damaged"
+    );
+    let fresh = match place.dir {
+        Some(_) => TestUrl::sqlite(),
+        None => TestUrl::postgres("backup_damaged_refused").unwrap(),
+    };
+    let untouched = Store::open(&fresh.url).unwrap();
+    let refused = ensemble_actions::backups::restore(&untouched, &operator, &damaged, false);
+    assert!(
+        matches!(&refused, Err(ActionError::Backup(error)) if error.code() == "backup-damaged"),
+        "{refused:?}"
+    );
+    assert_eq!(untouched.count::<TicketSale>().unwrap(), 0, "nothing restored");
+}
+
+/// A copy of a backup with one of its files changed.
+fn rewrite_entry(from: &Path, to: &Path, name: &str, change: impl Fn(&str) -> String) {
+    use std::io::{Read, Write};
+    let mut original = zip::ZipArchive::new(std::fs::File::open(from).unwrap()).unwrap();
+    let mut copy = zip::ZipWriter::new(std::fs::File::create(to).unwrap());
+    let options = zip::write::SimpleFileOptions::default().compression_method(zip::CompressionMethod::Deflated);
+    for index in 0..original.len() {
+        let mut entry = original.by_index(index).unwrap();
+        let entry_name = entry.name().to_string();
+        let mut text = String::new();
+        entry.read_to_string(&mut text).unwrap();
+        if entry_name == name {
+            text = change(&text);
+        }
+        copy.start_file(entry_name, options).unwrap();
+        copy.write_all(text.as_bytes()).unwrap();
+    }
+    copy.finish().unwrap();
 }

@@ -64,6 +64,10 @@ audit_actions! {
     PasswordChange => "password-change",
     /// An administrator gave a person a new password.
     PasswordReset => "password-reset",
+    /// A backup of the whole database was taken.
+    Backup => "backup",
+    /// The database was restored from a backup.
+    Restore => "restore",
     /// A personal API token was created.
     TokenCreate => "token-create",
     /// A personal API token was revoked.

@@ -45,6 +45,15 @@ pub trait Database: Send {
     /// Runs a query and returns every row.
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError>;
 
+    /// Runs a query and hands each row to `each` as it comes, never holding them all (a backup
+    /// of a million-row table).
+    fn query_each(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        each: &mut dyn FnMut(Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError>;
+
     /// Appends many rows to a table in the fastest way the engine has (a prepared statement for
     /// SQLite, `COPY` for PostgreSQL). Runs inside the caller's transaction.
     fn bulk_insert(

@@ -8,6 +8,7 @@
 
 pub mod accounts;
 pub mod audit;
+pub mod backup;
 pub mod catalog;
 pub mod database;
 pub mod intake;
@@ -32,6 +33,7 @@ use serde::de::DeserializeOwned;
 
 pub use accounts::{ApiToken, Consortium, User};
 pub use audit::{AuditAction, AuditEntry, AuditEvent, Broken, GENESIS};
+pub use backup::{BackupError, Manifest};
 pub use catalog::{
     OrganizationFilter, Page, PerformanceFilter, PerformanceView, PlaceFilter, PlaceView, ShowFilter, Window,
 };

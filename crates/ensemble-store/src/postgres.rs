@@ -251,6 +251,32 @@ impl Database for PostgresDatabase {
         Ok(out)
     }
 
+    fn query_each(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        each: &mut dyn FnMut(Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        use postgres::fallible_iterator::FallibleIterator as _;
+        let statement = self
+            .client
+            .prepare(number_placeholders(sql).as_str())
+            .map_err(sql_error)?;
+        let columns: Arc<[String]> = statement.columns().iter().map(|c| c.name().to_string()).collect();
+        let refs = params.iter().map(|v| v as &(dyn ToSql + Sync));
+        let mut rows = self.client.query_raw(&statement, refs).map_err(sql_error)?;
+        while let Some(row) = rows.next().map_err(sql_error)? {
+            let values = (0..columns.len())
+                .map(|index| read_value(&row, index))
+                .collect::<Result<Vec<Value>, StoreError>>()?;
+            each(Row {
+                columns: columns.clone(),
+                values,
+            })?;
+        }
+        Ok(())
+    }
+
     fn bulk_insert(
         &mut self,
         table: &str,

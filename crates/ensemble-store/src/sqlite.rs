@@ -148,6 +148,29 @@ impl Database for SqliteDatabase {
         Ok(out)
     }
 
+    fn query_each(
+        &mut self,
+        sql: &str,
+        params: &[Value],
+        each: &mut dyn FnMut(Row) -> Result<(), StoreError>,
+    ) -> Result<(), StoreError> {
+        let mut statement = self.connection.prepare(sql).map_err(sql_error)?;
+        let columns: Arc<[String]> = statement.column_names().iter().map(|name| name.to_string()).collect();
+        let mut rows = statement
+            .query(rusqlite::params_from_iter(params.iter()))
+            .map_err(sql_error)?;
+        while let Some(row) = rows.next().map_err(sql_error)? {
+            let values = (0..columns.len())
+                .map(|index| row.get_ref(index).map(read_value).map_err(sql_error))
+                .collect::<Result<Vec<Value>, StoreError>>()?;
+            each(Row {
+                columns: columns.clone(),
+                values,
+            })?;
+        }
+        Ok(())
+    }
+
     fn bulk_insert(
         &mut self,
         table: &str,

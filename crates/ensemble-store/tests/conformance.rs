@@ -1256,7 +1256,8 @@ fn check_migrations_apply_once(store: &Store, url: &str) {
             (7, "pooling".to_string()),
             (8, "audit-actions".to_string()),
             (9, "settlement-deals".to_string()),
-            (10, "one-settlement-per-keeper".to_string())
+            (10, "one-settlement-per-keeper".to_string()),
+            (11, "consortium".to_string())
         ]
     );
 }
@@ -1946,10 +1947,10 @@ fn migrated(url: &str, backend: Backend) -> Store {
         .iter()
         .map(|migration| migration.version)
         .collect();
-    assert_eq!(pending, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert_eq!(pending, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     let mut reported = Vec::new();
     let applied = store.migrate(&mut |migration| reported.push(migration.name)).unwrap();
-    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10]);
+    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11]);
     assert_eq!(
         reported,
         vec![
@@ -1962,7 +1963,8 @@ fn migrated(url: &str, backend: Backend) -> Store {
             "pooling",
             "audit-actions",
             "settlement-deals",
-            "one-settlement-per-keeper"
+            "one-settlement-per-keeper",
+            "consortium"
         ]
     );
     store

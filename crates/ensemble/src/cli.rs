@@ -55,6 +55,10 @@ fn tree() -> Command {
         .long("password-stdin")
         .action(ArgAction::SetTrue);
     let user_login = Arg::new("user-login").value_name("COURRIEL").required(true);
+    let backup_file = Arg::new("backup-file")
+        .value_name("FICHIER")
+        .required(true)
+        .value_parser(value_parser!(std::path::PathBuf));
     let version = Arg::new("version")
         .short('V')
         .long("version")
@@ -85,6 +89,24 @@ fn tree() -> Command {
                         .requires("consortium-name"),
                 )
                 .arg(password_stdin.clone()),
+        )
+        .subcommand(
+            Command::new("backup")
+                .args_conflicts_with_subcommands(true)
+                .subcommand_negates_reqs(true)
+                .arg(
+                    Arg::new("backup-output")
+                        .long("output")
+                        .value_name("FICHIER")
+                        .required(true)
+                        .value_parser(value_parser!(std::path::PathBuf)),
+                )
+                .subcommand(Command::new("verify").arg(backup_file.clone()).arg(json.clone())),
+        )
+        .subcommand(
+            Command::new("restore")
+                .arg(backup_file)
+                .arg(Arg::new("force").long("force").action(ArgAction::SetTrue)),
         )
         .subcommand(
             Command::new("member")

@@ -27,6 +27,11 @@ pub fn run(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
         .unwrap_or_else(|| default_key_file(&url));
     match matches.subcommand() {
         Some(("init", sub)) => init(lang, &url, &key_file, sub),
+        Some(("backup", sub)) => match sub.subcommand() {
+            Some(("verify", verify)) => crate::people::backup_verify(lang, verify),
+            _ => crate::people::backup(lang, &url, sub),
+        },
+        Some(("restore", sub)) => crate::people::restore(lang, &url, sub),
         Some(("member", sub)) => match sub.subcommand() {
             Some(("add", add)) => crate::people::member_add(lang, &url, add),
             Some(("list", list)) => crate::people::member_list(lang, &url, list.get_flag("json")),

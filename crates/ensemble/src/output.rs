@@ -94,6 +94,9 @@ pub enum Failure {
     /// What would be written is not valid.
     #[error("invalid: {0:?}")]
     Invalid(Vec<ensemble_model::ValidationError>),
+    /// A backup cannot be written, verified or restored.
+    #[error(transparent)]
+    Backup(ensemble_store::BackupError),
     /// `ENSEMBLE_TIME_ZONE` names no time zone.
     #[error(transparent)]
     TimeZone(#[from] ensemble_actions::UnknownTimeZone),
@@ -117,6 +120,7 @@ impl From<ensemble_actions::ActionError> for Failure {
             ActionError::Import(error) => Failure::Import(error),
             ActionError::Quarantine(error) => Failure::Quarantine(error),
             ActionError::Invalid(problems) => Failure::Invalid(problems),
+            ActionError::Backup(error) => Failure::Backup(error),
         }
     }
 }
@@ -140,6 +144,7 @@ impl Failure {
             Failure::TimeZone(_) => "time-zone-unknown",
             Failure::Refused(code) => code,
             Failure::Given { code, .. } => code,
+            Failure::Backup(error) => error.code(),
             Failure::Invalid(_) => "record-invalid",
             Failure::Quarantine(QuarantineError::Store(error)) => error.code(),
             Failure::Quarantine(error) => error.code(),
@@ -218,6 +223,10 @@ impl Failure {
                 ("cause", Arg::from(cause.to_string())),
             ],
             Failure::ResetNotSqlite | Failure::Refused(_) => vec![],
+            Failure::Backup(ensemble_store::BackupError::SchemaDiffers { found, known }) => {
+                vec![("found", Arg::from(*found)), ("known", Arg::from(*known))]
+            }
+            Failure::Backup(error) => vec![("cause", Arg::from(error.detail()))],
             Failure::Invalid(problems) => vec![(
                 "detail",
                 Arg::from(problems.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")),

@@ -42,3 +42,4 @@ error-password-wrong = The current password does not match: nothing was changed.
 error-password-reset-self = Change your own password on the My account page, with the current one.
 error-member-region-unknown = This region does not exist: give the code of one of Québec's administrative regions, from 01 (Bas-Saint-Laurent) to 17 (Centre-du-Québec).
 error-member-postal-code-invalid = This is not a Canadian postal code: write it as J1H 1A1.
+error-backup-operator-only = Only the server's operator backs up and restores the database, on the command line: ensemble backup --output FILE

@@ -42,3 +42,4 @@ error-password-wrong = Le mot de passe actuel ne correspond pas : rien n'a été
 error-password-reset-self = Changez votre propre mot de passe sur la page Mon compte, avec le mot de passe actuel.
 error-member-region-unknown = Cette région n'existe pas : donnez le code d'une région administrative du Québec, de 01 (Bas-Saint-Laurent) à 17 (Centre-du-Québec).
 error-member-postal-code-invalid = Ce code postal n'est pas un code postal canadien : écrivez-le comme J1H 1A1.
+error-backup-operator-only = Seul l'exploitant du serveur sauvegarde et restaure la base, en ligne de commande : ensemble backup --output FICHIER

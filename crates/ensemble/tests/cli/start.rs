@@ -1,5 +1,6 @@
 //! A consortium started for real, from nothing, as its operator would: no demo. The consortium
-//! and its coordinator, a member and its people, an import, and both signing in to the portal.
+//! and its coordinator, a member and its people, an import, both signing in to the portal, and a
+//! backup taken while it serves, restored elsewhere.
 
 use std::io::{BufRead, Read, Write};
 use std::path::Path;
@@ -306,6 +307,44 @@ fn a_consortium_starts_from_nothing_and_its_people_sign_in_and_import() {
         &["user", "disable", "analyste@salle-fictive.example"],
     ));
     assert!(sign_in(&address, "analyste@salle-fictive.example", &first).starts_with("HTTP/1.1 401"));
+
+    // A backup while the portal serves, verified, then restored in another folder: the same
+    // records, the trail intact; the secret key is not in it.
+    let written = ok(&ensemble(dir.path(), &["backup", "--output", "sauvegarde.zip"]));
+    assert!(
+        written.contains("Sauvegarde écrite") && written.contains("clé secrète n'est pas"),
+        "{written}"
+    );
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::PermissionsExt;
+        let mode = std::fs::metadata(dir.path().join("sauvegarde.zip"))
+            .unwrap()
+            .permissions()
+            .mode();
+        assert_eq!(mode & 0o777, 0o600, "a backup is readable by its owner only");
+    }
+    let key = std::fs::read_to_string(dir.path().join("ensemble.key")).unwrap();
+    let archive = std::fs::read(dir.path().join("sauvegarde.zip")).unwrap();
+    assert!(!archive.windows(key.trim().len()).any(|w| w == key.trim().as_bytes()));
+    assert!(ok(&ensemble(dir.path(), &["backup", "verify", "sauvegarde.zip"])).contains("Sauvegarde intacte"));
+    let elsewhere = tempfile::tempdir().unwrap();
+    let backup = dir.path().join("sauvegarde.zip");
+    let restored = ensemble(elsewhere.path(), &["restore", backup.to_str().unwrap()]);
+    assert!(ok(&restored).contains("Sauvegarde restaurée"));
+    refused(
+        &ensemble(elsewhere.path(), &["restore", backup.to_str().unwrap()]),
+        "backup-target-not-empty",
+    );
+    ok(&ensemble(elsewhere.path(), &["audit", "verify"]));
+    let stats = |folder: &Path| {
+        let mut stats: serde_json::Value = serde_json::from_str(&ok(&ensemble(folder, &["stats", "--json"]))).unwrap();
+        stats.as_object_mut().unwrap().remove("database");
+        stats
+    };
+    assert_eq!(stats(elsewhere.path()), stats(dir.path()));
+    let member_list = |folder: &Path| ok(&ensemble(folder, &["member", "list", "--json"]));
+    assert_eq!(member_list(elsewhere.path()), member_list(dir.path()));
     server.kill().unwrap();
     server.wait().unwrap();
 
