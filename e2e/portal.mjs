@@ -417,6 +417,28 @@ try {
     await page.waitForURL(`${base}/`);
   });
 
+  await step('a person changes their password on the account page, then signs in with it', async () => {
+    await page.goto(`${base}/connexion`);
+    await page.fill('#login', `analyste@${member}.example`);
+    await page.fill('#password', 'ensemble-demo');
+    await page.click('button:has-text("Se connecter")');
+    await page.waitForURL(`**/membres/${member}`);
+    await page.goto(`${base}/compte`);
+    await accessible();
+    await page.fill('#current', 'ensemble-demo');
+    await page.fill('#new', 'une phrase de passe fictive');
+    await page.fill('#confirm', 'une phrase de passe fictive');
+    await page.click('button:has-text("Changer le mot de passe")');
+    await expectText('Reconnectez-vous avec le nouveau');
+    await accessible();
+    await page.fill('#login', `analyste@${member}.example`);
+    await page.fill('#password', 'une phrase de passe fictive');
+    await page.click('button:has-text("Se connecter")');
+    await page.waitForURL(`**/membres/${member}`);
+    await page.click('button:has-text("Se déconnecter")');
+    await page.waitForURL(`${base}/`);
+  });
+
   console.log(`E2E: ${audited} pages passed the accessibility checks`);
   console.log(`E2E: ${passed} steps passed`);
 } catch (error) {
