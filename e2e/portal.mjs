@@ -417,6 +417,29 @@ try {
     await page.waitForURL(`${base}/`);
   });
 
+  await step('the member reads its data maturity beside the consortium\'s, then assesses itself again', async () => {
+    await page.goto(`${base}/connexion`);
+    await page.fill('#login', `admin@${member}.example`);
+    await page.fill('#password', 'ensemble-demo');
+    await page.click('button:has-text("Se connecter")');
+    await page.waitForURL(`**/membres/${member}`);
+    await page.click('a:has-text("Maturité des données")');
+    await page.waitForURL('**/maturite');
+    await expectText('Médiane du consortium');
+    await expectText('Évaluations précédentes');
+    await accessible();
+    await page.check('input[name="governance"][value="4"]');
+    await page.click('button:has-text("Enregistrer l\'évaluation")');
+    await page.waitForURL('**/maturite');
+    await expectText('4 : Une politique des données est adoptée');
+    await page.click('a[hreflang="en"]');
+    await expectText('Data maturity');
+    await accessible();
+    await page.click('a[hreflang="fr"]');
+    await page.click('button:has-text("Se déconnecter")');
+    await page.waitForURL(`${base}/`);
+  });
+
   await step('a person changes their password on the account page, then signs in with it', async () => {
     await page.goto(`${base}/connexion`);
     await page.fill('#login', `analyste@${member}.example`);

@@ -10,6 +10,7 @@
 pub mod accounts;
 pub mod backups;
 pub mod clock;
+pub mod diagnostic;
 pub mod imports;
 pub mod members;
 pub mod privacy;

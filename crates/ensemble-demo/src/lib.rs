@@ -324,6 +324,11 @@ pub fn generate(
             logins.push(login);
         }
         writer.session.set_disclosure_rules(&DEMO_RULES)?;
+        writer.session.insert_consortium(&ensemble_store::Consortium {
+            name: "Consortium de démonstration".to_string(),
+            started_at: world::reference_moment() - Duration::days(800),
+        })?;
+        writer.session.put_maturity(&maturity(&world.members))?;
         progress(Progress {
             step: Step::Committing,
             done: 0,
@@ -339,6 +344,49 @@ pub fn generate(
             logins,
         })
     })
+}
+
+/// The founding members' data-maturity self-assessments, a year apart: the presenter, which holds
+/// the ticketing, ahead; the creator behind; everyone a little further on the second time.
+fn maturity(members: &[ensemble_model::Member]) -> Vec<ensemble_store::MaturityAnswer> {
+    const DIMENSIONS: [&str; 7] = [
+        "governance",
+        "collection",
+        "quality",
+        "analysis",
+        "sharing",
+        "skills",
+        "ethics",
+    ];
+    const LEVELS: [(&str, [i64; 7], [i64; 7]); 4] = [
+        ("clair-de-scene", [2, 2, 2, 2, 3, 2, 2], [3, 2, 3, 3, 3, 2, 3]),
+        ("deux-rivieres", [3, 3, 3, 3, 2, 3, 3], [3, 4, 3, 4, 3, 3, 4]),
+        ("grande-ourse", [1, 2, 1, 1, 2, 1, 2], [2, 2, 2, 2, 3, 2, 2]),
+        ("aurore-boreale", [2, 3, 2, 2, 2, 2, 2], [3, 3, 3, 2, 3, 2, 3]),
+    ];
+    let last = world::reference_moment().date_naive() - Duration::days(30);
+    let first = last - Duration::days(365);
+    let mut answers = Vec::new();
+    for (slug, before, after) in LEVELS {
+        let Some(member) = members.iter().find(|member| member.slug == slug) else {
+            continue;
+        };
+        for (day, levels) in [(first, before), (last, after)] {
+            answers.extend(
+                DIMENSIONS
+                    .iter()
+                    .zip(levels)
+                    .map(|(dimension, level)| ensemble_store::MaturityAnswer {
+                        member_id: member.id,
+                        assessed_on: day,
+                        dimension: dimension.to_string(),
+                        level,
+                        assessed_by: None,
+                    }),
+            );
+        }
+    }
+    answers
 }
 
 /// Marketing consents given to the presenter by some of its buyers, a few later withdrawn.

@@ -68,6 +68,8 @@ audit_actions! {
     Backup => "backup",
     /// The database was restored from a backup.
     Restore => "restore",
+    /// A member assessed its data maturity.
+    MaturityAssess => "maturity-assess",
     /// A personal API token was created.
     TokenCreate => "token-create",
     /// A personal API token was revoked.

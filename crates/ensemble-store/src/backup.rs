@@ -58,6 +58,7 @@ pub const BACKED_UP_TABLES: &[&str] = &[
     "pooled_releases",
     "settlements",
     "consortium",
+    "maturity_answers",
 ];
 
 /// What a backup holds, written last in the file.

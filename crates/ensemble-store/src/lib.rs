@@ -11,6 +11,7 @@ pub mod audit;
 pub mod backup;
 pub mod catalog;
 pub mod database;
+pub mod diagnostic;
 pub mod intake;
 pub mod pooling;
 pub mod postgres;
@@ -38,6 +39,7 @@ pub use catalog::{
     OrganizationFilter, Page, PerformanceFilter, PerformanceView, PlaceFilter, PlaceView, ShowFilter, Window,
 };
 pub use database::{Backend, Database};
+pub use diagnostic::MaturityAnswer;
 pub use intake::{QUARANTINE_DISMISSED, QUARANTINE_OPEN, QUARANTINE_REPLAYED, QuarantineEntry, entity_tables};
 pub use pooling::{Month, OTHER_DISCIPLINE, PooledRelease, RELEASE_DELAY_DAYS, TICKET_SALES};
 pub use records::TableSchema;
@@ -212,6 +214,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "consortium",
         sqlite: include_str!("../migrations/sqlite/0011_consortium.sql"),
         postgres: include_str!("../migrations/postgres/0011_consortium.sql"),
+    },
+    Migration {
+        version: 12,
+        name: "maturity",
+        sqlite: include_str!("../migrations/sqlite/0012_maturity.sql"),
+        postgres: include_str!("../migrations/postgres/0012_maturity.sql"),
     },
 ];
 

@@ -6,6 +6,7 @@
 use chrono::{DateTime, FixedOffset, NaiveDate};
 use ensemble_model::{Consent, Entity, MemberId, PersonKey, Purpose, TicketSale};
 
+use crate::value::date;
 use crate::{Session, StoreError, Value};
 
 /// Days allowed to answer a request.
@@ -95,14 +96,6 @@ const REQUEST_COLUMNS: &str = "id, kind, person_key, received_on, due_on, status
 const INCIDENT_COLUMNS: &str = "id, member_id, occurred_on, discovered_on, description, information_concerned, \
      people_affected, serious_injury_risk, risk_assessment, measures_taken, commission_notified_on, \
      people_notified_on, recorded_by, recorded_at";
-
-fn date(value: &Value) -> Option<NaiveDate> {
-    match value {
-        Value::Date(date) => Some(*date),
-        Value::Text(text) => text.parse().ok(),
-        _ => None,
-    }
-}
 
 fn unreadable(table: &str, column: &str) -> StoreError {
     StoreError::Decode {

@@ -52,6 +52,15 @@ pub(crate) fn timestamp(value: &Value) -> Option<DateTime<FixedOffset>> {
     }
 }
 
+/// A date read back from either backend (PostgreSQL gives a date, SQLite ISO text).
+pub(crate) fn date(value: &Value) -> Option<NaiveDate> {
+    match value {
+        Value::Date(date) => Some(*date),
+        Value::Text(text) => text.parse().ok(),
+        _ => None,
+    }
+}
+
 impl From<i64> for Value {
     fn from(value: i64) -> Self {
         Value::Int(value)

@@ -11,6 +11,7 @@ mod auth;
 mod browse;
 mod cache;
 mod chart;
+mod diagnostic;
 mod error;
 mod http;
 mod imports;
@@ -59,6 +60,14 @@ pub struct AppState {
     pub report_templates: Option<Arc<std::path::PathBuf>>,
     /// The consortium's clock: "today" for every grant, deadline, season and plan.
     pub clock: ensemble_actions::Clock,
+    /// The data diagnostic's maturity model (the built-in one, or the consortium's own).
+    pub maturity: Arc<ensemble_actions::diagnostic::MaturityModel>,
+}
+
+/// The maturity model shipped with Ensemble (checked by its tests).
+fn built_in_maturity() -> ensemble_actions::diagnostic::MaturityModel {
+    ensemble_actions::diagnostic::MaturityModel::parse(ensemble_actions::diagnostic::BUILT_IN_MODEL)
+        .unwrap_or(ensemble_actions::diagnostic::MaturityModel { dimensions: Vec::new() })
 }
 
 impl AppState {
@@ -72,7 +81,14 @@ impl AppState {
             cache: Arc::default(),
             report_templates: None,
             clock: ensemble_actions::Clock::default(),
+            maturity: Arc::new(built_in_maturity()),
         }
+    }
+
+    /// The same portal with the consortium's own maturity model.
+    pub fn with_maturity(mut self, model: ensemble_actions::diagnostic::MaturityModel) -> AppState {
+        self.maturity = Arc::new(model);
+        self
     }
 
     /// The same portal on another clock (a time zone of the consortium's, or a fixed moment in
@@ -283,6 +299,18 @@ pub fn routes() -> Vec<Route> {
             "/membres/{member}/responsable",
             member(Role::MemberAdmin),
             post(members::set_officer),
+        ),
+        route(
+            Method::GET,
+            "/membres/{member}/maturite",
+            member(Role::Viewer),
+            get(diagnostic::maturity),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/maturite",
+            member(Role::MemberAdmin),
+            post(diagnostic::assess),
         ),
         route(Method::GET, "/compte", Access::SignedIn, get(members::account)),
         route(

@@ -619,6 +619,8 @@ fn serve_store(
     let state = ensemble_web::AppState::new(std::sync::Arc::new(store), key)
         .with_report_templates(std::env::var_os("ENSEMBLE_TEMPLATES").map(PathBuf::from))
         .with_clock(clock()?)
+        // The consortium's own maturity model, if it keeps one (ENSEMBLE_MATURITY_MODEL).
+        .with_maturity(ensemble_actions::diagnostic::MaturityModel::from_environment()?)
         // Beside the secret key (by default, beside the database): files not yet imported.
         .with_uploads(uploads_folder(key_file));
     let runtime = tokio::runtime::Builder::new_multi_thread()

@@ -94,6 +94,9 @@ pub enum Failure {
     /// What would be written is not valid.
     #[error("invalid: {0:?}")]
     Invalid(Vec<ensemble_model::ValidationError>),
+    /// The consortium's maturity model file cannot be used.
+    #[error(transparent)]
+    Maturity(#[from] ensemble_actions::diagnostic::ModelError),
     /// A backup cannot be written, verified or restored.
     #[error(transparent)]
     Backup(ensemble_store::BackupError),
@@ -145,6 +148,7 @@ impl Failure {
             Failure::Refused(code) => code,
             Failure::Given { code, .. } => code,
             Failure::Backup(error) => error.code(),
+            Failure::Maturity(_) => "maturity-model-invalid",
             Failure::Invalid(_) => "record-invalid",
             Failure::Quarantine(QuarantineError::Store(error)) => error.code(),
             Failure::Quarantine(error) => error.code(),
@@ -227,6 +231,7 @@ impl Failure {
                 vec![("found", Arg::from(*found)), ("known", Arg::from(*known))]
             }
             Failure::Backup(error) => vec![("cause", Arg::from(error.detail()))],
+            Failure::Maturity(error) => vec![("cause", Arg::from(error.to_string()))],
             Failure::Invalid(problems) => vec![(
                 "detail",
                 Arg::from(problems.iter().map(ToString::to_string).collect::<Vec<_>>().join(" ")),

@@ -43,3 +43,5 @@ error-password-reset-self = Change your own password on the My account page, wit
 error-member-region-unknown = This region does not exist: give the code of one of Québec's administrative regions, from 01 (Bas-Saint-Laurent) to 17 (Centre-du-Québec).
 error-member-postal-code-invalid = This is not a Canadian postal code: write it as J1H 1A1.
 error-backup-operator-only = Only the server's operator backs up and restores the database, on the command line: ensemble backup --output FILE
+error-maturity-incomplete = The self-assessment is incomplete: choose a level for each dimension, then save again.
+error-maturity-level-unknown = A level chosen is not in the maturity model: reload the page and choose among the levels offered.

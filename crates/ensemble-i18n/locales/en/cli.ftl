@@ -170,3 +170,4 @@ error-backup-target-not-empty = The database already holds data: nothing was rep
 error-backup-unwritable = The backup could not be written ({ $cause }). Check the folder and the disk space.
 cli-backup-head = entry { $id } ({ $hash })
 cli-backup-head-none = no entry
+error-maturity-model-invalid = The maturity model named by ENSEMBLE_MATURITY_MODEL cannot be used ({ $cause }). Fix the file (each dimension: a code, its names and as many levels in French as in English) or remove the variable to use Ensemble's model.

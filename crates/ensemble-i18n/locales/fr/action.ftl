@@ -43,3 +43,5 @@ error-password-reset-self = Changez votre propre mot de passe sur la page Mon co
 error-member-region-unknown = Cette région n'existe pas : donnez le code d'une région administrative du Québec, de 01 (Bas-Saint-Laurent) à 17 (Centre-du-Québec).
 error-member-postal-code-invalid = Ce code postal n'est pas un code postal canadien : écrivez-le comme J1H 1A1.
 error-backup-operator-only = Seul l'exploitant du serveur sauvegarde et restaure la base, en ligne de commande : ensemble backup --output FICHIER
+error-maturity-incomplete = L'autoévaluation est incomplète : choisissez un niveau pour chaque dimension, puis enregistrez de nouveau.
+error-maturity-level-unknown = Un niveau choisi n'existe pas dans le modèle de maturité : rechargez la page et choisissez parmi les niveaux proposés.

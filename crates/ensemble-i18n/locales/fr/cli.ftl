@@ -170,3 +170,4 @@ error-backup-target-not-empty = La base contient déjà des données : rien n'a 
 error-backup-unwritable = La sauvegarde n'a pas pu être écrite ({ $cause }). Vérifiez le dossier et l'espace disque.
 cli-backup-head = entrée { $id } ({ $hash })
 cli-backup-head-none = aucune entrée
+error-maturity-model-invalid = Le modèle de maturité nommé par ENSEMBLE_MATURITY_MODEL ne peut pas servir ({ $cause }). Corrigez le fichier (chaque dimension : un code, ses noms et autant de niveaux en français qu'en anglais) ou retirez la variable pour reprendre le modèle d'Ensemble.

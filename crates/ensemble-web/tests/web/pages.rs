@@ -676,3 +676,71 @@ async fn a_consortium_without_members_shows_its_first_steps() {
     assert!(!members.body.contains("Premiers pas du consortium"));
     assert!(members.body.contains("Salle fictive"));
 }
+
+/// A member's data maturity: the demo's two assessments in the history, the radar and the
+/// consortium's median (the demo's rules ask for two members), in both languages; its
+/// administrator answers again and the page shows it; an analyst or another member cannot.
+#[tokio::test]
+async fn a_member_reads_and_takes_its_maturity_self_assessment() {
+    let app = TestApp::new();
+    let admin = app.sign_in(&login("admin", MEMBER));
+    let path = format!("/membres/{MEMBER}/maturite");
+    let page = app.get(&path, Some(&admin.cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_translated(&page.body);
+    assert!(page.body.contains("Maturité des données"), "{}", page.body);
+    assert!(
+        page.body.contains(r#"role="img""#) && page.body.contains("stroke-dasharray"),
+        "radar and median"
+    );
+    assert_eq!(
+        page.body.matches("<tr><th scope=\"row\">").count(),
+        7 + 2,
+        "seven dimensions, two assessments"
+    );
+    let english = app
+        .get(&path, Some(&format!("{}; ensemble_lang=en", admin.cookie)))
+        .await;
+    assert!(english.body.contains("Data maturity") && english.body.contains("Governance and strategy"));
+    assert_translated(&english.body);
+
+    let mut form = format!("csrf={}", admin.csrf);
+    for code in [
+        "governance",
+        "collection",
+        "quality",
+        "analysis",
+        "sharing",
+        "skills",
+        "ethics",
+    ] {
+        form.push_str(&format!("&{code}=5"));
+    }
+    let saved = app.post(&path, &form, Some(&admin.cookie)).await;
+    assert_eq!(saved.status, StatusCode::SEE_OTHER, "{}", saved.body);
+    let page = app.get(&path, Some(&admin.cookie)).await;
+    assert!(
+        page.body.contains("5 : Les données font partie du plan stratégique"),
+        "{}",
+        page.body
+    );
+    let incomplete = app
+        .post(&path, &format!("csrf={}&governance=3", admin.csrf), Some(&admin.cookie))
+        .await;
+    assert_eq!(incomplete.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        incomplete.body.contains("L'autoévaluation est incomplète")
+            || incomplete.body.contains("L&#39;autoévaluation est incomplète")
+    );
+
+    let analyst = app.sign_in(&login("analyste", MEMBER));
+    let read = app.get(&path, Some(&analyst.cookie)).await;
+    assert_eq!(read.status, StatusCode::OK);
+    assert!(!read.body.contains(r#"type="radio""#), "only administrators answer");
+    let refused = app
+        .post(&path, &form.replace(&admin.csrf, &analyst.csrf), Some(&analyst.cookie))
+        .await;
+    assert!(refused.status.is_client_error(), "{}", refused.status);
+    let other = app.sign_in(&login("admin", crate::OTHER_MEMBER));
+    assert!(app.get(&path, Some(&other.cookie)).await.status.is_client_error());
+}

@@ -1,0 +1,280 @@
+//! The data diagnostic a consortium starts with. Its maturity self-assessment: the model (its
+//! dimensions and their levels described in words, `data/diagnostic/maturity.toml`, which a
+//! consortium may replace), a member's assessment kept with its audit entry, and what the portal
+//! shows of it: the member's latest levels, its history, and the consortium's median on each
+//! dimension only when enough members answered (the disclosure rules' minimum of members).
+
+use chrono::NaiveDate;
+use ensemble_model::{Member, MemberId};
+use ensemble_store::{AuditAction, MaturityAnswer, Store, StoreError};
+
+use crate::{ActionError, Actor, only_if};
+
+/// The maturity model shipped with Ensemble.
+pub const BUILT_IN_MODEL: &str = include_str!("../../../data/diagnostic/maturity.toml");
+
+/// The variable naming a consortium's own maturity model file.
+pub const MODEL_VARIABLE: &str = "ENSEMBLE_MATURITY_MODEL";
+
+/// The dimensions of data maturity, each with its levels in words.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+pub struct MaturityModel {
+    /// In the order they are shown.
+    pub dimensions: Vec<Dimension>,
+}
+
+/// One dimension of the maturity model.
+#[derive(Debug, Clone, PartialEq, serde::Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub struct Dimension {
+    /// Its stable code (answers are kept by it).
+    pub code: String,
+    /// Its name in French.
+    pub label_fr: String,
+    /// Its name in English.
+    pub label_en: String,
+    /// Its levels in French, from 1.
+    pub levels_fr: Vec<String>,
+    /// Its levels in English, from 1.
+    pub levels_en: Vec<String>,
+}
+
+/// Why a maturity model file cannot be used.
+#[derive(Debug, thiserror::Error)]
+pub enum ModelError {
+    /// The file cannot be read.
+    #[error("cannot read {path}: {cause}")]
+    Unreadable {
+        /// The file.
+        path: String,
+        /// Why.
+        cause: String,
+    },
+    /// The file is not a maturity model: its TOML, a dimension without levels, levels not the
+    /// same in both languages, two dimensions with one code.
+    #[error("{0}")]
+    Invalid(String),
+}
+
+impl MaturityModel {
+    /// Reads a model from its TOML text and checks it.
+    pub fn parse(text: &str) -> Result<MaturityModel, ModelError> {
+        let model: MaturityModel = toml::from_str(text).map_err(|e| ModelError::Invalid(e.to_string()))?;
+        if model.dimensions.is_empty() {
+            return Err(ModelError::Invalid("no dimension".to_string()));
+        }
+        for (index, dimension) in model.dimensions.iter().enumerate() {
+            let valid = !dimension.code.is_empty()
+                && (2..=10).contains(&dimension.levels_fr.len())
+                && dimension.levels_fr.len() == dimension.levels_en.len();
+            if !valid {
+                return Err(ModelError::Invalid(format!("dimension {}", dimension.code)));
+            }
+            if model.dimensions[..index]
+                .iter()
+                .any(|other| other.code == dimension.code)
+            {
+                return Err(ModelError::Invalid(format!("two dimensions {}", dimension.code)));
+            }
+        }
+        Ok(model)
+    }
+
+    /// The consortium's model: the file [`MODEL_VARIABLE`] names, else the built-in one.
+    pub fn from_environment() -> Result<MaturityModel, ModelError> {
+        match std::env::var(MODEL_VARIABLE) {
+            Ok(path) if !path.trim().is_empty() => {
+                let text = std::fs::read_to_string(&path).map_err(|e| ModelError::Unreadable {
+                    path: path.clone(),
+                    cause: e.kind().to_string(),
+                })?;
+                MaturityModel::parse(&text)
+            }
+            _ => MaturityModel::parse(BUILT_IN_MODEL),
+        }
+    }
+
+    /// The dimension of this code.
+    pub fn dimension(&self, code: &str) -> Option<&Dimension> {
+        self.dimensions.iter().find(|dimension| dimension.code == code)
+    }
+}
+
+/// Keeps `member`'s self-assessment of today: one level per dimension of the model, from 1.
+/// Refused: `member-not-yours` (not one of its administrators), `maturity-incomplete` (a dimension
+/// without an answer, or one the model does not have), `maturity-level-unknown`.
+pub fn assess(
+    store: &Store,
+    actor: &Actor,
+    model: &MaturityModel,
+    member: &Member,
+    levels: &[(String, i64)],
+) -> Result<(), ActionError> {
+    only_if(actor.administers(member), "member-not-yours")?;
+    let answered = |code: &str| levels.iter().filter(|(given, _)| given == code).count();
+    let complete = levels.len() == model.dimensions.len()
+        && model.dimensions.iter().all(|dimension| answered(&dimension.code) == 1);
+    only_if(complete, "maturity-incomplete")?;
+    let known = levels.iter().all(|(code, level)| {
+        model
+            .dimension(code)
+            .is_some_and(|dimension| (1..=dimension.levels_fr.len() as i64).contains(level))
+    });
+    only_if(known, "maturity-level-unknown")?;
+    let today = actor.clock.today();
+    let answers: Vec<MaturityAnswer> = levels
+        .iter()
+        .map(|(dimension, level)| MaturityAnswer {
+            member_id: member.id,
+            assessed_on: today,
+            dimension: dimension.clone(),
+            level: *level,
+            assessed_by: actor.user_id,
+        })
+        .collect();
+    store.write(|session| {
+        session.put_maturity(&answers)?;
+        let detail: serde_json::Map<String, serde_json::Value> = (levels.iter())
+            .map(|(code, level)| (code.clone(), serde_json::Value::from(*level)))
+            .collect();
+        let event = actor.event(
+            Some(member.id),
+            AuditAction::MaturityAssess,
+            member.slug.clone(),
+            serde_json::Value::Object(detail),
+        );
+        session.append_audit(&event, actor.clock.now())?;
+        Ok(())
+    })
+}
+
+/// One dimension as the portal shows it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DimensionView {
+    /// The dimension's code.
+    pub code: String,
+    /// The member's latest level, if it answered.
+    pub level: Option<i64>,
+    /// The consortium's median of each member's latest level, when enough members answered.
+    pub median: Option<f64>,
+    /// How many members answered this dimension.
+    pub answered: usize,
+}
+
+/// What the portal shows of a member's maturity: its latest levels beside the consortium's
+/// medians, and its history (each day it assessed itself, with its levels by dimension code).
+#[derive(Debug, Clone, PartialEq)]
+pub struct MaturityView {
+    /// In the model's order.
+    pub dimensions: Vec<DimensionView>,
+    /// The fewest members whose answers make a median shown.
+    pub min_members: usize,
+    /// Oldest first.
+    pub history: Vec<(NaiveDate, Vec<(String, i64)>)>,
+}
+
+/// The median of some levels (the mean of the two middle ones when even).
+fn median(mut levels: Vec<i64>) -> Option<f64> {
+    levels.sort_unstable();
+    let middle = levels.len() / 2;
+    match levels.len() {
+        0 => None,
+        n if n % 2 == 1 => Some(levels[middle] as f64),
+        _ => Some((levels[middle - 1] + levels[middle]) as f64 / 2.0),
+    }
+}
+
+/// `member`'s maturity beside the consortium's. The consortium's median of a dimension is given
+/// only when at least the disclosure rules' minimum of members answered it: with fewer, each
+/// member's level could be read back from it.
+pub fn view(store: &Store, model: &MaturityModel, member: MemberId) -> Result<MaturityView, StoreError> {
+    let (answers, rules) = store.read(|session| Ok((session.maturity_answers(None)?, session.disclosure_rules()?)))?;
+    let min_members = usize::try_from(rules.min_members).unwrap_or(usize::MAX);
+    // Each member's latest answer on each dimension (answers come oldest first).
+    let mut latest: std::collections::BTreeMap<(MemberId, &str), i64> = Default::default();
+    for answer in &answers {
+        latest.insert((answer.member_id, answer.dimension.as_str()), answer.level);
+    }
+    let dimensions = model
+        .dimensions
+        .iter()
+        .map(|dimension| {
+            let levels: Vec<i64> = (latest.iter())
+                .filter(|((_, code), _)| *code == dimension.code)
+                .map(|(_, level)| *level)
+                .collect();
+            let answered = levels.len();
+            DimensionView {
+                code: dimension.code.clone(),
+                level: latest.get(&(member, dimension.code.as_str())).copied(),
+                median: (answered >= min_members).then(|| median(levels)).flatten(),
+                answered,
+            }
+        })
+        .collect();
+    let mut history: Vec<(NaiveDate, Vec<(String, i64)>)> = Vec::new();
+    for answer in answers.iter().filter(|answer| answer.member_id == member) {
+        match history.last_mut() {
+            Some((day, levels)) if *day == answer.assessed_on => levels.push((answer.dimension.clone(), answer.level)),
+            _ => history.push((answer.assessed_on, vec![(answer.dimension.clone(), answer.level)])),
+        }
+    }
+    Ok(MaturityView {
+        dimensions,
+        min_members,
+        history,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_built_in_model_has_seven_dimensions_of_five_levels_in_both_languages() {
+        let model = MaturityModel::parse(BUILT_IN_MODEL).unwrap();
+        let codes: Vec<&str> = model.dimensions.iter().map(|d| d.code.as_str()).collect();
+        assert_eq!(
+            codes,
+            [
+                "governance",
+                "collection",
+                "quality",
+                "analysis",
+                "sharing",
+                "skills",
+                "ethics"
+            ]
+        );
+        assert!(
+            model
+                .dimensions
+                .iter()
+                .all(|d| d.levels_fr.len() == 5 && d.levels_en.len() == 5)
+        );
+    }
+
+    #[test]
+    fn a_model_that_does_not_hold_together_is_refused() {
+        let one = |levels_en: &str| {
+            format!(
+                "[[dimensions]]\ncode = \"a\"\nlabel-fr = \"A\"\nlabel-en = \"A\"\nlevels-fr = [\"1\", \"2\"]\nlevels-en = {levels_en}\n"
+            )
+        };
+        assert!(MaturityModel::parse(&one("[\"1\", \"2\"]")).is_ok());
+        assert!(
+            MaturityModel::parse(&one("[\"1\"]")).is_err(),
+            "levels differ between languages"
+        );
+        assert!(MaturityModel::parse(&format!("{}{}", one("[\"1\", \"2\"]"), one("[\"1\", \"2\"]"))).is_err());
+        assert!(MaturityModel::parse("dimensions = []").is_err());
+        assert!(MaturityModel::parse("not toml [").is_err());
+    }
+
+    #[test]
+    fn medians_of_odd_and_even_counts() {
+        assert_eq!(median(vec![3, 1, 2]), Some(2.0));
+        assert_eq!(median(vec![4, 1, 2, 3]), Some(2.5));
+        assert_eq!(median(Vec::new()), None);
+    }
+}

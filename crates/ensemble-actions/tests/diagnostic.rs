@@ -1,0 +1,170 @@
+//! The data diagnostic's maturity self-assessment, on a real SQLite file and on PostgreSQL: a
+//! member's administrators answer every dimension (others are refused, incomplete or unknown
+//! answers too, nothing kept); a second answer the same day replaces the first, a later one adds
+//! to the history; the consortium's median is hidden until the disclosure rules' minimum of
+//! members answered, then shown.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use ensemble_actions::diagnostic::{self, BUILT_IN_MODEL, MaturityModel};
+use ensemble_actions::{ActionError, Actor, Channel, Clock, members};
+use ensemble_model::{Member, Role, ValueChainRole};
+use ensemble_store::Store;
+use ensemble_store::testing::TestUrl;
+
+macro_rules! on_both_backends {
+    ($($check:ident => $sqlite:ident, $postgres:ident;)+) => {
+        $(
+            #[test]
+            fn $sqlite() {
+                $check(&TestUrl::sqlite());
+            }
+
+            #[test]
+            fn $postgres() {
+                let Some(place) = TestUrl::postgres(stringify!($postgres)) else {
+                    return;
+                };
+                $check(&place);
+            }
+        )+
+    };
+}
+
+on_both_backends! {
+    check_a_member_assesses_its_maturity_and_the_median_waits_for_enough_members
+        => sqlite_a_member_assesses_its_maturity_and_the_median_waits_for_enough_members,
+           postgres_a_member_assesses_its_maturity_and_the_median_waits_for_enough_members;
+}
+
+fn admit(store: &Store, slug: &str) -> Member {
+    let new = members::NewMember {
+        slug: slug.to_string(),
+        name: format!("Organisme fictif {slug}"),
+        roles: vec![ValueChainRole::Presenter],
+        municipality: None,
+        region: None,
+        postal_code: None,
+    };
+    members::admit(store, &Actor::operator(Clock::default()), &new).unwrap()
+}
+
+fn person(member: &Member, role: Role, day: &str) -> Actor {
+    Actor {
+        channel: Channel::Web,
+        user_id: Some(7),
+        member: Some(member.id),
+        role,
+        clock: Clock::default().on(day.parse().unwrap()),
+    }
+}
+
+fn levels(model: &MaturityModel, level: i64) -> Vec<(String, i64)> {
+    model.dimensions.iter().map(|d| (d.code.clone(), level)).collect()
+}
+
+fn refused(result: Result<(), ActionError>, code: &str) {
+    match result {
+        Err(ActionError::Refused(found)) => assert_eq!(found, code),
+        other => panic!("expected {code}, got {other:?}"),
+    }
+}
+
+fn check_a_member_assesses_its_maturity_and_the_median_waits_for_enough_members(place: &TestUrl) {
+    let store = Store::open(&place.url).unwrap();
+    let model = MaturityModel::parse(BUILT_IN_MODEL).unwrap();
+    let members: Vec<Member> = ["salle-a", "salle-b", "salle-c", "salle-d", "salle-e"]
+        .iter()
+        .map(|slug| admit(&store, slug))
+        .collect();
+    let first = &members[0];
+    let admin = person(first, Role::MemberAdmin, "2026-03-02");
+
+    // Who may answer, and what.
+    refused(
+        diagnostic::assess(
+            &store,
+            &person(first, Role::MemberAnalyst, "2026-03-02"),
+            &model,
+            first,
+            &levels(&model, 2),
+        ),
+        "member-not-yours",
+    );
+    refused(
+        diagnostic::assess(
+            &store,
+            &person(&members[1], Role::MemberAdmin, "2026-03-02"),
+            &model,
+            first,
+            &levels(&model, 2),
+        ),
+        "member-not-yours",
+    );
+    let mut missing = levels(&model, 2);
+    missing.pop();
+    refused(
+        diagnostic::assess(&store, &admin, &model, first, &missing),
+        "maturity-incomplete",
+    );
+    let mut twice = levels(&model, 2);
+    twice[1].0 = twice[0].0.clone();
+    refused(
+        diagnostic::assess(&store, &admin, &model, first, &twice),
+        "maturity-incomplete",
+    );
+    refused(
+        diagnostic::assess(&store, &admin, &model, first, &levels(&model, 6)),
+        "maturity-level-unknown",
+    );
+    refused(
+        diagnostic::assess(&store, &admin, &model, first, &levels(&model, 0)),
+        "maturity-level-unknown",
+    );
+    assert!(
+        store.read(|s| s.maturity_answers(None)).unwrap().is_empty(),
+        "nothing kept"
+    );
+
+    // Answered twice the same day: the second stands; a year later: history grows.
+    diagnostic::assess(&store, &admin, &model, first, &levels(&model, 1)).unwrap();
+    diagnostic::assess(&store, &admin, &model, first, &levels(&model, 2)).unwrap();
+    diagnostic::assess(
+        &store,
+        &person(first, Role::MemberAdmin, "2027-03-01"),
+        &model,
+        first,
+        &levels(&model, 3),
+    )
+    .unwrap();
+    let view = diagnostic::view(&store, &model, first.id).unwrap();
+    assert_eq!(view.history.len(), 2);
+    assert!(view.history[0].1.iter().all(|(_, level)| *level == 2));
+    assert!(view.dimensions.iter().all(|d| d.level == Some(3) && d.answered == 1));
+    let trail = store.read(|s| s.audit_entries(Some(first.id), 10)).unwrap();
+    assert_eq!(trail.iter().filter(|e| e.action == "maturity-assess").count(), 3);
+
+    // The default rules ask for five members: four answers keep the median hidden.
+    for (member, level) in members[1..4].iter().zip([1, 4, 5]) {
+        let admin = person(member, Role::MemberAdmin, "2027-02-01");
+        diagnostic::assess(&store, &admin, &model, member, &levels(&model, level)).unwrap();
+    }
+    let view = diagnostic::view(&store, &model, first.id).unwrap();
+    assert_eq!(view.min_members, 5);
+    assert!(view.dimensions.iter().all(|d| d.answered == 4 && d.median.is_none()));
+    // The fifth: the median of 3, 1, 4, 5, 2 is 3.
+    let last = &members[4];
+    diagnostic::assess(
+        &store,
+        &person(last, Role::MemberAdmin, "2027-02-01"),
+        &model,
+        last,
+        &levels(&model, 2),
+    )
+    .unwrap();
+    let view = diagnostic::view(&store, &model, first.id).unwrap();
+    assert!(
+        view.dimensions.iter().all(|d| d.answered == 5 && d.median == Some(3.0)),
+        "{view:?}"
+    );
+    assert!(store.read(|s| s.verify_audit()).unwrap().1.is_none());
+}
