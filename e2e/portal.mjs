@@ -417,7 +417,7 @@ try {
     await page.waitForURL(`${base}/`);
   });
 
-  await step('the member reads its data maturity beside the consortium\'s, then assesses itself again', async () => {
+  await step('the member reads its data maturity beside the consortium\'s, assesses itself again and declares data in its inventory', async () => {
     await page.goto(`${base}/connexion`);
     await page.fill('#login', `admin@${member}.example`);
     await page.fill('#password', 'ensemble-demo');
@@ -436,6 +436,15 @@ try {
     await expectText('Data maturity');
     await accessible();
     await page.click('a[hreflang="fr"]');
+    await page.goto(`${base}/membres/${member}/inventaire`);
+    await expectText('Ce que le membre déclare');
+    await page.fill('#name', 'Liste d\'envoi fictive');
+    await page.selectOption('#category', 'crm');
+    await page.fill('#records', '1 200');
+    await page.click('button:has-text("Ajouter à l\'inventaire")');
+    await page.waitForURL('**/inventaire');
+    await expectText('Liste d\'envoi fictive');
+    await accessible();
     await page.click('button:has-text("Se déconnecter")');
     await page.waitForURL(`${base}/`);
   });

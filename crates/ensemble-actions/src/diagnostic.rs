@@ -5,10 +5,10 @@
 //! dimension only when enough members answered (the disclosure rules' minimum of members).
 
 use chrono::NaiveDate;
-use ensemble_model::{Member, MemberId};
+use ensemble_model::{DataAsset, DataAssetId, DataCategory, Frequency, Member, MemberId, Provenance};
 use ensemble_store::{AuditAction, MaturityAnswer, Store, StoreError};
 
-use crate::{ActionError, Actor, only_if};
+use crate::{ActionError, Actor, only_if, typed};
 
 /// The maturity model shipped with Ensemble.
 pub const BUILT_IN_MODEL: &str = include_str!("../../../data/diagnostic/maturity.toml");
@@ -223,6 +223,82 @@ pub fn view(store: &Store, model: &MaturityModel, member: MemberId) -> Result<Ma
         dimensions,
         min_members,
         history,
+    })
+}
+
+/// A data asset a member declares in its inventory.
+#[derive(Debug, Clone, PartialEq)]
+pub struct NewAsset {
+    /// What it is called at the member ("Ventes de billets").
+    pub name: String,
+    /// Its family.
+    pub category: DataCategory,
+    /// The software or medium that holds it.
+    pub system: Option<String>,
+    /// Whether it holds personal information.
+    pub contains_personal_data: bool,
+    /// About how many records.
+    pub record_count: Option<i64>,
+    /// How often it changes.
+    pub update_frequency: Frequency,
+}
+
+/// Adds an asset to `member`'s declared data inventory (its administrators). Refused:
+/// `member-not-yours`, `asset-name-missing`, `asset-count-invalid` (a negative count),
+/// `text-invalid`.
+pub fn declare_asset(store: &Store, actor: &Actor, member: &Member, new: &NewAsset) -> Result<DataAsset, ActionError> {
+    only_if(actor.administers(member), "member-not-yours")?;
+    let name = typed(&new.name, 200, false)?;
+    only_if(!name.is_empty(), "asset-name-missing")?;
+    let system = typed(new.system.as_deref().unwrap_or_default(), 200, false)?;
+    only_if(new.record_count.is_none_or(|count| count >= 0), "asset-count-invalid")?;
+    store.write(|session| {
+        let asset = DataAsset {
+            id: DataAssetId(session.next_id::<DataAsset>()?),
+            name: name.clone(),
+            category: new.category,
+            system: Some(system).filter(|system| !system.is_empty()),
+            contains_personal_data: new.contains_personal_data,
+            record_count: new.record_count,
+            update_frequency: new.update_frequency,
+            sent_to: Vec::new(),
+            provenance: Provenance {
+                member_id: Some(member.id),
+                ..Provenance::default()
+            },
+        };
+        session.insert(std::slice::from_ref(&asset))?;
+        let detail = serde_json::json!({"asset": asset.id.0, "category": asset.category.code()});
+        let event = actor.event(
+            Some(member.id),
+            AuditAction::InventoryChange,
+            member.slug.clone(),
+            detail,
+        );
+        session.append_audit(&event, actor.clock.now())?;
+        Ok(asset)
+    })
+}
+
+/// Removes one of `member`'s declared assets. Refused: `member-not-yours`, `asset-unknown` (not
+/// one of the member's).
+pub fn remove_asset(store: &Store, actor: &Actor, member: &Member, asset: i64) -> Result<(), ActionError> {
+    only_if(actor.administers(member), "member-not-yours")?;
+    store.write(|session| {
+        let found = session.get_any::<DataAsset>(asset)?;
+        if found.is_none_or(|found| found.provenance.member_id != Some(member.id)) {
+            return Err(ActionError::Refused("asset-unknown"));
+        }
+        session.delete::<DataAsset>(asset)?;
+        let detail = serde_json::json!({"asset": asset, "removed": true});
+        let event = actor.event(
+            Some(member.id),
+            AuditAction::InventoryChange,
+            member.slug.clone(),
+            detail,
+        );
+        session.append_audit(&event, actor.clock.now())?;
+        Ok(())
     })
 }
 

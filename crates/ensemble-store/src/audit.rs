@@ -70,6 +70,8 @@ audit_actions! {
     Restore => "restore",
     /// A member assessed its data maturity.
     MaturityAssess => "maturity-assess",
+    /// A member's declared data inventory changed.
+    InventoryChange => "inventory-change",
     /// A personal API token was created.
     TokenCreate => "token-create",
     /// A personal API token was revoked.

@@ -1,7 +1,7 @@
 //! The data diagnostic's records: each member's maturity self-assessments (migration 12).
 
 use chrono::NaiveDate;
-use ensemble_model::MemberId;
+use ensemble_model::{Entity, MemberId};
 
 use crate::{Session, StoreError, Value};
 
@@ -73,5 +73,70 @@ impl Session<'_> {
             )?;
         }
         Ok(())
+    }
+}
+
+/// What Ensemble measures of one kind of record a member holds.
+#[derive(Debug, Clone, PartialEq, serde::Serialize)]
+pub struct Measured {
+    /// The entity's name (`Show`, `Performance`…).
+    pub entity: &'static str,
+    /// How many records.
+    pub records: u64,
+    /// The share of its optional fields that are filled, from 0 to 1 (none when it has none).
+    pub completeness: Option<f64>,
+    /// When the latest batch (an import, an entry) that brought some of them was made.
+    pub updated_at: Option<chrono::DateTime<chrono::FixedOffset>>,
+}
+
+impl Session<'_> {
+    /// What Ensemble measures of the records `member` holds, entity by entity (those it holds
+    /// any of): how many, how complete their optional fields are, and how fresh.
+    pub fn measured_inventory(&mut self, member: MemberId) -> Result<Vec<Measured>, StoreError> {
+        let bookkeeping = [ensemble_model::Batch::TABLE, ensemble_model::Member::TABLE];
+        let mut measured = Vec::new();
+        for doc in ensemble_model::entity_docs() {
+            if bookkeeping.contains(&doc.table) {
+                continue;
+            }
+            let optional: Vec<&str> = (doc.fields.iter())
+                .filter(|field| matches!(field.ty, ensemble_model::doc::TypeDoc::Optional(_)))
+                .map(|field| field.name)
+                .collect();
+            let filled: Vec<String> = optional
+                .iter()
+                .map(|column| format!("CAST(COUNT({column}) AS BIGINT)"))
+                .collect();
+            let sql = format!(
+                "SELECT CAST(COUNT(*) AS BIGINT){}{} FROM {} WHERE member_id = ?",
+                if filled.is_empty() { "" } else { ", " },
+                filled.join(", "),
+                doc.table
+            );
+            let rows = self.database.query(&sql, &[Value::Int(member.0)])?;
+            let Some(row) = rows.first() else { continue };
+            let records = row.int(0);
+            if records == 0 {
+                continue;
+            }
+            let filled: i64 = (1..=optional.len()).map(|index| row.int(index)).sum();
+            let completeness = (!optional.is_empty()).then(|| filled as f64 / (records as f64 * optional.len() as f64));
+            let latest = format!(
+                "SELECT MAX(b.created_at) FROM {} t JOIN batches b ON b.id = t.batch_id WHERE t.member_id = ?",
+                doc.table
+            );
+            let updated_at = self
+                .database
+                .query(&latest, &[Value::Int(member.0)])?
+                .first()
+                .and_then(|row| crate::value::timestamp(row.get(0)));
+            measured.push(Measured {
+                entity: doc.name,
+                records: records.max(0) as u64,
+                completeness,
+                updated_at,
+            });
+        }
+        Ok(measured)
     }
 }

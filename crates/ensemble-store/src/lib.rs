@@ -39,7 +39,7 @@ pub use catalog::{
     OrganizationFilter, Page, PerformanceFilter, PerformanceView, PlaceFilter, PlaceView, ShowFilter, Window,
 };
 pub use database::{Backend, Database};
-pub use diagnostic::MaturityAnswer;
+pub use diagnostic::{MaturityAnswer, Measured};
 pub use intake::{QUARANTINE_DISMISSED, QUARANTINE_OPEN, QUARANTINE_REPLAYED, QuarantineEntry, entity_tables};
 pub use pooling::{Month, OTHER_DISCIPLINE, PooledRelease, RELEASE_DELAY_DAYS, TICKET_SALES};
 pub use records::TableSchema;

@@ -247,3 +247,199 @@ fn level_text(lang: Lang, level: f64) -> String {
         Lang::En => text,
     }
 }
+
+/// A declared asset as the inventory lists it.
+pub struct AssetLine {
+    id: i64,
+    name: String,
+    category: String,
+    system: String,
+    personal: String,
+    records: String,
+    frequency: String,
+}
+
+/// What Ensemble measures of one kind of record.
+pub struct MeasuredLine {
+    entity: String,
+    records: String,
+    completeness: String,
+    updated: String,
+}
+
+#[derive(Template)]
+#[template(path = "inventory.html")]
+struct InventoryPage {
+    t: Texts,
+    slug: String,
+    admin: bool,
+    error: Option<String>,
+    assets: Vec<AssetLine>,
+    measured: Vec<MeasuredLine>,
+    categories: Vec<(String, String)>,
+    frequencies: Vec<(String, String)>,
+}
+
+async fn inventory_page(
+    state: &AppState,
+    lang: Lang,
+    signed: &Signed,
+    member: &ensemble_model::Member,
+    error: Option<&str>,
+) -> Response {
+    use ensemble_model::{DataAsset, DataCategory, Frequency};
+    let id = member.id;
+    let read_all = crate::pages::read(state, lang, move |session| {
+        let filter = ensemble_store::ListFilter {
+            member_id: Some(id),
+            ..ensemble_store::ListFilter::default()
+        };
+        Ok((session.list_any::<DataAsset>(&filter)?, session.measured_inventory(id)?))
+    });
+    let (assets, measured) = match read_all.await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let t = match texts(state, lang, Some(signed)).await {
+        Ok(t) => t,
+        Err(response) => return response,
+    };
+    let number = |value: i64| ensemble_i18n::format::integer(lang, value);
+    let docs = ensemble_model::entity_docs();
+    let page = InventoryPage {
+        slug: member.slug.clone(),
+        admin: signed.actor(state.clock).administers(member),
+        error: error.map(|key| tr(lang, key)),
+        assets: assets
+            .into_iter()
+            .map(|asset| AssetLine {
+                id: asset.id.0,
+                name: asset.name,
+                category: label(lang, asset.category.label_fr(), asset.category.label_en()),
+                system: asset.system.unwrap_or_default(),
+                personal: tr(
+                    lang,
+                    if asset.contains_personal_data {
+                        "web-yes"
+                    } else {
+                        "web-no"
+                    },
+                ),
+                records: asset.record_count.map(number).unwrap_or_default(),
+                frequency: label(
+                    lang,
+                    asset.update_frequency.label_fr(),
+                    asset.update_frequency.label_en(),
+                ),
+            })
+            .collect(),
+        measured: measured
+            .into_iter()
+            .map(|found| MeasuredLine {
+                entity: docs.iter().find(|doc| doc.name == found.entity).map_or_else(
+                    || found.entity.to_string(),
+                    |doc| label(lang, doc.label_fr, doc.label_en),
+                ),
+                records: number(i64::try_from(found.records).unwrap_or(i64::MAX)),
+                completeness: found
+                    .completeness
+                    .map(|share| format!("{} %", number((share * 100.0).round() as i64)))
+                    .unwrap_or_default(),
+                updated: found.updated_at.map(|moment| t.date(&moment)).unwrap_or_default(),
+            })
+            .collect(),
+        categories: DataCategory::ALL
+            .iter()
+            .map(|c| (c.code().to_string(), label(lang, c.label_fr(), c.label_en())))
+            .collect(),
+        frequencies: Frequency::ALL
+            .iter()
+            .map(|f| (f.code().to_string(), label(lang, f.label_fr(), f.label_en())))
+            .collect(),
+        t,
+    };
+    (form_status(error.is_some()), render(&page)).into_response()
+}
+
+/// `GET /membres/{member}/inventaire`: the data the member declares beside what Ensemble measures.
+pub async fn inventory(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Extension(MemberScope(member)): Extension<MemberScope>,
+) -> Response {
+    inventory_page(&state, lang, &signed, &member, None).await
+}
+
+/// What the form declaring an asset sends.
+#[derive(Debug, serde::Deserialize)]
+pub struct NewAssetForm {
+    name: String,
+    category: String,
+    #[serde(default)]
+    system: String,
+    #[serde(default)]
+    personal: Option<String>,
+    #[serde(default)]
+    records: String,
+    frequency: String,
+}
+
+/// `POST /membres/{member}/inventaire`: the member's administrators declare an asset.
+pub async fn declare_asset(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Extension(MemberScope(member)): Extension<MemberScope>,
+    Form(form): Form<NewAssetForm>,
+) -> Result<Response, WebError> {
+    let category = ensemble_model::DataCategory::from_code(&form.category);
+    let frequency = ensemble_model::Frequency::from_code(&form.frequency);
+    let records = match form.records.trim() {
+        "" => Some(None),
+        text => text
+            .replace([' ', '\u{a0}', '\u{202f}'], "")
+            .parse::<i64>()
+            .ok()
+            .map(Some),
+    };
+    let (Some(category), Some(update_frequency), Some(record_count)) = (category, frequency, records) else {
+        return Ok(inventory_page(&state, lang, &signed, &member, Some("web-inventory-form-invalid")).await);
+    };
+    let new = diagnostic::NewAsset {
+        name: form.name,
+        category,
+        system: Some(form.system),
+        contains_personal_data: form.personal.is_some(),
+        record_count,
+        update_frequency,
+    };
+    let store = state.store.clone();
+    let actor = signed.actor(state.clock);
+    let scope = member.clone();
+    match tokio::task::spawn_blocking(move || diagnostic::declare_asset(&store, &actor, &scope, &new)).await? {
+        Ok(_) => Ok(Redirect::to(&format!("/membres/{}/inventaire", encode(&member.slug))).into_response()),
+        Err(ActionError::Refused(code @ ("asset-name-missing" | "asset-count-invalid"))) => {
+            let key = format!("error-{code}");
+            Ok(inventory_page(&state, lang, &signed, &member, Some(&key)).await)
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// `POST /membres/{member}/inventaire/{asset}/retirer`: removes a declared asset.
+pub async fn remove_asset(
+    State(state): State<AppState>,
+    Extension(signed): Extension<Signed>,
+    Extension(MemberScope(member)): Extension<MemberScope>,
+    axum::extract::Path((_, asset)): axum::extract::Path<(String, i64)>,
+) -> Result<Response, WebError> {
+    let store = state.store.clone();
+    let actor = signed.actor(state.clock);
+    let scope = member.clone();
+    match tokio::task::spawn_blocking(move || diagnostic::remove_asset(&store, &actor, &scope, asset)).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/membres/{}/inventaire", encode(&member.slug))).into_response()),
+        Err(ActionError::Refused("asset-unknown")) => Err(WebError::NotFound),
+        Err(error) => Err(error.into()),
+    }
+}

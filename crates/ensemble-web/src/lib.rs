@@ -302,6 +302,24 @@ pub fn routes() -> Vec<Route> {
         ),
         route(
             Method::GET,
+            "/membres/{member}/inventaire",
+            member(Role::Viewer),
+            get(diagnostic::inventory),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/inventaire",
+            member(Role::MemberAdmin),
+            post(diagnostic::declare_asset),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/inventaire/{asset}/retirer",
+            member(Role::MemberAdmin),
+            post(diagnostic::remove_asset),
+        ),
+        route(
+            Method::GET,
             "/membres/{member}/maturite",
             member(Role::Viewer),
             get(diagnostic::maturity),

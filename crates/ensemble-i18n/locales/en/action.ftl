@@ -45,3 +45,6 @@ error-member-postal-code-invalid = This is not a Canadian postal code: write it 
 error-backup-operator-only = Only the server's operator backs up and restores the database, on the command line: ensemble backup --output FILE
 error-maturity-incomplete = The self-assessment is incomplete: choose a level for each dimension, then save again.
 error-maturity-level-unknown = A level chosen is not in the maturity model: reload the page and choose among the levels offered.
+error-asset-name-missing = Give these data a name (for example "Ticket sales"), then add them again.
+error-asset-count-invalid = The number of records cannot be negative: leave it empty if you do not know it.
+error-asset-unknown = These data are not in this member's inventory: reload the page.

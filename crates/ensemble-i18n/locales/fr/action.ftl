@@ -45,3 +45,6 @@ error-member-postal-code-invalid = Ce code postal n'est pas un code postal canad
 error-backup-operator-only = Seul l'exploitant du serveur sauvegarde et restaure la base, en ligne de commande : ensemble backup --output FICHIER
 error-maturity-incomplete = L'autoévaluation est incomplète : choisissez un niveau pour chaque dimension, puis enregistrez de nouveau.
 error-maturity-level-unknown = Un niveau choisi n'existe pas dans le modèle de maturité : rechargez la page et choisissez parmi les niveaux proposés.
+error-asset-name-missing = Donnez un nom à ces données (par exemple « Ventes de billets »), puis ajoutez-les de nouveau.
+error-asset-count-invalid = Le nombre d'enregistrements ne peut pas être négatif : laissez-le vide si vous ne le connaissez pas.
+error-asset-unknown = Ces données ne sont pas dans l'inventaire de ce membre : rechargez la page.

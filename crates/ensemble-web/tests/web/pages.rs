@@ -744,3 +744,81 @@ async fn a_member_reads_and_takes_its_maturity_self_assessment() {
     let other = app.sign_in(&login("admin", crate::OTHER_MEMBER));
     assert!(app.get(&path, Some(&other.cookie)).await.status.is_client_error());
 }
+
+/// A member's data inventory: what it declares beside what Ensemble measures; its administrator
+/// declares an asset and removes it (each in the trail); a bad count is refused with its reason;
+/// an analyst reads but cannot change it.
+#[tokio::test]
+async fn a_member_declares_its_data_beside_what_ensemble_measures() {
+    let app = TestApp::new();
+    let admin = app.sign_in(&login("admin", MEMBER));
+    let path = format!("/membres/{MEMBER}/inventaire");
+    let page = app.get(&path, Some(&admin.cookie)).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_translated(&page.body);
+    assert!(
+        page.body.contains("Ventes de billets"),
+        "the demo's declared assets: {}",
+        page.body
+    );
+    assert!(page.body.contains("Ce qu&#39;Ensemble mesure") || page.body.contains("Ce qu'Ensemble mesure"));
+    assert!(
+        page.body.contains("Représentation") && page.body.contains(" %"),
+        "measured records with their completeness"
+    );
+
+    let form = |records: &str| {
+        format!(
+            "csrf={}&name=Liste+d%27envoi+fictive&category=crm&system=Tableur&personal=1&records={records}&frequency=monthly",
+            admin.csrf
+        )
+    };
+    let refused = app.post(&path, &form("-4"), Some(&admin.cookie)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("ne peut pas être négatif"), "{}", refused.body);
+    let added = app.post(&path, &form("1+200"), Some(&admin.cookie)).await;
+    assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
+    let page = app.get(&path, Some(&admin.cookie)).await;
+    assert!(
+        page.body.contains("Liste d&#39;envoi fictive") || page.body.contains("Liste d'envoi fictive"),
+        "{}",
+        page.body
+    );
+    let asset = app
+        .store
+        .list_any::<ensemble_model::DataAsset>(&ensemble_store::ListFilter::default())
+        .unwrap()
+        .into_iter()
+        .find(|asset| asset.name == "Liste d'envoi fictive")
+        .unwrap();
+    assert_eq!((asset.record_count, asset.contains_personal_data), (Some(1200), true));
+
+    let analyst = app.sign_in(&login("analyste", MEMBER));
+    let read = app.get(&path, Some(&analyst.cookie)).await;
+    assert!(
+        read.body.contains("Liste d") && !read.body.contains("/retirer"),
+        "analysts read only"
+    );
+    let removal = format!("{path}/{}/retirer", asset.id.0);
+    assert!(
+        app.post(&removal, &format!("csrf={}", analyst.csrf), Some(&analyst.cookie))
+            .await
+            .status
+            .is_client_error()
+    );
+    let removed = app
+        .post(&removal, &format!("csrf={}", admin.csrf), Some(&admin.cookie))
+        .await;
+    assert_eq!(removed.status, StatusCode::SEE_OTHER);
+    assert!(
+        app.store
+            .get_any::<ensemble_model::DataAsset>(asset.id.0)
+            .unwrap()
+            .is_none()
+    );
+    let trail = app.store.read(|s| s.audit_entries(None, 10)).unwrap();
+    assert_eq!(
+        trail.iter().filter(|entry| entry.action == "inventory-change").count(),
+        2
+    );
+}
