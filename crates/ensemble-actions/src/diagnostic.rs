@@ -6,7 +6,7 @@
 
 use chrono::NaiveDate;
 use ensemble_model::{DataAsset, DataAssetId, DataCategory, Frequency, Member, MemberId, Provenance};
-use ensemble_store::{AuditAction, MaturityAnswer, Store, StoreError};
+use ensemble_store::{AuditAction, ChainActivity, ChainExchange, MaturityAnswer, Store, StoreError};
 
 use crate::{ActionError, Actor, only_if, typed};
 
@@ -294,6 +294,125 @@ pub fn remove_asset(store: &Store, actor: &Actor, member: &Member, asset: i64) -
         let event = actor.event(
             Some(member.id),
             AuditAction::InventoryChange,
+            member.slug.clone(),
+            detail,
+        );
+        session.append_audit(&event, actor.clock.now())?;
+        Ok(())
+    })
+}
+
+/// The links of the performing-arts value chain a member describes itself at, in order.
+pub const ACTIVITIES: &[&str] = &[
+    "creation",
+    "production",
+    "presenting",
+    "representation",
+    "ticketing",
+    "outreach",
+    "funding",
+];
+
+/// How data goes from one organisation to another.
+pub const CHANNELS: &[&str] = &["email", "spreadsheet", "platform", "paper", "meeting"];
+
+/// Describes what `member` does at one link of the value chain: the issues met, the data
+/// produced or used, the systems holding them (each up to 2,000 characters, lines allowed); all
+/// three empty removes the link. Refused: `member-not-yours`, `chain-activity-unknown`,
+/// `text-invalid`.
+pub fn describe_activity(
+    store: &Store,
+    actor: &Actor,
+    member: &Member,
+    activity: &str,
+    (issues, data, systems): (&str, &str, &str),
+) -> Result<(), ActionError> {
+    only_if(actor.administers(member), "member-not-yours")?;
+    only_if(ACTIVITIES.contains(&activity), "chain-activity-unknown")?;
+    let (issues, data, systems) = (
+        typed(issues, 2000, true)?,
+        typed(data, 2000, true)?,
+        typed(systems, 2000, true)?,
+    );
+    let described = (!(issues.is_empty() && data.is_empty() && systems.is_empty())).then(|| ChainActivity {
+        member_id: member.id,
+        activity: activity.to_string(),
+        issues,
+        data,
+        systems,
+        updated_on: actor.clock.today(),
+    });
+    store.write(|session| {
+        session.put_chain_activity(member.id, activity, described.as_ref())?;
+        let detail = serde_json::json!({"activity": activity, "described": described.is_some()});
+        let event = actor.event(
+            Some(member.id),
+            AuditAction::ValueChainChange,
+            member.slug.clone(),
+            detail,
+        );
+        session.append_audit(&event, actor.clock.now())?;
+        Ok(())
+    })
+}
+
+/// Notes that `member` sends `what` to another member or to a partner outside, `how`. Refused:
+/// `member-not-yours`, `chain-exchange-invalid` (no recipient, both, the member itself, an
+/// unknown member or channel, nothing said of what), `text-invalid`.
+pub fn add_exchange(
+    store: &Store,
+    actor: &Actor,
+    member: &Member,
+    (to_member, partner): (Option<MemberId>, &str),
+    what: &str,
+    how: &str,
+) -> Result<ChainExchange, ActionError> {
+    only_if(actor.administers(member), "member-not-yours")?;
+    let partner = typed(partner, 200, false)?;
+    let what = typed(what, 500, false)?;
+    let valid = !what.is_empty()
+        && CHANNELS.contains(&how)
+        && (to_member.is_some() == partner.is_empty())
+        && to_member != Some(member.id);
+    only_if(valid, "chain-exchange-invalid")?;
+    store.write(|session| {
+        if let Some(to) = to_member
+            && session.get::<Member>(to.0)?.is_none()
+        {
+            return Err(ActionError::Refused("chain-exchange-invalid"));
+        }
+        let exchange = session.insert_chain_exchange(&ChainExchange {
+            id: 0,
+            from_member: member.id,
+            to_member,
+            partner: Some(partner.clone()).filter(|p| !p.is_empty()),
+            what: what.clone(),
+            how: how.to_string(),
+            created_on: actor.clock.today(),
+        })?;
+        let detail = serde_json::json!({"exchange": exchange.id, "to": to_member.map(|m| m.0), "how": how});
+        let event = actor.event(
+            Some(member.id),
+            AuditAction::ValueChainChange,
+            member.slug.clone(),
+            detail,
+        );
+        session.append_audit(&event, actor.clock.now())?;
+        Ok(exchange)
+    })
+}
+
+/// Removes an exchange `member` sends. Refused: `member-not-yours`, `chain-exchange-unknown`.
+pub fn remove_exchange(store: &Store, actor: &Actor, member: &Member, exchange: i64) -> Result<(), ActionError> {
+    only_if(actor.administers(member), "member-not-yours")?;
+    store.write(|session| {
+        if !session.delete_chain_exchange(member.id, exchange)? {
+            return Err(ActionError::Refused("chain-exchange-unknown"));
+        }
+        let detail = serde_json::json!({"exchange": exchange, "removed": true});
+        let event = actor.event(
+            Some(member.id),
+            AuditAction::ValueChainChange,
             member.slug.clone(),
             detail,
         );

@@ -329,6 +329,15 @@ pub fn generate(
             started_at: world::reference_moment() - Duration::days(800),
         })?;
         writer.session.put_maturity(&maturity(&world.members))?;
+        let (activities, exchanges) = value_chain(&world.members);
+        for activity in &activities {
+            writer
+                .session
+                .put_chain_activity(activity.member_id, &activity.activity, Some(activity))?;
+        }
+        for exchange in &exchanges {
+            writer.session.insert_chain_exchange(exchange)?;
+        }
         progress(Progress {
             step: Step::Committing,
             done: 0,
@@ -387,6 +396,143 @@ fn maturity(members: &[ensemble_model::Member]) -> Vec<ensemble_store::MaturityA
         }
     }
     answers
+}
+
+/// The founding members' value chain as their think tank first described it: each one's links
+/// with the issues met there, and the files they send each other by email and spreadsheet.
+fn value_chain(
+    members: &[ensemble_model::Member],
+) -> (Vec<ensemble_store::ChainActivity>, Vec<ensemble_store::ChainExchange>) {
+    const LINKS: [(&str, &str, &str, &str, &str); 8] = [
+        (
+            "clair-de-scene",
+            "representation",
+            "Les dates de tournée sont négociées par courriel, diffuseur par diffuseur ; les options se perdent.",
+            "Options et confirmations, cachets, fiches techniques",
+            "Tableur partagé, courriel",
+        ),
+        (
+            "clair-de-scene",
+            "funding",
+            "Les rapports aux bailleurs de fonds demandent les chiffres de salle que les diffuseurs envoient tard.",
+            "Redditions de comptes reçues des diffuseurs",
+            "Tableur",
+        ),
+        (
+            "deux-rivieres",
+            "presenting",
+            "La programmation se fait sans savoir ce que les publics d'ailleurs ont aimé.",
+            "Programmation, jauges, ententes de cachet",
+            "Tableur, logiciel de billetterie",
+        ),
+        (
+            "deux-rivieres",
+            "ticketing",
+            "Les exports de billetterie sont refaits à la main pour chaque producteur.",
+            "Ventes par représentation, acheteurs, consentements",
+            "Logiciel de billetterie",
+        ),
+        (
+            "grande-ourse",
+            "creation",
+            "Les dossiers de création reprennent chaque fois les mêmes informations.",
+            "Distribution, durée, fiche technique",
+            "Traitement de texte",
+        ),
+        (
+            "grande-ourse",
+            "production",
+            "Les chiffres de tournée arrivent de chaque diffuseur dans un format différent.",
+            "Redditions de comptes, coûts de production",
+            "Tableur",
+        ),
+        (
+            "aurore-boreale",
+            "production",
+            "Les budgets de tournée sont refaits sans données sur les distances ni les émissions.",
+            "Budgets, itinéraires, cachets",
+            "Tableur",
+        ),
+        (
+            "aurore-boreale",
+            "outreach",
+            "Les listes d'envoi de chaque diffuseur ne peuvent pas être croisées.",
+            "Statistiques de publics reçues des diffuseurs",
+            "Courriel",
+        ),
+    ];
+    const EXCHANGES: [(&str, Option<&str>, Option<&str>, &str, &str); 5] = [
+        (
+            "deux-rivieres",
+            Some("grande-ourse"),
+            None,
+            "Redditions de comptes après chaque représentation",
+            "spreadsheet",
+        ),
+        (
+            "deux-rivieres",
+            Some("aurore-boreale"),
+            None,
+            "Redditions de comptes après chaque représentation",
+            "spreadsheet",
+        ),
+        (
+            "clair-de-scene",
+            Some("deux-rivieres"),
+            None,
+            "Offres de spectacles et disponibilités",
+            "email",
+        ),
+        (
+            "grande-ourse",
+            Some("clair-de-scene"),
+            None,
+            "Fiche technique et calendrier de la compagnie",
+            "email",
+        ),
+        (
+            "grande-ourse",
+            None,
+            Some("Conseil des arts et des lettres du Québec"),
+            "Rapport annuel d'activités",
+            "platform",
+        ),
+    ];
+    let id = |slug: &str| {
+        members
+            .iter()
+            .find(|member| member.slug == slug)
+            .map(|member| member.id)
+    };
+    let day = world::reference_moment().date_naive() - Duration::days(380);
+    let activities = LINKS
+        .iter()
+        .filter_map(|(slug, activity, issues, data, systems)| {
+            Some(ensemble_store::ChainActivity {
+                member_id: id(slug)?,
+                activity: activity.to_string(),
+                issues: issues.to_string(),
+                data: data.to_string(),
+                systems: systems.to_string(),
+                updated_on: day,
+            })
+        })
+        .collect();
+    let exchanges = EXCHANGES
+        .iter()
+        .filter_map(|(from, to, partner, what, how)| {
+            Some(ensemble_store::ChainExchange {
+                id: 0,
+                from_member: id(from)?,
+                to_member: to.and_then(id),
+                partner: partner.map(str::to_string),
+                what: what.to_string(),
+                how: how.to_string(),
+                created_on: day,
+            })
+        })
+        .collect();
+    (activities, exchanges)
 }
 
 /// Marketing consents given to the presenter by some of its buyers, a few later withdrawn.

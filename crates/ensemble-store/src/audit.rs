@@ -72,6 +72,8 @@ audit_actions! {
     MaturityAssess => "maturity-assess",
     /// A member's declared data inventory changed.
     InventoryChange => "inventory-change",
+    /// A member's value chain (its activities, its exchanges) changed.
+    ValueChainChange => "value-chain-change",
     /// A personal API token was created.
     TokenCreate => "token-create",
     /// A personal API token was revoked.

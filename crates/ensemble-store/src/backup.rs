@@ -59,6 +59,8 @@ pub const BACKED_UP_TABLES: &[&str] = &[
     "settlements",
     "consortium",
     "maturity_answers",
+    "chain_activities",
+    "chain_exchanges",
 ];
 
 /// What a backup holds, written last in the file.

@@ -140,3 +140,176 @@ impl Session<'_> {
         Ok(measured)
     }
 }
+
+/// What a member does at one link of the value chain, the issues it meets there, the data it
+/// produces or uses and the systems holding them.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChainActivity {
+    /// The member.
+    pub member_id: MemberId,
+    /// The link's code (`creation`, `production`, `presenting`…).
+    pub activity: String,
+    /// The issues met.
+    pub issues: String,
+    /// The data produced or used.
+    pub data: String,
+    /// The systems holding them.
+    pub systems: String,
+    /// When it was last described.
+    pub updated_on: NaiveDate,
+}
+
+/// Who sends what to whom, and how: a member to another, or to a partner outside.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct ChainExchange {
+    /// Its number.
+    pub id: i64,
+    /// The member that sends.
+    pub from_member: MemberId,
+    /// The member that receives, when it is one.
+    pub to_member: Option<MemberId>,
+    /// The partner outside the consortium that receives, otherwise.
+    pub partner: Option<String>,
+    /// What is sent.
+    pub what: String,
+    /// How (`email`, `spreadsheet`, `platform`, `paper`, `meeting`).
+    pub how: String,
+    /// When it was noted.
+    pub created_on: NaiveDate,
+}
+
+impl Session<'_> {
+    /// The described activities of one member, or of every member.
+    pub fn chain_activities(&mut self, member: Option<MemberId>) -> Result<Vec<ChainActivity>, StoreError> {
+        let (filter, params) = match member {
+            Some(member) => (" WHERE member_id = ?", vec![Value::Int(member.0)]),
+            None => ("", Vec::new()),
+        };
+        let sql = format!(
+            "SELECT member_id, activity, issues, data, systems, updated_on FROM chain_activities{filter} ORDER BY member_id, activity"
+        );
+        self.database
+            .query(&sql, &params)?
+            .iter()
+            .map(|row| {
+                Ok(ChainActivity {
+                    member_id: MemberId(row.int(0)),
+                    activity: row.text(1),
+                    issues: row.text(2),
+                    data: row.text(3),
+                    systems: row.text(4),
+                    updated_on: crate::value::date(row.get(5)).ok_or_else(|| StoreError::Decode {
+                        table: "chain_activities".to_string(),
+                        detail: "updated_on".to_string(),
+                    })?,
+                })
+            })
+            .collect()
+    }
+
+    /// Keeps a member's description of one activity (replacing the earlier one), or removes it
+    /// when `activity` is `None`.
+    pub fn put_chain_activity(
+        &mut self,
+        member: MemberId,
+        code: &str,
+        activity: Option<&ChainActivity>,
+    ) -> Result<(), StoreError> {
+        self.database.execute(
+            "DELETE FROM chain_activities WHERE member_id = ? AND activity = ?",
+            &[Value::Int(member.0), Value::from(code)],
+        )?;
+        if let Some(activity) = activity {
+            self.database.execute(
+                "INSERT INTO chain_activities (member_id, activity, issues, data, systems, updated_on) VALUES (?, ?, ?, ?, ?, ?)",
+                &[
+                    Value::Int(activity.member_id.0),
+                    Value::from(activity.activity.as_str()),
+                    Value::from(activity.issues.as_str()),
+                    Value::from(activity.data.as_str()),
+                    Value::from(activity.systems.as_str()),
+                    Value::Date(activity.updated_on),
+                ],
+            )?;
+        }
+        Ok(())
+    }
+
+    /// The exchanges a member sends or receives, or every exchange.
+    pub fn chain_exchanges(&mut self, member: Option<MemberId>) -> Result<Vec<ChainExchange>, StoreError> {
+        let (filter, params) = match member {
+            Some(member) => (
+                " WHERE from_member = ? OR to_member = ?",
+                vec![Value::Int(member.0), Value::Int(member.0)],
+            ),
+            None => ("", Vec::new()),
+        };
+        let sql = format!(
+            "SELECT id, from_member, to_member, partner, what, how, created_on FROM chain_exchanges{filter} ORDER BY id"
+        );
+        self.database
+            .query(&sql, &params)?
+            .iter()
+            .map(|row| {
+                Ok(ChainExchange {
+                    id: row.int(0),
+                    from_member: MemberId(row.int(1)),
+                    to_member: row.get(2).as_i64().map(MemberId),
+                    partner: row.get(3).as_str().map(str::to_string),
+                    what: row.text(4),
+                    how: row.text(5),
+                    created_on: crate::value::date(row.get(6)).ok_or_else(|| StoreError::Decode {
+                        table: "chain_exchanges".to_string(),
+                        detail: "created_on".to_string(),
+                    })?,
+                })
+            })
+            .collect()
+    }
+
+    /// Stores an exchange under the next free number; returns it with its number.
+    pub fn insert_chain_exchange(&mut self, exchange: &ChainExchange) -> Result<ChainExchange, StoreError> {
+        let next = self
+            .database
+            .query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM chain_exchanges", &[])?
+            .first()
+            .map_or(0, |row| row.int(0))
+            + 1;
+        self.database.execute(
+            "INSERT INTO chain_exchanges (id, from_member, to_member, partner, what, how, created_on) VALUES (?, ?, ?, ?, ?, ?, ?)",
+            &[
+                Value::Int(next),
+                Value::Int(exchange.from_member.0),
+                exchange.to_member.map_or(Value::Null, |m| Value::Int(m.0)),
+                exchange.partner.as_deref().map_or(Value::Null, Value::from),
+                Value::from(exchange.what.as_str()),
+                Value::from(exchange.how.as_str()),
+                Value::Date(exchange.created_on),
+            ],
+        )?;
+        Ok(ChainExchange {
+            id: next,
+            ..exchange.clone()
+        })
+    }
+
+    /// Removes an exchange a member sends; whether there was one.
+    pub fn delete_chain_exchange(&mut self, member: MemberId, id: i64) -> Result<bool, StoreError> {
+        let removed = self.database.execute(
+            "DELETE FROM chain_exchanges WHERE id = ? AND from_member = ?",
+            &[Value::Int(id), Value::Int(member.0)],
+        )?;
+        Ok(removed > 0)
+    }
+}
+
+impl Session<'_> {
+    /// The data a member declares in its inventory (its own private records: the portal shows
+    /// them to the member's people and the coordination only).
+    pub fn declared_inventory(&mut self, member: MemberId) -> Result<Vec<ensemble_model::DataAsset>, StoreError> {
+        self.list_any(&crate::ListFilter {
+            member_id: Some(member),
+            ..crate::ListFilter::default()
+        })
+    }
+}

@@ -287,14 +287,10 @@ async fn inventory_page(
     member: &ensemble_model::Member,
     error: Option<&str>,
 ) -> Response {
-    use ensemble_model::{DataAsset, DataCategory, Frequency};
+    use ensemble_model::{DataCategory, Frequency};
     let id = member.id;
     let read_all = crate::pages::read(state, lang, move |session| {
-        let filter = ensemble_store::ListFilter {
-            member_id: Some(id),
-            ..ensemble_store::ListFilter::default()
-        };
-        Ok((session.list_any::<DataAsset>(&filter)?, session.measured_inventory(id)?))
+        Ok((session.declared_inventory(id)?, session.measured_inventory(id)?))
     });
     let (assets, measured) = match read_all.await {
         Ok(found) => found,
@@ -442,4 +438,342 @@ pub async fn remove_asset(
         Err(ActionError::Refused("asset-unknown")) => Err(WebError::NotFound),
         Err(error) => Err(error.into()),
     }
+}
+
+/// One link of the chain as a member's page shows it.
+pub struct ActivityLine {
+    code: String,
+    name: String,
+    issues: String,
+    data: String,
+    systems: String,
+    described: bool,
+}
+
+/// One exchange as listed: its number, from, to, what, how, and whether the page's member sends it.
+pub struct ExchangeLine {
+    id: i64,
+    from: String,
+    to: String,
+    what: String,
+    how: String,
+    sent: bool,
+}
+
+/// The consortium's chain drawn as a flow: one lane per member, a column per link, the exchanges
+/// as numbered arrows between lanes.
+pub struct Flow {
+    width: usize,
+    height: usize,
+    /// Column headings: x, y (every other one lower, so that long names do not meet), name.
+    columns: Vec<(usize, usize, String)>,
+    /// Lanes: y, name, and the x of each link the member describes.
+    lanes: Vec<(usize, String, Vec<usize>)>,
+    /// Arrows: x, y from, y to, number.
+    arrows: Vec<(usize, usize, usize, i64)>,
+    description: String,
+}
+
+const LABEL: usize = 190;
+const COLUMN: usize = 96;
+const LANE: usize = 56;
+const TOP: usize = 60;
+
+fn activity_name(lang: Lang, code: &str) -> String {
+    tr(lang, &format!("web-chain-activity-{code}"))
+}
+
+/// The flow of every member's described links and of the exchanges between them (partners outside
+/// on one lane at the bottom).
+fn flow(
+    lang: Lang,
+    members: &[(ensemble_model::MemberId, String)],
+    activities: &[ensemble_store::ChainActivity],
+    exchanges: &[ensemble_store::ChainExchange],
+) -> Option<Flow> {
+    if activities.is_empty() && exchanges.is_empty() {
+        return None;
+    }
+    let links = diagnostic::ACTIVITIES;
+    let outside = exchanges.iter().any(|e| e.to_member.is_none());
+    let lane_y = |index: usize| TOP + index * LANE + LANE / 2;
+    let lane_of = |member: Option<ensemble_model::MemberId>| match member {
+        Some(id) => members.iter().position(|(m, _)| *m == id),
+        None => Some(members.len()),
+    };
+    let columns = (links.iter().enumerate())
+        .map(|(index, code)| {
+            (
+                LABEL + index * COLUMN + COLUMN / 2,
+                16 + (index % 2) * 18,
+                activity_name(lang, code),
+            )
+        })
+        .collect();
+    let mut lanes: Vec<(usize, String, Vec<usize>)> = (members.iter().enumerate())
+        .map(|(index, (id, name))| {
+            let xs = (links.iter().enumerate())
+                .filter(|(_, code)| activities.iter().any(|a| a.member_id == *id && a.activity == **code))
+                .map(|(column, _)| LABEL + column * COLUMN + COLUMN / 2)
+                .collect();
+            (lane_y(index), name.clone(), xs)
+        })
+        .collect();
+    if outside {
+        lanes.push((lane_y(members.len()), tr(lang, "web-chain-partners"), Vec::new()));
+    }
+    let arrows_x = LABEL + links.len() * COLUMN + 16;
+    let arrows: Vec<(usize, usize, usize, i64)> = (exchanges.iter().enumerate())
+        .filter_map(|(index, exchange)| {
+            let from = lane_of(Some(exchange.from_member))?;
+            let to = lane_of(exchange.to_member)?;
+            Some((arrows_x + index * 22, lane_y(from), lane_y(to), exchange.id))
+        })
+        .collect();
+    let width = arrows_x + arrows.len() * 22 + 24;
+    let height = TOP + lanes.len() * LANE + 8;
+    let description = tr_args(
+        lang,
+        "web-chain-flow",
+        &[
+            ("members", Arg::from(members.len())),
+            ("links", Arg::from(activities.len())),
+            ("exchanges", Arg::from(exchanges.len())),
+        ],
+    );
+    Some(Flow {
+        width,
+        height,
+        columns,
+        lanes,
+        arrows,
+        description,
+    })
+}
+
+#[derive(Template)]
+#[template(path = "chain.html")]
+struct ChainPage {
+    t: Texts,
+    /// The member whose page this is; none on the consortium's.
+    slug: Option<String>,
+    admin: bool,
+    error: Option<String>,
+    activities: Vec<ActivityLine>,
+    exchanges: Vec<ExchangeLine>,
+    flow: Option<Flow>,
+    /// Other members a member may send to: code, name.
+    recipients: Vec<(String, String)>,
+    channels: Vec<(String, String)>,
+}
+
+async fn chain_page(
+    state: &AppState,
+    lang: Lang,
+    signed: &Signed,
+    member: Option<&ensemble_model::Member>,
+    error: Option<&str>,
+) -> Response {
+    let scope = member.map(|m| m.id);
+    let read_all = crate::pages::read(state, lang, move |session| {
+        let members = crate::pages::member_lines(session, lang)?;
+        let ids: Vec<(ensemble_model::MemberId, String, String)> = members
+            .into_iter()
+            .filter_map(|line| {
+                let member = session.member_by_slug(&line.slug).ok()??;
+                Some((member.id, line.slug, line.name))
+            })
+            .collect();
+        Ok((ids, session.chain_activities(scope)?, session.chain_exchanges(scope)?))
+    });
+    let (members, activities, exchanges) = match read_all.await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let t = match texts(state, lang, Some(signed)).await {
+        Ok(t) => t,
+        Err(response) => return response,
+    };
+    let name_of = |id: ensemble_model::MemberId| {
+        members
+            .iter()
+            .find(|(m, _, _)| *m == id)
+            .map_or_else(String::new, |(_, _, name)| name.clone())
+    };
+    let channel = |code: &str| tr(lang, &format!("web-chain-how-{code}"));
+    let activity_lines = match member {
+        Some(member) => (diagnostic::ACTIVITIES.iter())
+            .map(|code| {
+                let found = activities
+                    .iter()
+                    .find(|a| a.member_id == member.id && a.activity == *code);
+                ActivityLine {
+                    code: code.to_string(),
+                    name: activity_name(lang, code),
+                    issues: found.map(|a| a.issues.clone()).unwrap_or_default(),
+                    data: found.map(|a| a.data.clone()).unwrap_or_default(),
+                    systems: found.map(|a| a.systems.clone()).unwrap_or_default(),
+                    described: found.is_some(),
+                }
+            })
+            .collect(),
+        None => Vec::new(),
+    };
+    let exchange_lines = (exchanges.iter())
+        .map(|e| ExchangeLine {
+            id: e.id,
+            from: name_of(e.from_member),
+            to: e
+                .to_member
+                .map_or_else(|| e.partner.clone().unwrap_or_default(), name_of),
+            what: e.what.clone(),
+            how: channel(&e.how),
+            sent: member.is_some_and(|m| m.id == e.from_member),
+        })
+        .collect();
+    let lanes: Vec<(ensemble_model::MemberId, String)> = match member {
+        // A member's page draws it and those it exchanges with.
+        Some(member) => (members.iter())
+            .filter(|(id, _, _)| {
+                *id == member.id
+                    || exchanges
+                        .iter()
+                        .any(|e| e.from_member == *id || e.to_member == Some(*id))
+            })
+            .map(|(id, _, name)| (*id, name.clone()))
+            .collect(),
+        None => members.iter().map(|(id, _, name)| (*id, name.clone())).collect(),
+    };
+    let page = ChainPage {
+        slug: member.map(|m| m.slug.clone()),
+        admin: member.is_some_and(|m| signed.actor(state.clock).administers(m)),
+        error: error.map(|key| tr(lang, key)),
+        activities: activity_lines,
+        flow: flow(lang, &lanes, &activities, &exchanges),
+        exchanges: exchange_lines,
+        recipients: (members.iter())
+            .filter(|(id, _, _)| member.is_none_or(|m| m.id != *id))
+            .map(|(_, slug, name)| (slug.clone(), name.clone()))
+            .collect(),
+        channels: diagnostic::CHANNELS
+            .iter()
+            .map(|code| (code.to_string(), channel(code)))
+            .collect(),
+        t,
+    };
+    (form_status(error.is_some()), render(&page)).into_response()
+}
+
+/// `GET /membres/{member}/chaine`: the member's links of the value chain and its exchanges.
+pub async fn chain(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Extension(MemberScope(member)): Extension<MemberScope>,
+) -> Response {
+    chain_page(&state, lang, &signed, Some(&member), None).await
+}
+
+/// `GET /chaine`: the consortium's value chain, every member as a lane.
+pub async fn consortium_chain(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+) -> Response {
+    chain_page(&state, lang, &signed, None, None).await
+}
+
+/// What the form describing a link sends.
+#[derive(Debug, serde::Deserialize)]
+pub struct ActivityForm {
+    activity: String,
+    #[serde(default)]
+    issues: String,
+    #[serde(default)]
+    data: String,
+    #[serde(default)]
+    systems: String,
+}
+
+async fn after_chain_change(
+    state: &AppState,
+    lang: Lang,
+    signed: &Signed,
+    member: &ensemble_model::Member,
+    done: Result<(), ActionError>,
+) -> Result<Response, WebError> {
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("/membres/{}/chaine", encode(&member.slug))).into_response()),
+        Err(ActionError::Refused(code @ ("chain-activity-unknown" | "chain-exchange-invalid" | "text-invalid"))) => {
+            let key = format!("error-{code}");
+            Ok(chain_page(state, lang, signed, Some(member), Some(&key)).await)
+        }
+        Err(ActionError::Refused("chain-exchange-unknown")) => Err(WebError::NotFound),
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// `POST /membres/{member}/chaine`: describes one link (all empty removes it).
+pub async fn describe_activity(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Extension(MemberScope(member)): Extension<MemberScope>,
+    Form(form): Form<ActivityForm>,
+) -> Result<Response, WebError> {
+    let (store, actor, scope) = (state.store.clone(), signed.actor(state.clock), member.clone());
+    let done = tokio::task::spawn_blocking(move || {
+        let texts = (form.issues.as_str(), form.data.as_str(), form.systems.as_str());
+        diagnostic::describe_activity(&store, &actor, &scope, &form.activity, texts)
+    })
+    .await?;
+    after_chain_change(&state, lang, &signed, &member, done).await
+}
+
+/// What the form noting an exchange sends.
+#[derive(Debug, serde::Deserialize)]
+pub struct ExchangeForm {
+    #[serde(default)]
+    to: String,
+    #[serde(default)]
+    partner: String,
+    what: String,
+    how: String,
+}
+
+/// `POST /membres/{member}/chaine/echanges`: notes an exchange the member sends.
+pub async fn add_exchange(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Extension(MemberScope(member)): Extension<MemberScope>,
+    Form(form): Form<ExchangeForm>,
+) -> Result<Response, WebError> {
+    let (store, actor, scope) = (state.store.clone(), signed.actor(state.clock), member.clone());
+    let done = tokio::task::spawn_blocking(move || {
+        let to = match form.to.trim() {
+            "" => None,
+            slug => match store.read(|session| session.member_by_slug(slug))? {
+                Some(found) => Some(found.id),
+                None => return Err(ActionError::Refused("chain-exchange-invalid")),
+            },
+        };
+        diagnostic::add_exchange(&store, &actor, &scope, (to, &form.partner), &form.what, &form.how).map(|_| ())
+    })
+    .await?;
+    after_chain_change(&state, lang, &signed, &member, done).await
+}
+
+/// `POST /membres/{member}/chaine/echanges/{exchange}/retirer`: removes an exchange it sends.
+pub async fn remove_exchange(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Extension(MemberScope(member)): Extension<MemberScope>,
+    axum::extract::Path((_, exchange)): axum::extract::Path<(String, i64)>,
+) -> Result<Response, WebError> {
+    let (store, actor, scope) = (state.store.clone(), signed.actor(state.clock), member.clone());
+    let done =
+        tokio::task::spawn_blocking(move || diagnostic::remove_exchange(&store, &actor, &scope, exchange)).await?;
+    after_chain_change(&state, lang, &signed, &member, done).await
 }

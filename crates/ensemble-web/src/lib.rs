@@ -302,6 +302,36 @@ pub fn routes() -> Vec<Route> {
         ),
         route(
             Method::GET,
+            "/chaine",
+            Access::SignedIn,
+            get(diagnostic::consortium_chain),
+        ),
+        route(
+            Method::GET,
+            "/membres/{member}/chaine",
+            member(Role::Viewer),
+            get(diagnostic::chain),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/chaine",
+            member(Role::MemberAdmin),
+            post(diagnostic::describe_activity),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/chaine/echanges",
+            member(Role::MemberAdmin),
+            post(diagnostic::add_exchange),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/chaine/echanges/{exchange}/retirer",
+            member(Role::MemberAdmin),
+            post(diagnostic::remove_exchange),
+        ),
+        route(
+            Method::GET,
             "/membres/{member}/inventaire",
             member(Role::Viewer),
             get(diagnostic::inventory),

@@ -822,3 +822,98 @@ async fn a_member_declares_its_data_beside_what_ensemble_measures() {
         2
     );
 }
+
+/// A member's value chain: its administrator describes a link and notes exchanges with another
+/// member and with a partner outside; the member's page and the consortium's flow show them, in
+/// both languages; a bad exchange is refused with its reason; a viewer reads but cannot change it.
+#[tokio::test]
+async fn a_member_describes_its_value_chain_and_the_consortium_sees_the_flow() {
+    let app = TestApp::new();
+    let admin = app.sign_in(&login("admin", MEMBER));
+    let path = format!("/membres/{MEMBER}/chaine");
+    let described = app
+        .post(
+            &path,
+            &format!(
+                "csrf={}&activity=ticketing&issues=Exports+refaits+%C3%A0+la+main&data=Ventes+par+repr%C3%A9sentation&systems=Logiciel+de+billetterie",
+                admin.csrf
+            ),
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(described.status, StatusCode::SEE_OTHER, "{}", described.body);
+    let exchange = |to: &str, partner: &str| {
+        format!(
+            "csrf={}&what=Redditions+de+comptes&how=spreadsheet&to={to}&partner={partner}",
+            admin.csrf
+        )
+    };
+    assert_eq!(
+        app.post(
+            &format!("{path}/echanges"),
+            &exchange(crate::OTHER_MEMBER, ""),
+            Some(&admin.cookie)
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        app.post(
+            &format!("{path}/echanges"),
+            &exchange("", "Conseil+fictif"),
+            Some(&admin.cookie)
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    let both = app
+        .post(
+            &format!("{path}/echanges"),
+            &exchange(crate::OTHER_MEMBER, "Conseil+fictif"),
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(both.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(both.body.contains("pas les deux"), "{}", both.body);
+
+    let page = app.get(&path, Some(&admin.cookie)).await;
+    assert_translated(&page.body);
+    assert!(
+        page.body.contains("Exports refaits à la main") && page.body.contains("Conseil fictif"),
+        "{}",
+        page.body
+    );
+    assert!(
+        page.body.contains(r#"role="img""#) && page.body.contains("marker-end"),
+        "the flow is drawn"
+    );
+    let viewer = app.sign_in(&login("consultation", MEMBER));
+    let consortium = app.get("/chaine", Some(&viewer.cookie)).await;
+    assert_eq!(consortium.status, StatusCode::OK);
+    assert!(consortium.body.contains("Partenaires externes") && consortium.body.contains("Redditions de comptes"));
+    let english = app
+        .get("/chaine", Some(&format!("{}; ensemble_lang=en", viewer.cookie)))
+        .await;
+    assert!(english.body.contains("Value chain") && english.body.contains("Outside partners"));
+    assert_translated(&english.body);
+    assert!(
+        app.post(
+            &format!("{path}/echanges"),
+            &exchange("", "X").replace(&admin.csrf, &viewer.csrf),
+            Some(&viewer.cookie)
+        )
+        .await
+        .status
+        .is_client_error()
+    );
+    let trail = app.store.read(|s| s.audit_entries(None, 10)).unwrap();
+    assert_eq!(
+        trail
+            .iter()
+            .filter(|entry| entry.action == "value-chain-change")
+            .count(),
+        3
+    );
+}
