@@ -375,6 +375,12 @@ fn numeric_date(text: &str, order: DateOrder) -> Option<NaiveDate> {
 /// `28 novembre 2026`, `le samedi 28 nov. 2026`, `1er décembre 2026`, `November 28, 2026`,
 /// `Saturday, November 28th, 2026`, `28-Nov-26`.
 fn words_date(text: &str) -> Option<NaiveDate> {
+    // Such a date names its month in letters: text without a letter (`2026-11-28 19:30`, read
+    // whole before its parts) is not one, and folding it word by word would cost more than
+    // every other step of reading a date.
+    if !text.chars().any(char::is_alphabetic) {
+        return None;
+    }
     let folded = fold_name(text);
     let (mut months, mut weekday_months, mut numbers) = (Vec::new(), Vec::new(), Vec::new());
     for word in folded.split(' ') {
