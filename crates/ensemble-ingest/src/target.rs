@@ -945,7 +945,8 @@ fn ticket(
         Some(key) => key,
         None => unnumbered_ticket_key(row, context, performance),
     };
-    writer.ticket(key, sale.clone())?;
+    let sold_at = sale.sold_at;
+    writer.ticket(key, sale)?;
     if let (Some(granted), Some(person)) = (values.consent, buyer_key) {
         let key = context
             .pseudonymizer
@@ -957,7 +958,7 @@ fn ticket(
                 person_key: person,
                 purpose: Purpose::Marketing,
                 granted,
-                recorded_at: sale.sold_at,
+                recorded_at: sold_at,
                 withdrawn_at: None,
                 provenance: writer.provenance(),
             },
