@@ -391,13 +391,15 @@ pub const MASK: &str = "[masqué]";
 
 /// Whether a text holds something shaped like an email address or a North American phone number.
 pub fn looks_personal(text: &str) -> bool {
-    let has_email = text.split_whitespace().any(|word| {
-        let word = word.trim_matches(|c: char| "<>()[],;\"'".contains(c));
-        match word.split_once('@') {
-            Some((local, domain)) => !local.is_empty() && domain.contains('.') && !domain.starts_with('.'),
-            None => false,
-        }
-    });
+    // Most values hold no `@`: the word by word search is for those that do.
+    let has_email = text.contains('@')
+        && text.split_whitespace().any(|word| {
+            let word = word.trim_matches(|c: char| "<>()[],;\"'".contains(c));
+            match word.split_once('@') {
+                Some((local, domain)) => !local.is_empty() && domain.contains('.') && !domain.starts_with('.'),
+                None => false,
+            }
+        });
     if has_email {
         return true;
     }

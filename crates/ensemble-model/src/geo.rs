@@ -114,6 +114,8 @@ pub fn fsa_of(postal_code: &str) -> Option<String> {
 /// runs of spaces turned into single spaces ("Belœil" and "beloeil" compare equal).
 pub fn fold_name(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
+    // A space is written only between two words, once.
+    let mut space = false;
     for c in text.chars().flat_map(char::to_lowercase) {
         let replacement = match c {
             'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => "a",
@@ -127,14 +129,25 @@ pub fn fold_name(text: &str) -> String {
             'œ' => "oe",
             'æ' => "ae",
             c if c.is_alphanumeric() => {
+                if space {
+                    folded.push(' ');
+                    space = false;
+                }
                 folded.push(c);
                 continue;
             }
-            _ => " ",
+            _ => {
+                space = !folded.is_empty();
+                continue;
+            }
         };
+        if space {
+            folded.push(' ');
+            space = false;
+        }
         folded.push_str(replacement);
     }
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    folded
 }
 
 fn municipality_table() -> &'static HashMap<String, &'static str> {
@@ -209,5 +222,9 @@ mod tests {
     fn folding() {
         assert_eq!(fold_name("  Salle André-Mathieu "), "salle andre mathieu");
         assert_eq!(fold_name("Belœil"), "beloeil");
+        assert_eq!(fold_name(" -- Ça  &\tLà -- "), "ca la");
+        assert_eq!(fold_name("Æ-Œ"), "ae oe");
+        assert_eq!(fold_name("-- !"), "");
+        assert_eq!(fold_name(""), "");
     }
 }
