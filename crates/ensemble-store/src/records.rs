@@ -411,6 +411,11 @@ impl Serializer for ScalarSerializer {
         value.serialize(self)
     }
 
+    /// Timestamps come this way: their text is made once, not copied again.
+    fn collect_str<T: fmt::Display + ?Sized>(self, value: &T) -> Result<Json, ConvertError> {
+        Ok(Json::String(value.to_string()))
+    }
+
     fn serialize_newtype_struct<T: Serialize + ?Sized>(self, _: &'static str, value: &T) -> Result<Json, ConvertError> {
         value.serialize(self)
     }

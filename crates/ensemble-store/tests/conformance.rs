@@ -1836,6 +1836,33 @@ fn check_unique_violation_is_refused(store: &Store) {
 
     insert_second_member(store);
     assert_eq!(store.count::<Member>().unwrap(), 2);
+
+    // A bulk insert that fails far into its rows (in a statement of many rows, or among the last
+    // rows written one by one) ends its transaction: what came before is not kept, and a write attempted afterwards
+    // in the same transaction fails instead of being kept on its own.
+    for rows in [255, 300] {
+        let mut people: Vec<Person> = (10..10 + rows)
+            .map(|id| Person::fixture_with(id, provenance(1, 1, id)))
+            .collect();
+        people.push(Person::fixture_with(12, provenance(1, 1, 12)));
+        let after = store.write(|s| {
+            s.insert(&[Person::fixture_with(5, provenance(1, 1, 5))])?;
+            let refused = s.insert(&people).unwrap_err();
+            assert_eq!(refused.code(), "database-error", "{refused}");
+            let later = s.insert(&[Person::fixture_with(6, provenance(1, 1, 6))]);
+            assert!(later.is_err(), "{later:?}");
+            assert!(s.count::<Person>().is_err());
+            Err::<(), StoreError>(refused)
+        });
+        assert!(after.is_err());
+        assert_eq!(store.count::<Person>().unwrap(), 1, "{rows} rows");
+    }
+    let people: Vec<Person> = (10..310)
+        .map(|id| Person::fixture_with(id, provenance(1, 1, id)))
+        .collect();
+    store.insert(&people).unwrap();
+    assert_eq!(store.count::<Person>().unwrap(), 301);
+    assert_eq!(store.get::<Person>(309).unwrap(), Some(people[299].clone()));
 }
 
 /// A database migrated by a newer program is refused.
