@@ -398,13 +398,15 @@ pub const MASK: &str = "[masqué]";
 
 /// Whether a text holds something shaped like an email address or a North American phone number.
 pub fn looks_personal(text: &str) -> bool {
-    let has_email = text.split_whitespace().any(|word| {
-        let word = word.trim_matches(|c: char| "<>()[],;\"'".contains(c));
-        match word.split_once('@') {
-            Some((local, domain)) => !local.is_empty() && domain.contains('.') && !domain.starts_with('.'),
-            None => false,
-        }
-    });
+    // Most values hold no `@`: the word by word search is for those that do.
+    let has_email = text.contains('@')
+        && text.split_whitespace().any(|word| {
+            let word = word.trim_matches(|c: char| "<>()[],;\"'".contains(c));
+            match word.split_once('@') {
+                Some((local, domain)) => !local.is_empty() && domain.contains('.') && !domain.starts_with('.'),
+                None => false,
+            }
+        });
     if has_email {
         return true;
     }
@@ -970,7 +972,8 @@ fn ticket(
         Some(key) => key,
         None => unnumbered_ticket_key(row, context, performance),
     };
-    writer.ticket(key, sale.clone())?;
+    let sold_at = sale.sold_at;
+    writer.ticket(key, sale)?;
     if let (Some(granted), Some(person)) = (values.consent, buyer_key) {
         let key = context
             .pseudonymizer
@@ -982,7 +985,7 @@ fn ticket(
                 person_key: person,
                 purpose: Purpose::Marketing,
                 granted,
-                recorded_at: sale.sold_at,
+                recorded_at: sold_at,
                 withdrawn_at: None,
                 provenance: writer.provenance(),
             },

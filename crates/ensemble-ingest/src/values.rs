@@ -417,6 +417,12 @@ fn numeric_date(text: &str, order: DateOrder) -> Option<NaiveDate> {
 /// `28 novembre 2026`, `le samedi 28 nov. 2026`, `1er décembre 2026`, `November 28, 2026`,
 /// `Saturday, November 28th, 2026`, `28-Nov-26`.
 fn words_date(text: &str) -> Option<NaiveDate> {
+    // Such a date names its month in letters: text without a letter (`2026-11-28 19:30`, read
+    // whole before its parts) is not one, and folding it word by word would cost more than
+    // every other step of reading a date.
+    if !text.chars().any(char::is_alphabetic) {
+        return None;
+    }
     let folded = fold_name(text);
     let (mut months, mut weekday_months, mut numbers) = (Vec::new(), Vec::new(), Vec::new());
     for word in folded.split(' ') {
@@ -455,6 +461,45 @@ fn read_moment(text: &str, order: DateOrder) -> Option<Moment> {
     if text.is_empty() || text.len() > MAX_MOMENT_LEN {
         return None;
     }
+    if let Some(moment) = iso_moment(text) {
+        return moment.map(|(date, time)| (date, Some(time), None));
+    }
+    read_any_moment(text, order)
+}
+
+/// `2026-11-28 19:30`, `2026-11-28T19:30:00`: the shape most exports write, read directly.
+/// `None` when the text has another shape; else what [`read_any_moment`] reads from it (checked
+/// by the tests), without trying the other shapes first.
+fn iso_moment(text: &str) -> Option<Option<(NaiveDate, NaiveTime)>> {
+    let bytes = text.as_bytes();
+    let shaped = matches!(bytes.len(), 16 | 19)
+        && bytes[4] == b'-'
+        && bytes[7] == b'-'
+        && matches!(bytes[10], b' ' | b'T')
+        && bytes[13] == b':'
+        && (bytes.len() == 16 || bytes[16] == b':');
+    if !shaped {
+        return None;
+    }
+    let number = |start: usize, length: usize| -> Option<u32> {
+        bytes.get(start..start + length)?.iter().try_fold(0, |number, byte| {
+            byte.is_ascii_digit().then(|| number * 10 + u32::from(byte - b'0'))
+        })
+    };
+    let (year, month, day, hour, minute) = (
+        number(0, 4)?,
+        number(5, 2)?,
+        number(8, 2)?,
+        number(11, 2)?,
+        number(14, 2)?,
+    );
+    let second = if bytes.len() == 19 { number(17, 2)? } else { 0 };
+    let date = i32::try_from(year).ok().and_then(|year| make_date(year, month, day));
+    Some(date.zip(NaiveTime::from_hms_opt(hour, minute, second)))
+}
+
+/// A date alone or a date and a time, in any of the shapes [`read_moment`] accepts.
+fn read_any_moment(text: &str, order: DateOrder) -> Option<Moment> {
     if let Some(date) = date_only(text, order) {
         return Some((date, None, None));
     }
@@ -904,6 +949,53 @@ mod tests {
         ];
         for (text, order, expected) in cases {
             assert_eq!(parse_date(text, order), Some(expected), "{text} {order:?}");
+        }
+    }
+
+    #[test]
+    fn the_usual_shape_of_a_moment_is_read_as_every_shape_is() {
+        for text in [
+            "2026-11-28 19:30",
+            "2026-11-28 19:30:05",
+            "2026-11-28T19:30",
+            "2026-11-28T00:00:00",
+            "2024-02-29 23:59:59",
+            "2100-12-31 12:00",
+            "1900-01-01 00:00",
+            "2026-02-29 19:30",
+            "2026-13-01 19:30",
+            "2026-00-10 19:30",
+            "2026-11-00 19:30",
+            "2101-01-01 19:30",
+            "1899-12-31 19:30",
+            "2026-11-28 24:00",
+            "2026-11-28 19:60",
+            "2026-11-28 19:30:60",
+            "0000-11-28 19:30",
+        ] {
+            assert!(iso_moment(text).is_some(), "{text}");
+            for order in [DayFirst, MonthFirst, YearFirst] {
+                let expected = read_any_moment(text, order).map(|(date, time, offset)| {
+                    assert_eq!(offset, None, "{text}");
+                    (date, time.expect(text))
+                });
+                assert_eq!(iso_moment(text), Some(expected), "{text} {order:?}");
+            }
+        }
+        for text in [
+            "2026-11-28",
+            "2026-11-28 19:30-05:00",
+            "2026-11-28T19:30:00Z",
+            "2026-11-28 19h30",
+            "2026-11-28 7:30",
+            "2026-11-28  19:30",
+            "2026/11/28 19:30",
+            "28-11-2026 19:30",
+            "2026-11-28t19:30",
+            "2026-11-28 19:30:0",
+            "+026-11-28 19:30",
+        ] {
+            assert_eq!(iso_moment(text), None, "{text}");
         }
     }
 

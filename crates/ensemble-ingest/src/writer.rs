@@ -12,6 +12,12 @@ use ensemble_store::{Session, StoreError};
 /// Ticket lines and consents are written in chunks of this many.
 const CHUNK: usize = 5000;
 
+/// Their natural keys are written this many at a time, in key order: keys are keyed hashes, so
+/// each run visits the pages of the key index in one sweep, and the longer the run, the fewer
+/// times each page is visited (a million keys: 5.5 s in runs of 50,000 against 6.6 s in runs of
+/// 5,000 for SQLite alone). About 10 MB.
+const KEY_CHUNK: usize = 100_000;
+
 /// What happened to the records of an import, per entity.
 #[derive(Debug, Clone, Default, PartialEq, serde::Serialize)]
 pub struct Tally {
@@ -173,7 +179,9 @@ pub struct Writer<'a, 's> {
     default_hall: Option<HallId>,
     tickets: Vec<(String, TicketSale)>,
     consents: Vec<(String, Consent)>,
-    bulk_seen: HashSet<u128>,
+    /// Natural keys of written ticket lines and consents, not yet written themselves.
+    bulk_keys: Vec<(&'static str, String, i64)>,
+    bulk_seen: HashSet<u128, std::hash::BuildHasherDefault<KeyBitsHasher>>,
     /// Per bulk table, whether the member held keys before this import (when not, nothing needs
     /// looking up: keys repeated within the import are caught by `bulk_seen`).
     bulk_had_keys: HashMap<&'static str, bool>,
@@ -212,7 +220,8 @@ impl<'a, 's> Writer<'a, 's> {
             default_hall: None,
             tickets: Vec::new(),
             consents: Vec::new(),
-            bulk_seen: HashSet::new(),
+            bulk_keys: Vec::new(),
+            bulk_seen: HashSet::default(),
             bulk_had_keys: HashMap::new(),
             tally: Tally::default(),
             session,
@@ -742,27 +751,34 @@ impl<'a, 's> Writer<'a, 's> {
         self.flush(pending, |consent: &mut Consent, id| consent.id = ConsentId(id))
     }
 
-    /// Writes queued records whose keys are new, with their keys.
+    /// Writes queued records whose keys are new; their keys are queued.
     fn flush<E: Entity>(&mut self, mut pending: Vec<(String, E)>, set_id: fn(&mut E, i64)) -> Result<(), StoreError> {
         let fresh = self.drop_known::<E, _>(&mut pending)?;
         let first = self.allocate_many::<E>(fresh.len())?;
-        let mut keys = Vec::with_capacity(fresh.len());
-        let mut records = Vec::with_capacity(fresh.len());
-        for (offset, (key, mut record)) in fresh.into_iter().enumerate() {
+        let keys = &mut self.bulk_keys;
+        let records = fresh.into_iter().enumerate().map(|(offset, (key, mut record))| {
             let id = first + offset as i64;
             set_id(&mut record, id);
-            keys.push((key, id));
-            records.push(record);
+            keys.push((E::TABLE, key, id));
+            record
+        });
+        let count = self.session.insert_iter(records)?;
+        Tally::bump(&mut self.tally.created, E::doc().name, count);
+        if self.bulk_keys.len() >= KEY_CHUNK {
+            self.flush_keys()?;
         }
-        let count = self.session.insert_iter(records.into_iter())?;
-        // In key order, the key index is updated page by page rather than at random.
+        Ok(())
+    }
+
+    /// Writes the queued natural keys, in key order.
+    fn flush_keys(&mut self) -> Result<(), StoreError> {
+        let mut keys = std::mem::take(&mut self.bulk_keys);
         keys.sort_unstable();
         self.session.insert_keys(
             self.member.id,
             self.batch,
-            keys.iter().map(|(key, id)| (E::TABLE, key.as_str(), *id)),
+            keys.iter().map(|(table, key, id)| (*table, key.as_str(), *id)),
         )?;
-        Tally::bump(&mut self.tally.created, E::doc().name, count);
         Ok(())
     }
 
@@ -804,6 +820,7 @@ impl<'a, 's> Writer<'a, 's> {
         if !self.consents.is_empty() {
             self.flush_consents()?;
         }
+        self.flush_keys()?;
         let new_keys = std::mem::take(&mut self.new_keys);
         self.session.insert_keys(
             self.member.id,
@@ -811,6 +828,27 @@ impl<'a, 's> Writer<'a, 's> {
             new_keys.iter().map(|(table, key, id)| (*table, key.as_str(), *id)),
         )?;
         Ok(self.tally.clone())
+    }
+}
+
+/// Hashes the bits of natural keys, which are keyed hashes and so already evenly spread: their
+/// two halves are folded together rather than hashed again (a million lines, a million lookups).
+#[derive(Default)]
+struct KeyBitsHasher(u64);
+
+impl std::hash::Hasher for KeyBitsHasher {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+
+    fn write(&mut self, bytes: &[u8]) {
+        for byte in bytes {
+            self.0 = self.0.rotate_left(8) ^ u64::from(*byte);
+        }
+    }
+
+    fn write_u128(&mut self, bits: u128) {
+        self.0 ^= (bits as u64) ^ ((bits >> 64) as u64);
     }
 }
 

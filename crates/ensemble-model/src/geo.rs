@@ -76,28 +76,33 @@ pub fn fsa(code: &str) -> Option<&'static Fsa> {
 
 /// A Canadian postal code in its canonical form `A1A 1A1`, or `None` when it is not one.
 pub fn normalize_postal_code(text: &str) -> Option<String> {
-    let compact: Vec<char> = text
-        .chars()
-        .filter(|c| !c.is_whitespace() && *c != '-')
-        .map(|c| c.to_ascii_uppercase())
-        .collect();
-    if compact.len() != 6 {
-        return None;
+    let mut compact = [0u8; 6];
+    let mut length = 0;
+    for c in text.chars().filter(|c| !c.is_whitespace() && *c != '-') {
+        // Six characters at most, all ASCII (letters and digits are).
+        if length == compact.len() || !c.is_ascii() {
+            return None;
+        }
+        compact[length] = c.to_ascii_uppercase() as u8;
+        length += 1;
     }
-    let letters_ok = [0, 2, 4].iter().all(|&i| {
-        compact
-            .get(i)
-            .is_some_and(|c| c.is_ascii_uppercase() && !"DFIOQU".contains(*c))
-    });
-    let digits_ok = [1, 3, 5]
-        .iter()
-        .all(|&i| compact.get(i).is_some_and(|c| c.is_ascii_digit()));
-    let first_ok = compact.first().is_some_and(|c| !"WZ".contains(*c));
-    if !(letters_ok && digits_ok && first_ok) {
-        return None;
-    }
-    let text: String = compact.iter().collect();
-    Some(format!("{} {}", &text[..3], &text[3..]))
+    let valid = length == compact.len()
+        && is_postal_letter(compact[0], true)
+        && compact[1].is_ascii_digit()
+        && is_postal_letter(compact[2], false)
+        && compact[3].is_ascii_digit()
+        && is_postal_letter(compact[4], false)
+        && compact[5].is_ascii_digit();
+    valid.then(|| {
+        let [a, b, c, d, e, f] = compact.map(char::from);
+        [a, b, c, ' ', d, e, f].iter().collect()
+    })
+}
+
+/// Whether an upper-case ASCII letter may stand in a postal code (never D, F, I, O, Q, U; nor W
+/// or Z first).
+pub fn is_postal_letter(byte: u8, first: bool) -> bool {
+    byte.is_ascii_uppercase() && !b"DFIOQU".contains(&byte) && !(first && b"WZ".contains(&byte))
 }
 
 /// The postal area (first three characters) of a postal code; `None` when it is not one.
@@ -109,6 +114,8 @@ pub fn fsa_of(postal_code: &str) -> Option<String> {
 /// runs of spaces turned into single spaces ("Belœil" and "beloeil" compare equal).
 pub fn fold_name(text: &str) -> String {
     let mut folded = String::with_capacity(text.len());
+    // A space is written only between two words, once.
+    let mut space = false;
     for c in text.chars().flat_map(char::to_lowercase) {
         let replacement = match c {
             'à' | 'á' | 'â' | 'ä' | 'ã' | 'å' => "a",
@@ -122,14 +129,25 @@ pub fn fold_name(text: &str) -> String {
             'œ' => "oe",
             'æ' => "ae",
             c if c.is_alphanumeric() => {
+                if space {
+                    folded.push(' ');
+                    space = false;
+                }
                 folded.push(c);
                 continue;
             }
-            _ => " ",
+            _ => {
+                space = !folded.is_empty();
+                continue;
+            }
         };
+        if space {
+            folded.push(' ');
+            space = false;
+        }
         folded.push_str(replacement);
     }
-    folded.split_whitespace().collect::<Vec<_>>().join(" ")
+    folded
 }
 
 fn municipality_table() -> &'static HashMap<String, &'static str> {
@@ -174,6 +192,10 @@ mod tests {
         assert_eq!(normalize_postal_code("H7N 5H"), None);
         assert_eq!(normalize_postal_code("D7N 5H9"), None);
         assert_eq!(normalize_postal_code("12345"), None);
+        assert_eq!(normalize_postal_code("W7N 5H9"), None);
+        assert_eq!(normalize_postal_code("H7W 5Z9").as_deref(), Some("H7W 5Z9"));
+        assert_eq!(normalize_postal_code("H7N 5H9 1"), None);
+        assert_eq!(normalize_postal_code("É7N 5H9"), None);
         assert_eq!(fsa_of("g1r 2l3").as_deref(), Some("G1R"));
     }
 
@@ -200,5 +222,9 @@ mod tests {
     fn folding() {
         assert_eq!(fold_name("  Salle André-Mathieu "), "salle andre mathieu");
         assert_eq!(fold_name("Belœil"), "beloeil");
+        assert_eq!(fold_name(" -- Ça  &\tLà -- "), "ca la");
+        assert_eq!(fold_name("Æ-Œ"), "ae oe");
+        assert_eq!(fold_name("-- !"), "");
+        assert_eq!(fold_name(""), "");
     }
 }

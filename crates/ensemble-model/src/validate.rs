@@ -192,7 +192,8 @@ impl Checker {
 
 /// Whether the text is a postal area: letter, digit, letter, upper case.
 pub fn is_fsa(text: &str) -> bool {
-    geo::normalize_postal_code(&format!("{text}0A0")).is_some_and(|code| code.starts_with(text))
+    matches!(text.as_bytes(), [first, digit, letter]
+        if geo::is_postal_letter(*first, true) && digit.is_ascii_digit() && geo::is_postal_letter(*letter, false))
 }
 
 /// Whether the text is a lower-case short code: letters, digits and single hyphens.

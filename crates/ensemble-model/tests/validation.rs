@@ -291,6 +291,28 @@ fn cases() -> Vec<Case> {
     );
     spoil!("fsa", place(), |r| r.fsa = Some("G5".into()), InvalidFsa, "fsa");
     spoil!(
+        "fsa lower case",
+        place(),
+        |r| r.fsa = Some("g5l".into()),
+        InvalidFsa,
+        "fsa"
+    );
+    spoil!(
+        "fsa with W first",
+        place(),
+        |r| r.fsa = Some("W5L".into()),
+        InvalidFsa,
+        "fsa"
+    );
+    spoil!("fsa with O", place(), |r| r.fsa = Some("G5O".into()), InvalidFsa, "fsa");
+    spoil!(
+        "fsa too long",
+        place(),
+        |r| r.fsa = Some("G5L 1".into()),
+        InvalidFsa,
+        "fsa"
+    );
+    spoil!(
         "fsa mismatch",
         place(),
         |r| r.fsa = Some("H2X".into()),

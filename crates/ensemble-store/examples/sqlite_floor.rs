@@ -1,6 +1,6 @@
 //! The floor of the import benchmark: how long SQLite itself takes to store a million ticket
 //! lines and their natural keys in Ensemble's schema, with prepared statements and nothing else
-//! (no file to read, no checks, no pseudonyms). Used by `bench/import/run.py --floor`.
+//! (no file to read, no checks, no pseudonyms). `bench/import/run.py` runs it beside each import.
 //!
 //! cargo run --release -p ensemble-store --example sqlite-floor -- DATABASE.db [keys|no-keys]
 

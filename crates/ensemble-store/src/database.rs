@@ -54,8 +54,10 @@ pub trait Database: Send {
         each: &mut dyn FnMut(Row) -> Result<(), StoreError>,
     ) -> Result<(), StoreError>;
 
-    /// Appends many rows to a table in the fastest way the engine has (a prepared statement for
-    /// SQLite, `COPY` for PostgreSQL). Runs inside the caller's transaction.
+    /// Appends many rows to a table in the fastest way the engine has (statements of many rows
+    /// for SQLite, `COPY` for PostgreSQL). Runs inside the caller's transaction; when it fails,
+    /// that transaction keeps nothing and every later statement fails until it is rolled back,
+    /// on both engines.
     fn bulk_insert(
         &mut self,
         table: &str,

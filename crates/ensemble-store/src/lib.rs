@@ -619,19 +619,11 @@ impl Session<'_> {
         let schema = self.schema::<E>()?.clone();
         let columns = schema.names();
         let mut failure = None;
-        let mut rows = records.map_while(|record| {
-            let converted = serde_json::to_value(&record)
-                .map_err(|error| StoreError::Decode {
-                    table: schema.table.clone(),
-                    detail: error.to_string(),
-                })
-                .and_then(|json| records::to_values(&schema, json));
-            match converted {
-                Ok(values) => Some(values),
-                Err(error) => {
-                    failure = Some(error);
-                    None
-                }
+        let mut rows = records.map_while(|record| match records::values_of(&schema, &record) {
+            Ok(values) => Some(values),
+            Err(error) => {
+                failure = Some(error);
+                None
             }
         });
         let count = self.database.bulk_insert(E::TABLE, &columns, &mut rows)?;
@@ -644,11 +636,7 @@ impl Session<'_> {
     /// Replaces a stored record by the given one (same id); false when there is none.
     pub fn update<E: Entity>(&mut self, record: &E) -> Result<bool, StoreError> {
         let schema = self.schema::<E>()?.clone();
-        let json = serde_json::to_value(record).map_err(|error| StoreError::Decode {
-            table: schema.table.clone(),
-            detail: error.to_string(),
-        })?;
-        let mut values = records::to_values(&schema, json)?;
+        let mut values = records::values_of(&schema, record)?;
         let assignments: Vec<String> = schema
             .names()
             .iter()

@@ -10,10 +10,19 @@ use crate::StoreError;
 use crate::database::{Backend, Database};
 use crate::value::{ColumnKind, Row, Value};
 
+/// Bulk inserts bind at most this many values per statement...
+const BULK_VALUES: usize = 2048;
+/// ...and insert at most this many rows per statement.
+const BULK_ROWS: usize = 128;
+
 /// A connection to a SQLite file (or to memory, for tests).
 pub struct SqliteDatabase {
     connection: Connection,
     path: Option<PathBuf>,
+    /// A bulk insert failed and SQLite rolled its transaction back: every statement is refused
+    /// until the caller ends the transaction (as PostgreSQL does after an error), so that nothing
+    /// written afterwards is kept on its own.
+    aborted: bool,
 }
 
 impl SqliteDatabase {
@@ -35,6 +44,7 @@ impl SqliteDatabase {
         let mut database = SqliteDatabase {
             connection,
             path: Some(path.to_path_buf()),
+            aborted: false,
         };
         database.configure(true)?;
         Ok(database)
@@ -46,7 +56,11 @@ impl SqliteDatabase {
             target: ":memory:".to_string(),
             cause: error.to_string(),
         })?;
-        let mut database = SqliteDatabase { connection, path: None };
+        let mut database = SqliteDatabase {
+            connection,
+            path: None,
+            aborted: false,
+        };
         database.configure(false)?;
         Ok(database)
     }
@@ -64,6 +78,63 @@ impl SqliteDatabase {
 
 fn sql_error(error: rusqlite::Error) -> StoreError {
     StoreError::Sql(error.to_string())
+}
+
+fn aborted_error() -> StoreError {
+    StoreError::Sql("the transaction was rolled back after an error: roll it back to go on".to_string())
+}
+
+impl SqliteDatabase {
+    fn refuse_when_aborted(&self) -> Result<(), StoreError> {
+        if self.aborted { Err(aborted_error()) } else { Ok(()) }
+    }
+
+    /// Inserts rows `BULK_ROWS` at a time with one statement, the last ones one by one.
+    fn insert_rows(
+        &mut self,
+        table: &str,
+        columns: &[&str],
+        rows: &mut dyn Iterator<Item = Vec<Value>>,
+    ) -> Result<u64, StoreError> {
+        let per_statement = (BULK_VALUES / columns.len().max(1)).clamp(1, BULK_ROWS);
+        let row = format!("({})", vec!["?"; columns.len()].join(", "));
+        // OR ROLLBACK: a failed row ends the whole transaction instead of undoing the rest of
+        // its statement, which would need SQLite's statement journal (written to a temporary
+        // file: it made a million-line import slower with many rows per statement than with one).
+        let statement = |rows: usize| {
+            format!(
+                "INSERT OR ROLLBACK INTO {table} ({}) VALUES {}",
+                columns.join(", "),
+                vec![row.as_str(); rows].join(", ")
+            )
+        };
+        let mut many = self
+            .connection
+            .prepare_cached(&statement(per_statement))
+            .map_err(sql_error)?;
+        let mut pending: Vec<Value> = Vec::with_capacity(per_statement * columns.len());
+        let mut pending_rows = 0;
+        let mut count = 0;
+        for row in rows {
+            pending.extend(row);
+            pending_rows += 1;
+            count += 1;
+            if pending_rows == per_statement {
+                many.execute(rusqlite::params_from_iter(pending.iter()))
+                    .map_err(sql_error)?;
+                pending.clear();
+                pending_rows = 0;
+            }
+        }
+        drop(many);
+        if pending_rows > 0 {
+            let mut one = self.connection.prepare_cached(&statement(1)).map_err(sql_error)?;
+            for row in pending.chunks(columns.len().max(1)) {
+                one.execute(rusqlite::params_from_iter(row.iter())).map_err(sql_error)?;
+            }
+        }
+        Ok(count)
+    }
 }
 
 impl ToSql for Value {
@@ -97,6 +168,7 @@ impl Database for SqliteDatabase {
     }
 
     fn execute(&mut self, sql: &str, params: &[Value]) -> Result<u64, StoreError> {
+        self.refuse_when_aborted()?;
         let mut statement = self.connection.prepare_cached(sql).map_err(sql_error)?;
         let changed = statement
             .execute(rusqlite::params_from_iter(params.iter()))
@@ -105,10 +177,19 @@ impl Database for SqliteDatabase {
     }
 
     fn execute_batch(&mut self, sql: &str) -> Result<(), StoreError> {
+        if self.aborted {
+            // SQLite has already rolled the transaction back.
+            if sql.trim().eq_ignore_ascii_case("ROLLBACK") {
+                self.aborted = false;
+                return Ok(());
+            }
+            return Err(aborted_error());
+        }
         self.connection.execute_batch(sql).map_err(sql_error)
     }
 
     fn begin_write(&mut self, wait: std::time::Duration) -> Result<(), StoreError> {
+        self.aborted = false;
         self.connection.busy_timeout(wait).map_err(sql_error)?;
         // IMMEDIATE takes the write lock now, waiting up to the busy timeout; a deferred BEGIN
         // would take it at the first write and fail at once if another writer came first.
@@ -128,6 +209,7 @@ impl Database for SqliteDatabase {
     }
 
     fn query(&mut self, sql: &str, params: &[Value]) -> Result<Vec<Row>, StoreError> {
+        self.refuse_when_aborted()?;
         let mut statement = self.connection.prepare_cached(sql).map_err(sql_error)?;
         let columns: Arc<[String]> = statement.column_names().iter().map(|name| name.to_string()).collect();
         let count = columns.len();
@@ -177,17 +259,13 @@ impl Database for SqliteDatabase {
         columns: &[&str],
         rows: &mut dyn Iterator<Item = Vec<Value>>,
     ) -> Result<u64, StoreError> {
-        let placeholders = vec!["?"; columns.len()].join(", ");
-        let sql = format!("INSERT INTO {table} ({}) VALUES ({placeholders})", columns.join(", "));
-        let mut statement = self.connection.prepare_cached(&sql).map_err(sql_error)?;
-        let mut count = 0;
-        for row in rows {
-            statement
-                .execute(rusqlite::params_from_iter(row.iter()))
-                .map_err(sql_error)?;
-            count += 1;
+        self.refuse_when_aborted()?;
+        let in_transaction = !self.connection.is_autocommit();
+        let inserted = self.insert_rows(table, columns, rows);
+        if inserted.is_err() && in_transaction && self.connection.is_autocommit() {
+            self.aborted = true;
         }
-        Ok(count)
+        inserted
     }
 
     fn columns(&mut self, table: &str) -> Result<Vec<(String, ColumnKind)>, StoreError> {

@@ -61,6 +61,8 @@ conformance! {
     check_migrations_apply_once(store, url) => sqlite_migrations_apply_once, postgres_migrations_apply_once;
     check_tables_match_model(store, url) => sqlite_tables_match_model, postgres_tables_match_model;
     check_every_entity_round_trips(store) => sqlite_every_entity_round_trips, postgres_every_entity_round_trips;
+    check_records_convert_as_their_json(store, url)
+        => sqlite_records_convert_as_their_json, postgres_records_convert_as_their_json;
     check_get_missing_is_none(store) => sqlite_get_missing_is_none, postgres_get_missing_is_none;
     check_list_filters_and_pages(store) => sqlite_list_filters_and_pages, postgres_list_filters_and_pages;
     check_update(store) => sqlite_update, postgres_update;
@@ -1327,6 +1329,47 @@ fn check_every_entity_round_trips(store: &Store) {
     assert_eq!(hall.specs.loading, Some(LoadingAccess::Dock));
 }
 
+/// Records are written through `values_of`, field by field: for a record of every entity (and
+/// one with its optional fields empty), each column gets the value it gets from the record's
+/// whole JSON document, with this backend's column kinds.
+fn check_records_convert_as_their_json(_store: &Store, url: &str) {
+    let mut database = raw(url);
+    let mut checked = 0;
+    macro_rules! convert {
+        ($entity:ident) => {{
+            let table = <$entity as Entity>::TABLE;
+            let schema = ensemble_store::TableSchema {
+                table: table.to_string(),
+                columns: database.columns(table).unwrap(),
+            };
+            let full = <$entity as Fixture>::fixture();
+            let bare = <$entity as Fixture>::fixture_with(2, Provenance::default());
+            for record in [full, bare] {
+                let through_json =
+                    ensemble_store::records::to_values(&schema, serde_json::to_value(&record).unwrap()).unwrap();
+                assert_eq!(
+                    ensemble_store::records::values_of(&schema, &record).unwrap(),
+                    through_json,
+                    "{table}"
+                );
+            }
+            checked += 1;
+        }};
+    }
+    for_each_entity!(convert);
+    assert_eq!(checked, 21);
+
+    // A record that does not fit its table is refused the same way.
+    let shows = ensemble_store::TableSchema {
+        table: "shows".to_string(),
+        columns: database.columns("shows").unwrap(),
+    };
+    let error = ensemble_store::records::values_of(&shows, &Performance::fixture()).unwrap_err();
+    assert_eq!(error.code(), "schema-mismatch", "{error}");
+    let error = ensemble_store::records::values_of(&shows, &42).unwrap_err();
+    assert_eq!(error.code(), "schema-mismatch", "{error}");
+}
+
 fn assert_round_trip<E: Entity + PartialEq + Debug>(store: &Store, expected: &E) {
     let table = E::TABLE;
     assert_eq!(
@@ -1796,6 +1839,33 @@ fn check_unique_violation_is_refused(store: &Store) {
 
     insert_second_member(store);
     assert_eq!(store.count::<Member>().unwrap(), 2);
+
+    // A bulk insert that fails far into its rows (in a statement of many rows, or among the last
+    // rows written one by one) ends its transaction: what came before is not kept, and a write attempted afterwards
+    // in the same transaction fails instead of being kept on its own.
+    for rows in [255, 300] {
+        let mut people: Vec<Person> = (10..10 + rows)
+            .map(|id| Person::fixture_with(id, provenance(1, 1, id)))
+            .collect();
+        people.push(Person::fixture_with(12, provenance(1, 1, 12)));
+        let after = store.write(|s| {
+            s.insert(&[Person::fixture_with(5, provenance(1, 1, 5))])?;
+            let refused = s.insert(&people).unwrap_err();
+            assert_eq!(refused.code(), "database-error", "{refused}");
+            let later = s.insert(&[Person::fixture_with(6, provenance(1, 1, 6))]);
+            assert!(later.is_err(), "{later:?}");
+            assert!(s.count::<Person>().is_err());
+            Err::<(), StoreError>(refused)
+        });
+        assert!(after.is_err());
+        assert_eq!(store.count::<Person>().unwrap(), 1, "{rows} rows");
+    }
+    let people: Vec<Person> = (10..310)
+        .map(|id| Person::fixture_with(id, provenance(1, 1, id)))
+        .collect();
+    store.insert(&people).unwrap();
+    assert_eq!(store.count::<Person>().unwrap(), 301);
+    assert_eq!(store.get::<Person>(309).unwrap(), Some(people[299].clone()));
 }
 
 /// A database migrated by a newer program is refused.
