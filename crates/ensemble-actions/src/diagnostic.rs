@@ -421,6 +421,319 @@ pub fn remove_exchange(store: &Store, actor: &Actor, member: &Member, exchange: 
     })
 }
 
+/// The diagnostic's report, in `lang`: for one member, its maturity beside the consortium's
+/// (medians under the same rule as the portal), its history, its declared and measured
+/// inventory, its value chain and exchanges; for the consortium, the medians only (never a
+/// member's own levels), each member's inventory in figures, and every member's chain.
+pub fn report(
+    store: &Store,
+    model: &MaturityModel,
+    member: Option<&Member>,
+    lang: ensemble_i18n::Lang,
+    today: NaiveDate,
+) -> Result<ensemble_reports::document::Document, StoreError> {
+    use ensemble_i18n::{Arg, format, tr, tr_args};
+    use ensemble_reports::document::{Cell, Document, DocumentTable, Section};
+    let text = |value: &str| Cell::Text(value.to_string());
+    let label = |fr: &str, en: &str| match lang {
+        ensemble_i18n::Lang::Fr => fr.to_string(),
+        ensemble_i18n::Lang::En => en.to_string(),
+    };
+    let (consortium, members, organizations) = store.read(|session| {
+        Ok((
+            session.consortium()?,
+            session.list_any::<Member>(&ensemble_store::ListFilter::default())?,
+            session.list_any::<ensemble_model::Organization>(&ensemble_store::ListFilter::default())?,
+        ))
+    })?;
+    let name_of = |id: MemberId| {
+        let member = members.iter().find(|m| m.id == id);
+        member
+            .and_then(|m| organizations.iter().find(|o| o.id == m.organization_id))
+            .map_or_else(
+                || member.map(|m| m.slug.clone()).unwrap_or_default(),
+                |o| o.name.clone(),
+            )
+    };
+    let view = view(store, model, member.map_or(MemberId(0), |m| m.id))?;
+    let dimension_name = |code: &str| {
+        model
+            .dimension(code)
+            .map_or_else(|| code.to_string(), |d| label(&d.label_fr, &d.label_en))
+    };
+    let mut sections = Vec::new();
+
+    // Maturity.
+    let mut headers = vec![tr(lang, "web-maturity-dimension")];
+    if member.is_some() {
+        headers.push(tr(lang, "web-maturity-level"));
+    }
+    headers.extend([tr(lang, "web-maturity-median"), tr(lang, "report-diagnostic-answered")]);
+    let rows = (view.dimensions.iter())
+        .map(|d| {
+            let mut row = vec![Cell::Text(dimension_name(&d.code))];
+            if member.is_some() {
+                row.push(d.level.map_or_else(|| text(""), |level| Cell::Number(level as f64)));
+            }
+            row.push(d.median.map_or_else(
+                || {
+                    Cell::Text(tr_args(
+                        lang,
+                        "web-maturity-median-hidden",
+                        &[
+                            ("answered", Arg::from(d.answered)),
+                            ("needed", Arg::from(view.min_members)),
+                        ],
+                    ))
+                },
+                Cell::Number,
+            ));
+            row.push(Cell::Number(d.answered as f64));
+            row
+        })
+        .collect();
+    let mut tables = vec![DocumentTable {
+        caption: tr(lang, "web-maturity-table"),
+        sheet: tr(lang, "web-maturity-title"),
+        headers,
+        rows,
+    }];
+    if member.is_some() && !view.history.is_empty() {
+        let mut headers = vec![tr(lang, "web-column-date")];
+        headers.extend(model.dimensions.iter().map(|d| label(&d.label_fr, &d.label_en)));
+        let rows = (view.history.iter())
+            .map(|(day, levels)| {
+                let mut row = vec![Cell::Text(format::date(lang, *day))];
+                row.extend(model.dimensions.iter().map(|d| {
+                    levels
+                        .iter()
+                        .find(|(code, _)| *code == d.code)
+                        .map_or_else(|| text(""), |(_, level)| Cell::Number(*level as f64))
+                }));
+                row
+            })
+            .collect();
+        tables.push(DocumentTable {
+            caption: tr(lang, "web-maturity-history"),
+            sheet: tr(lang, "web-maturity-history"),
+            headers,
+            rows,
+        });
+    }
+    sections.push(Section {
+        heading: tr(lang, "web-maturity-title"),
+        text: tr(lang, "web-maturity-intro"),
+        tables,
+    });
+
+    // Inventory.
+    let mut tables = Vec::new();
+    match member {
+        Some(member) => {
+            let (declared, measured) = store.read(|session| {
+                Ok((
+                    session.declared_inventory(member.id)?,
+                    session.measured_inventory(member.id)?,
+                ))
+            })?;
+            tables.push(DocumentTable {
+                caption: tr(lang, "web-inventory-declared"),
+                sheet: tr(lang, "web-inventory-declared"),
+                headers: [
+                    "web-column-name",
+                    "web-inventory-category",
+                    "web-inventory-system",
+                    "web-inventory-personal",
+                    "web-inventory-records",
+                    "web-inventory-frequency",
+                ]
+                .iter()
+                .map(|key| tr(lang, key))
+                .collect(),
+                rows: declared
+                    .iter()
+                    .map(|asset| {
+                        vec![
+                            text(&asset.name),
+                            Cell::Text(label(asset.category.label_fr(), asset.category.label_en())),
+                            text(asset.system.as_deref().unwrap_or_default()),
+                            Cell::Text(tr(
+                                lang,
+                                if asset.contains_personal_data {
+                                    "web-yes"
+                                } else {
+                                    "web-no"
+                                },
+                            )),
+                            asset
+                                .record_count
+                                .map_or_else(|| text(""), |count| Cell::Number(count as f64)),
+                            Cell::Text(label(
+                                asset.update_frequency.label_fr(),
+                                asset.update_frequency.label_en(),
+                            )),
+                        ]
+                    })
+                    .collect(),
+            });
+            let docs = ensemble_model::entity_docs();
+            tables.push(DocumentTable {
+                caption: tr(lang, "web-inventory-measured"),
+                sheet: tr(lang, "web-inventory-measured"),
+                headers: [
+                    "web-inventory-entity",
+                    "web-inventory-records",
+                    "web-inventory-completeness",
+                    "web-inventory-updated",
+                ]
+                .iter()
+                .map(|key| tr(lang, key))
+                .collect(),
+                rows: measured
+                    .iter()
+                    .map(|found| {
+                        let entity = docs
+                            .iter()
+                            .find(|doc| doc.name == found.entity)
+                            .map_or_else(|| found.entity.to_string(), |doc| label(doc.label_fr, doc.label_en));
+                        vec![
+                            Cell::Text(entity),
+                            Cell::Number(found.records as f64),
+                            found
+                                .completeness
+                                .map_or_else(|| text(""), |share| Cell::Number((share * 1000.0).round() / 10.0)),
+                            found.updated_at.map_or_else(
+                                || text(""),
+                                |moment| Cell::Text(format::date(lang, moment.date_naive())),
+                            ),
+                        ]
+                    })
+                    .collect(),
+            });
+        }
+        None => {
+            let mut rows = Vec::new();
+            for each in &members {
+                let (declared, measured) = store.read(|session| {
+                    Ok((
+                        session.declared_inventory(each.id)?,
+                        session.measured_inventory(each.id)?,
+                    ))
+                })?;
+                rows.push(vec![
+                    Cell::Text(name_of(each.id)),
+                    Cell::Number(declared.len() as f64),
+                    Cell::Number(declared.iter().filter(|asset| asset.contains_personal_data).count() as f64),
+                    Cell::Number(measured.iter().map(|found| found.records).sum::<u64>() as f64),
+                ]);
+            }
+            tables.push(DocumentTable {
+                caption: tr(lang, "report-diagnostic-inventories"),
+                sheet: tr(lang, "web-inventory-title"),
+                headers: [
+                    "report-diagnostic-member",
+                    "report-diagnostic-declared",
+                    "report-diagnostic-personal",
+                    "report-diagnostic-held",
+                ]
+                .iter()
+                .map(|key| tr(lang, key))
+                .collect(),
+                rows,
+            });
+        }
+    }
+    sections.push(Section {
+        heading: tr(lang, "web-inventory-title"),
+        text: tr(lang, "web-inventory-intro"),
+        tables,
+    });
+
+    // Value chain.
+    let scope = member.map(|m| m.id);
+    let (activities, exchanges) =
+        store.read(|session| Ok((session.chain_activities(scope)?, session.chain_exchanges(scope)?)))?;
+    let activity_name = |code: &str| tr(lang, &format!("web-chain-activity-{code}"));
+    let links = DocumentTable {
+        caption: tr(lang, "web-chain-links"),
+        sheet: tr(lang, "web-chain-links"),
+        headers: [
+            "report-diagnostic-member",
+            "web-chain-link",
+            "web-chain-issues",
+            "web-chain-data",
+            "web-chain-systems",
+        ]
+        .iter()
+        .map(|key| tr(lang, key))
+        .collect(),
+        rows: activities
+            .iter()
+            .map(|a| {
+                vec![
+                    Cell::Text(name_of(a.member_id)),
+                    Cell::Text(activity_name(&a.activity)),
+                    text(&a.issues),
+                    text(&a.data),
+                    text(&a.systems),
+                ]
+            })
+            .collect(),
+    };
+    let exchanges = DocumentTable {
+        caption: tr(lang, "web-chain-exchanges"),
+        sheet: tr(lang, "web-chain-exchanges"),
+        headers: [
+            "web-chain-number",
+            "web-chain-from",
+            "web-chain-to",
+            "web-chain-what",
+            "web-chain-how",
+        ]
+        .iter()
+        .map(|key| tr(lang, key))
+        .collect(),
+        rows: exchanges
+            .iter()
+            .map(|e| {
+                vec![
+                    Cell::Number(e.id as f64),
+                    Cell::Text(name_of(e.from_member)),
+                    Cell::Text(
+                        e.to_member
+                            .map_or_else(|| e.partner.clone().unwrap_or_default(), name_of),
+                    ),
+                    text(&e.what),
+                    Cell::Text(tr(lang, &format!("web-chain-how-{}", e.how))),
+                ]
+            })
+            .collect(),
+    };
+    sections.push(Section {
+        heading: tr(lang, "web-chain-title"),
+        text: tr(lang, "web-chain-intro"),
+        tables: vec![links, exchanges],
+    });
+
+    let whom = member.map_or_else(
+        || {
+            consortium
+                .as_ref()
+                .map_or_else(|| tr(lang, "report-diagnostic-consortium"), |c| c.name.clone())
+        },
+        |m| name_of(m.id),
+    );
+    Ok(Document {
+        title: tr_args(lang, "report-diagnostic-title", &[("whom", Arg::from(whom))]),
+        subtitle: tr_args(
+            lang,
+            "report-diagnostic-subtitle",
+            &[("date", Arg::from(format::date(lang, today)))],
+        ),
+        sections,
+    })
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

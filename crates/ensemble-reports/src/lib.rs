@@ -5,6 +5,7 @@
 //! [`build`] fills them, each figure keeping the performances behind it. [`export`] writes the
 //! result as an Excel workbook, CSV files or JSON.
 
+pub mod document;
 pub mod export;
 pub mod facts;
 pub mod template;

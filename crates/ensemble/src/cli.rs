@@ -91,6 +91,26 @@ fn tree() -> Command {
                 .arg(password_stdin.clone()),
         )
         .subcommand(
+            Command::new("diagnostic").subcommand_required(true).subcommand(
+                Command::new("report")
+                    .arg(Arg::new("diagnostic-member").long("member").value_name("CODE"))
+                    .arg(
+                        Arg::new("diagnostic-format")
+                            .long("format")
+                            .value_name("html|xlsx|json")
+                            .value_parser(["html", "xlsx", "json"])
+                            .required(true),
+                    )
+                    .arg(
+                        Arg::new("diagnostic-output")
+                            .long("output")
+                            .value_name("FICHIER")
+                            .required(true)
+                            .value_parser(value_parser!(std::path::PathBuf)),
+                    ),
+            ),
+        )
+        .subcommand(
             Command::new("backup")
                 .args_conflicts_with_subcommands(true)
                 .subcommand_negates_reqs(true)

@@ -27,6 +27,10 @@ pub fn run(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
         .unwrap_or_else(|| default_key_file(&url));
     match matches.subcommand() {
         Some(("init", sub)) => init(lang, &url, &key_file, sub),
+        Some(("diagnostic", sub)) => match sub.subcommand() {
+            Some(("report", report)) => crate::people::diagnostic_report(lang, &url, report),
+            _ => Ok(()),
+        },
         Some(("backup", sub)) => match sub.subcommand() {
             Some(("verify", verify)) => crate::people::backup_verify(lang, verify),
             _ => crate::people::backup(lang, &url, sub),

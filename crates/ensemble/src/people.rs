@@ -335,3 +335,29 @@ pub fn restore(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failur
     say_manifest(lang, "cli-backup-restored", &manifest);
     Ok(())
 }
+
+/// `ensemble diagnostic report [--member CODE] --format html|xlsx|json --output FILE`.
+pub fn diagnostic_report(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
+    let format = text(matches, "diagnostic-format").unwrap_or_default();
+    let Some(output) = matches.get_one::<std::path::PathBuf>("diagnostic-output") else {
+        return Ok(());
+    };
+    let store = open_store(lang, url)?;
+    let member = match text(matches, "diagnostic-member") {
+        Some(code) => Some(member_of(&store, &code)?),
+        None => None,
+    };
+    let model = ensemble_actions::diagnostic::MaturityModel::from_environment()?;
+    let today = clock()?.today();
+    let document = ensemble_actions::diagnostic::report(&store, &model, member.as_ref(), lang, today)?;
+    ensemble_reports::document::write(&document, &format, output, lang.tag())?;
+    say!(
+        "{}",
+        tr_args(
+            lang,
+            "cli-diagnostic-written",
+            &[("file", Arg::from(output.display().to_string()))]
+        )
+    );
+    Ok(())
+}

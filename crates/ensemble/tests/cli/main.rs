@@ -6,6 +6,7 @@ use std::path::Path;
 use std::process::{Command, Output};
 
 mod audit;
+mod diagnostic;
 mod import;
 mod report;
 mod retention;
