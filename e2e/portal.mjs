@@ -445,6 +445,9 @@ try {
     await page.waitForURL('**/inventaire');
     await expectText('Liste d\'envoi fictive');
     await accessible();
+    await page.goto(`${base}/guide`);
+    await expectText('Où se cachent vos données');
+    await accessible();
     await page.click('button:has-text("Se déconnecter")');
     await page.waitForURL(`${base}/`);
   });

@@ -300,6 +300,7 @@ pub fn routes() -> Vec<Route> {
             member(Role::MemberAdmin),
             post(members::set_officer),
         ),
+        route(Method::GET, "/guide", Access::Public, get(pages::guide)),
         route(
             Method::GET,
             "/chaine",

@@ -363,3 +363,50 @@ mod tests {
         }
     }
 }
+
+#[derive(Template)]
+#[template(path = "guide.html")]
+struct Guide {
+    t: Texts,
+    /// Each link of the chain: its name, what pooling brings there, the Ensemble feature.
+    links: Vec<(String, String, String)>,
+    places: Vec<String>,
+    ethics: Vec<String>,
+}
+
+/// `GET /guide`: a primer for members who are not data people: what pooling and putting data to
+/// use mean at each link of the chain, where their data hides, and what to check first.
+pub async fn guide(State(state): State<AppState>, PageLang(lang): PageLang, Viewer(viewer): Viewer) -> Response {
+    let t = match viewer.as_ref() {
+        Some(signed) => match texts(&state, lang, Some(signed)).await {
+            Ok(t) => t,
+            Err(response) => return response,
+        },
+        None => Texts::new(lang, None, None),
+    };
+    let links = [
+        "creation",
+        "production",
+        "presenting",
+        "representation",
+        "ticketing",
+        "outreach",
+        "funding",
+    ]
+    .iter()
+    .map(|code| {
+        (
+            tr(lang, &format!("web-chain-activity-{code}")),
+            tr(lang, &format!("web-guide-value-{code}")),
+            tr(lang, &format!("web-guide-feature-{code}")),
+        )
+    })
+    .collect();
+    let list = |prefix: &str, count: usize| (1..=count).map(|n| tr(lang, &format!("{prefix}-{n}"))).collect();
+    render(&Guide {
+        links,
+        places: list("web-guide-hiding", 5),
+        ethics: list("web-guide-ethics", 5),
+        t,
+    })
+}

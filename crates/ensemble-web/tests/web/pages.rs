@@ -917,3 +917,27 @@ async fn a_member_describes_its_value_chain_and_the_consortium_sees_the_flow() {
         3
     );
 }
+
+/// The primer for members who are not data people: public, in both languages, every link of the
+/// chain with what pooling brings and the feature that serves it, and the points to check.
+#[tokio::test]
+async fn the_primer_explains_pooling_in_plain_words_in_both_languages() {
+    let app = TestApp::new();
+    let page = app.get("/guide", None).await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_translated(&page.body);
+    assert!(page.body.contains("Les données, simplement"));
+    assert_eq!(
+        page.body.matches("<tr><th scope=\"row\">").count(),
+        7,
+        "the seven links"
+    );
+    assert!(page.body.contains("Loi 25"));
+    let english = app.get("/guide", Some("ensemble_lang=en")).await;
+    assert!(english.body.contains("Data, simply") && english.body.contains("Law 25"));
+    assert_translated(&english.body);
+    assert!(
+        app.get("/", None).await.body.contains(r#"href="/guide""#),
+        "linked from the landing page"
+    );
+}
