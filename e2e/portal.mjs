@@ -417,7 +417,7 @@ try {
     await page.waitForURL(`${base}/`);
   });
 
-  await step('the member reads its data maturity beside the consortium\'s, assesses itself again and declares data in its inventory', async () => {
+  await step('the member reads its data maturity beside the consortium\'s, assesses itself again, declares data in its inventory and writes a problem for the workshop', async () => {
     await page.goto(`${base}/connexion`);
     await page.fill('#login', `admin@${member}.example`);
     await page.fill('#password', 'ensemble-demo');
@@ -447,6 +447,12 @@ try {
     await accessible();
     await page.goto(`${base}/guide`);
     await expectText('Où se cachent vos données');
+    await accessible();
+    await page.goto(`${base}/atelier`);
+    await page.fill('#problem-title', 'Les redditions de comptes arrivent en retard');
+    await page.click('button:has-text("Ajouter le problème")');
+    await page.waitForURL('**/atelier');
+    await expectText('Rencontré par un membre');
     await accessible();
     await page.click('button:has-text("Se déconnecter")');
     await page.waitForURL(`${base}/`);

@@ -6,7 +6,9 @@
 
 use chrono::NaiveDate;
 use ensemble_model::{DataAsset, DataAssetId, DataCategory, Frequency, Member, MemberId, Provenance};
-use ensemble_store::{AuditAction, ChainActivity, ChainExchange, MaturityAnswer, Store, StoreError};
+use ensemble_store::{
+    AuditAction, ChainActivity, ChainExchange, MaturityAnswer, Problem, Score, Solution, Store, StoreError,
+};
 
 use crate::{ActionError, Actor, only_if, typed};
 
@@ -419,6 +421,174 @@ pub fn remove_exchange(store: &Store, actor: &Actor, member: &Member, exchange: 
         session.append_audit(&event, actor.clock.now())?;
         Ok(())
     })
+}
+
+/// Writes a problem `member` meets (the coordination may write one no member has claimed yet).
+/// Refused: `member-not-yours`, `problem-title-missing`, `text-invalid`.
+pub fn add_problem(store: &Store, actor: &Actor, member: Option<&Member>, title: &str) -> Result<Problem, ActionError> {
+    only_if(
+        member.map_or(actor.is_coordination(), |m| actor.administers(m)),
+        "member-not-yours",
+    )?;
+    let title = typed(title, 300, false)?;
+    only_if(!title.is_empty(), "problem-title-missing")?;
+    store.write(|session| {
+        let problem = session.put_problem(&Problem {
+            id: 0,
+            title,
+            members: member.map(|m| m.id).into_iter().collect(),
+            created_on: actor.clock.today(),
+        })?;
+        let detail = serde_json::json!({"problem": problem.id});
+        let event = actor.event(
+            member.map(|m| m.id),
+            AuditAction::WorkshopChange,
+            format!("problem {}", problem.id),
+            detail,
+        );
+        session.append_audit(&event, actor.clock.now())?;
+        Ok(problem)
+    })
+}
+
+/// Says that `member` meets a problem too (`meets`), or no longer. Refused: `member-not-yours`,
+/// `problem-unknown`.
+pub fn share_problem(
+    store: &Store,
+    actor: &Actor,
+    member: &Member,
+    problem: i64,
+    meets: bool,
+) -> Result<(), ActionError> {
+    only_if(actor.administers(member), "member-not-yours")?;
+    store.write(|session| {
+        let Some(mut found) = session.problems()?.into_iter().find(|p| p.id == problem) else {
+            return Err(ActionError::Refused("problem-unknown"));
+        };
+        found.members.retain(|m| *m != member.id);
+        if meets {
+            found.members.push(member.id);
+            found.members.sort();
+        }
+        session.put_problem(&found)?;
+        let detail = serde_json::json!({"problem": problem, "meets": meets});
+        let event = actor.event(
+            Some(member.id),
+            AuditAction::WorkshopChange,
+            format!("problem {problem}"),
+            detail,
+        );
+        session.append_audit(&event, actor.clock.now())?;
+        Ok(())
+    })
+}
+
+/// Proposes a solution to a problem (a member's administrators or the coordination). Refused:
+/// `member-not-yours` (a viewer or an analyst), `problem-unknown`, `solution-title-missing`,
+/// `text-invalid`.
+pub fn add_solution(store: &Store, actor: &Actor, problem: i64, title: &str) -> Result<Solution, ActionError> {
+    only_if(
+        actor.is_coordination() || crate::rank(actor.role) >= crate::rank(ensemble_model::Role::MemberAdmin),
+        "member-not-yours",
+    )?;
+    let title = typed(title, 300, false)?;
+    only_if(!title.is_empty(), "solution-title-missing")?;
+    store.write(|session| {
+        if !session.problems()?.iter().any(|p| p.id == problem) {
+            return Err(ActionError::Refused("problem-unknown"));
+        }
+        let solution = session.insert_solution(&Solution {
+            id: 0,
+            problem_id: problem,
+            title,
+            created_on: actor.clock.today(),
+        })?;
+        let detail = serde_json::json!({"problem": problem, "solution": solution.id});
+        let event = actor.event(
+            actor.member,
+            AuditAction::WorkshopChange,
+            format!("solution {}", solution.id),
+            detail,
+        );
+        session.append_audit(&event, actor.clock.now())?;
+        Ok(solution)
+    })
+}
+
+/// `member`'s score of a solution: its value and feasibility, 1 to 5. Refused: `member-not-yours`,
+/// `solution-unknown`, `score-invalid`.
+pub fn score(
+    store: &Store,
+    actor: &Actor,
+    member: &Member,
+    solution: i64,
+    (value, feasibility): (i64, i64),
+) -> Result<(), ActionError> {
+    only_if(actor.administers(member), "member-not-yours")?;
+    only_if(
+        (1..=5).contains(&value) && (1..=5).contains(&feasibility),
+        "score-invalid",
+    )?;
+    store.write(|session| {
+        if !session.solutions()?.iter().any(|s| s.id == solution) {
+            return Err(ActionError::Refused("solution-unknown"));
+        }
+        session.put_score(&Score {
+            solution_id: solution,
+            member_id: member.id,
+            value,
+            feasibility,
+            scored_on: actor.clock.today(),
+        })?;
+        let detail = serde_json::json!({"solution": solution, "value": value, "feasibility": feasibility});
+        let event = actor.event(
+            Some(member.id),
+            AuditAction::WorkshopChange,
+            format!("solution {solution}"),
+            detail,
+        );
+        session.append_audit(&event, actor.clock.now())?;
+        Ok(())
+    })
+}
+
+/// A solution as the workshop shows it: its scores' means, how many members scored it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ScoredSolution {
+    /// The solution.
+    pub solution: Solution,
+    /// The mean value and feasibility, once a member scored it.
+    pub means: Option<(f64, f64)>,
+    /// How many members scored it.
+    pub scored: usize,
+}
+
+/// The workshop: problems (common ones, met by two members or more, first), each with its
+/// solutions and their mean scores.
+pub fn workshop(store: &Store) -> Result<Vec<(Problem, Vec<ScoredSolution>)>, StoreError> {
+    let (mut problems, solutions, scores) =
+        store.read(|session| Ok((session.problems()?, session.solutions()?, session.scores()?)))?;
+    problems.sort_by_key(|p| (p.members.len() < 2, p.id));
+    Ok(problems
+        .into_iter()
+        .map(|problem| {
+            let answers = (solutions.iter())
+                .filter(|s| s.problem_id == problem.id)
+                .map(|solution| {
+                    let mine: Vec<&Score> = scores.iter().filter(|s| s.solution_id == solution.id).collect();
+                    let count = mine.len();
+                    let mean =
+                        |pick: fn(&Score) -> i64| mine.iter().map(|s| pick(s) as f64).sum::<f64>() / count as f64;
+                    ScoredSolution {
+                        solution: solution.clone(),
+                        means: (count > 0).then(|| (mean(|s| s.value), mean(|s| s.feasibility))),
+                        scored: count,
+                    }
+                })
+                .collect();
+            (problem, answers)
+        })
+        .collect())
 }
 
 /// The diagnostic's report, in `lang`: for one member, its maturity beside the consortium's

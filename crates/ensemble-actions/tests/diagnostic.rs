@@ -34,6 +34,8 @@ on_both_backends! {
     check_a_member_assesses_its_maturity_and_the_median_waits_for_enough_members
         => sqlite_a_member_assesses_its_maturity_and_the_median_waits_for_enough_members,
            postgres_a_member_assesses_its_maturity_and_the_median_waits_for_enough_members;
+    check_shared_problems_get_scored_solutions
+        => sqlite_shared_problems_get_scored_solutions, postgres_shared_problems_get_scored_solutions;
 }
 
 fn admit(store: &Store, slug: &str) -> Member {
@@ -166,5 +168,56 @@ fn check_a_member_assesses_its_maturity_and_the_median_waits_for_enough_members(
         view.dimensions.iter().all(|d| d.answered == 5 && d.median == Some(3.0)),
         "{view:?}"
     );
+    assert!(store.read(|s| s.verify_audit()).unwrap().1.is_none());
+}
+
+fn check_shared_problems_get_scored_solutions(place: &TestUrl) {
+    let store = Store::open(&place.url).unwrap();
+    let (a, b) = (admit(&store, "salle-a"), admit(&store, "salle-b"));
+    let (admin_a, admin_b) = (
+        person(&a, Role::MemberAdmin, "2026-05-04"),
+        person(&b, Role::MemberAdmin, "2026-05-04"),
+    );
+    refused(
+        diagnostic::add_problem(&store, &admin_a, Some(&a), " ").map(|_| ()),
+        "problem-title-missing",
+    );
+    refused(
+        diagnostic::add_problem(&store, &admin_a, Some(&b), "X").map(|_| ()),
+        "member-not-yours",
+    );
+    refused(
+        diagnostic::add_problem(&store, &admin_a, None, "X").map(|_| ()),
+        "member-not-yours",
+    );
+    let problem = diagnostic::add_problem(&store, &admin_a, Some(&a), "Les redditions arrivent en retard").unwrap();
+    refused(
+        diagnostic::share_problem(&store, &admin_b, &b, 99, true),
+        "problem-unknown",
+    );
+    diagnostic::share_problem(&store, &admin_b, &b, problem.id, true).unwrap();
+    let viewer = person(&a, Role::Viewer, "2026-05-04");
+    refused(
+        diagnostic::add_solution(&store, &viewer, problem.id, "Y").map(|_| ()),
+        "member-not-yours",
+    );
+    let solution = diagnostic::add_solution(&store, &admin_a, problem.id, "Saisir une fois").unwrap();
+    refused(
+        diagnostic::score(&store, &admin_a, &a, solution.id, (6, 1)),
+        "score-invalid",
+    );
+    refused(diagnostic::score(&store, &admin_a, &a, 99, (3, 3)), "solution-unknown");
+    diagnostic::score(&store, &admin_a, &a, solution.id, (2, 2)).unwrap();
+    diagnostic::score(&store, &admin_a, &a, solution.id, (5, 4)).unwrap();
+    diagnostic::score(&store, &admin_b, &b, solution.id, (4, 2)).unwrap();
+    let workshop = diagnostic::workshop(&store).unwrap();
+    assert_eq!(workshop.len(), 1);
+    let (found, solutions) = &workshop[0];
+    assert_eq!(found.members, vec![a.id, b.id], "common: two members meet it");
+    assert_eq!(solutions[0].scored, 2, "a member's second score replaces its first");
+    assert_eq!(solutions[0].means, Some((4.5, 3.0)));
+    // Withdrawn, it is one member's again.
+    diagnostic::share_problem(&store, &admin_b, &b, problem.id, false).unwrap();
+    assert_eq!(diagnostic::workshop(&store).unwrap()[0].0.members, vec![a.id]);
     assert!(store.read(|s| s.verify_audit()).unwrap().1.is_none());
 }

@@ -74,6 +74,8 @@ audit_actions! {
     InventoryChange => "inventory-change",
     /// A member's value chain (its activities, its exchanges) changed.
     ValueChainChange => "value-chain-change",
+    /// The diagnostic's workshop changed: a problem, a solution, a score.
+    WorkshopChange => "workshop-change",
     /// A personal API token was created.
     TokenCreate => "token-create",
     /// A personal API token was revoked.

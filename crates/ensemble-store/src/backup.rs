@@ -61,6 +61,9 @@ pub const BACKED_UP_TABLES: &[&str] = &[
     "maturity_answers",
     "chain_activities",
     "chain_exchanges",
+    "diagnostic_problems",
+    "diagnostic_solutions",
+    "solution_scores",
 ];
 
 /// What a backup holds, written last in the file.

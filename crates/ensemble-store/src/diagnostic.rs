@@ -313,3 +313,175 @@ impl Session<'_> {
         })
     }
 }
+
+/// A problem members meet, written in a workshop; common when two members or more meet it.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Problem {
+    /// Its number.
+    pub id: i64,
+    /// What it is, in a sentence.
+    pub title: String,
+    /// The members that meet it.
+    pub members: Vec<MemberId>,
+    /// When it was written.
+    pub created_on: NaiveDate,
+}
+
+/// A candidate solution to a problem.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Solution {
+    /// Its number.
+    pub id: i64,
+    /// The problem it answers.
+    pub problem_id: i64,
+    /// What it is, in a sentence.
+    pub title: String,
+    /// When it was proposed.
+    pub created_on: NaiveDate,
+}
+
+/// A member's score of a solution: its value and its feasibility, each from 1 to 5.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct Score {
+    /// The solution.
+    pub solution_id: i64,
+    /// The member scoring.
+    pub member_id: MemberId,
+    /// What it would bring.
+    pub value: i64,
+    /// How doable it is.
+    pub feasibility: i64,
+    /// When.
+    pub scored_on: NaiveDate,
+}
+
+fn decoded<T>(value: Option<T>, table: &str, column: &str) -> Result<T, StoreError> {
+    value.ok_or_else(|| StoreError::Decode {
+        table: table.to_string(),
+        detail: column.to_string(),
+    })
+}
+
+impl Session<'_> {
+    fn next_number(&mut self, table: &str) -> Result<i64, StoreError> {
+        let sql = format!("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM {table}");
+        Ok(self.database.query(&sql, &[])?.first().map_or(0, |row| row.int(0)) + 1)
+    }
+
+    /// Every problem, oldest first.
+    pub fn problems(&mut self) -> Result<Vec<Problem>, StoreError> {
+        let rows = self.database.query(
+            "SELECT id, title, members, created_on FROM diagnostic_problems ORDER BY id",
+            &[],
+        )?;
+        rows.iter()
+            .map(|row| {
+                let members: Vec<i64> = match row.get(2) {
+                    Value::Json(json) => serde_json::from_value(json.clone()).ok(),
+                    Value::Text(text) => serde_json::from_str(text).ok(),
+                    _ => None,
+                }
+                .unwrap_or_default();
+                Ok(Problem {
+                    id: row.int(0),
+                    title: row.text(1),
+                    members: members.into_iter().map(MemberId).collect(),
+                    created_on: decoded(crate::value::date(row.get(3)), "diagnostic_problems", "created_on")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Stores a problem under the next number, or replaces the one of its number.
+    pub fn put_problem(&mut self, problem: &Problem) -> Result<Problem, StoreError> {
+        let id = if problem.id > 0 {
+            problem.id
+        } else {
+            self.next_number("diagnostic_problems")?
+        };
+        self.database
+            .execute("DELETE FROM diagnostic_problems WHERE id = ?", &[Value::Int(id)])?;
+        let members: Vec<i64> = problem.members.iter().map(|m| m.0).collect();
+        self.database.execute(
+            "INSERT INTO diagnostic_problems (id, title, members, created_on) VALUES (?, ?, ?, ?)",
+            &[
+                Value::Int(id),
+                Value::from(problem.title.as_str()),
+                Value::Json(serde_json::json!(members)),
+                Value::Date(problem.created_on),
+            ],
+        )?;
+        Ok(Problem { id, ..problem.clone() })
+    }
+
+    /// Every solution, oldest first.
+    pub fn solutions(&mut self) -> Result<Vec<Solution>, StoreError> {
+        let rows = self.database.query(
+            "SELECT id, problem_id, title, created_on FROM diagnostic_solutions ORDER BY id",
+            &[],
+        )?;
+        rows.iter()
+            .map(|row| {
+                Ok(Solution {
+                    id: row.int(0),
+                    problem_id: row.int(1),
+                    title: row.text(2),
+                    created_on: decoded(crate::value::date(row.get(3)), "diagnostic_solutions", "created_on")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Stores a new solution under the next number.
+    pub fn insert_solution(&mut self, solution: &Solution) -> Result<Solution, StoreError> {
+        let id = self.next_number("diagnostic_solutions")?;
+        self.database.execute(
+            "INSERT INTO diagnostic_solutions (id, problem_id, title, created_on) VALUES (?, ?, ?, ?)",
+            &[
+                Value::Int(id),
+                Value::Int(solution.problem_id),
+                Value::from(solution.title.as_str()),
+                Value::Date(solution.created_on),
+            ],
+        )?;
+        Ok(Solution { id, ..solution.clone() })
+    }
+
+    /// Every score.
+    pub fn scores(&mut self) -> Result<Vec<Score>, StoreError> {
+        let rows = self.database.query(
+            "SELECT solution_id, member_id, value, feasibility, scored_on FROM solution_scores ORDER BY solution_id, member_id",
+            &[],
+        )?;
+        rows.iter()
+            .map(|row| {
+                Ok(Score {
+                    solution_id: row.int(0),
+                    member_id: MemberId(row.int(1)),
+                    value: row.int(2),
+                    feasibility: row.int(3),
+                    scored_on: decoded(crate::value::date(row.get(4)), "solution_scores", "scored_on")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Keeps a member's score of a solution, replacing its earlier one.
+    pub fn put_score(&mut self, score: &Score) -> Result<(), StoreError> {
+        self.database.execute(
+            "DELETE FROM solution_scores WHERE solution_id = ? AND member_id = ?",
+            &[Value::Int(score.solution_id), Value::Int(score.member_id.0)],
+        )?;
+        self.database.execute(
+            "INSERT INTO solution_scores (solution_id, member_id, value, feasibility, scored_on) VALUES (?, ?, ?, ?, ?)",
+            &[
+                Value::Int(score.solution_id),
+                Value::Int(score.member_id.0),
+                Value::Int(score.value),
+                Value::Int(score.feasibility),
+                Value::Date(score.scored_on),
+            ],
+        )?;
+        Ok(())
+    }
+}

@@ -777,3 +777,193 @@ pub async fn remove_exchange(
         tokio::task::spawn_blocking(move || diagnostic::remove_exchange(&store, &actor, &scope, exchange)).await?;
     after_chain_change(&state, lang, &signed, &member, done).await
 }
+
+/// A solution as the workshop lists it.
+pub struct SolutionLine {
+    id: i64,
+    title: String,
+    value: String,
+    feasibility: String,
+    scored: usize,
+}
+
+/// A problem as the workshop lists it.
+pub struct ProblemLine {
+    id: i64,
+    title: String,
+    common: bool,
+    members: String,
+    /// Whether the signed person's member meets it.
+    ours: bool,
+    solutions: Vec<SolutionLine>,
+}
+
+/// The priority matrix: a point per scored solution, feasibility across, value up (x, y, the
+/// y of its number, the solution's number).
+pub struct Matrix {
+    points: Vec<(f64, f64, f64, i64)>,
+    description: String,
+}
+
+#[derive(Template)]
+#[template(path = "workshop.html")]
+struct WorkshopPage {
+    t: Texts,
+    /// The signed person's member, when they administer it (they write and score for it).
+    writer: Option<String>,
+    /// Whether the person may propose solutions (an administrator or the coordination).
+    proposes: bool,
+    error: Option<String>,
+    problems: Vec<ProblemLine>,
+    matrix: Option<Matrix>,
+}
+
+/// Where a mean score (1 to 5) falls on the matrix's 300-unit side.
+fn on_matrix(mean: f64) -> f64 {
+    40.0 + (mean - 1.0) / 4.0 * 240.0
+}
+
+async fn workshop_page(state: &AppState, lang: Lang, signed: &Signed, error: Option<&str>) -> Response {
+    let store = state.store.clone();
+    let read_all = crate::pages::read(state, lang, move |session| {
+        let members = crate::pages::member_lines(session, lang)?;
+        let ids: Vec<(ensemble_model::MemberId, String)> = members
+            .into_iter()
+            .filter_map(|line| Some((session.member_by_slug(&line.slug).ok()??.id, line.name)))
+            .collect();
+        Ok(ids)
+    });
+    let members = match read_all.await {
+        Ok(found) => found,
+        Err(response) => return response,
+    };
+    let workshop = match tokio::task::spawn_blocking(move || diagnostic::workshop(&store)).await {
+        Ok(Ok(found)) => found,
+        _ => return crate::pages::message(lang, StatusCode::SERVICE_UNAVAILABLE, "web-unavailable"),
+    };
+    let t = match texts(state, lang, Some(signed)).await {
+        Ok(t) => t,
+        Err(response) => return response,
+    };
+    let actor = signed.actor(state.clock);
+    let own = signed.user.member_id;
+    let number = |mean: f64| {
+        let text = format!("{mean:.1}");
+        if lang == Lang::Fr { text.replace('.', ",") } else { text }
+    };
+    let mut points = Vec::new();
+    let problems = workshop
+        .into_iter()
+        .map(|(problem, solutions)| ProblemLine {
+            id: problem.id,
+            common: problem.members.len() >= 2,
+            members: problem
+                .members
+                .iter()
+                .filter_map(|id| members.iter().find(|(m, _)| m == id).map(|(_, name)| name.clone()))
+                .collect::<Vec<_>>()
+                .join(", "),
+            ours: own.is_some_and(|own| problem.members.contains(&own)),
+            title: problem.title,
+            solutions: solutions
+                .into_iter()
+                .map(|scored| {
+                    if let Some((value, feasibility)) = scored.means {
+                        let y = 320.0 - on_matrix(value);
+                        points.push((on_matrix(feasibility), y, y + 4.0, scored.solution.id));
+                    }
+                    SolutionLine {
+                        id: scored.solution.id,
+                        title: scored.solution.title,
+                        value: scored.means.map(|(value, _)| number(value)).unwrap_or_default(),
+                        feasibility: scored
+                            .means
+                            .map(|(_, feasibility)| number(feasibility))
+                            .unwrap_or_default(),
+                        scored: scored.scored,
+                    }
+                })
+                .collect(),
+        })
+        .collect();
+    let matrix = (!points.is_empty()).then(|| Matrix {
+        description: tr_args(lang, "web-workshop-matrix", &[("count", Arg::from(points.len()))]),
+        points,
+    });
+    let writer = own
+        .filter(|_| ensemble_actions::rank(actor.role) >= ensemble_actions::rank(ensemble_model::Role::MemberAdmin))
+        .and(t.nav.as_ref().and_then(|nav| nav.member.clone()));
+    let page = WorkshopPage {
+        proposes: actor.is_coordination() || writer.is_some(),
+        writer,
+        error: error.map(|key| tr(lang, key)),
+        problems,
+        matrix,
+        t,
+    };
+    (form_status(error.is_some()), render(&page)).into_response()
+}
+
+/// `GET /atelier`: the diagnostic's workshop, from problems to prioritised solutions.
+pub async fn workshop(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+) -> Response {
+    workshop_page(&state, lang, &signed, None).await
+}
+
+/// What the workshop's forms send: which one (`problem`, `share`, `solution`, `score`) and its
+/// fields.
+#[derive(Debug, serde::Deserialize)]
+pub struct WorkshopForm {
+    action: String,
+    #[serde(default)]
+    title: String,
+    #[serde(default)]
+    problem: i64,
+    #[serde(default)]
+    solution: i64,
+    #[serde(default)]
+    meets: String,
+    #[serde(default)]
+    value: i64,
+    #[serde(default)]
+    feasibility: i64,
+}
+
+/// `POST /atelier`: writes a problem, says the member meets one too, proposes a solution or
+/// scores one — each an audited action; the member is the signed person's own.
+pub async fn workshop_change(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Form(form): Form<WorkshopForm>,
+) -> Result<Response, WebError> {
+    let store = state.store.clone();
+    let actor = signed.actor(state.clock);
+    let own = signed.user.member_id;
+    let done = tokio::task::spawn_blocking(move || {
+        let member = match own {
+            Some(id) => store.read(|session| session.get::<ensemble_model::Member>(id.0))?,
+            None => None,
+        };
+        let mine = || member.as_ref().ok_or(ActionError::Refused("member-not-yours"));
+        match form.action.as_str() {
+            "problem" => diagnostic::add_problem(&store, &actor, member.as_ref(), &form.title).map(|_| ()),
+            "share" => diagnostic::share_problem(&store, &actor, mine()?, form.problem, form.meets == "yes"),
+            "solution" => diagnostic::add_solution(&store, &actor, form.problem, &form.title).map(|_| ()),
+            "score" => diagnostic::score(&store, &actor, mine()?, form.solution, (form.value, form.feasibility)),
+            _ => Err(ActionError::Refused("problem-unknown")),
+        }
+    })
+    .await?;
+    match done {
+        Ok(()) => Ok(Redirect::to("/atelier").into_response()),
+        Err(ActionError::Refused(code)) if code != "member-not-yours" => {
+            let key = format!("error-{code}");
+            Ok(workshop_page(&state, lang, &signed, Some(&key)).await)
+        }
+        Err(error) => Err(error.into()),
+    }
+}

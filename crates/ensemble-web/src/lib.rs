@@ -301,6 +301,13 @@ pub fn routes() -> Vec<Route> {
             post(members::set_officer),
         ),
         route(Method::GET, "/guide", Access::Public, get(pages::guide)),
+        route(Method::GET, "/atelier", Access::SignedIn, get(diagnostic::workshop)),
+        route(
+            Method::POST,
+            "/atelier",
+            Access::SignedIn,
+            post(diagnostic::workshop_change),
+        ),
         route(
             Method::GET,
             "/chaine",

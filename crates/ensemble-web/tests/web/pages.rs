@@ -941,3 +941,91 @@ async fn the_primer_explains_pooling_in_plain_words_in_both_languages() {
         "linked from the landing page"
     );
 }
+
+/// The diagnostic's workshop: a member's administrator writes a problem, another member says it
+/// meets it too (it becomes common), a solution is proposed and scored by both, and the priority
+/// matrix places it at the means; a viewer reads but writes nothing; an empty title is refused.
+#[tokio::test]
+async fn members_turn_shared_problems_into_scored_solutions() {
+    let app = TestApp::new();
+    let first = app.sign_in(&login("admin", MEMBER));
+    let second = app.sign_in(&login("admin", crate::OTHER_MEMBER));
+    let app = &app;
+    let post = |person: &crate::Person, body: String| {
+        let cookie = person.cookie.clone();
+        let body = format!("csrf={}&{body}", person.csrf);
+        async move { app.post("/atelier", &body, Some(&cookie)).await }
+    };
+    let written = post(
+        &first,
+        "action=problem&title=Les+redditions+arrivent+en+retard".to_string(),
+    )
+    .await;
+    assert_eq!(written.status, StatusCode::SEE_OTHER, "{}", written.body);
+    let page = app.get("/atelier", Some(&first.cookie)).await;
+    assert!(page.body.contains("Rencontré par un membre"), "{}", page.body);
+    let problem = app.store.read(|s| s.problems()).unwrap()[0].id;
+    assert_eq!(
+        post(&second, format!("action=share&problem={problem}&meets=yes"))
+            .await
+            .status,
+        StatusCode::SEE_OTHER
+    );
+    assert_eq!(
+        post(
+            &first,
+            format!("action=solution&problem={problem}&title=Saisir+les+redditions+une+fois")
+        )
+        .await
+        .status,
+        StatusCode::SEE_OTHER
+    );
+    let solution = app.store.read(|s| s.solutions()).unwrap()[0].id;
+    post(
+        &first,
+        format!("action=score&solution={solution}&value=5&feasibility=4"),
+    )
+    .await;
+    post(
+        &second,
+        format!("action=score&solution={solution}&value=4&feasibility=2"),
+    )
+    .await;
+    let page = app.get("/atelier", Some(&first.cookie)).await;
+    assert_translated(&page.body);
+    assert!(page.body.contains("Problème commun"), "{}", page.body);
+    assert!(
+        page.body
+            .contains("<td class=\"n\">4,5</td><td class=\"n\">3,0</td><td class=\"n\">2</td>"),
+        "means: {}",
+        page.body
+    );
+    assert!(page.body.contains("<circle"), "the matrix");
+    let refused = post(&first, "action=problem&title=".to_string()).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let bad_score = post(
+        &first,
+        format!("action=score&solution={solution}&value=9&feasibility=1"),
+    )
+    .await;
+    assert_eq!(bad_score.status, StatusCode::UNPROCESSABLE_ENTITY);
+
+    let viewer = app.sign_in(&login("consultation", MEMBER));
+    let read = app.get("/atelier", Some(&viewer.cookie)).await;
+    assert!(read.body.contains("Saisir les redditions une fois") && !read.body.contains("name=\"action\""));
+    assert!(
+        post(&viewer, "action=problem&title=X".to_string())
+            .await
+            .status
+            .is_client_error()
+    );
+    let english = app
+        .get("/atelier", Some(&format!("{}; ensemble_lang=en", viewer.cookie)))
+        .await;
+    assert!(english.body.contains("From issues to solutions") && english.body.contains("Common problem"));
+    let trail = app.store.read(|s| s.audit_entries(None, 20)).unwrap();
+    assert_eq!(
+        trail.iter().filter(|entry| entry.action == "workshop-change").count(),
+        5
+    );
+}
