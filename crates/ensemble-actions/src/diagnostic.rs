@@ -7,7 +7,7 @@
 use chrono::NaiveDate;
 use ensemble_model::{DataAsset, DataAssetId, DataCategory, Frequency, Member, MemberId, Provenance};
 use ensemble_store::{
-    AuditAction, ChainActivity, ChainExchange, MaturityAnswer, Problem, Score, Solution, Store, StoreError,
+    AuditAction, ChainActivity, ChainExchange, MaturityAnswer, Problem, Score, Solution, Store, StoreError, UseCase,
 };
 
 use crate::{ActionError, Actor, only_if, typed};
@@ -587,6 +587,87 @@ pub fn workshop(store: &Store) -> Result<Vec<(Problem, Vec<ScoredSolution>)>, St
                 })
                 .collect();
             (problem, answers)
+        })
+        .collect())
+}
+
+/// A use case's status.
+pub const STATUSES: &[&str] = &["idea", "pilot", "live"];
+
+/// The Ensemble features a use case may be served by (`none` when none is yet).
+pub const FEATURES: &[&str] = &["funder-reports", "tour-planning", "pooled-statistics", "import", "none"];
+
+/// Writes out a solution as a use case (the coordination, or an administrator of a member that
+/// meets its problem). Refused: `member-not-yours`, `solution-unknown`, `use-case-invalid` (an
+/// unknown status, feature or entity, nothing said of its users or decision), `text-invalid`.
+pub fn write_use_case(store: &Store, actor: &Actor, case: &UseCase) -> Result<(), ActionError> {
+    let users = typed(&case.users, 1000, true)?;
+    let decision = typed(&case.decision, 1000, true)?;
+    let pooling = typed(&case.pooling, 1000, true)?;
+    let entities: Vec<&str> = ensemble_model::entity_docs().iter().map(|doc| doc.name).collect();
+    let valid = !users.is_empty()
+        && !decision.is_empty()
+        && STATUSES.contains(&case.status.as_str())
+        && FEATURES.contains(&case.feature.as_str())
+        && case.data_needed.iter().all(|name| entities.contains(&name.as_str()));
+    only_if(valid, "use-case-invalid")?;
+    store.write(|session| {
+        let solution = session.solutions()?.into_iter().find(|s| s.id == case.solution_id);
+        let Some(solution) = solution else {
+            return Err(ActionError::Refused("solution-unknown"));
+        };
+        let problem = session.problems()?.into_iter().find(|p| p.id == solution.problem_id);
+        let meets = problem.is_some_and(|p| actor.member.is_some_and(|m| p.members.contains(&m)));
+        let allowed = actor.is_coordination()
+            || (meets && crate::rank(actor.role) >= crate::rank(ensemble_model::Role::MemberAdmin));
+        only_if(allowed, "member-not-yours")?;
+        let mut data_needed = case.data_needed.clone();
+        data_needed.sort();
+        data_needed.dedup();
+        session.put_use_case(&UseCase {
+            users,
+            decision,
+            pooling,
+            data_needed,
+            updated_on: actor.clock.today(),
+            ..case.clone()
+        })?;
+        let detail = serde_json::json!({"solution": case.solution_id, "status": case.status, "feature": case.feature});
+        let event = actor.event(
+            actor.member,
+            AuditAction::WorkshopChange,
+            format!("use case {}", case.solution_id),
+            detail,
+        );
+        session.append_audit(&event, actor.clock.now())?;
+        Ok(())
+    })
+}
+
+/// A member holding records of an entity: the member, how many, how complete.
+pub type Holder = (MemberId, u64, Option<f64>);
+
+/// Which members hold records of each entity a use case needs, with how many and how complete,
+/// computed from what Ensemble measures.
+pub fn data_available(store: &Store, case: &UseCase) -> Result<Vec<(String, Vec<Holder>)>, StoreError> {
+    let members = store.read(|session| session.list_any::<Member>(&ensemble_store::ListFilter::default()))?;
+    let mut measured = Vec::new();
+    for member in &members {
+        measured.push((member.id, store.read(|session| session.measured_inventory(member.id))?));
+    }
+    Ok(case
+        .data_needed
+        .iter()
+        .map(|entity| {
+            let holders = (measured.iter())
+                .filter_map(|(member, found)| {
+                    found
+                        .iter()
+                        .find(|m| m.entity == entity.as_str())
+                        .map(|m| (*member, m.records, m.completeness))
+                })
+                .collect();
+            (entity.clone(), holders)
         })
         .collect())
 }

@@ -64,6 +64,7 @@ pub const BACKED_UP_TABLES: &[&str] = &[
     "diagnostic_problems",
     "diagnostic_solutions",
     "solution_scores",
+    "use_cases",
 ];
 
 /// What a backup holds, written last in the file.

@@ -485,3 +485,94 @@ impl Session<'_> {
         Ok(())
     }
 }
+
+/// A chosen solution written out as a use case.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct UseCase {
+    /// The solution it writes out.
+    pub solution_id: i64,
+    /// Who uses it.
+    pub users: String,
+    /// The decision it supports.
+    pub decision: String,
+    /// The data it needs, as the model's entity names (`Performance`, `TicketSale`…).
+    pub data_needed: Vec<String>,
+    /// The pooling it needs (who shares what with whom).
+    pub pooling: String,
+    /// Whether it uses personal information.
+    pub personal_data: bool,
+    /// Whether it needs a sharing agreement.
+    pub agreement: bool,
+    /// Whether data would leave Québec (a privacy impact assessment is then required).
+    pub outside_quebec: bool,
+    /// `idea`, `pilot` or `live`.
+    pub status: String,
+    /// The Ensemble feature that serves it, or `none`.
+    pub feature: String,
+    /// When it was last written.
+    pub updated_on: NaiveDate,
+}
+
+impl Session<'_> {
+    /// Every use case.
+    pub fn use_cases(&mut self) -> Result<Vec<UseCase>, StoreError> {
+        let rows = self.database.query(
+            "SELECT solution_id, users, decision, data_needed, pooling, personal_data, agreement, outside_quebec, status, feature, updated_on \
+             FROM use_cases ORDER BY solution_id",
+            &[],
+        )?;
+        let flag = |value: &Value| match value {
+            Value::Bool(flag) => *flag,
+            other => other.as_i64().unwrap_or(0) != 0,
+        };
+        rows.iter()
+            .map(|row| {
+                let data_needed: Vec<String> = match row.get(3) {
+                    Value::Json(json) => serde_json::from_value(json.clone()).ok(),
+                    Value::Text(text) => serde_json::from_str(text).ok(),
+                    _ => None,
+                }
+                .unwrap_or_default();
+                Ok(UseCase {
+                    solution_id: row.int(0),
+                    users: row.text(1),
+                    decision: row.text(2),
+                    data_needed,
+                    pooling: row.text(4),
+                    personal_data: flag(row.get(5)),
+                    agreement: flag(row.get(6)),
+                    outside_quebec: flag(row.get(7)),
+                    status: row.text(8),
+                    feature: row.text(9),
+                    updated_on: decoded(crate::value::date(row.get(10)), "use_cases", "updated_on")?,
+                })
+            })
+            .collect()
+    }
+
+    /// Keeps a use case, replacing the earlier canvas of its solution.
+    pub fn put_use_case(&mut self, case: &UseCase) -> Result<(), StoreError> {
+        self.database.execute(
+            "DELETE FROM use_cases WHERE solution_id = ?",
+            &[Value::Int(case.solution_id)],
+        )?;
+        self.database.execute(
+            "INSERT INTO use_cases (solution_id, users, decision, data_needed, pooling, personal_data, agreement, outside_quebec, status, feature, updated_on) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+            &[
+                Value::Int(case.solution_id),
+                Value::from(case.users.as_str()),
+                Value::from(case.decision.as_str()),
+                Value::Json(serde_json::json!(case.data_needed)),
+                Value::from(case.pooling.as_str()),
+                Value::Bool(case.personal_data),
+                Value::Bool(case.agreement),
+                Value::Bool(case.outside_quebec),
+                Value::from(case.status.as_str()),
+                Value::from(case.feature.as_str()),
+                Value::Date(case.updated_on),
+            ],
+        )?;
+        Ok(())
+    }
+}

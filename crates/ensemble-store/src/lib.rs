@@ -39,7 +39,7 @@ pub use catalog::{
     OrganizationFilter, Page, PerformanceFilter, PerformanceView, PlaceFilter, PlaceView, ShowFilter, Window,
 };
 pub use database::{Backend, Database};
-pub use diagnostic::{ChainActivity, ChainExchange, MaturityAnswer, Measured, Problem, Score, Solution};
+pub use diagnostic::{ChainActivity, ChainExchange, MaturityAnswer, Measured, Problem, Score, Solution, UseCase};
 pub use intake::{QUARANTINE_DISMISSED, QUARANTINE_OPEN, QUARANTINE_REPLAYED, QuarantineEntry, entity_tables};
 pub use pooling::{Month, OTHER_DISCIPLINE, PooledRelease, RELEASE_DELAY_DAYS, TICKET_SALES};
 pub use records::TableSchema;
@@ -232,6 +232,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "problems",
         sqlite: include_str!("../migrations/sqlite/0014_problems.sql"),
         postgres: include_str!("../migrations/postgres/0014_problems.sql"),
+    },
+    Migration {
+        version: 15,
+        name: "use-cases",
+        sqlite: include_str!("../migrations/sqlite/0015_use_cases.sql"),
+        postgres: include_str!("../migrations/postgres/0015_use_cases.sql"),
     },
 ];
 

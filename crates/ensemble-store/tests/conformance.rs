@@ -1262,7 +1262,8 @@ fn check_migrations_apply_once(store: &Store, url: &str) {
             (11, "consortium".to_string()),
             (12, "maturity".to_string()),
             (13, "value-chain".to_string()),
-            (14, "problems".to_string())
+            (14, "problems".to_string()),
+            (15, "use-cases".to_string())
         ]
     );
 }
@@ -2020,10 +2021,10 @@ fn migrated(url: &str, backend: Backend) -> Store {
         .iter()
         .map(|migration| migration.version)
         .collect();
-    assert_eq!(pending, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    assert_eq!(pending, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
     let mut reported = Vec::new();
     let applied = store.migrate(&mut |migration| reported.push(migration.name)).unwrap();
-    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14]);
+    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
     assert_eq!(
         reported,
         vec![
@@ -2040,7 +2041,8 @@ fn migrated(url: &str, backend: Backend) -> Store {
             "consortium",
             "maturity",
             "value-chain",
-            "problems"
+            "problems",
+            "use-cases"
         ]
     );
     store

@@ -967,3 +967,234 @@ pub async fn workshop_change(
         Err(error) => Err(error.into()),
     }
 }
+
+#[derive(Template)]
+#[template(path = "use_case.html")]
+struct UseCasePage {
+    t: Texts,
+    id: i64,
+    title: String,
+    problem: String,
+    error: Option<String>,
+    /// The canvas as written: label, text.
+    canvas: Vec<(String, String)>,
+    /// Each needed entity and who holds it: entity, holders ("Member: 1 200, 85 %").
+    available: Vec<(String, String)>,
+    /// Whether the person may write the canvas.
+    writes: bool,
+    /// The form's current values.
+    users: String,
+    decision: String,
+    pooling: String,
+    personal: bool,
+    agreement: bool,
+    outside: bool,
+    statuses: Vec<(String, String, bool)>,
+    features: Vec<(String, String, bool)>,
+    entities: Vec<(String, String, bool)>,
+}
+
+async fn use_case_page(
+    state: &AppState,
+    lang: Lang,
+    signed: &Signed,
+    id: i64,
+    error: Option<&str>,
+) -> Result<Response, WebError> {
+    let store = state.store.clone();
+    let found = tokio::task::spawn_blocking(move || -> Result<_, ensemble_store::StoreError> {
+        let (problems, solutions, cases) =
+            store.read(|session| Ok((session.problems()?, session.solutions()?, session.use_cases()?)))?;
+        let Some(solution) = solutions.into_iter().find(|s| s.id == id) else {
+            return Ok(None);
+        };
+        let problem = problems.into_iter().find(|p| p.id == solution.problem_id);
+        let case = cases.into_iter().find(|c| c.solution_id == id);
+        let available = match &case {
+            Some(case) => diagnostic::data_available(&store, case)?,
+            None => Vec::new(),
+        };
+        let names = store.read(|session| crate::pages::member_lines(session, lang))?;
+        let members = store.read(|session| {
+            Ok(names
+                .iter()
+                .filter_map(|line| Some((session.member_by_slug(&line.slug).ok()??.id, line.name.clone())))
+                .collect::<Vec<_>>())
+        })?;
+        Ok(Some((solution, problem, case, available, members)))
+    })
+    .await?
+    .map_err(ActionError::Store)?;
+    let Some((solution, problem, case, available, members)) = found else {
+        return Err(WebError::NotFound);
+    };
+    let t = match texts(state, lang, Some(signed)).await {
+        Ok(t) => t,
+        Err(response) => return Ok(response),
+    };
+    let actor = signed.actor(state.clock);
+    let meets = problem
+        .as_ref()
+        .is_some_and(|p| actor.member.is_some_and(|m| p.members.contains(&m)));
+    let writes = actor.is_coordination()
+        || (meets && ensemble_actions::rank(actor.role) >= ensemble_actions::rank(ensemble_model::Role::MemberAdmin));
+    let docs = ensemble_model::entity_docs();
+    let entity_label = |name: &str| {
+        docs.iter()
+            .find(|doc| doc.name == name)
+            .map_or_else(|| name.to_string(), |doc| label(lang, doc.label_fr, doc.label_en))
+    };
+    let yes_no = |flag: bool| tr(lang, if flag { "web-yes" } else { "web-no" });
+    let canvas = match &case {
+        Some(case) => vec![
+            (tr(lang, "web-case-users"), case.users.clone()),
+            (tr(lang, "web-case-decision"), case.decision.clone()),
+            (
+                tr(lang, "web-case-data"),
+                case.data_needed
+                    .iter()
+                    .map(|name| entity_label(name))
+                    .collect::<Vec<_>>()
+                    .join(", "),
+            ),
+            (tr(lang, "web-case-pooling"), case.pooling.clone()),
+            (tr(lang, "web-case-personal"), yes_no(case.personal_data)),
+            (tr(lang, "web-case-agreement"), yes_no(case.agreement)),
+            (tr(lang, "web-case-outside"), yes_no(case.outside_quebec)),
+            (
+                tr(lang, "web-case-status"),
+                tr(lang, &format!("web-case-status-{}", case.status)),
+            ),
+            (
+                tr(lang, "web-case-feature"),
+                tr(lang, &format!("web-case-feature-{}", case.feature)),
+            ),
+        ],
+        None => Vec::new(),
+    };
+    let number = |value: i64| ensemble_i18n::format::integer(lang, value);
+    let available = available
+        .into_iter()
+        .map(|(entity, holders)| {
+            let held = if holders.is_empty() {
+                tr(lang, "web-case-nobody")
+            } else {
+                holders
+                    .iter()
+                    .map(|(member, records, completeness)| {
+                        let name = members
+                            .iter()
+                            .find(|(id, _)| id == member)
+                            .map_or_else(String::new, |(_, name)| name.clone());
+                        let share = completeness
+                            .map_or_else(String::new, |c| format!(", {} %", number((c * 100.0).round() as i64)));
+                        format!(
+                            "{name} : {}{share}",
+                            number(i64::try_from(*records).unwrap_or(i64::MAX))
+                        )
+                    })
+                    .collect::<Vec<_>>()
+                    .join(" ; ")
+            };
+            (entity_label(&entity), held)
+        })
+        .collect();
+    let current = case.clone();
+    let page = UseCasePage {
+        id,
+        title: solution.title,
+        problem: problem.map(|p| p.title).unwrap_or_default(),
+        error: error.map(|key| tr(lang, key)),
+        canvas,
+        available,
+        writes,
+        users: current.as_ref().map(|c| c.users.clone()).unwrap_or_default(),
+        decision: current.as_ref().map(|c| c.decision.clone()).unwrap_or_default(),
+        pooling: current.as_ref().map(|c| c.pooling.clone()).unwrap_or_default(),
+        personal: current.as_ref().is_some_and(|c| c.personal_data),
+        agreement: current.as_ref().is_some_and(|c| c.agreement),
+        outside: current.as_ref().is_some_and(|c| c.outside_quebec),
+        statuses: (diagnostic::STATUSES.iter())
+            .map(|code| {
+                let chosen = current.as_ref().map_or(*code == "idea", |c| c.status == *code);
+                (code.to_string(), tr(lang, &format!("web-case-status-{code}")), chosen)
+            })
+            .collect(),
+        features: (diagnostic::FEATURES.iter())
+            .map(|code| {
+                let chosen = current.as_ref().map_or(*code == "none", |c| c.feature == *code);
+                (code.to_string(), tr(lang, &format!("web-case-feature-{code}")), chosen)
+            })
+            .collect(),
+        entities: (docs.iter())
+            .filter(|doc| !["Batch", "Member"].contains(&doc.name))
+            .map(|doc| {
+                let chosen = current
+                    .as_ref()
+                    .is_some_and(|c| c.data_needed.iter().any(|n| n == doc.name));
+                (doc.name.to_string(), label(lang, doc.label_fr, doc.label_en), chosen)
+            })
+            .collect(),
+        t,
+    };
+    Ok((form_status(error.is_some()), render(&page)).into_response())
+}
+
+/// `GET /atelier/solutions/{solution}`: a solution's use-case canvas, with the data available.
+pub async fn use_case(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+) -> Result<Response, WebError> {
+    use_case_page(&state, lang, &signed, id, None).await
+}
+
+/// `POST /atelier/solutions/{solution}`: writes the canvas.
+pub async fn write_use_case(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    axum::extract::Path(id): axum::extract::Path<i64>,
+    body: axum::body::Bytes,
+) -> Result<Response, WebError> {
+    // Several `data` fields: read as pairs.
+    let pairs: Vec<(String, String)> = form_urlencoded::parse(&body)
+        .map(|(key, value)| (key.into_owned(), value.into_owned()))
+        .collect();
+    let field = |name: &str| {
+        pairs
+            .iter()
+            .find(|(key, _)| key == name)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let case = ensemble_store::UseCase {
+        solution_id: id,
+        users: field("users"),
+        decision: field("decision"),
+        data_needed: pairs
+            .iter()
+            .filter(|(key, _)| key == "data")
+            .map(|(_, v)| v.clone())
+            .collect(),
+        pooling: field("pooling"),
+        personal_data: !field("personal").is_empty(),
+        agreement: !field("agreement").is_empty(),
+        outside_quebec: !field("outside").is_empty(),
+        status: field("status"),
+        feature: field("feature"),
+        updated_on: state.clock.today(),
+    };
+    let store = state.store.clone();
+    let actor = signed.actor(state.clock);
+    match tokio::task::spawn_blocking(move || diagnostic::write_use_case(&store, &actor, &case)).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/atelier/solutions/{id}")).into_response()),
+        Err(ActionError::Refused("solution-unknown")) => Err(WebError::NotFound),
+        Err(ActionError::Refused(code @ ("use-case-invalid" | "text-invalid"))) => {
+            let key = format!("error-{code}");
+            use_case_page(&state, lang, &signed, id, Some(&key)).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}

@@ -310,6 +310,18 @@ pub fn routes() -> Vec<Route> {
         ),
         route(
             Method::GET,
+            "/atelier/solutions/{solution}",
+            Access::SignedIn,
+            get(diagnostic::use_case),
+        ),
+        route(
+            Method::POST,
+            "/atelier/solutions/{solution}",
+            Access::SignedIn,
+            post(diagnostic::write_use_case),
+        ),
+        route(
+            Method::GET,
             "/chaine",
             Access::SignedIn,
             get(diagnostic::consortium_chain),

@@ -56,3 +56,4 @@ error-problem-unknown = This problem does not exist or no longer does: reload th
 error-solution-title-missing = Write the proposed solution in a sentence, then add it again.
 error-solution-unknown = This solution does not exist or no longer does: reload the page.
 error-score-invalid = Score the value and the feasibility from 1 (low) to 5 (high).
+error-use-case-invalid = The canvas could not be saved: say who uses it and what decision it supports, and choose the status, the Ensemble feature and the data among those offered.

@@ -56,3 +56,4 @@ error-problem-unknown = Ce problème n'existe pas ou plus : rechargez la page.
 error-solution-title-missing = Écrivez la solution proposée en une phrase, puis ajoutez-la de nouveau.
 error-solution-unknown = Cette solution n'existe pas ou plus : rechargez la page.
 error-score-invalid = Notez la valeur et la faisabilité de 1 (faible) à 5 (forte).
+error-use-case-invalid = Le canevas n'a pas pu être enregistré : dites qui s'en sert et quelle décision il appuie, et choisissez le statut, la fonction d'Ensemble et les données parmi celles proposées.

@@ -33,6 +33,9 @@ pub fn concrete(app: &TestApp, pattern: &str) -> String {
         .replace("{request}", "1")
         .replace("{file}", "export.json")
         .replace("{token}", "0123456789ab")
+        .replace("{solution}", "1")
+        .replace("{asset}", "1")
+        .replace("{exchange}", "1")
 }
 
 async fn call(app: &TestApp, route: &Route, cookie: Option<&str>, body: &str) -> Reply {

@@ -1029,3 +1029,63 @@ async fn members_turn_shared_problems_into_scored_solutions() {
         5
     );
 }
+
+/// A solution written out as a use case: an administrator of a member that meets the problem
+/// writes the canvas; "data available" is computed from what members hold (the demo presenter
+/// holds performances); another member's administrator, who does not meet the problem, cannot
+/// write it; an unknown entity is refused.
+#[tokio::test]
+async fn a_use_case_canvas_shows_the_data_available_from_the_inventories() {
+    let app = TestApp::new();
+    let admin = app.sign_in(&login("admin", MEMBER));
+    let post = |path: &str, body: String| {
+        let (path, cookie) = (path.to_string(), admin.cookie.clone());
+        let body = format!("csrf={}&{body}", admin.csrf);
+        let app = &app;
+        async move { app.post(&path, &body, Some(&cookie)).await }
+    };
+    post(
+        "/atelier",
+        "action=problem&title=Les+tourn%C3%A9es+co%C3%BBtent+trop".to_string(),
+    )
+    .await;
+    let problem = app.store.read(|s| s.problems()).unwrap()[0].id;
+    post(
+        "/atelier",
+        format!("action=solution&problem={problem}&title=Planifier+ensemble"),
+    )
+    .await;
+    let solution = app.store.read(|s| s.solutions()).unwrap()[0].id;
+    let path = format!("/atelier/solutions/{solution}");
+    let canvas = "users=Les+agences&decision=Quels+diffuseurs+approcher&data=Performance&data=Hall&pooling=Calendriers+partag%C3%A9s&agreement=1&status=pilot&feature=tour-planning";
+    let written = post(&path, canvas.to_string()).await;
+    assert_eq!(written.status, StatusCode::SEE_OTHER, "{}", written.body);
+    let page = app.get(&path, Some(&admin.cookie)).await;
+    assert_translated(&page.body);
+    assert!(
+        page.body.contains("Projet pilote") && page.body.contains("Planification de tournée"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Données disponibles"));
+    let holders = page.body.split("Qui les détient").nth(1).unwrap();
+    assert!(
+        holders.contains("Diffusion Deux-Rivières : "),
+        "who holds performances: {holders}"
+    );
+    let refused = post(&path, canvas.replace("data=Hall", "data=Inconnue")).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    let other = app.sign_in(&login("admin", crate::OTHER_MEMBER));
+    let foreign = app
+        .post(&path, &format!("csrf={}&{canvas}", other.csrf), Some(&other.cookie))
+        .await;
+    assert!(foreign.status.is_client_error(), "{}", foreign.status);
+    let english = app
+        .get(&path, Some(&format!("{}; ensemble_lang=en", admin.cookie)))
+        .await;
+    assert!(english.body.contains("Data available") && english.body.contains("Pilot"));
+    assert_eq!(
+        app.get("/atelier/solutions/999", Some(&admin.cookie)).await.status,
+        StatusCode::NOT_FOUND
+    );
+}
