@@ -675,7 +675,8 @@ pub fn data_available(store: &Store, case: &UseCase) -> Result<Vec<(String, Vec<
 /// The diagnostic's report, in `lang`: for one member, its maturity beside the consortium's
 /// (medians under the same rule as the portal), its history, its declared and measured
 /// inventory, its value chain and exchanges; for the consortium, the medians only (never a
-/// member's own levels), each member's inventory in figures, and every member's chain.
+/// member's own levels), each member's inventory in figures, and every member's chain; in both,
+/// the workshop's problems, scored solutions and use cases.
 pub fn report(
     store: &Store,
     model: &MaturityModel,
@@ -964,6 +965,113 @@ pub fn report(
         heading: tr(lang, "web-chain-title"),
         text: tr(lang, "web-chain-intro"),
         tables: vec![links, exchanges],
+    });
+
+    // From issues to solutions, and their use cases.
+    let workshop = workshop(store)?;
+    let cases = store.read(|session| session.use_cases())?;
+    let number = |mean: f64| Cell::Number((mean * 10.0).round() / 10.0);
+    let problems = DocumentTable {
+        caption: tr(lang, "report-diagnostic-problems"),
+        sheet: tr(lang, "report-diagnostic-problems"),
+        headers: [
+            "web-chain-number",
+            "web-workshop-problem",
+            "report-diagnostic-meeting",
+            "web-workshop-common",
+        ]
+        .iter()
+        .map(|key| tr(lang, key))
+        .collect(),
+        rows: workshop
+            .iter()
+            .map(|(problem, _)| {
+                vec![
+                    Cell::Number(problem.id as f64),
+                    text(&problem.title),
+                    Cell::Text(
+                        problem
+                            .members
+                            .iter()
+                            .map(|id| name_of(*id))
+                            .collect::<Vec<_>>()
+                            .join(", "),
+                    ),
+                    Cell::Text(tr(
+                        lang,
+                        if problem.members.len() >= 2 {
+                            "web-yes"
+                        } else {
+                            "web-no"
+                        },
+                    )),
+                ]
+            })
+            .collect(),
+    };
+    let solutions = DocumentTable {
+        caption: tr(lang, "web-workshop-solutions"),
+        sheet: tr(lang, "web-workshop-solutions"),
+        headers: [
+            "web-chain-number",
+            "report-diagnostic-problem-number",
+            "web-workshop-solution",
+            "web-workshop-value",
+            "web-workshop-feasibility",
+            "web-workshop-scored",
+        ]
+        .iter()
+        .map(|key| tr(lang, key))
+        .collect(),
+        rows: workshop
+            .iter()
+            .flat_map(|(_, solutions)| solutions)
+            .map(|scored| {
+                vec![
+                    Cell::Number(scored.solution.id as f64),
+                    Cell::Number(scored.solution.problem_id as f64),
+                    text(&scored.solution.title),
+                    scored.means.map_or_else(|| text(""), |(value, _)| number(value)),
+                    scored
+                        .means
+                        .map_or_else(|| text(""), |(_, feasibility)| number(feasibility)),
+                    Cell::Number(scored.scored as f64),
+                ]
+            })
+            .collect(),
+    };
+    let use_cases = DocumentTable {
+        caption: tr(lang, "report-diagnostic-use-cases"),
+        sheet: tr(lang, "report-diagnostic-use-cases"),
+        headers: [
+            "report-diagnostic-solution-number",
+            "web-case-users",
+            "web-case-decision",
+            "web-case-data",
+            "web-case-status",
+            "web-case-feature",
+        ]
+        .iter()
+        .map(|key| tr(lang, key))
+        .collect(),
+        rows: cases
+            .iter()
+            .map(|case| {
+                vec![
+                    Cell::Number(case.solution_id as f64),
+                    text(&case.users),
+                    text(&case.decision),
+                    text(&case.data_needed.join(", ")),
+                    Cell::Text(tr(lang, &format!("web-case-status-{}", case.status))),
+                    Cell::Text(tr(lang, &format!("web-case-feature-{}", case.feature))),
+                ]
+            })
+            .collect(),
+    };
+    sections.push(Section {
+        heading: tr(lang, "web-workshop-title"),
+        text: tr(lang, "web-workshop-intro"),
+        tables: vec![problems, solutions, use_cases],
     });
 
     let whom = member.map_or_else(

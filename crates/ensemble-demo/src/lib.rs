@@ -338,6 +338,7 @@ pub fn generate(
         for exchange in &exchanges {
             writer.session.insert_chain_exchange(exchange)?;
         }
+        workshop(writer.session, &world.members)?;
         progress(Progress {
             step: Step::Committing,
             done: 0,
@@ -533,6 +534,111 @@ fn value_chain(
         })
         .collect();
     (activities, exchanges)
+}
+
+/// The founders' first workshop: three common problems, the solutions they scored, and the use
+/// cases that led to Ensemble's funder reports, tour planning and pooled statistics.
+fn workshop(
+    session: &mut ensemble_store::Session<'_>,
+    members: &[ensemble_model::Member],
+) -> Result<(), ensemble_store::StoreError> {
+    let id = |slug: &str| {
+        members
+            .iter()
+            .find(|member| member.slug == slug)
+            .map(|member| member.id)
+    };
+    let day = world::reference_moment().date_naive() - Duration::days(360);
+    let all: Vec<ensemble_model::MemberId> = world::MEMBER_SLUGS.iter().filter_map(|slug| id(slug)).collect();
+    type Case<'a> = (&'a str, &'a str, &'a [&'a str], &'a str, bool, bool, &'a str, &'a str);
+    let problems: [(&str, Vec<&str>, &str, [i64; 8], Case<'_>); 3] = [
+        (
+            "Les chiffres de chaque représentation sont retapés pour chaque rapport de subvention.",
+            vec!["clair-de-scene", "deux-rivieres", "grande-ourse", "aurore-boreale"],
+            "Saisir chaque reddition de comptes une fois, chez le diffuseur, et en tirer les rapports.",
+            [5, 4, 5, 4, 4, 3, 5, 4],
+            (
+                "Les producteurs, les agences et les diffuseurs",
+                "Remplir les rapports aux bailleurs de fonds sans retaper les chiffres",
+                &["Settlement", "Performance"],
+                "Le diffuseur partage ses redditions en détail avec le producteur et l'agence du spectacle.",
+                false,
+                true,
+                "live",
+                "funder-reports",
+            ),
+        ),
+        (
+            "Les tournées se bâtissent par courriel, sans voir les distances ni les disponibilités des diffuseurs.",
+            vec!["clair-de-scene", "grande-ourse", "aurore-boreale"],
+            "Planifier les tournées à partir des disponibilités partagées, avec les kilomètres et le CO2.",
+            [5, 3, 4, 3, 5, 4, 4, 3],
+            (
+                "Les agences et les producteurs",
+                "Quels diffuseurs approcher, dans quel ordre, pour quel itinéraire",
+                &["Hall", "Performance", "Place"],
+                "Les diffuseurs partagent leurs fenêtres de programmation et leurs salles.",
+                false,
+                true,
+                "pilot",
+                "tour-planning",
+            ),
+        ),
+        (
+            "Aucun membre ne sait, seul, ce que les publics d'ailleurs achètent.",
+            vec!["deux-rivieres", "aurore-boreale"],
+            "Des chiffres de ventes mis en commun, protégés pour n'exposer personne.",
+            [4, 2, 4, 3, 3, 2, 4, 2],
+            (
+                "Les diffuseurs et les producteurs",
+                "Quelle discipline programmer, par quel canal vendre",
+                &["TicketSale"],
+                "Chaque membre verse ses ventes ; seuls des chiffres agrégés, assez grands, sont montrés.",
+                true,
+                true,
+                "pilot",
+                "pooled-statistics",
+            ),
+        ),
+    ];
+    for (title, meeting, solution, scores, case) in problems {
+        let problem = session.put_problem(&ensemble_store::Problem {
+            id: 0,
+            title: title.to_string(),
+            members: meeting.iter().filter_map(|slug| id(slug)).collect(),
+            created_on: day,
+        })?;
+        let solution = session.insert_solution(&ensemble_store::Solution {
+            id: 0,
+            problem_id: problem.id,
+            title: solution.to_string(),
+            created_on: day,
+        })?;
+        for (member, pair) in all.iter().zip(scores.chunks(2)) {
+            session.put_score(&ensemble_store::Score {
+                solution_id: solution.id,
+                member_id: *member,
+                value: pair[0],
+                feasibility: pair[1],
+                scored_on: day,
+            })?;
+        }
+        let (users, decision, data, pooling, personal, agreement, status, feature) = case;
+        session.put_use_case(&ensemble_store::UseCase {
+            solution_id: solution.id,
+            users: users.to_string(),
+            decision: decision.to_string(),
+            data_needed: data.iter().map(|name| name.to_string()).collect(),
+            pooling: pooling.to_string(),
+            personal_data: personal,
+            agreement,
+            outside_quebec: false,
+            status: status.to_string(),
+            feature: feature.to_string(),
+            updated_on: day,
+        })?;
+    }
+    Ok(())
 }
 
 /// Marketing consents given to the presenter by some of its buyers, a few later withdrawn.

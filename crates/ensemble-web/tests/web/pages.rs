@@ -964,7 +964,7 @@ async fn members_turn_shared_problems_into_scored_solutions() {
     assert_eq!(written.status, StatusCode::SEE_OTHER, "{}", written.body);
     let page = app.get("/atelier", Some(&first.cookie)).await;
     assert!(page.body.contains("Rencontré par un membre"), "{}", page.body);
-    let problem = app.store.read(|s| s.problems()).unwrap()[0].id;
+    let problem = app.store.read(|s| s.problems()).unwrap().last().unwrap().id;
     assert_eq!(
         post(&second, format!("action=share&problem={problem}&meets=yes"))
             .await
@@ -980,7 +980,7 @@ async fn members_turn_shared_problems_into_scored_solutions() {
         .status,
         StatusCode::SEE_OTHER
     );
-    let solution = app.store.read(|s| s.solutions()).unwrap()[0].id;
+    let solution = app.store.read(|s| s.solutions()).unwrap().last().unwrap().id;
     post(
         &first,
         format!("action=score&solution={solution}&value=5&feasibility=4"),
@@ -1049,13 +1049,13 @@ async fn a_use_case_canvas_shows_the_data_available_from_the_inventories() {
         "action=problem&title=Les+tourn%C3%A9es+co%C3%BBtent+trop".to_string(),
     )
     .await;
-    let problem = app.store.read(|s| s.problems()).unwrap()[0].id;
+    let problem = app.store.read(|s| s.problems()).unwrap().last().unwrap().id;
     post(
         "/atelier",
         format!("action=solution&problem={problem}&title=Planifier+ensemble"),
     )
     .await;
-    let solution = app.store.read(|s| s.solutions()).unwrap()[0].id;
+    let solution = app.store.read(|s| s.solutions()).unwrap().last().unwrap().id;
     let path = format!("/atelier/solutions/{solution}");
     let canvas = "users=Les+agences&decision=Quels+diffuseurs+approcher&data=Performance&data=Hall&pooling=Calendriers+partag%C3%A9s&agreement=1&status=pilot&feature=tour-planning";
     let written = post(&path, canvas.to_string()).await;

@@ -43,8 +43,19 @@ fn the_diagnostic_report_is_written_in_html_xlsx_and_json() {
         serde_json::from_str(&std::fs::read_to_string(dir.path().join("membre.json")).unwrap()).unwrap();
     assert_eq!(
         sections(&member),
-        ["Maturité des données", "Inventaire des données", "Chaîne de valeur"]
+        [
+            "Maturité des données",
+            "Inventaire des données",
+            "Chaîne de valeur",
+            "Des enjeux aux solutions"
+        ]
     );
+    // The founders' workshop: three problems, each with a scored solution and its use case, the
+    // first served by the funder reports.
+    let workshop = &member["sections"][3]["tables"];
+    assert_eq!(workshop[0]["rows"].as_array().unwrap().len(), 3);
+    assert_eq!(workshop[1]["rows"][0][5], 4.0, "four members scored it");
+    assert_eq!(workshop[2]["rows"][0][5], "Rapports aux bailleurs de fonds");
     let maturity = &member["sections"][0]["tables"][0];
     assert_eq!(maturity["headers"][1], "Niveau du membre");
     assert_eq!(maturity["rows"].as_array().unwrap().len(), 7);
