@@ -139,13 +139,13 @@ pub fn assess(
         let detail: serde_json::Map<String, serde_json::Value> = (levels.iter())
             .map(|(code, level)| (code.clone(), serde_json::Value::from(*level)))
             .collect();
-        let event = actor.event(
+        actor.record(
+            session,
             Some(member.id),
             AuditAction::MaturityAssess,
             member.slug.clone(),
             serde_json::Value::Object(detail),
-        );
-        session.append_audit(&event, actor.clock.now())?;
+        )?;
         Ok(())
     })
 }
@@ -271,13 +271,13 @@ pub fn declare_asset(store: &Store, actor: &Actor, member: &Member, new: &NewAss
         };
         session.insert(std::slice::from_ref(&asset))?;
         let detail = serde_json::json!({"asset": asset.id.0, "category": asset.category.code()});
-        let event = actor.event(
+        actor.record(
+            session,
             Some(member.id),
             AuditAction::InventoryChange,
             member.slug.clone(),
             detail,
-        );
-        session.append_audit(&event, actor.clock.now())?;
+        )?;
         Ok(asset)
     })
 }
@@ -293,13 +293,13 @@ pub fn remove_asset(store: &Store, actor: &Actor, member: &Member, asset: i64) -
         }
         session.delete::<DataAsset>(asset)?;
         let detail = serde_json::json!({"asset": asset, "removed": true});
-        let event = actor.event(
+        actor.record(
+            session,
             Some(member.id),
             AuditAction::InventoryChange,
             member.slug.clone(),
             detail,
-        );
-        session.append_audit(&event, actor.clock.now())?;
+        )?;
         Ok(())
     })
 }
@@ -347,13 +347,13 @@ pub fn describe_activity(
     store.write(|session| {
         session.put_chain_activity(member.id, activity, described.as_ref())?;
         let detail = serde_json::json!({"activity": activity, "described": described.is_some()});
-        let event = actor.event(
+        actor.record(
+            session,
             Some(member.id),
             AuditAction::ValueChainChange,
             member.slug.clone(),
             detail,
-        );
-        session.append_audit(&event, actor.clock.now())?;
+        )?;
         Ok(())
     })
 }
@@ -393,13 +393,13 @@ pub fn add_exchange(
             created_on: actor.clock.today(),
         })?;
         let detail = serde_json::json!({"exchange": exchange.id, "to": to_member.map(|m| m.0), "how": how});
-        let event = actor.event(
+        actor.record(
+            session,
             Some(member.id),
             AuditAction::ValueChainChange,
             member.slug.clone(),
             detail,
-        );
-        session.append_audit(&event, actor.clock.now())?;
+        )?;
         Ok(exchange)
     })
 }
@@ -412,13 +412,13 @@ pub fn remove_exchange(store: &Store, actor: &Actor, member: &Member, exchange: 
             return Err(ActionError::Refused("chain-exchange-unknown"));
         }
         let detail = serde_json::json!({"exchange": exchange, "removed": true});
-        let event = actor.event(
+        actor.record(
+            session,
             Some(member.id),
             AuditAction::ValueChainChange,
             member.slug.clone(),
             detail,
-        );
-        session.append_audit(&event, actor.clock.now())?;
+        )?;
         Ok(())
     })
 }
@@ -440,13 +440,13 @@ pub fn add_problem(store: &Store, actor: &Actor, member: Option<&Member>, title:
             created_on: actor.clock.today(),
         })?;
         let detail = serde_json::json!({"problem": problem.id});
-        let event = actor.event(
+        actor.record(
+            session,
             member.map(|m| m.id),
             AuditAction::WorkshopChange,
             format!("problem {}", problem.id),
             detail,
-        );
-        session.append_audit(&event, actor.clock.now())?;
+        )?;
         Ok(problem)
     })
 }
@@ -472,13 +472,13 @@ pub fn share_problem(
         }
         session.put_problem(&found)?;
         let detail = serde_json::json!({"problem": problem, "meets": meets});
-        let event = actor.event(
+        actor.record(
+            session,
             Some(member.id),
             AuditAction::WorkshopChange,
             format!("problem {problem}"),
             detail,
-        );
-        session.append_audit(&event, actor.clock.now())?;
+        )?;
         Ok(())
     })
 }
@@ -504,13 +504,13 @@ pub fn add_solution(store: &Store, actor: &Actor, problem: i64, title: &str) -> 
             created_on: actor.clock.today(),
         })?;
         let detail = serde_json::json!({"problem": problem, "solution": solution.id});
-        let event = actor.event(
+        actor.record(
+            session,
             actor.member,
             AuditAction::WorkshopChange,
             format!("solution {}", solution.id),
             detail,
-        );
-        session.append_audit(&event, actor.clock.now())?;
+        )?;
         Ok(solution)
     })
 }
@@ -541,13 +541,13 @@ pub fn score(
             scored_on: actor.clock.today(),
         })?;
         let detail = serde_json::json!({"solution": solution, "value": value, "feasibility": feasibility});
-        let event = actor.event(
+        actor.record(
+            session,
             Some(member.id),
             AuditAction::WorkshopChange,
             format!("solution {solution}"),
             detail,
-        );
-        session.append_audit(&event, actor.clock.now())?;
+        )?;
         Ok(())
     })
 }
@@ -633,13 +633,13 @@ pub fn write_use_case(store: &Store, actor: &Actor, case: &UseCase) -> Result<()
             ..case.clone()
         })?;
         let detail = serde_json::json!({"solution": case.solution_id, "status": case.status, "feature": case.feature});
-        let event = actor.event(
+        actor.record(
+            session,
             actor.member,
             AuditAction::WorkshopChange,
             format!("use case {}", case.solution_id),
             detail,
-        );
-        session.append_audit(&event, actor.clock.now())?;
+        )?;
         Ok(())
     })
 }

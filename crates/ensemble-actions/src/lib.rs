@@ -112,6 +112,19 @@ impl Actor {
         }
     }
 
+    /// Appends this actor's audit entry to the write in progress (the action's own transaction).
+    pub fn record(
+        &self,
+        session: &mut ensemble_store::Session<'_>,
+        member: Option<MemberId>,
+        action: ensemble_store::AuditAction,
+        subject: String,
+        detail: serde_json::Value,
+    ) -> Result<(), StoreError> {
+        let event = self.event(member, action, subject, detail);
+        session.append_audit(&event, self.clock.now()).map(|_| ())
+    }
+
     /// Whether this actor is one of `member`'s people with at least `role`.
     pub fn is_of(&self, member: &Member, role: Role) -> bool {
         self.member == Some(member.id) && rank(self.role) >= rank(role)
