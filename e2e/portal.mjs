@@ -439,11 +439,16 @@ try {
     await page.goto(`${base}/membres/${member}/inventaire`);
     await expectText('Ce que le membre déclare');
     await page.fill('#name', 'Liste d\'envoi fictive');
-    await page.selectOption('#category', 'crm');
+    await page.check('input[name="category"][value="crm"]');
+    await page.check('input[name="category"][value="survey"]');
+    await page.fill('#owner', 'Direction des communications');
+    await page.selectOption('#format', 'spreadsheet');
+    await page.selectOption('#quality', 'partial');
     await page.fill('#records', '1 200');
     await page.click('button:has-text("Ajouter à l\'inventaire")');
     await page.waitForURL('**/inventaire');
     await expectText('Liste d\'envoi fictive');
+    await expectText('Relations avec les publics, Sondages');
     await accessible();
     await page.goto(`${base}/guide`);
     await expectText('Où se cachent vos données');

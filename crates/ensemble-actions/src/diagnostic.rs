@@ -5,7 +5,9 @@
 //! dimension only when enough members answered (the disclosure rules' minimum of members).
 
 use chrono::NaiveDate;
-use ensemble_model::{DataAsset, DataAssetId, DataCategory, Frequency, Member, MemberId, Provenance};
+use ensemble_model::{
+    DataAsset, DataAssetId, DataCategory, DataFormat, DeclaredQuality, Frequency, Member, MemberId, Provenance,
+};
 use ensemble_store::{
     AuditAction, ChainActivity, ChainExchange, MaturityAnswer, Problem, Score, Solution, Store, StoreError, UseCase,
 };
@@ -233,10 +235,16 @@ pub fn view(store: &Store, model: &MaturityModel, member: MemberId) -> Result<Ma
 pub struct NewAsset {
     /// What it is called at the member ("Ventes de billets").
     pub name: String,
-    /// Its family.
-    pub category: DataCategory,
+    /// Its categories, one at least.
+    pub categories: Vec<DataCategory>,
     /// The software or medium that holds it.
     pub system: Option<String>,
+    /// Who looks after it: a role or a team ("Direction des communications"), not a person.
+    pub owner: Option<String>,
+    /// The form it takes.
+    pub format: DataFormat,
+    /// How good the member says it is.
+    pub quality: DeclaredQuality,
     /// Whether it holds personal information.
     pub contains_personal_data: bool,
     /// About how many records.
@@ -246,20 +254,28 @@ pub struct NewAsset {
 }
 
 /// Adds an asset to `member`'s declared data inventory (its administrators). Refused:
-/// `member-not-yours`, `asset-name-missing`, `asset-count-invalid` (a negative count),
-/// `text-invalid`.
+/// `member-not-yours`, `asset-name-missing`, `asset-category-missing` (no category),
+/// `asset-count-invalid` (a negative count), `text-invalid`.
 pub fn declare_asset(store: &Store, actor: &Actor, member: &Member, new: &NewAsset) -> Result<DataAsset, ActionError> {
     only_if(actor.administers(member), "member-not-yours")?;
     let name = typed(&new.name, 200, false)?;
     only_if(!name.is_empty(), "asset-name-missing")?;
+    let mut categories = new.categories.clone();
+    categories.sort_by_key(|category| DataCategory::ALL.iter().position(|c| c == category));
+    categories.dedup();
+    only_if(!categories.is_empty(), "asset-category-missing")?;
     let system = typed(new.system.as_deref().unwrap_or_default(), 200, false)?;
+    let owner = typed(new.owner.as_deref().unwrap_or_default(), 200, false)?;
     only_if(new.record_count.is_none_or(|count| count >= 0), "asset-count-invalid")?;
     store.write(|session| {
         let asset = DataAsset {
             id: DataAssetId(session.next_id::<DataAsset>()?),
             name: name.clone(),
-            category: new.category,
+            categories,
             system: Some(system).filter(|system| !system.is_empty()),
+            owner: Some(owner).filter(|owner| !owner.is_empty()),
+            format: new.format,
+            quality: new.quality,
             contains_personal_data: new.contains_personal_data,
             record_count: new.record_count,
             update_frequency: new.update_frequency,
@@ -270,7 +286,8 @@ pub fn declare_asset(store: &Store, actor: &Actor, member: &Member, new: &NewAss
             },
         };
         session.insert(std::slice::from_ref(&asset))?;
-        let detail = serde_json::json!({"asset": asset.id.0, "category": asset.category.code()});
+        let categories: Vec<&str> = asset.categories.iter().map(|category| category.code()).collect();
+        let detail = serde_json::json!({"asset": asset.id.0, "categories": categories});
         actor.record(
             session,
             Some(member.id),
@@ -644,27 +661,53 @@ pub fn write_use_case(store: &Store, actor: &Actor, case: &UseCase) -> Result<()
     })
 }
 
-/// A member holding records of an entity: the member, how many, how complete.
-pub type Holder = (MemberId, u64, Option<f64>);
+/// A member that holds data of an entity, in Ensemble or by its own declaration.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Holder {
+    /// The member.
+    pub member: MemberId,
+    /// How many records of the entity Ensemble holds for it (none: declared only).
+    pub records: u64,
+    /// The share of the entity's key fields filled in those records.
+    pub completeness: Option<f64>,
+    /// The best quality the member declares for assets whose categories give the entity.
+    pub declared: Option<DeclaredQuality>,
+}
 
-/// Which members hold records of each entity a use case needs, with how many and how complete,
-/// computed from what Ensemble measures.
+/// Which members hold data of each entity a use case needs, and at what quality: from what
+/// Ensemble measures (how many records, how complete) and from the declared inventories (an
+/// asset whose categories give the entity, with the quality its member declares), so data
+/// still outside the pool shows too.
 pub fn data_available(store: &Store, case: &UseCase) -> Result<Vec<(String, Vec<Holder>)>, StoreError> {
     let members = store.read(|session| session.list_any::<Member>(&ensemble_store::ListFilter::default()))?;
-    let mut measured = Vec::new();
+    let mut inventories = Vec::new();
     for member in &members {
-        measured.push((member.id, store.read(|session| session.measured_inventory(member.id))?));
+        let (measured, declared) = store.read(|session| {
+            Ok((
+                session.measured_inventory(member.id)?,
+                session.declared_inventory(member.id)?,
+            ))
+        })?;
+        inventories.push((member.id, measured, declared));
     }
+    let rank = |quality: &DeclaredQuality| DeclaredQuality::ALL.iter().position(|q| q == quality);
     Ok(case
         .data_needed
         .iter()
         .map(|entity| {
-            let holders = (measured.iter())
-                .filter_map(|(member, found)| {
-                    found
-                        .iter()
-                        .find(|m| m.entity == entity.as_str())
-                        .map(|m| (*member, m.records, m.completeness))
+            let holders = (inventories.iter())
+                .filter_map(|(member, measured, declared)| {
+                    let found = measured.iter().find(|m| m.entity == entity.as_str());
+                    let declared = (declared.iter())
+                        .filter(|asset| (asset.categories.iter()).any(|c| c.entities().contains(&entity.as_str())))
+                        .map(|asset| asset.quality)
+                        .min_by_key(rank);
+                    (found.is_some() || declared.is_some()).then(|| Holder {
+                        member: *member,
+                        records: found.map_or(0, |m| m.records),
+                        completeness: found.and_then(|m| m.completeness),
+                        declared,
+                    })
                 })
                 .collect();
             (entity.clone(), holders)
@@ -793,8 +836,11 @@ pub fn report(
                 sheet: tr(lang, "web-inventory-declared"),
                 headers: [
                     "web-column-name",
-                    "web-inventory-category",
+                    "web-inventory-categories",
                     "web-inventory-system",
+                    "web-inventory-owner",
+                    "web-inventory-format",
+                    "web-inventory-quality",
                     "web-inventory-personal",
                     "web-inventory-records",
                     "web-inventory-frequency",
@@ -807,8 +853,16 @@ pub fn report(
                     .map(|asset| {
                         vec![
                             text(&asset.name),
-                            Cell::Text(label(asset.category.label_fr(), asset.category.label_en())),
+                            Cell::Text(
+                                (asset.categories.iter())
+                                    .map(|c| label(c.label_fr(), c.label_en()))
+                                    .collect::<Vec<_>>()
+                                    .join(", "),
+                            ),
                             text(asset.system.as_deref().unwrap_or_default()),
+                            text(asset.owner.as_deref().unwrap_or_default()),
+                            Cell::Text(label(asset.format.label_fr(), asset.format.label_en())),
+                            Cell::Text(label(asset.quality.label_fr(), asset.quality.label_en())),
                             Cell::Text(tr(
                                 lang,
                                 if asset.contains_personal_data {
@@ -834,7 +888,7 @@ pub fn report(
                 sheet: tr(lang, "web-inventory-measured"),
                 headers: [
                     "web-inventory-entity",
-                    "web-inventory-records",
+                    "web-inventory-count",
                     "web-inventory-completeness",
                     "web-inventory-updated",
                 ]
@@ -1040,6 +1094,36 @@ pub fn report(
             })
             .collect(),
     };
+    let docs = ensemble_model::entity_docs();
+    let entity_label = |name: &str| {
+        (docs.iter())
+            .find(|doc| doc.name == name)
+            .map_or_else(|| name.to_string(), |doc| label(doc.label_fr, doc.label_en))
+    };
+    let mut rows = Vec::new();
+    for case in &cases {
+        // Per entity needed, who holds it (in Ensemble or declared): "Représentation : A, B".
+        let available = (data_available(store, case)?.into_iter())
+            .map(|(entity, holders)| {
+                let names: Vec<String> = holders.iter().map(|holder| name_of(holder.member)).collect();
+                let names = if names.is_empty() {
+                    "—".to_string()
+                } else {
+                    names.join(", ")
+                };
+                let colon = if lang == ensemble_i18n::Lang::Fr { " :" } else { ":" };
+                format!("{}{colon} {names}", entity_label(&entity))
+            })
+            .collect::<Vec<_>>();
+        rows.push(vec![
+            Cell::Number(case.solution_id as f64),
+            text(&case.users),
+            text(&case.decision),
+            Cell::Text(available.join(" ; ")),
+            Cell::Text(tr(lang, &format!("web-case-status-{}", case.status))),
+            Cell::Text(tr(lang, &format!("web-case-feature-{}", case.feature))),
+        ]);
+    }
     let use_cases = DocumentTable {
         caption: tr(lang, "report-diagnostic-use-cases"),
         sheet: tr(lang, "report-diagnostic-use-cases"),
@@ -1047,26 +1131,14 @@ pub fn report(
             "report-diagnostic-solution-number",
             "web-case-users",
             "web-case-decision",
-            "web-case-data",
+            "report-diagnostic-data-holders",
             "web-case-status",
             "web-case-feature",
         ]
         .iter()
         .map(|key| tr(lang, key))
         .collect(),
-        rows: cases
-            .iter()
-            .map(|case| {
-                vec![
-                    Cell::Number(case.solution_id as f64),
-                    text(&case.users),
-                    text(&case.decision),
-                    text(&case.data_needed.join(", ")),
-                    Cell::Text(tr(lang, &format!("web-case-status-{}", case.status))),
-                    Cell::Text(tr(lang, &format!("web-case-feature-{}", case.feature))),
-                ]
-            })
-            .collect(),
+        rows,
     };
     sections.push(Section {
         heading: tr(lang, "web-workshop-title"),

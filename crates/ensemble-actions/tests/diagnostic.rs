@@ -7,7 +7,7 @@
 
 use ensemble_actions::diagnostic::{self, BUILT_IN_MODEL, MaturityModel};
 use ensemble_actions::{ActionError, Actor, Channel, Clock, members};
-use ensemble_model::{Member, Role, ValueChainRole};
+use ensemble_model::{DataCategory, DataFormat, DeclaredQuality, Frequency, Member, Role, ValueChainRole};
 use ensemble_store::Store;
 use ensemble_store::testing::TestUrl;
 
@@ -36,6 +36,9 @@ on_both_backends! {
            postgres_a_member_assesses_its_maturity_and_the_median_waits_for_enough_members;
     check_shared_problems_get_scored_solutions
         => sqlite_shared_problems_get_scored_solutions, postgres_shared_problems_get_scored_solutions;
+    check_declared_assets_tell_who_holds_the_data_a_use_case_needs
+        => sqlite_declared_assets_tell_who_holds_the_data_a_use_case_needs,
+           postgres_declared_assets_tell_who_holds_the_data_a_use_case_needs;
 }
 
 fn admit(store: &Store, slug: &str) -> Member {
@@ -220,4 +223,116 @@ fn check_shared_problems_get_scored_solutions(place: &TestUrl) {
     diagnostic::share_problem(&store, &admin_b, &b, problem.id, false).unwrap();
     assert_eq!(diagnostic::workshop(&store).unwrap()[0].0.members, vec![a.id]);
     assert!(store.read(|s| s.verify_audit()).unwrap().1.is_none());
+}
+
+fn asset(name: &str, categories: &[DataCategory], quality: DeclaredQuality) -> diagnostic::NewAsset {
+    diagnostic::NewAsset {
+        name: name.to_string(),
+        categories: categories.to_vec(),
+        system: Some("Tableur".to_string()),
+        owner: Some("Direction administrative".to_string()),
+        format: DataFormat::Spreadsheet,
+        quality,
+        contains_personal_data: false,
+        record_count: Some(40),
+        update_frequency: Frequency::PerSeason,
+    }
+}
+
+/// A member's administrator declares assets with several categories, an owner, a format and a
+/// quality (categories kept once each, in the list's order; none, a control character or an
+/// analyst refused, nothing kept); a use case's "data available" then names the members whose
+/// declared categories give each entity it needs, with the best quality they declare, though
+/// Ensemble holds none of their records; a member declaring other data is not named.
+fn check_declared_assets_tell_who_holds_the_data_a_use_case_needs(place: &TestUrl) {
+    use DataCategory::{Crm, Finance, Grants, Ticketing};
+    let store = Store::open(&place.url).unwrap();
+    let (salle, fonds, vide) = (
+        admit(&store, "salle-a"),
+        admit(&store, "fonds-b"),
+        admit(&store, "vide-c"),
+    );
+    let admin = |member: &Member| person(member, Role::MemberAdmin, "2026-03-02");
+
+    let declared = diagnostic::declare_asset(
+        &store,
+        &admin(&salle),
+        &salle,
+        &asset("Ventes", &[Crm, Ticketing, Crm], DeclaredQuality::Partial),
+    )
+    .unwrap();
+    assert_eq!(declared.categories, vec![Ticketing, Crm]);
+    assert_eq!(declared.owner.as_deref(), Some("Direction administrative"));
+    diagnostic::declare_asset(
+        &store,
+        &admin(&salle),
+        &salle,
+        &asset("Redditions", &[Finance, Ticketing], DeclaredQuality::Reliable),
+    )
+    .unwrap();
+    diagnostic::declare_asset(
+        &store,
+        &admin(&fonds),
+        &fonds,
+        &asset("Rapports", &[Grants], DeclaredQuality::Poor),
+    )
+    .unwrap();
+
+    let declare =
+        |actor: &Actor, new: &diagnostic::NewAsset| diagnostic::declare_asset(&store, actor, &salle, new).map(|_| ());
+    refused(
+        declare(&admin(&salle), &asset("Sans catégorie", &[], DeclaredQuality::Unknown)),
+        "asset-category-missing",
+    );
+    let mut hidden = asset("Caché", &[Crm], DeclaredQuality::Unknown);
+    hidden.owner = Some("Direction\u{1b}[31m".to_string());
+    refused(declare(&admin(&salle), &hidden), "text-invalid");
+    let analyst = person(&salle, Role::MemberAnalyst, "2026-03-02");
+    refused(
+        declare(&analyst, &asset("Lu seulement", &[Crm], DeclaredQuality::Unknown)),
+        "member-not-yours",
+    );
+    let kept = store.read(|session| session.declared_inventory(salle.id)).unwrap();
+    assert_eq!(
+        kept.iter().map(|a| a.name.as_str()).collect::<Vec<_>>(),
+        vec!["Ventes", "Redditions"]
+    );
+    let trail = store.read(|session| session.audit_entries(None, 50)).unwrap();
+    assert_eq!(
+        trail.iter().filter(|entry| entry.action == "inventory-change").count(),
+        3
+    );
+
+    let case = ensemble_store::UseCase {
+        solution_id: 1,
+        users: "Les diffuseurs".to_string(),
+        decision: "Quels spectacles reprendre".to_string(),
+        data_needed: vec!["TicketSale".to_string(), "Grant".to_string(), "Tour".to_string()],
+        pooling: String::new(),
+        personal_data: false,
+        agreement: true,
+        outside_quebec: false,
+        status: "idea".to_string(),
+        feature: "none".to_string(),
+        updated_on: "2026-03-02".parse().unwrap(),
+    };
+    let available = diagnostic::data_available(&store, &case).unwrap();
+    let holders = |entity: &str| {
+        let (_, holders) = available.iter().find(|(name, _)| name == entity).unwrap();
+        holders
+            .iter()
+            .map(|h| (h.member, h.records, h.declared))
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(
+        holders("TicketSale"),
+        vec![(salle.id, 0, Some(DeclaredQuality::Reliable))]
+    );
+    assert_eq!(holders("Grant"), vec![(fonds.id, 0, Some(DeclaredQuality::Poor))]);
+    assert_eq!(holders("Tour"), vec![]);
+    assert!(
+        available
+            .iter()
+            .all(|(_, holders)| holders.iter().all(|h| h.member != vide.id))
+    );
 }

@@ -247,6 +247,47 @@ code_enum! {
     }
 }
 
+impl DataCategory {
+    /// The sector model's entities that data of this family can give, for telling where the
+    /// data a use case needs is held even before it is pooled. Audience relations and surveys
+    /// give none: the model keeps no person of the public.
+    pub fn entities(self) -> &'static [&'static str] {
+        match self {
+            DataCategory::Ticketing => &["TicketSale", "Performance"],
+            DataCategory::Crm | DataCategory::Survey => &[],
+            DataCategory::Programming => &["Show", "Performance", "Series", "Work"],
+            DataCategory::Touring => &["Tour", "Engagement", "Availability", "Offer", "Hall"],
+            DataCategory::Finance => &["Settlement"],
+            DataCategory::Grants => &["Grant"],
+            DataCategory::WebEvents => &["Performance", "Show", "Place"],
+        }
+    }
+}
+
+code_enum! {
+    /// The form a data asset takes at its member.
+    DataFormat {
+        Spreadsheet = "spreadsheet" ("Tableur (Excel, Google Sheets…)", "Spreadsheet (Excel, Google Sheets…)"),
+        Software = "software" ("Logiciel ou plateforme en ligne", "Software or online platform"),
+        Database = "database" ("Base de données", "Database"),
+        Documents = "documents" ("Documents (Word, PDF…)", "Documents (Word, PDF…)"),
+        Web = "web" ("Pages web", "Web pages"),
+        Paper = "paper" ("Papier", "Paper"),
+        Other = "other" ("Autre ou à préciser", "Other or not yet said"),
+    }
+}
+
+code_enum! {
+    /// How good its member says a data asset is: reliable (complete and up to date), partial
+    /// (gaps or delays), needs work (incomplete or unsure), unknown.
+    DeclaredQuality {
+        Reliable = "reliable" ("Fiable", "Reliable"),
+        Partial = "partial" ("Partielle", "Partial"),
+        Poor = "poor" ("À reprendre", "Needs work"),
+        Unknown = "unknown" ("Inconnue", "Unknown"),
+    }
+}
+
 code_enum! {
     /// How often a data asset changes.
     Frequency {
@@ -796,8 +837,12 @@ entity! {
     }
     {
         name: String => ("Nom", "Name"),
-        category: DataCategory => ("Famille", "Category"),
+        #[serde(default)]
+        categories: Vec<DataCategory> => ("Catégories", "Categories"),
         system: Option<String> => ("Logiciel ou support", "System"),
+        owner: Option<String> => ("Responsable (une fonction ou un service, pas une personne)", "Owner (a role or a team, not a person)"),
+        format: DataFormat => ("Format", "Format"),
+        quality: DeclaredQuality => ("Qualité déclarée", "Declared quality"),
         contains_personal_data: bool => ("Contient des renseignements personnels", "Contains personal information"),
         record_count: Option<i64> => ("Nombre approximatif d'enregistrements", "Approximate record count"),
         update_frequency: Frequency => ("Fréquence de mise à jour", "Update frequency"),

@@ -551,6 +551,9 @@ impl Validate for DataAsset {
     fn validate(&self) -> Vec<ValidationError> {
         let mut check = Checker::new();
         check.required("name", &self.name);
+        if self.categories.is_empty() {
+            check.push(ValidationError::new(ErrorCode::RequiredFieldEmpty, "categories"));
+        }
         if let Some(count) = self.record_count
             && count < 0
         {

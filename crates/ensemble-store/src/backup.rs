@@ -43,7 +43,6 @@ pub const BACKED_UP_TABLES: &[&str] = &[
     "availabilities",
     "ticket_sales",
     "grants",
-    "data_assets",
     "sharing_agreements",
     "consents",
     "record_keys",
@@ -65,6 +64,7 @@ pub const BACKED_UP_TABLES: &[&str] = &[
     "diagnostic_solutions",
     "solution_scores",
     "use_cases",
+    "data_assets",
 ];
 
 /// What a backup holds, written last in the file.

@@ -239,10 +239,17 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0015_use_cases.sql"),
         postgres: include_str!("../migrations/postgres/0015_use_cases.sql"),
     },
+    Migration {
+        version: 16,
+        name: "declared-inventory",
+        sqlite: include_str!("../migrations/sqlite/0016_declared_inventory.sql"),
+        postgres: include_str!("../migrations/postgres/0016_declared_inventory.sql"),
+    },
 ];
 
 impl Migration {
-    fn sql(&self, backend: Backend) -> &'static str {
+    /// Its statements for `backend`.
+    pub fn sql(&self, backend: Backend) -> &'static str {
         match backend {
             Backend::Sqlite => self.sqlite,
             Backend::Postgres => self.postgres,

@@ -19,13 +19,13 @@ use chrono::{DateTime, FixedOffset, NaiveDate};
 use ensemble_model::{
     AgeBand, AgentKind, AgentRef, AudienceCode, Availability, AvailabilityId, AvailabilityKind, Batch, BatchId,
     BatchKind, BatchStatus, Cents, Consent, ConsentId, Contribution, ContributionRoleCode, DataAsset, DataAssetId,
-    DataCategory, Dataset, DealType, DisciplineCode, Engagement, EngagementId, EngagementStatus, Entity, EventStatus,
-    Frequency, GenreCode, Grant, GrantId, Group, GroupId, Hall, HallConfiguration, HallConfigurationCode, HallId,
-    Identifiers, LoadingAccess, Member, MemberId, Offer, OfferId, Organization, OrganizationId, Performance,
-    PerformanceId, Person, PersonId, PersonKey, Place, PlaceId, PriceType, Provenance, Purpose, RegionCode, RiderItem,
-    RiderRequirement, Role, SalesChannel, Series, SeriesId, SeriesKind, Settlement, SettlementId, SharingAgreement,
-    SharingAgreementId, SharingLevel, Show, ShowId, TechnicalSpecs, TicketSale, TicketSaleId, Tour, TourId, Validate,
-    ValueChainRole, WarningCode, Work, WorkId, for_each_entity,
+    DataCategory, DataFormat, Dataset, DealType, DeclaredQuality, DisciplineCode, Engagement, EngagementId,
+    EngagementStatus, Entity, EventStatus, Frequency, GenreCode, Grant, GrantId, Group, GroupId, Hall,
+    HallConfiguration, HallConfigurationCode, HallId, Identifiers, LoadingAccess, Member, MemberId, Offer, OfferId,
+    Organization, OrganizationId, Performance, PerformanceId, Person, PersonId, PersonKey, Place, PlaceId, PriceType,
+    Provenance, Purpose, RegionCode, RiderItem, RiderRequirement, Role, SalesChannel, Series, SeriesId, SeriesKind,
+    Settlement, SettlementId, SharingAgreement, SharingAgreementId, SharingLevel, Show, ShowId, TechnicalSpecs,
+    TicketSale, TicketSaleId, Tour, TourId, Validate, ValueChainRole, WarningCode, Work, WorkId, for_each_entity,
 };
 use ensemble_store::testing::TestUrl;
 use ensemble_store::{Backend, ListFilter, Location, QUARANTINE_OPEN, QuarantineEntry, Store, StoreError, Value};
@@ -101,6 +101,71 @@ conformance! {
         => sqlite_consent_withdrawal_leaves_people_out_of_pooling, postgres_consent_withdrawal_leaves_people_out_of_pooling;
     check_one_settlement_per_performance_and_keeper(store)
         => sqlite_one_settlement_per_performance_and_keeper, postgres_one_settlement_per_performance_and_keeper;
+}
+
+#[test]
+fn sqlite_declared_inventory_migration() {
+    check_declared_inventory_migration(&TestUrl::sqlite(), Backend::Sqlite);
+}
+
+#[test]
+fn postgres_declared_inventory_migration() {
+    let Some(place) = TestUrl::postgres("postgres_declared_inventory_migration") else {
+        return;
+    };
+    check_declared_inventory_migration(&place, Backend::Postgres);
+}
+
+/// Migration 16 makes each declared asset's family its one category, with the format "other"
+/// and the quality "unknown" until its member says; nothing else of the asset changes.
+fn check_declared_inventory_migration(place: &TestUrl, backend: Backend) {
+    let mut database = raw(&place.url);
+    database
+        .execute_batch(
+            "CREATE TABLE schema_migrations (version BIGINT PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)",
+        )
+        .unwrap();
+    for migration in ensemble_store::MIGRATIONS.iter().filter(|m| m.version < 16) {
+        database.execute_batch(migration.sql(backend)).unwrap();
+        database
+            .execute(
+                "INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)",
+                &[
+                    Value::Int(migration.version),
+                    Value::from(migration.name),
+                    Value::from("2026-01-01T00:00:00Z"),
+                ],
+            )
+            .unwrap();
+    }
+    database
+        .execute_batch(
+            "INSERT INTO data_assets (id, name, category, system, contains_personal_data, record_count, update_frequency, sent_to) \
+             VALUES (7, 'Rapports de subvention', 'grants', 'Tableur', TRUE, 20, 'yearly', '[3]')",
+        )
+        .unwrap();
+    drop(database);
+
+    let store = Store::connect(&place.url).unwrap();
+    assert_eq!(store.migrate(&mut |_| {}).unwrap(), vec![16]);
+    let asset = store.read(|session| session.get_any::<DataAsset>(7)).unwrap().unwrap();
+    assert_eq!(asset.categories, vec![DataCategory::Grants]);
+    assert_eq!(asset.format, DataFormat::Other);
+    assert_eq!(asset.quality, DeclaredQuality::Unknown);
+    assert_eq!(asset.owner, None);
+    assert_eq!(
+        (
+            asset.name.as_str(),
+            asset.system.as_deref(),
+            asset.contains_personal_data
+        ),
+        ("Rapports de subvention", Some("Tableur"), true)
+    );
+    assert_eq!(
+        (asset.record_count, asset.update_frequency),
+        (Some(20), Frequency::Yearly)
+    );
+    assert_eq!(asset.sent_to, vec![OrganizationId(3)]);
 }
 
 /// A member keeps at most one settlement per performance: a second copy is refused by the
@@ -1263,7 +1328,8 @@ fn check_migrations_apply_once(store: &Store, url: &str) {
             (12, "maturity".to_string()),
             (13, "value-chain".to_string()),
             (14, "problems".to_string()),
-            (15, "use-cases".to_string())
+            (15, "use-cases".to_string()),
+            (16, "declared-inventory".to_string())
         ]
     );
 }
@@ -2021,10 +2087,10 @@ fn migrated(url: &str, backend: Backend) -> Store {
         .iter()
         .map(|migration| migration.version)
         .collect();
-    assert_eq!(pending, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    assert_eq!(pending, (1..=16).collect::<Vec<_>>());
     let mut reported = Vec::new();
     let applied = store.migrate(&mut |migration| reported.push(migration.name)).unwrap();
-    assert_eq!(applied, vec![1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15]);
+    assert_eq!(applied, (1..=16).collect::<Vec<_>>());
     assert_eq!(
         reported,
         vec![
@@ -2042,7 +2108,8 @@ fn migrated(url: &str, backend: Backend) -> Store {
             "maturity",
             "value-chain",
             "problems",
-            "use-cases"
+            "use-cases",
+            "declared-inventory"
         ]
     );
     store
@@ -2505,8 +2572,11 @@ impl Fixture for DataAsset {
         DataAsset {
             id: DataAssetId(id),
             name: "Exportations de billetterie".to_string(),
-            category: DataCategory::Ticketing,
+            categories: vec![DataCategory::Ticketing, DataCategory::Crm],
             system: Some("Logiciel de billetterie fictif".to_string()),
+            owner: Some("Billetterie".to_string()),
+            format: DataFormat::Software,
+            quality: DeclaredQuality::Partial,
             contains_personal_data: true,
             record_count: Some(125_000),
             update_frequency: Frequency::Weekly,

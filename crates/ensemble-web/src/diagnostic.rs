@@ -252,8 +252,11 @@ fn level_text(lang: Lang, level: f64) -> String {
 pub struct AssetLine {
     id: i64,
     name: String,
-    category: String,
+    categories: String,
     system: String,
+    owner: String,
+    format: String,
+    quality: String,
     personal: String,
     records: String,
     frequency: String,
@@ -277,6 +280,8 @@ struct InventoryPage {
     assets: Vec<AssetLine>,
     measured: Vec<MeasuredLine>,
     categories: Vec<(String, String)>,
+    formats: Vec<(String, String)>,
+    qualities: Vec<(String, String)>,
     frequencies: Vec<(String, String)>,
 }
 
@@ -287,7 +292,7 @@ async fn inventory_page(
     member: &ensemble_model::Member,
     error: Option<&str>,
 ) -> Response {
-    use ensemble_model::{DataCategory, Frequency};
+    use ensemble_model::{DataCategory, DataFormat, DeclaredQuality, Frequency};
     let id = member.id;
     let read_all = crate::pages::read(state, lang, move |session| {
         Ok((session.declared_inventory(id)?, session.measured_inventory(id)?))
@@ -311,8 +316,14 @@ async fn inventory_page(
             .map(|asset| AssetLine {
                 id: asset.id.0,
                 name: asset.name,
-                category: label(lang, asset.category.label_fr(), asset.category.label_en()),
+                categories: (asset.categories.iter())
+                    .map(|c| label(lang, c.label_fr(), c.label_en()))
+                    .collect::<Vec<_>>()
+                    .join(", "),
                 system: asset.system.unwrap_or_default(),
+                owner: asset.owner.unwrap_or_default(),
+                format: label(lang, asset.format.label_fr(), asset.format.label_en()),
+                quality: label(lang, asset.quality.label_fr(), asset.quality.label_en()),
                 personal: tr(
                     lang,
                     if asset.contains_personal_data {
@@ -348,6 +359,14 @@ async fn inventory_page(
             .iter()
             .map(|c| (c.code().to_string(), label(lang, c.label_fr(), c.label_en())))
             .collect(),
+        formats: DataFormat::ALL
+            .iter()
+            .map(|f| (f.code().to_string(), label(lang, f.label_fr(), f.label_en())))
+            .collect(),
+        qualities: DeclaredQuality::ALL
+            .iter()
+            .map(|q| (q.code().to_string(), label(lang, q.label_fr(), q.label_en())))
+            .collect(),
         frequencies: Frequency::ALL
             .iter()
             .map(|f| (f.code().to_string(), label(lang, f.label_fr(), f.label_en())))
@@ -367,18 +386,63 @@ pub async fn inventory(
     inventory_page(&state, lang, &signed, &member, None).await
 }
 
-/// What the form declaring an asset sends.
-#[derive(Debug, serde::Deserialize)]
-pub struct NewAssetForm {
+/// What the form declaring an asset sends (categories come as repeated `category` fields).
+#[derive(Debug, Default)]
+struct NewAssetForm {
     name: String,
-    category: String,
-    #[serde(default)]
+    categories: Vec<String>,
     system: String,
-    #[serde(default)]
-    personal: Option<String>,
-    #[serde(default)]
+    owner: String,
+    format: String,
+    quality: String,
+    personal: bool,
     records: String,
     frequency: String,
+}
+
+impl NewAssetForm {
+    fn parse(body: &[u8]) -> NewAssetForm {
+        let mut form = NewAssetForm::default();
+        for (name, value) in form_urlencoded::parse(body) {
+            match name.as_ref() {
+                "name" => form.name = value.into_owned(),
+                "category" => form.categories.push(value.into_owned()),
+                "system" => form.system = value.into_owned(),
+                "owner" => form.owner = value.into_owned(),
+                "format" => form.format = value.into_owned(),
+                "quality" => form.quality = value.into_owned(),
+                "personal" => form.personal = true,
+                "records" => form.records = value.into_owned(),
+                "frequency" => form.frequency = value.into_owned(),
+                _ => {}
+            }
+        }
+        form
+    }
+
+    /// The asset it declares; `None` when a list's choice or the count cannot be read (an
+    /// unknown category is such a choice, no category at all is left to the action).
+    fn asset(self) -> Option<diagnostic::NewAsset> {
+        use ensemble_model::{DataCategory, DataFormat, DeclaredQuality, Frequency};
+        let categories = (self.categories.iter())
+            .map(|code| DataCategory::from_code(code))
+            .collect::<Option<Vec<_>>>()?;
+        let record_count = match self.records.trim() {
+            "" => None,
+            text => Some(text.replace([' ', '\u{a0}', '\u{202f}'], "").parse::<i64>().ok()?),
+        };
+        Some(diagnostic::NewAsset {
+            name: self.name,
+            categories,
+            system: Some(self.system),
+            owner: Some(self.owner),
+            format: DataFormat::from_code(&self.format)?,
+            quality: DeclaredQuality::from_code(&self.quality)?,
+            contains_personal_data: self.personal,
+            record_count,
+            update_frequency: Frequency::from_code(&self.frequency)?,
+        })
+    }
 }
 
 /// `POST /membres/{member}/inventaire`: the member's administrators declare an asset.
@@ -387,35 +451,17 @@ pub async fn declare_asset(
     PageLang(lang): PageLang,
     Extension(signed): Extension<Signed>,
     Extension(MemberScope(member)): Extension<MemberScope>,
-    Form(form): Form<NewAssetForm>,
+    body: axum::body::Bytes,
 ) -> Result<Response, WebError> {
-    let category = ensemble_model::DataCategory::from_code(&form.category);
-    let frequency = ensemble_model::Frequency::from_code(&form.frequency);
-    let records = match form.records.trim() {
-        "" => Some(None),
-        text => text
-            .replace([' ', '\u{a0}', '\u{202f}'], "")
-            .parse::<i64>()
-            .ok()
-            .map(Some),
-    };
-    let (Some(category), Some(update_frequency), Some(record_count)) = (category, frequency, records) else {
+    let Some(new) = NewAssetForm::parse(&body).asset() else {
         return Ok(inventory_page(&state, lang, &signed, &member, Some("web-inventory-form-invalid")).await);
-    };
-    let new = diagnostic::NewAsset {
-        name: form.name,
-        category,
-        system: Some(form.system),
-        contains_personal_data: form.personal.is_some(),
-        record_count,
-        update_frequency,
     };
     let store = state.store.clone();
     let actor = signed.actor(state.clock);
     let scope = member.clone();
     match tokio::task::spawn_blocking(move || diagnostic::declare_asset(&store, &actor, &scope, &new)).await? {
         Ok(_) => Ok(Redirect::to(&format!("/membres/{}/inventaire", encode(&member.slug))).into_response()),
-        Err(ActionError::Refused(code @ ("asset-name-missing" | "asset-count-invalid"))) => {
+        Err(ActionError::Refused(code @ ("asset-name-missing" | "asset-category-missing" | "asset-count-invalid"))) => {
             let key = format!("error-{code}");
             Ok(inventory_page(&state, lang, &signed, &member, Some(&key)).await)
         }
@@ -979,7 +1025,7 @@ struct UseCasePage {
     /// The canvas as written: label, text.
     canvas: Vec<(String, String)>,
     /// Each needed entity and who holds it: entity, holders ("Member: 1 200, 85 %").
-    available: Vec<(String, String)>,
+    available: Vec<(String, Vec<String>)>,
     /// Whether the person may write the canvas.
     writes: bool,
     /// The form's current values.
@@ -1077,24 +1123,42 @@ async fn use_case_page(
         .into_iter()
         .map(|(entity, holders)| {
             let held = if holders.is_empty() {
-                tr(lang, "web-case-nobody")
+                vec![tr(lang, "web-case-nobody")]
             } else {
                 holders
                     .iter()
-                    .map(|(member, records, completeness)| {
+                    .map(|holder| {
                         let name = members
                             .iter()
-                            .find(|(id, _)| id == member)
+                            .find(|(id, _)| *id == holder.member)
                             .map_or_else(String::new, |(_, name)| name.clone());
-                        let share = completeness
-                            .map_or_else(String::new, |c| format!(", {} %", number((c * 100.0).round() as i64)));
-                        format!(
-                            "{name} : {}{share}",
-                            number(i64::try_from(*records).unwrap_or(i64::MAX))
-                        )
+                        let mut parts = Vec::new();
+                        if holder.records == 0 {
+                            parts.push(tr(lang, "web-case-not-pooled"));
+                        } else {
+                            let records = i64::try_from(holder.records).unwrap_or(i64::MAX);
+                            let mut held = tr_args(
+                                lang,
+                                "web-case-held",
+                                &[
+                                    ("count", Arg::Number(records as f64)),
+                                    ("shown", Arg::from(number(records))),
+                                ],
+                            );
+                            if let Some(share) = holder.completeness {
+                                let share = format!("{} %", number((share * 100.0).round() as i64));
+                                held.push_str(&tr_args(lang, "web-case-filled", &[("share", Arg::from(share))]));
+                            }
+                            parts.push(held);
+                        }
+                        if let Some(quality) = holder.declared {
+                            let quality = label(lang, quality.label_fr(), quality.label_en());
+                            parts.push(tr_args(lang, "web-case-declared", &[("quality", Arg::from(quality))]));
+                        }
+                        let colon = if lang == Lang::Fr { " :" } else { ":" };
+                        format!("{name}{colon} {}", parts.join(", "))
                     })
-                    .collect::<Vec<_>>()
-                    .join(" ; ")
+                    .collect()
             };
             (entity_label(&entity), held)
         })

@@ -47,6 +47,7 @@ error-maturity-incomplete = The self-assessment is incomplete: choose a level fo
 error-maturity-level-unknown = A level chosen is not in the maturity model: reload the page and choose among the levels offered.
 error-asset-name-missing = Give these data a name (for example "Ticket sales"), then add them again.
 error-asset-count-invalid = The number of records cannot be negative: leave it empty if you do not know it.
+error-asset-category-missing = Tick at least one category these data belong to (ticketing, finance, touring…), then add them again.
 error-asset-unknown = These data are not in this member's inventory: reload the page.
 error-chain-activity-unknown = This link of the value chain does not exist: reload the page and choose among those offered.
 error-chain-exchange-invalid = The exchange could not be noted: say what is sent, choose how, and one recipient, either another member or an outside partner (not both, nor the member itself).

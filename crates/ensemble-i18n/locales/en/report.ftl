@@ -80,4 +80,5 @@ report-diagnostic-problems = Problems
 report-diagnostic-meeting = Members who meet it
 report-diagnostic-problem-number = Problem no.
 report-diagnostic-use-cases = Use cases
+report-diagnostic-data-holders = Data needed: who holds them (in Ensemble or declared)
 report-diagnostic-solution-number = Solution no.

@@ -47,6 +47,7 @@ error-maturity-incomplete = L'autoévaluation est incomplète : choisissez un ni
 error-maturity-level-unknown = Un niveau choisi n'existe pas dans le modèle de maturité : rechargez la page et choisissez parmi les niveaux proposés.
 error-asset-name-missing = Donnez un nom à ces données (par exemple « Ventes de billets »), puis ajoutez-les de nouveau.
 error-asset-count-invalid = Le nombre d'enregistrements ne peut pas être négatif : laissez-le vide si vous ne le connaissez pas.
+error-asset-category-missing = Cochez au moins une catégorie à laquelle ces données appartiennent (billetterie, finances, tournée…), puis ajoutez-les de nouveau.
 error-asset-unknown = Ces données ne sont pas dans l'inventaire de ce membre : rechargez la page.
 error-chain-activity-unknown = Ce maillon de la chaîne de valeur n'existe pas : rechargez la page et choisissez parmi ceux proposés.
 error-chain-exchange-invalid = L'échange n'a pas pu être noté : dites ce qui est envoyé, choisissez le moyen, et un destinataire, soit un autre membre, soit un partenaire externe (pas les deux, ni le membre lui-même).

@@ -80,4 +80,5 @@ report-diagnostic-problems = Problèmes
 report-diagnostic-meeting = Membres qui le rencontrent
 report-diagnostic-problem-number = N° du problème
 report-diagnostic-use-cases = Cas d'usage
+report-diagnostic-data-holders = Données nécessaires : qui les détient (dans Ensemble ou déclarées)
 report-diagnostic-solution-number = N° de la solution

@@ -767,16 +767,30 @@ async fn a_member_declares_its_data_beside_what_ensemble_measures() {
         "measured records with their completeness"
     );
 
-    let form = |records: &str| {
+    let form = |categories: &str, records: &str| {
         format!(
-            "csrf={}&name=Liste+d%27envoi+fictive&category=crm&system=Tableur&personal=1&records={records}&frequency=monthly",
+            "csrf={}&name=Liste+d%27envoi+fictive{categories}&system=Tableur&owner=Direction+des+communications\
+             &format=spreadsheet&quality=partial&personal=1&records={records}&frequency=monthly",
             admin.csrf
         )
     };
-    let refused = app.post(&path, &form("-4"), Some(&admin.cookie)).await;
+    let both = "&category=crm&category=survey";
+    let refused = app.post(&path, &form(both, "-4"), Some(&admin.cookie)).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(refused.body.contains("ne peut pas être négatif"), "{}", refused.body);
-    let added = app.post(&path, &form("1+200"), Some(&admin.cookie)).await;
+    let refused = app.post(&path, &form("", "12"), Some(&admin.cookie)).await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        refused.body.contains("Cochez au moins une catégorie"),
+        "{}",
+        refused.body
+    );
+    let refused = app
+        .post(&path, &form("&category=horoscope", "12"), Some(&admin.cookie))
+        .await;
+    assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(refused.body.contains("choisissez le format"), "{}", refused.body);
+    let added = app.post(&path, &form(both, "1+200"), Some(&admin.cookie)).await;
     assert_eq!(added.status, StatusCode::SEE_OTHER, "{}", added.body);
     let page = app.get(&path, Some(&admin.cookie)).await;
     assert!(
@@ -792,6 +806,23 @@ async fn a_member_declares_its_data_beside_what_ensemble_measures() {
         .find(|asset| asset.name == "Liste d'envoi fictive")
         .unwrap();
     assert_eq!((asset.record_count, asset.contains_personal_data), (Some(1200), true));
+    assert_eq!(
+        asset.categories,
+        vec![ensemble_model::DataCategory::Crm, ensemble_model::DataCategory::Survey]
+    );
+    assert_eq!(asset.owner.as_deref(), Some("Direction des communications"));
+    assert_eq!(
+        (asset.format, asset.quality),
+        (
+            ensemble_model::DataFormat::Spreadsheet,
+            ensemble_model::DeclaredQuality::Partial
+        )
+    );
+    assert!(
+        page.body.contains("Relations avec les publics, Sondages") && page.body.contains("Partielle"),
+        "categories and quality listed: {}",
+        page.body
+    );
 
     let analyst = app.sign_in(&login("analyste", MEMBER));
     let read = app.get(&path, Some(&analyst.cookie)).await;
@@ -1068,10 +1099,14 @@ async fn a_use_case_canvas_shows_the_data_available_from_the_inventories() {
         page.body
     );
     assert!(page.body.contains("Données disponibles"));
-    let holders = page.body.split("Qui les détient").nth(1).unwrap();
+    let holders = page.body.split("id=\"disponibles\"").nth(1).unwrap();
     assert!(
-        holders.contains("Diffusion Deux-Rivières : "),
-        "who holds performances: {holders}"
+        holders.contains("Diffusion Deux-Rivières : ") && holders.contains("enregistrements dans Ensemble ("),
+        "who holds performances, how many and how complete: {holders}"
+    );
+    assert!(
+        holders.contains("qualité déclarée : Fiable"),
+        "the quality its inventory declares: {holders}"
     );
     let refused = post(&path, canvas.replace("data=Hall", "data=Inconnue")).await;
     assert_eq!(refused.status, StatusCode::UNPROCESSABLE_ENTITY);

@@ -56,6 +56,40 @@ fn the_diagnostic_report_is_written_in_html_xlsx_and_json() {
     assert_eq!(workshop[0]["rows"].as_array().unwrap().len(), 3);
     assert_eq!(workshop[1]["rows"][0][5], 4.0, "four members scored it");
     assert_eq!(workshop[2]["rows"][0][5], "Rapports aux bailleurs de fonds");
+    assert!(
+        workshop[2]["rows"][0][3]
+            .as_str()
+            .unwrap()
+            .starts_with("Reddition de comptes : Agence Clair de Scène, Diffusion Deux-Rivières"),
+        "who holds the data the use case needs: {}",
+        workshop[2]["rows"][0][3]
+    );
+    // The declared inventory: categories, owner (a role), format and declared quality.
+    let declared = &member["sections"][1]["tables"][0];
+    assert_eq!(
+        declared["headers"].as_array().unwrap()[1..6],
+        [
+            "Catégories",
+            "Logiciel ou support",
+            "Responsable",
+            "Format",
+            "Qualité déclarée"
+        ]
+    );
+    assert_eq!(
+        declared["rows"][0],
+        serde_json::json!([
+            "Ventes de billets",
+            "Billetterie, Relations avec les publics",
+            "Logiciel de billetterie",
+            "Billetterie",
+            "Logiciel ou plateforme en ligne",
+            "Fiable",
+            "Oui",
+            950000.0,
+            "En continu"
+        ])
+    );
     let maturity = &member["sections"][0]["tables"][0];
     assert_eq!(maturity["headers"][1], "Niveau du membre");
     assert_eq!(maturity["rows"].as_array().unwrap().len(), 7);
