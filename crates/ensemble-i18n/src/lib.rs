@@ -98,6 +98,7 @@ fn sources(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("report.ftl", include_str!("../locales/fr/report.ftl")),
             ("tour.ftl", include_str!("../locales/fr/tour.ftl")),
             ("action.ftl", include_str!("../locales/fr/action.ftl")),
+            ("referential.ftl", include_str!("../locales/fr/referential.ftl")),
         ],
         Lang::En => &[
             ("cli.ftl", include_str!("../locales/en/cli.ftl")),
@@ -108,6 +109,7 @@ fn sources(lang: Lang) -> &'static [(&'static str, &'static str)] {
             ("report.ftl", include_str!("../locales/en/report.ftl")),
             ("tour.ftl", include_str!("../locales/en/tour.ftl")),
             ("action.ftl", include_str!("../locales/en/action.ftl")),
+            ("referential.ftl", include_str!("../locales/en/referential.ftl")),
         ],
     }
 }

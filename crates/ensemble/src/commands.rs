@@ -48,6 +48,10 @@ pub fn run(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
             _ => Ok(()),
         },
         Some(("demo", sub)) => demo(lang, &url, &key_file, sub),
+        Some(("referential", sub)) => match sub.subcommand() {
+            Some(("dedupe", dedupe)) => crate::referential::dedupe(lang, dedupe),
+            _ => Ok(()),
+        },
         Some(("stats", sub)) => stats(lang, &url, sub.get_flag("json")),
         Some(("import", sub)) => crate::intake::run(lang, &url, &key_file, sub),
         Some(("serve", sub)) => serve(lang, &url, &key_file, sub),

@@ -19,6 +19,7 @@ mod commands;
 mod intake;
 mod output;
 mod people;
+mod referential;
 mod touring;
 
 use std::process::ExitCode;

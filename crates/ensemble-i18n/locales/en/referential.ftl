@@ -1,0 +1,22 @@
+# Shared referential: one identity for each organisation, place, person and show.
+
+cli-referential-about = Shared referential: who is who, from one source to another
+cli-referential-dedupe-about = Gathers the records of a CSV file that mean the same organisation, place, person or show, with the engine and settings intake uses
+cli-arg-dedupe-kind = What the records describe: organization, place, person or show
+cli-arg-dedupe-input = CSV file of records (record_id and name required; source, alt_names separated by |, street, locality, region, postal_code, lat, lon, url, operator, parent_place, identifiers optional)
+cli-arg-dedupe-output = CSV file written: record_id, entity_id (the record that stands for the entity), probability
+cli-arg-dedupe-pairs = Also writes the probable pairs, their decision and each field's weight (to review them)
+cli-dedupe-done = { $records } records read, { $entities } entities; { $review } pairs to review, { $conflicts } identifiers carried by distinct entities. Written: { $output }
+cli-dedupe-rejected = { $count ->
+    [one] { $count } row left out, with its reason, in { $file }
+   *[other] { $count } rows left out, with their reasons, in { $file }
+}
+error-dedupe-kind-unknown = "{ $value }" is not a kind of record: choose organization, place, person or show.
+error-dedupe-file-unreadable = The file { $value } cannot be read as CSV: check its path and that it is saved as CSV (UTF-8, commas).
+error-dedupe-file-too-large = The file is larger than { $value } MB: split it by source or by region, then process each part.
+error-dedupe-columns-missing = The column(s) { $value } are missing: the first row must name at least record_id and name.
+error-dedupe-too-many-records = The file holds more than { $value } records: split it by source or by region.
+error-dedupe-field-too-long = A value is longer than 2,000 characters: the row is left out.
+error-dedupe-record-id-missing = The record_id column is empty: give each record an identifier.
+error-dedupe-name-missing = The name column is empty: a record without a name cannot be compared.
+error-dedupe-record-id-duplicate = This record_id is already taken by an earlier row: each record has its own.

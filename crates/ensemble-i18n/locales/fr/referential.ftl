@@ -1,0 +1,22 @@
+# Référentiel partagé : une identité pour chaque organisation, lieu, personne et spectacle.
+
+cli-referential-about = Référentiel partagé : qui est qui, d'une source à l'autre
+cli-referential-dedupe-about = Regroupe les fiches d'un fichier CSV qui désignent la même organisation, le même lieu, la même personne ou le même spectacle, avec le moteur et les réglages de l'importation
+cli-arg-dedupe-kind = Ce que décrivent les fiches : organization, place, person ou show
+cli-arg-dedupe-input = Fichier CSV des fiches (colonnes record_id et name obligatoires ; source, alt_names séparés par |, street, locality, region, postal_code, lat, lon, url, operator, parent_place, identifiers facultatives)
+cli-arg-dedupe-output = Fichier CSV écrit : record_id, entity_id (la fiche qui représente l'entité), probability
+cli-arg-dedupe-pairs = Écrit aussi les paires probables, leur décision et le poids de chaque champ (pour les revoir)
+cli-dedupe-done = { $records } fiches lues, { $entities } entités ; { $review } paires à revoir, { $conflicts } identifiants portés par des entités distinctes. Écrit : { $output }
+cli-dedupe-rejected = { $count ->
+    [one] { $count } ligne laissée de côté, avec sa raison, dans { $file }
+   *[other] { $count } lignes laissées de côté, avec leur raison, dans { $file }
+}
+error-dedupe-kind-unknown = « { $value } » n'est pas une sorte de fiche : choisissez organization, place, person ou show.
+error-dedupe-file-unreadable = Le fichier { $value } ne peut pas être lu comme un CSV : vérifiez son chemin et qu'il est enregistré en CSV (UTF-8, virgules).
+error-dedupe-file-too-large = Le fichier dépasse { $value } Mo : découpez-le par source ou par région, puis traitez chaque partie.
+error-dedupe-columns-missing = Il manque la ou les colonnes { $value } : la première ligne doit nommer au moins record_id et name.
+error-dedupe-too-many-records = Le fichier a plus de { $value } fiches : découpez-le par source ou par région.
+error-dedupe-field-too-long = Une valeur dépasse 2 000 caractères : la ligne est laissée de côté.
+error-dedupe-record-id-missing = La colonne record_id est vide : donnez à chaque fiche un identifiant.
+error-dedupe-name-missing = La colonne name est vide : sans nom, la fiche ne peut être comparée.
+error-dedupe-record-id-duplicate = Cet identifiant record_id est déjà pris par une ligne précédente : chaque fiche a le sien.

@@ -1,0 +1,77 @@
+//! Pairs gathered into entities, the most probable first; two entities are not joined when a rule
+//! holds apart one record of each (a hall and its building, two towns, two identifiers of one
+//! register), so that "Main Stage" of one town never reaches "Main Stage" of another through a
+//! third record.
+
+use std::collections::HashSet;
+
+use crate::Settings;
+
+/// The entities found.
+#[derive(Debug, Clone, PartialEq)]
+pub struct Clusters {
+    /// For each record, its entity: the lowest index of the entity's records.
+    pub entity: Vec<usize>,
+    /// Probable pairs left apart because the entities they would join hold a forbidden pair.
+    pub refused: HashSet<(usize, usize)>,
+}
+
+fn root(parent: &mut [usize], mut x: usize) -> usize {
+    while parent[x] != x {
+        parent[x] = parent[parent[x]];
+        x = parent[x];
+    }
+    x
+}
+
+/// Gathers `records` records from their scored pairs (`left`, `right`, probability); a pair whose
+/// `forbidden` flag is set is never joined, nor are entities holding such a pair. Pairs at least
+/// `settings.link` probable are joined; doubtful ones are left to a person.
+pub fn gather(records: usize, scored: &[(usize, usize, f64)], forbidden: &[bool], settings: &Settings) -> Clusters {
+    let mut apart: Vec<Vec<usize>> = vec![Vec::new(); records];
+    for (&(left, right, _), &forbid) in scored.iter().zip(forbidden) {
+        if forbid {
+            apart[left].push(right);
+            apart[right].push(left);
+        }
+    }
+    let mut order: Vec<usize> = (0..scored.len()).filter(|&i| scored[i].2 >= settings.link).collect();
+    order.sort_by(|&a, &b| scored[b].2.total_cmp(&scored[a].2).then(a.cmp(&b)));
+    let mut parent: Vec<usize> = (0..records).collect();
+    let mut members: Vec<Vec<usize>> = (0..records).map(|r| vec![r]).collect();
+    let mut refused = HashSet::new();
+    for index in order {
+        let (left, right, _) = scored[index];
+        let (a, b) = (root(&mut parent, left), root(&mut parent, right));
+        if a == b {
+            continue;
+        }
+        let (small, large) = if members[a].len() <= members[b].len() {
+            (a, b)
+        } else {
+            (b, a)
+        };
+        let blocked = forbidden[index]
+            || members[small]
+                .clone()
+                .into_iter()
+                .any(|x| apart[x].clone().into_iter().any(|y| root(&mut parent, y) == large));
+        if blocked {
+            refused.insert((left, right));
+            continue;
+        }
+        parent[small] = large;
+        let moved = std::mem::take(&mut members[small]);
+        members[large].extend(moved);
+    }
+    let mut entity = vec![0; records];
+    for (root_index, group) in members.iter().enumerate() {
+        let _ = root_index;
+        if let Some(&lowest) = group.iter().min() {
+            for &record in group {
+                entity[record] = lowest;
+            }
+        }
+    }
+    Clusters { entity, refused }
+}
