@@ -16,6 +16,15 @@ pub struct Clusters {
     pub refused: HashSet<(usize, usize)>,
 }
 
+/// The entity of `x`, without shortening the path (for checks made while borrowing).
+fn find(parent: &[usize], mut x: usize) -> usize {
+    while parent[x] != x {
+        x = parent[x];
+    }
+    x
+}
+
+/// The entity of `x`, shortening the path on the way.
 fn root(parent: &mut [usize], mut x: usize) -> usize {
     while parent[x] != x {
         parent[x] = parent[parent[x]];
@@ -53,9 +62,8 @@ pub fn gather(records: usize, scored: &[(usize, usize, f64)], forbidden: &[bool]
         };
         let blocked = forbidden[index]
             || members[small]
-                .clone()
-                .into_iter()
-                .any(|x| apart[x].clone().into_iter().any(|y| root(&mut parent, y) == large));
+                .iter()
+                .any(|&x| apart[x].iter().any(|&y| find(&parent, y) == large));
         if blocked {
             refused.insert((left, right));
             continue;
@@ -65,8 +73,7 @@ pub fn gather(records: usize, scored: &[(usize, usize, f64)], forbidden: &[bool]
         members[large].extend(moved);
     }
     let mut entity = vec![0; records];
-    for (root_index, group) in members.iter().enumerate() {
-        let _ = root_index;
+    for group in &members {
         if let Some(&lowest) = group.iter().min() {
             for &record in group {
                 entity[record] = lowest;
