@@ -67,15 +67,16 @@ pub struct Comparison {
     pub right: usize,
     /// Each field's level.
     pub levels: Levels,
-    /// When the names are the same, how common that name is among the records (a share): the
-    /// same "Main Stage" in twenty sources says less than the same rare name.
+    /// When the names are the same and more than these two records hold it, how common that name
+    /// is among the records (a share): the same "Main Stage" in twenty sources says less than the
+    /// same rare name. Zero otherwise.
     pub name_frequency: f64,
     /// They share an external identifier.
     pub shared_identifier: bool,
     /// They carry different identifiers of one register.
     pub conflicting_identifier: bool,
     /// A rule forbids one entity: a hall and its building, two places in different towns,
-    /// different identifiers of one register.
+    /// different identifiers of one register, one identifier on names with nothing in common.
     pub cannot_link: bool,
 }
 
@@ -233,8 +234,10 @@ impl<'a> Prepared<'a> {
             s if s >= 0.25 => 3,
             _ => 4,
         };
+        // Only a name held by more records than the pair says something by its frequency.
         let name_frequency = key
             .and_then(|key| self.key_records.get(&key))
+            .filter(|&&count| count > 2)
             .map_or(0.0, |&count| count as f64 / self.len().max(1) as f64);
         let both =
             |a: &Option<String>, b: &Option<String>| a.as_ref().zip(b.as_ref()).map(|(a, b)| (a.clone(), b.clone()));
@@ -280,7 +283,9 @@ impl<'a> Prepared<'a> {
             name_frequency,
             shared_identifier,
             conflicting_identifier,
-            cannot_link: family || towns_apart || conflicting_identifier,
+            // One identifier on two records whose names have nothing in common is a mistake of
+            // a source, reported as a conflict rather than merged.
+            cannot_link: family || towns_apart || conflicting_identifier || (shared_identifier && name_level == 4),
         }
     }
 

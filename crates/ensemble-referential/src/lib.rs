@@ -182,21 +182,59 @@ pub struct Resolution {
     pub skipped_keys: usize,
 }
 
+/// A person's decision on a pair of records (indexes in the input): one entity or two.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Verdict {
+    /// The first record.
+    pub left: usize,
+    /// The second record.
+    pub right: usize,
+    /// One entity (`true`) or two.
+    pub same: bool,
+}
+
 /// Resolves `records` into entities.
 pub fn resolve(records: &[Record], settings: &Settings) -> Resolution {
+    resolve_with(records, settings, &[])
+}
+
+/// Resolves `records` into entities, keeping people's decisions: a pair said to be one entity is
+/// linked whatever its score or rules, a pair said to be two is never joined, directly or
+/// through other records.
+pub fn resolve_with(records: &[Record], settings: &Settings, verdicts: &[Verdict]) -> Resolution {
     let prepared = compare::Prepared::new(records, settings.kind);
     let blocks = block::candidates(&prepared, settings.max_block);
-    let comparisons: Vec<Comparison> = blocks
+    let mut comparisons: Vec<Comparison> = blocks
         .pairs
         .iter()
         .map(|&(left, right)| prepared.compare(left, right))
         .collect();
     let model = Model::learn(&prepared, &comparisons, settings);
-    let scored: Vec<(usize, usize, f64)> = comparisons
+    let mut scored: Vec<(usize, usize, f64)> = comparisons
         .iter()
         .map(|comparison| (comparison.left, comparison.right, model.probability(comparison)))
         .collect();
-    let constraints: Vec<bool> = comparisons.iter().map(|c| c.cannot_link).collect();
+    let mut constraints: Vec<bool> = comparisons.iter().map(|c| c.cannot_link).collect();
+    for verdict in verdicts
+        .iter()
+        .filter(|v| v.left != v.right && v.left.max(v.right) < records.len())
+    {
+        let (left, right) = (verdict.left.min(verdict.right), verdict.left.max(verdict.right));
+        let index = match scored.iter().position(|&(l, r, _)| (l, r) == (left, right)) {
+            Some(index) => index,
+            None => {
+                let comparison = prepared.compare(left, right);
+                scored.push((left, right, model.probability(&comparison)));
+                constraints.push(comparison.cannot_link);
+                comparisons.push(comparison);
+                scored.len() - 1
+            }
+        };
+        if verdict.same {
+            scored[index].2 = 1.0;
+        }
+        constraints[index] = !verdict.same;
+    }
     let clusters = cluster::gather(records.len(), &scored, &constraints, settings);
 
     let mut probability = vec![1.0_f64; records.len()];

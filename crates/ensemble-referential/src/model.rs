@@ -134,8 +134,8 @@ impl Model {
                 continue;
             };
             let mut u = self.u[field][level];
-            if frequency && field == 0 && level == 0 {
-                u = comparison.name_frequency.max(1.0 / self.records.max(1) as f64);
+            if frequency && field == 0 && level == 0 && comparison.name_frequency > 0.0 {
+                u = comparison.name_frequency.max(u);
             }
             let weight = (self.m[field][level] / u).log2();
             evidence.push(Evidence {

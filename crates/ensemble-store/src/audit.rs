@@ -76,6 +76,10 @@ audit_actions! {
     ValueChainChange => "value-chain-change",
     /// The diagnostic's workshop changed: a problem, a solution, a score.
     WorkshopChange => "workshop-change",
+    /// The shared referential was worked out again from the catalogue's records.
+    ReferentialRun => "referential-run",
+    /// A person decided whether two records are one entity, or took such a decision back.
+    ReferentialDecision => "referential-decision",
     /// A personal API token was created.
     TokenCreate => "token-create",
     /// A personal API token was revoked.

@@ -65,6 +65,10 @@ pub const BACKED_UP_TABLES: &[&str] = &[
     "solution_scores",
     "use_cases",
     "data_assets",
+    "referential_entities",
+    "referential_mentions",
+    "referential_pairs",
+    "referential_decisions",
 ];
 
 /// What a backup holds, written last in the file.

@@ -355,7 +355,7 @@ pub struct Score {
     pub scored_on: NaiveDate,
 }
 
-fn decoded<T>(value: Option<T>, table: &str, column: &str) -> Result<T, StoreError> {
+pub(crate) fn decoded<T>(value: Option<T>, table: &str, column: &str) -> Result<T, StoreError> {
     value.ok_or_else(|| StoreError::Decode {
         table: table.to_string(),
         detail: column.to_string(),

@@ -16,6 +16,7 @@ pub mod intake;
 pub mod pooling;
 pub mod postgres;
 pub mod records;
+pub mod referential;
 pub mod retention;
 pub mod rights;
 pub mod sharing;
@@ -244,6 +245,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "declared-inventory",
         sqlite: include_str!("../migrations/sqlite/0016_declared_inventory.sql"),
         postgres: include_str!("../migrations/postgres/0016_declared_inventory.sql"),
+    },
+    Migration {
+        version: 17,
+        name: "referential",
+        sqlite: include_str!("../migrations/sqlite/0017_referential.sql"),
+        postgres: include_str!("../migrations/postgres/0017_referential.sql"),
     },
 ];
 

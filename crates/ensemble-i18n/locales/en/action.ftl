@@ -58,3 +58,7 @@ error-solution-title-missing = Write the proposed solution in a sentence, then a
 error-solution-unknown = This solution does not exist or no longer does: reload the page.
 error-score-invalid = Score the value and the feasibility from 1 (low) to 5 (high).
 error-use-case-invalid = The canvas could not be saved: say who uses it and what decision it supports, and choose the status, the Ensemble feature and the data among those offered.
+error-referential-coordination-only = The shared referential is reviewed by the consortium's coordination.
+error-referential-table-unknown = The referential covers organisations (organizations) and places (places).
+error-referential-record-unknown = These two records are not in the referential (or it is the same one twice): reload the page and pick a pair from the list.
+error-referential-decision-unknown = This decision no longer exists: it may already have been taken back.

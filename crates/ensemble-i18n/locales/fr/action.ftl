@@ -58,3 +58,7 @@ error-solution-title-missing = Écrivez la solution proposée en une phrase, pui
 error-solution-unknown = Cette solution n'existe pas ou plus : rechargez la page.
 error-score-invalid = Notez la valeur et la faisabilité de 1 (faible) à 5 (forte).
 error-use-case-invalid = Le canevas n'a pas pu être enregistré : dites qui s'en sert et quelle décision il appuie, et choisissez le statut, la fonction d'Ensemble et les données parmi celles proposées.
+error-referential-coordination-only = Le référentiel partagé est revu par la coordination du consortium.
+error-referential-table-unknown = Le référentiel couvre les organisations (organizations) et les lieux (places).
+error-referential-record-unknown = Ces deux fiches ne sont pas dans le référentiel (ou c'est deux fois la même) : rechargez la page et choisissez une paire de la liste.
+error-referential-decision-unknown = Cette décision n'existe plus : elle a peut-être déjà été annulée.
