@@ -387,7 +387,7 @@ try {
     await page.goto(`${base}/connexion`);
   });
 
-  await step('the coordination opens a rights request and exports it', async () => {
+  await step('the coordination opens a rights request and exports it, then reviews the shared referential', async () => {
     await page.fill('#login', 'coordination@ensemble.example');
     await page.fill('#password', 'ensemble-demo');
     await page.click('button:has-text("Se connecter")');
@@ -413,6 +413,15 @@ try {
     await page.goto(`${base}/audit`);
     await expectText('Chaîne intacte');
     await accessible();
+    await page.goto(`${base}/referentiel`);
+    await expectText('Tenues à part par une règle');
+    await accessible();
+    await page.click('#lieux ~ ol.pairs button:has-text("Même entité") >> nth=0');
+    await page.waitForURL(/\/referentiel#lieux$/);
+    if (await page.locator('strong:text-is("même entité")').count() !== 1) throw new Error('the decision is not listed');
+    await page.click('button:has-text("Reprendre") >> nth=0');
+    await page.waitForURL(/\/referentiel#lieux$/);
+    if (await page.locator('strong:text-is("même entité")').count() !== 0) throw new Error('the decision was not taken back');
     await page.click('button:has-text("Se déconnecter")');
     await page.waitForURL(`${base}/`);
   });

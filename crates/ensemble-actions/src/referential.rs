@@ -297,3 +297,139 @@ pub fn undo(store: &Store, actor: &Actor, table: &str, decision: i64) -> Result<
         Ok(summary)
     })
 }
+
+/// A record as a person reviewing a pair sees it.
+#[derive(Debug, Clone, PartialEq)]
+pub struct RecordView {
+    /// Its number in its table.
+    pub id: i64,
+    /// Its name.
+    pub name: String,
+    /// Its municipality, when known.
+    pub locality: String,
+    /// The member whose import brought it (its code), or `None` for the public catalogue.
+    pub member: Option<String>,
+    /// Its entity's number.
+    pub entity: i64,
+}
+
+/// A pair waiting for a person, with each field's part.
+#[derive(Debug, Clone, PartialEq)]
+pub struct PairView {
+    /// The first record.
+    pub left: RecordView,
+    /// The second record.
+    pub right: RecordView,
+    /// The probability that they are one entity.
+    pub probability: f64,
+    /// Held apart by a rule (rather than doubtful).
+    pub held_apart: bool,
+    /// Field, level, weight in bits.
+    pub evidence: Vec<(String, String, f64)>,
+}
+
+/// A decision as listed.
+#[derive(Debug, Clone, PartialEq)]
+pub struct DecisionView {
+    /// Its number.
+    pub id: i64,
+    /// The first record.
+    pub left: RecordView,
+    /// The second record.
+    pub right: RecordView,
+    /// One entity or two.
+    pub same: bool,
+    /// When.
+    pub decided_on: chrono::NaiveDate,
+}
+
+/// What the review page shows of one table.
+#[derive(Debug, Clone, PartialEq, Default)]
+pub struct Queue {
+    /// Records in the referential (none before a first run).
+    pub records: usize,
+    /// Entities they make.
+    pub entities: usize,
+    /// Pairs waiting for a person, the most probable first (at most the limit asked).
+    pub pairs: Vec<PairView>,
+    /// How many pairs wait in all.
+    pub waiting: usize,
+    /// People's decisions, the latest first.
+    pub decisions: Vec<DecisionView>,
+}
+
+/// The review queue of `table`: its latest run's pairs (at most `limit`) and its decisions.
+pub fn queue(store: &Store, table: &str, limit: usize) -> Result<Queue, ActionError> {
+    kind_of(table)?;
+    store
+        .read(|session| {
+            let mentions = session.referential_mentions(table)?;
+            let entity_of: HashMap<i64, i64> = mentions.iter().map(|m| (m.record_id, m.entity_id)).collect();
+            let members: HashMap<i64, String> = session
+                .list_any::<ensemble_model::Member>(&ListFilter::default())?
+                .into_iter()
+                .map(|m| (m.id.0, m.slug))
+                .collect();
+            let views: HashMap<i64, RecordView> = records(session, table)?
+                .into_iter()
+                .map(|(id, record)| {
+                    let member = record
+                        .source
+                        .strip_prefix("member-")
+                        .and_then(|n| n.parse::<i64>().ok())
+                        .and_then(|n| members.get(&n).cloned());
+                    let view = RecordView {
+                        id,
+                        name: record.name,
+                        locality: record.locality.unwrap_or_default(),
+                        member,
+                        entity: entity_of.get(&id).copied().unwrap_or(0),
+                    };
+                    (id, view)
+                })
+                .collect();
+            let view = |id: i64| {
+                views.get(&id).cloned().unwrap_or(RecordView {
+                    id,
+                    name: String::new(),
+                    locality: String::new(),
+                    member: None,
+                    entity: 0,
+                })
+            };
+            let pairs = session.referential_pairs(table)?;
+            let mut decisions: Vec<DecisionView> = session
+                .referential_decisions(table)?
+                .into_iter()
+                .map(|d| DecisionView {
+                    id: d.id,
+                    left: view(d.left),
+                    right: view(d.right),
+                    same: d.same,
+                    decided_on: d.decided_on,
+                })
+                .collect();
+            decisions.reverse();
+            let mut entities: Vec<i64> = entity_of.values().copied().collect();
+            entities.sort_unstable();
+            entities.dedup();
+            Ok(Queue {
+                records: mentions.len(),
+                entities: entities.len(),
+                waiting: pairs.len(),
+                pairs: pairs
+                    .into_iter()
+                    .take(limit)
+                    .map(|p| PairView {
+                        left: view(p.left),
+                        right: view(p.right),
+                        probability: p.probability,
+                        held_apart: p.decision == "held-apart",
+                        evidence: p.evidence,
+                    })
+                    .collect(),
+                decisions,
+            })
+        })
+        .map_err(ActionError::Store)
+}

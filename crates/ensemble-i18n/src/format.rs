@@ -55,6 +55,15 @@ pub fn integer(lang: Lang, value: i64) -> String {
     out
 }
 
+/// A weight with one decimal and its sign: `+8,9` / `-5,5` or `+8.9` / `-5.5`.
+pub fn weight(lang: Lang, value: f64) -> String {
+    let text = format!("{value:+.1}");
+    match lang {
+        Lang::Fr => text.replace('.', ","),
+        Lang::En => text,
+    }
+}
+
 /// An amount in cents: `1 234,56 $` or `$1,234.56` (negative: `-1 234,56 $`, `-$1,234.56`).
 pub fn money(lang: Lang, cents: i64) -> String {
     let sign = if cents < 0 { "-" } else { "" };

@@ -19,6 +19,7 @@ mod lang;
 mod members;
 mod pages;
 mod policy;
+mod referential;
 mod reports;
 mod rights;
 mod settlements;
@@ -194,6 +195,25 @@ pub fn routes() -> Vec<Route> {
         ),
         route(Method::GET, "/statistiques", Access::SignedIn, get(statistics::page)),
         route(Method::GET, "/audit", Access::Coordinator, get(audit::all)),
+        route(Method::GET, "/referentiel", Access::Coordinator, get(referential::show)),
+        route(
+            Method::POST,
+            "/referentiel/{table}/recalculer",
+            Access::Coordinator,
+            post(referential::rerun),
+        ),
+        route(
+            Method::POST,
+            "/referentiel/{table}/paires",
+            Access::Coordinator,
+            post(referential::decide),
+        ),
+        route(
+            Method::POST,
+            "/referentiel/{table}/decisions/{decision}/annuler",
+            Access::Coordinator,
+            post(referential::undo),
+        ),
         route(Method::GET, "/droits", Access::Coordinator, get(rights::list)),
         route(Method::POST, "/droits", Access::Coordinator, post(rights::create)),
         route(Method::GET, "/droits/{request}", Access::Coordinator, get(rights::show)),

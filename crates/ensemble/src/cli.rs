@@ -194,34 +194,44 @@ fn tree() -> Command {
                 .arg(json.clone()),
         )
         .subcommand(
-            Command::new("referential").subcommand_required(true).subcommand(
-                Command::new("dedupe")
-                    .arg(
-                        Arg::new("dedupe-kind")
+            Command::new("referential")
+                .subcommand_required(true)
+                .subcommand(
+                    Command::new("run").arg(
+                        Arg::new("referential-table")
                             .long("kind")
-                            .value_name("organization|place|person|show")
-                            .required(true),
-                    )
-                    .arg(
-                        Arg::new("dedupe-input")
-                            .value_name("FICHIER.csv")
-                            .required(true)
-                            .value_parser(value_parser!(std::path::PathBuf)),
-                    )
-                    .arg(
-                        Arg::new("dedupe-output")
-                            .long("output")
-                            .value_name("FICHIER.csv")
-                            .required(true)
-                            .value_parser(value_parser!(std::path::PathBuf)),
-                    )
-                    .arg(
-                        Arg::new("dedupe-pairs")
-                            .long("pairs")
-                            .value_name("FICHIER.csv")
-                            .value_parser(value_parser!(std::path::PathBuf)),
+                            .value_name("organization|place")
+                            .value_parser(["organization", "place"]),
                     ),
-            ),
+                )
+                .subcommand(
+                    Command::new("dedupe")
+                        .arg(
+                            Arg::new("dedupe-kind")
+                                .long("kind")
+                                .value_name("organization|place|person|show")
+                                .required(true),
+                        )
+                        .arg(
+                            Arg::new("dedupe-input")
+                                .value_name("FICHIER.csv")
+                                .required(true)
+                                .value_parser(value_parser!(std::path::PathBuf)),
+                        )
+                        .arg(
+                            Arg::new("dedupe-output")
+                                .long("output")
+                                .value_name("FICHIER.csv")
+                                .required(true)
+                                .value_parser(value_parser!(std::path::PathBuf)),
+                        )
+                        .arg(
+                            Arg::new("dedupe-pairs")
+                                .long("pairs")
+                                .value_name("FICHIER.csv")
+                                .value_parser(value_parser!(std::path::PathBuf)),
+                        ),
+                ),
         )
         .subcommand(Command::new("stats").arg(json.clone()))
         .subcommand(intake_commands(&json))

@@ -50,6 +50,7 @@ pub fn run(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
         Some(("demo", sub)) => demo(lang, &url, &key_file, sub),
         Some(("referential", sub)) => match sub.subcommand() {
             Some(("dedupe", dedupe)) => crate::referential::dedupe(lang, dedupe),
+            Some(("run", run)) => crate::referential::run(lang, &url, run),
             _ => Ok(()),
         },
         Some(("stats", sub)) => stats(lang, &url, sub.get_flag("json")),
@@ -240,6 +241,10 @@ fn demo(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result<
         bar.set_position(progress.done);
     };
     let summary = ensemble_demo::generate(&store, &DemoConfig { scale, seed }, &key, &mut on_progress)?;
+    bar.set_message(tr(lang, "cli-progress-referential"));
+    for (table, _) in ensemble_actions::referential::TABLES {
+        ensemble_actions::referential::run(&store, &Actor::operator(clock()?), table)?;
+    }
     bar.finish_and_clear();
     let elapsed = started.elapsed();
     let size = store.size_bytes()?;

@@ -299,3 +299,33 @@ pub fn dedupe(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
     }
     Ok(())
 }
+
+/// `ensemble referential run [--kind organization|place]`: works the shared referential out again
+/// from the catalogue (both kinds without `--kind`), keeping people's decisions.
+pub fn run(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
+    let store = crate::commands::open_store(lang, url)?;
+    let actor = ensemble_actions::Actor::operator(crate::commands::clock()?);
+    let chosen = matches.get_one::<String>("referential-table").map(String::as_str);
+    for (table, kind) in ensemble_actions::referential::TABLES {
+        if chosen.is_some_and(|code| code != kind.code()) {
+            continue;
+        }
+        let summary = ensemble_actions::referential::run(&store, &actor, table)?;
+        say!(
+            "{}",
+            tr_args(
+                lang,
+                &format!("cli-referential-run-{}", kind.code()),
+                &[
+                    ("records", Arg::from(summary.records)),
+                    ("entities", Arg::from(summary.entities)),
+                    ("new", Arg::from(summary.new_entities)),
+                    ("review", Arg::from(summary.review)),
+                    ("held", Arg::from(summary.held_apart)),
+                    ("conflicts", Arg::from(summary.conflicts)),
+                ],
+            )
+        );
+    }
+    Ok(())
+}

@@ -36,6 +36,8 @@ pub fn concrete(app: &TestApp, pattern: &str) -> String {
         .replace("{solution}", "1")
         .replace("{asset}", "1")
         .replace("{exchange}", "1")
+        .replace("{table}", "lieux")
+        .replace("{decision}", "1")
 }
 
 async fn call(app: &TestApp, route: &Route, cookie: Option<&str>, body: &str) -> Reply {

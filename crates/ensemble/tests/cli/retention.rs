@@ -80,7 +80,10 @@ fn rules_then_a_dry_run_then_the_purge() {
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    assert_eq!(actions, vec!["purge", "retention-set"]);
+    assert_eq!(
+        actions,
+        vec!["purge", "retention-set", "referential-run", "referential-run"]
+    );
 }
 
 #[test]

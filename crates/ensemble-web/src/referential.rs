@@ -1,0 +1,304 @@
+//! The shared referential's review page, for the consortium's coordination: for organisations and
+//! places, how many records and entities, the pairs waiting for a person (doubtful ones, and
+//! probable ones a rule held apart) with each field's weight drawn as bars, the decisions taken
+//! (each can be taken back), and a new run. Every step is an audited action.
+
+use std::fmt::Write as _;
+
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::{Extension, Form};
+use ensemble_actions::ActionError;
+use ensemble_actions::referential::{self, PairView, Queue, RecordView};
+use ensemble_i18n::{Arg, Lang, tr, tr_args};
+
+use crate::chart::escape;
+use crate::error::WebError;
+use crate::http::Signed;
+use crate::pages::{Texts, form_status, render, texts};
+use crate::{AppState, PageLang};
+
+/// The pairs shown per table.
+const SHOWN: usize = 30;
+
+/// The tables as the page's addresses name them: address, table, heading key.
+const SECTIONS: [(&str, &str, &str); 2] = [
+    ("organisations", "organizations", "web-referential-organizations"),
+    ("lieux", "places", "web-referential-places"),
+];
+
+fn table_of(slug: &str) -> Option<&'static str> {
+    SECTIONS.iter().find(|(s, _, _)| *s == slug).map(|(_, table, _)| *table)
+}
+
+/// A record as a line of the page.
+pub struct RecordLine {
+    id: i64,
+    name: String,
+    place: String,
+}
+
+/// A pair as shown.
+pub struct PairLine {
+    left: RecordLine,
+    right: RecordLine,
+    probability: String,
+    held_apart: bool,
+    /// Each field's part in words.
+    reasons: Vec<String>,
+    /// The same as bars.
+    chart: String,
+}
+
+/// A decision as shown.
+pub struct DecisionLine {
+    id: i64,
+    left: RecordLine,
+    right: RecordLine,
+    verdict: String,
+    on: String,
+}
+
+/// One table's part of the page.
+pub struct Section {
+    slug: &'static str,
+    heading: String,
+    summary: String,
+    pairs: Vec<PairLine>,
+    decisions: Vec<DecisionLine>,
+}
+
+#[derive(Template)]
+#[template(path = "referential.html")]
+struct ReferentialPage {
+    t: Texts,
+    sections: Vec<Section>,
+    error: Option<String>,
+}
+
+fn record_line(lang: Lang, record: &RecordView) -> RecordLine {
+    let source = record
+        .member
+        .as_ref()
+        .map_or_else(|| tr(lang, "web-referential-catalogue"), |slug| slug.clone());
+    let place = [record.locality.clone(), source]
+        .into_iter()
+        .filter(|part| !part.is_empty())
+        .collect::<Vec<_>>()
+        .join(" · ");
+    RecordLine {
+        id: record.id,
+        name: record.name.clone(),
+        place,
+    }
+}
+
+fn level_key(level: &str) -> String {
+    format!("web-referential-level-{}", level.replace(' ', "-"))
+}
+
+/// One field's part in words: "Nom : proche (+9,4)", "Name: close (+9.4)".
+fn reason(lang: Lang, field: &str, level: &str, weight: f64) -> String {
+    let colon = if lang == Lang::Fr { " :" } else { ":" };
+    format!(
+        "{}{colon} {} ({})",
+        tr(lang, &format!("web-referential-field-{field}")),
+        tr(lang, &level_key(level)),
+        ensemble_i18n::format::weight(lang, weight)
+    )
+}
+
+/// Each field's weight as a horizontal bar from a middle axis: to the right for one entity, to
+/// the left against; its text says the same.
+fn weights_chart(lang: Lang, id: &str, pair: &PairView) -> String {
+    const WIDTH: f64 = 300.0;
+    const ROW: f64 = 20.0;
+    const LABEL: f64 = 110.0;
+    let middle = LABEL + (WIDTH - LABEL) / 2.0;
+    let scale = (WIDTH - LABEL) / 2.0 / 16.0;
+    let height = ROW * pair.evidence.len().max(1) as f64 + 4.0;
+    let described: Vec<String> = pair
+        .evidence
+        .iter()
+        .map(|(field, level, weight)| reason(lang, field, level, *weight))
+        .collect();
+    let mut svg = String::new();
+    let _ = write!(
+        svg,
+        r##"<svg xmlns="http://www.w3.org/2000/svg" role="img" aria-labelledby="{id}-title {id}-desc" width="{WIDTH:.0}" height="{height:.0}" viewBox="0 0 {WIDTH:.0} {height:.0}"><title id="{id}-title">{}</title><desc id="{id}-desc">{}</desc>"##,
+        escape(&tr(lang, "web-referential-weights")),
+        escape(&described.join(" ; ")),
+    );
+    let _ = write!(
+        svg,
+        r##"<line x1="{middle:.1}" y1="0" x2="{middle:.1}" y2="{height:.0}" stroke="#6b6b6b"/>"##
+    );
+    for (row, (field, _, weight)) in pair.evidence.iter().enumerate() {
+        let y = row as f64 * ROW + 4.0;
+        let length = (weight.abs() * scale).min((WIDTH - LABEL) / 2.0);
+        let (x, colour) = if *weight >= 0.0 {
+            (middle, "#1b6e3a")
+        } else {
+            (middle - length, "#a3261b")
+        };
+        let _ = write!(
+            svg,
+            r##"<text x="0" y="{:.1}" font-size="11" fill="#1a1a1a">{}</text><rect x="{x:.1}" y="{y:.1}" width="{length:.1}" height="{:.1}" fill="{colour}"/>"##,
+            y + 11.0,
+            escape(&tr(lang, &format!("web-referential-field-{field}"))),
+            ROW - 8.0,
+        );
+    }
+    svg.push_str("</svg>");
+    svg
+}
+
+fn section(lang: Lang, slug: &'static str, heading: &str, queue: &Queue) -> Section {
+    let summary = tr_args(
+        lang,
+        "web-referential-summary",
+        &[
+            ("records", Arg::from(queue.records)),
+            ("entities", Arg::from(queue.entities)),
+            ("waiting", Arg::from(queue.waiting)),
+        ],
+    );
+    let pairs = queue
+        .pairs
+        .iter()
+        .enumerate()
+        .map(|(index, pair)| PairLine {
+            left: record_line(lang, &pair.left),
+            right: record_line(lang, &pair.right),
+            probability: format!(
+                "{} %",
+                ensemble_i18n::format::integer(lang, (pair.probability * 100.0).round() as i64)
+            ),
+            held_apart: pair.held_apart,
+            reasons: pair
+                .evidence
+                .iter()
+                .map(|(field, level, weight)| reason(lang, field, level, *weight))
+                .collect(),
+            chart: weights_chart(lang, &format!("{slug}-{index}"), pair),
+        })
+        .collect();
+    let decisions = queue
+        .decisions
+        .iter()
+        .map(|decision| DecisionLine {
+            id: decision.id,
+            left: record_line(lang, &decision.left),
+            right: record_line(lang, &decision.right),
+            verdict: tr(
+                lang,
+                if decision.same {
+                    "web-referential-same"
+                } else {
+                    "web-referential-different"
+                },
+            ),
+            on: ensemble_i18n::format::date(lang, decision.decided_on),
+        })
+        .collect();
+    Section {
+        slug,
+        heading: tr(lang, heading),
+        summary,
+        pairs,
+        decisions,
+    }
+}
+
+async fn page(state: &AppState, lang: Lang, signed: &Signed, error: Option<String>) -> Result<Response, WebError> {
+    let store = state.store.clone();
+    let queues = tokio::task::spawn_blocking(move || {
+        SECTIONS
+            .iter()
+            .map(|(_, table, _)| referential::queue(&store, table, SHOWN))
+            .collect::<Result<Vec<_>, _>>()
+    })
+    .await??;
+    let t = match texts(state, lang, Some(signed)).await {
+        Ok(t) => t,
+        Err(response) => return Ok(response),
+    };
+    let sections = SECTIONS
+        .iter()
+        .zip(&queues)
+        .map(|((slug, _, heading), queue)| section(lang, slug, heading, queue))
+        .collect();
+    let status = form_status(error.is_some());
+    Ok((status, render(&ReferentialPage { t, sections, error })).into_response())
+}
+
+/// `GET /referentiel`: the review page.
+pub async fn show(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+) -> Result<Response, WebError> {
+    page(&state, lang, &signed, None).await
+}
+
+/// `POST /referentiel/{table}/recalculer`: works the referential out again.
+pub async fn rerun(
+    State(state): State<AppState>,
+    Extension(signed): Extension<Signed>,
+    Path(slug): Path<String>,
+) -> Result<Response, WebError> {
+    let table = table_of(&slug).ok_or(WebError::NotFound)?;
+    let store = state.store.clone();
+    let actor = signed.actor(state.clock);
+    tokio::task::spawn_blocking(move || referential::run(&store, &actor, table)).await??;
+    Ok(Redirect::to(&format!("/referentiel#{slug}")).into_response())
+}
+
+/// What the form deciding on a pair sends.
+#[derive(Debug, serde::Deserialize)]
+pub struct PairForm {
+    left: i64,
+    right: i64,
+    same: String,
+}
+
+/// `POST /referentiel/{table}/paires`: one entity or two, says a person.
+pub async fn decide(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Path(slug): Path<String>,
+    Form(form): Form<PairForm>,
+) -> Result<Response, WebError> {
+    let table = table_of(&slug).ok_or(WebError::NotFound)?;
+    let store = state.store.clone();
+    let actor = signed.actor(state.clock);
+    let same = form.same == "1";
+    let decided =
+        tokio::task::spawn_blocking(move || referential::decide(&store, &actor, table, form.left, form.right, same))
+            .await?;
+    match decided {
+        Ok(_) => Ok(Redirect::to(&format!("/referentiel#{slug}")).into_response()),
+        Err(ActionError::Refused(code @ "referential-record-unknown")) => {
+            page(&state, lang, &signed, Some(tr(lang, &format!("error-{code}")))).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// `POST /referentiel/{table}/decisions/{decision}/annuler`: takes a decision back.
+pub async fn undo(
+    State(state): State<AppState>,
+    Extension(signed): Extension<Signed>,
+    Path((slug, decision)): Path<(String, i64)>,
+) -> Result<Response, WebError> {
+    let table = table_of(&slug).ok_or(WebError::NotFound)?;
+    let store = state.store.clone();
+    let actor = signed.actor(state.clock);
+    match tokio::task::spawn_blocking(move || referential::undo(&store, &actor, table, decision)).await? {
+        Ok(_) => Ok(Redirect::to(&format!("/referentiel#{slug}")).into_response()),
+        Err(ActionError::Refused("referential-decision-unknown")) => Err(WebError::NotFound),
+        Err(error) => Err(error.into()),
+    }
+}
