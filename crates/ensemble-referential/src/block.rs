@@ -1,6 +1,7 @@
 //! Blocking: only records that share something are compared. A record's keys are its rarer name
-//! words, its name's words in any order, its initials and acronyms (so that "FTA" meets "Festival
-//! TransAmériques"), its words run together, its postal code, its website and its identifiers. A
+//! words, its name's words in any order, the beginnings of two of its words, its initials and
+//! acronyms (so that "FTA" meets "Festival TransAmériques"), its words run together, its street,
+//! its postal code, its website and its identifiers. A
 //! key shared by too many records is left out (it would compare nearly everything) and counted.
 
 use std::collections::{HashMap, HashSet};
@@ -26,6 +27,15 @@ pub fn keys(prepared: &Prepared<'_>, record: usize, max_block: usize) -> Vec<Str
             }
         }
         keys.push(format!("k:{}", name.key()));
+        // The words' beginnings, so that a typo at a word's end does not keep two records apart.
+        let mut starts: Vec<String> = name
+            .tokens
+            .iter()
+            .filter(|word| word.chars().count() >= 5)
+            .map(|word| word.chars().take(4).collect())
+            .collect();
+        starts.sort();
+        keys.extend(starts.windows(2).map(|pair| format!("b:{} {}", pair[0], pair[1])));
         keys.push(format!("c:{}", name.tokens.concat()));
         if name.initials.len() >= 3 {
             for end in 3..=name.initials.len().min(8) {
@@ -35,6 +45,9 @@ pub fn keys(prepared: &Prepared<'_>, record: usize, max_block: usize) -> Vec<Str
         for acronym in &name.acronyms {
             keys.push(format!("i:{acronym}"));
         }
+    }
+    if let Some(street) = prepared.street(record).filter(|words| words.len() >= 2) {
+        keys.push(format!("s:{}", street.join(" ")));
     }
     if let Some(code) = prepared.postal_code(record).filter(|code| code.len() >= 4) {
         keys.push(format!("p:{code}"));

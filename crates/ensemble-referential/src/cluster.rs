@@ -34,15 +34,17 @@ fn root(parent: &mut [usize], mut x: usize) -> usize {
 }
 
 /// Gathers `records` records from their scored pairs (`left`, `right`, probability); a pair whose
-/// `forbidden` flag is set is never joined, nor are entities holding such a pair. Pairs at least
-/// `settings.link` probable are joined; doubtful ones are left to a person.
+/// `forbidden` flag is set, or less than `settings.unlikely` probable, is never joined, nor are
+/// entities holding such a pair, nor entities whose compared pairs are less than
+/// `settings.review` probable on average (so that records do not chain into one entity through
+/// their neighbours). Pairs at least `settings.link` probable are joined; doubtful ones are left
+/// to a person.
 pub fn gather(records: usize, scored: &[(usize, usize, f64)], forbidden: &[bool], settings: &Settings) -> Clusters {
-    let mut apart: Vec<Vec<usize>> = vec![Vec::new(); records];
-    for (&(left, right, _), &forbid) in scored.iter().zip(forbidden) {
-        if forbid {
-            apart[left].push(right);
-            apart[right].push(left);
-        }
+    // Each record's compared neighbours: who, how probable, whether a rule forbids the pair.
+    let mut neighbours: Vec<Vec<(usize, f64, bool)>> = vec![Vec::new(); records];
+    for (&(left, right, p), &forbid) in scored.iter().zip(forbidden) {
+        neighbours[left].push((right, p, forbid));
+        neighbours[right].push((left, p, forbid));
     }
     let mut order: Vec<usize> = (0..scored.len()).filter(|&i| scored[i].2 >= settings.link).collect();
     order.sort_by(|&a, &b| scored[b].2.total_cmp(&scored[a].2).then(a.cmp(&b)));
@@ -60,11 +62,20 @@ pub fn gather(records: usize, scored: &[(usize, usize, f64)], forbidden: &[bool]
         } else {
             (b, a)
         };
-        let blocked = forbidden[index]
-            || members[small]
-                .iter()
-                .any(|&x| apart[x].iter().any(|&y| find(&parent, y) == large));
-        if blocked {
+        // The pairs compared across the two entities: none forbidden or unlikely, and probable
+        // on average, so that records do not chain through their neighbours.
+        let mut blocked = forbidden[index];
+        let (mut sum, mut count) = (0.0, 0_usize);
+        for &x in &members[small] {
+            for &(y, p, forbid) in &neighbours[x] {
+                if find(&parent, y) == large {
+                    blocked |= forbid;
+                    sum += p;
+                    count += 1;
+                }
+            }
+        }
+        if blocked || (count > 0 && sum / (count as f64) < settings.unlikely) {
             refused.insert((left, right));
             continue;
         }

@@ -216,6 +216,10 @@ impl<'a> Prepared<'a> {
         self.postal_codes[record].as_deref()
     }
 
+    pub(crate) fn street(&self, record: usize) -> Option<&[String]> {
+        self.streets[record].as_deref()
+    }
+
     pub(crate) fn identifiers(&self, record: usize) -> &[(String, String)] {
         &self.identifiers[record]
     }
@@ -274,7 +278,7 @@ impl<'a> Prepared<'a> {
         let (shared_identifier, conflicting_identifier) = self.identifier_agreement(left, right);
         let family = self.parents[left] == Some(right)
             || self.parents[right] == Some(left)
-            || (self.kind == Kind::Place && self.part_of(left, right));
+            || (self.kind == Kind::Place && (self.part_of(left, right) || self.two_rooms(left, right)));
         let towns_apart = self.kind == Kind::Place && locality == Some(1) && distance.is_none_or(|d| d >= 2);
         Comparison {
             left,
@@ -303,6 +307,30 @@ impl<'a> Prepared<'a> {
         self.names[left]
             .iter()
             .any(|a| self.names[right].iter().any(|b| inside(a, b) || inside(b, a)))
+    }
+
+    /// Whether two places are rooms named apart in one building ("Salle de spectacle de la Maison
+    /// de la culture Ahuntsic", "Salle d'exposition de la Maison de la culture Ahuntsic"): both
+    /// names say a room, and each has a telling word the other lacks.
+    fn two_rooms(&self, left: usize, right: usize) -> bool {
+        let telling = |name: &Name, other: &Name| {
+            name.tokens.iter().any(|t| {
+                !HALL_WORDS.contains(&t.as_str())
+                    && !GENERIC_WORDS.contains(&t.as_str())
+                    && !other.tokens.iter().any(|o| same_word(t, o))
+            })
+        };
+        let room = |name: &Name| name.tokens.iter().any(|t| HALL_WORDS.contains(&t.as_str()));
+        let (Some(a), Some(b)) = (self.names[left].first(), self.names[right].first()) else {
+            return false;
+        };
+        room(a)
+            && room(b)
+            && telling(a, b)
+            && telling(b, a)
+            && a.tokens.iter().any(|t| {
+                b.tokens.contains(t) && !HALL_WORDS.contains(&t.as_str()) && !GENERIC_WORDS.contains(&t.as_str())
+            })
     }
 
     /// Whether two records share an identifier, and whether they carry different identifiers

@@ -99,6 +99,8 @@ pub struct Settings {
     pub link: f64,
     /// A pair at least this probable, but below `link`, is to be reviewed by a person.
     pub review: f64,
+    /// Two entities holding a compared pair less probable than this are not joined.
+    pub unlikely: f64,
     /// A blocking key shared by more records than this is too common to block on.
     pub max_block: usize,
     /// Random pairs drawn to learn how often fields agree by chance.
@@ -114,8 +116,9 @@ impl Settings {
     pub fn new(kind: Kind) -> Settings {
         Settings {
             kind,
-            link: 0.9,
-            review: 0.5,
+            link: 0.7,
+            review: 0.2,
+            unlikely: 0.25,
             max_block: 250,
             sample_pairs: 200_000,
             iterations: 20,

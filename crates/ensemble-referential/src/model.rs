@@ -1,16 +1,18 @@
 //! The Fellegi–Sunter model: for each field and level, how often one entity's records agree so
 //! (`m`) and how often two different entities' records do by chance (`u`). `u` is measured on
-//! random pairs, `m` and the share of candidate pairs that are one entity are learned by
-//! expectation–maximisation over the candidate pairs, but for names, whose `m` is set: blocking
-//! on names makes their agreement among candidates say nothing of matches. A pair's weight is the sum, over the fields
+//! random pairs; `m` of the other fields is counted on the candidate pairs whose same name only
+//! those two records hold (nearly all one entity, chosen without looking at those fields), and
+//! the share of pairs that are one entity is then learned by expectation–maximisation.
+//! Names keep a set `m`: blocking on names makes their agreement among candidates say nothing of
+//! matches. A pair's weight is the sum, over the fields
 //! both records have, of log2(m / u); same names count for less when the name is common (its
 //! `u` is then the name's own frequency). External identifiers add or remove a fixed weight.
 
 use rand::{Rng, SeedableRng};
 use rand_chacha::ChaCha8Rng;
 
-use crate::Settings;
 use crate::compare::{Comparison, FIELDS, LEVELS, Prepared};
+use crate::{Kind, Settings};
 
 /// The weight, in bits, of a shared identifier (added) or of different identifiers of one
 /// register (taken away).
@@ -23,11 +25,18 @@ pub struct Model {
     pub m: Vec<Vec<f64>>,
     /// For each field and level, the share of random pairs that agree so.
     pub u: Vec<Vec<f64>>,
-    /// The share of candidate pairs that are one entity.
+    /// The share of all pairs of records that are one entity.
     pub prior: f64,
     /// How many records the frequencies are counted on.
     pub records: usize,
+    /// Whether the other fields count for a pair only when the names are close (organisations
+    /// and places, whose addresses are shared by halls of one building, a town and its festival).
+    pub gated: bool,
 }
+
+/// The fewest pairs with a same rare name to learn the other fields' `m` from; below, their
+/// starting values stay.
+const MIN_ANCHORS: usize = 10;
 
 /// One field's part in a decision.
 #[derive(Debug, Clone, PartialEq)]
@@ -43,7 +52,7 @@ pub struct Evidence {
 /// Where expectation–maximisation starts: agreement likely for one entity's records.
 fn starting_m() -> Vec<Vec<f64>> {
     vec![
-        vec![0.55, 0.25, 0.12, 0.06, 0.02],
+        vec![0.7, 0.15, 0.08, 0.05, 0.02],
         vec![0.9, 0.1],
         vec![0.7, 0.2, 0.1],
         vec![0.6, 0.3, 0.1],
@@ -52,6 +61,24 @@ fn starting_m() -> Vec<Vec<f64>> {
         vec![0.8, 0.2],
     ]
 }
+
+/// What random pairs of the sector's records usually give, counted as `PRIOR_PAIRS` pairs before
+/// the records' own: a small file (a member's list of a few dozen) has too few pairs, many of them
+/// its duplicates, to measure chance agreement alone.
+fn starting_u() -> Vec<Vec<f64>> {
+    vec![
+        vec![0.0005, 0.001, 0.004, 0.03, 0.9645],
+        vec![0.05, 0.95],
+        vec![0.01, 0.04, 0.95],
+        vec![0.005, 0.01, 0.985],
+        vec![0.002, 0.02, 0.2, 0.778],
+        vec![0.005, 0.995],
+        vec![0.02, 0.98],
+    ]
+}
+
+/// How many random pairs [`starting_u`] counts for.
+const PRIOR_PAIRS: f64 = 500.0;
 
 fn normalised(counts: &[f64]) -> Vec<f64> {
     let total: f64 = counts.iter().sum();
@@ -62,8 +89,11 @@ impl Model {
     /// Learns the model from the records and their candidate pairs.
     pub fn learn(prepared: &Prepared<'_>, candidates: &[Comparison], settings: &Settings) -> Model {
         let n = prepared.len();
-        // Chance agreement, on random pairs (half a count everywhere so that no level is never seen).
-        let mut u_counts: Vec<Vec<f64>> = LEVELS.iter().map(|levels| vec![0.5; levels.len()]).collect();
+        // Chance agreement, on random pairs, after the usual shares.
+        let mut u_counts: Vec<Vec<f64>> = starting_u()
+            .into_iter()
+            .map(|shares| shares.iter().map(|share| share * PRIOR_PAIRS).collect())
+            .collect();
         if n >= 2 {
             let mut random = ChaCha8Rng::seed_from_u64(settings.seed);
             let all_pairs = n.saturating_mul(n - 1) / 2;
@@ -85,31 +115,41 @@ impl Model {
         let mut model = Model {
             m: starting_m(),
             u,
-            prior: 0.01,
+            prior: 0.0,
             records: n,
+            gated: matches!(settings.kind, Kind::Organization | Kind::Place),
         };
-        for _ in 0..settings.iterations {
-            let mut m_counts: Vec<Vec<f64>> = LEVELS.iter().map(|levels| vec![0.1; levels.len()]).collect();
-            let mut matches = 0.0;
-            for comparison in candidates {
-                // Learned on the fields alone: identifiers and name frequencies are added after.
-                let p = model.posterior(model.field_bits(comparison, false));
-                matches += p;
-                for (field, level) in comparison.levels.iter().enumerate() {
-                    if let Some(level) = level {
-                        m_counts[field][usize::from(*level)] += p;
+        // `m` of the other fields from pairs whose same name only these two records hold: nearly
+        // all one entity, and chosen without looking at the fields learned.
+        let anchors: Vec<&Comparison> = candidates
+            .iter()
+            .filter(|c| c.levels[0] == Some(0) && c.name_frequency == 0.0)
+            .collect();
+        if anchors.len() >= MIN_ANCHORS {
+            for (field, levels) in LEVELS.iter().enumerate().skip(1) {
+                let mut counts = vec![0.5; levels.len()];
+                for comparison in &anchors {
+                    if let Some(level) = comparison.levels[field] {
+                        counts[usize::from(level)] += 1.0;
                     }
                 }
+                model.m[field] = normalised(&counts);
             }
-            // Names stay at their starting `m`: blocking gathers pairs by their name words, so
-            // among candidates a name's agreement cannot tell one entity from two; learning it
-            // there makes "some words in common" look like a match.
-            for (field, counts) in m_counts.iter().enumerate().skip(1) {
-                model.m[field] = normalised(counts);
+        }
+        // The share of all pairs that are one entity (`u` is measured on all pairs too), by
+        // expectation–maximisation with every `m` and `u` held: the matches expected among the
+        // candidates, over all pairs (matches outside the candidates are taken as none).
+        let all_pairs = (n as f64) * (n.saturating_sub(1) as f64) / 2.0;
+        model.prior = (candidates.len() as f64 / all_pairs.max(1.0) / 10.0).clamp(1e-12, 0.5);
+        for _ in 0..settings.iterations {
+            if candidates.is_empty() {
+                break;
             }
-            if !candidates.is_empty() {
-                model.prior = (matches / candidates.len() as f64).clamp(1e-6, 0.999);
-            }
+            let matches: f64 = candidates
+                .iter()
+                .map(|comparison| model.posterior(model.field_bits(comparison, true)))
+                .sum();
+            model.prior = (matches / all_pairs.max(1.0)).clamp(1e-12, 0.5);
         }
         model
     }
@@ -127,7 +167,7 @@ impl Model {
     fn evidence_of(&self, comparison: &Comparison, frequency: bool) -> Vec<Evidence> {
         // Halls of one building, a town's services and its festival share an address: the other
         // fields count for a pair only when the names are close; otherwise only against it.
-        let names_close = comparison.levels[0].is_some_and(|level| level <= 2);
+        let names_close = !self.gated || comparison.levels[0].is_some_and(|level| level <= 2);
         let mut evidence = Vec::new();
         for (field, level) in comparison.levels.iter().enumerate() {
             let Some(level) = level.map(usize::from) else {

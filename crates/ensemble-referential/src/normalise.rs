@@ -43,7 +43,7 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("symphonic", "symphony"),
     ("nationale", "national"),
     ("reseau", "network"),
-    ("scene", "stage"),
+    ("scene", "hall"),
     ("municipale", "municipal"),
     ("art", "arts"),
     ("ville", "city"),
@@ -66,6 +66,15 @@ const SYNONYMS: &[(&str, &str)] = &[
     ("bibliotheque", "library"),
     ("eglise", "church"),
     ("parc", "park"),
+    // A room is a "salle" in French and a hall or a stage in English ("Quatrième Salle", "Fourth Stage").
+    ("stage", "hall"),
+    ("premiere", "first"),
+    ("premier", "first"),
+    ("deuxieme", "second"),
+    ("seconde", "second"),
+    ("troisieme", "third"),
+    ("quatrieme", "fourth"),
+    ("cinquieme", "fifth"),
 ];
 
 /// Street words in one form.
