@@ -10,7 +10,8 @@
 //! then gathered into entities without breaking those rules ([`cluster`]). Every decision can be
 //! explained: which fields agreed, at what level, with what weight.
 //!
-//! No IO: the caller reads and writes the records (the CLI's `referential dedupe`, intake).
+//! No IO: the caller reads and writes the records (the CLI's `referential dedupe`, the actions'
+//! referential runs).
 
 pub mod block;
 pub mod cluster;
@@ -99,7 +100,7 @@ pub struct Settings {
     pub link: f64,
     /// A pair at least this probable, but below `link`, is to be reviewed by a person.
     pub review: f64,
-    /// Two entities holding a compared pair less probable than this are not joined.
+    /// Two entities whose compared pairs are less probable than this on average are not joined.
     pub unlikely: f64,
     /// A blocking key shared by more records than this is too common to block on.
     pub max_block: usize,
@@ -112,7 +113,7 @@ pub struct Settings {
 }
 
 impl Settings {
-    /// The settings intake and the `referential dedupe` command use for `kind`.
+    /// The settings of the consortium's referential and of `referential dedupe`, for `kind`.
     pub fn new(kind: Kind) -> Settings {
         Settings {
             kind,

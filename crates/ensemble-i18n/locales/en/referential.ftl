@@ -1,7 +1,7 @@
 # Shared referential: one identity for each organisation, place, person and show.
 
 cli-referential-about = Shared referential: who is who, from one source to another
-cli-referential-dedupe-about = Gathers the records of a CSV file that mean the same organisation, place, person or show, with the engine and settings intake uses
+cli-referential-dedupe-about = Gathers the records of a CSV file that mean the same organisation, place, person or show, with the engine and settings of the consortium's shared referential
 cli-arg-dedupe-kind = What the records describe: organization, place, person or show
 cli-arg-dedupe-input = CSV file of records (record_id and name required; source, alt_names separated by |, street, locality, region, postal_code, lat, lon, url, operator, parent_place, identifiers optional)
 cli-arg-dedupe-output = CSV file written: record_id, entity_id (the record that stands for the entity), probability

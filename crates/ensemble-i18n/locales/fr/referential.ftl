@@ -1,7 +1,7 @@
 # Référentiel partagé : une identité pour chaque organisation, lieu, personne et spectacle.
 
 cli-referential-about = Référentiel partagé : qui est qui, d'une source à l'autre
-cli-referential-dedupe-about = Regroupe les fiches d'un fichier CSV qui désignent la même organisation, le même lieu, la même personne ou le même spectacle, avec le moteur et les réglages de l'importation
+cli-referential-dedupe-about = Regroupe les fiches d'un fichier CSV qui désignent la même organisation, le même lieu, la même personne ou le même spectacle, avec le moteur et les réglages du référentiel partagé du consortium
 cli-arg-dedupe-kind = Ce que décrivent les fiches : organization, place, person ou show
 cli-arg-dedupe-input = Fichier CSV des fiches (colonnes record_id et name obligatoires ; source, alt_names séparés par |, street, locality, region, postal_code, lat, lon, url, operator, parent_place, identifiers facultatives)
 cli-arg-dedupe-output = Fichier CSV écrit : record_id, entity_id (la fiche qui représente l'entité), probability
