@@ -19,6 +19,7 @@ mod lang;
 mod members;
 mod pages;
 mod policy;
+mod reconcile;
 mod referential;
 mod reports;
 mod rights;
@@ -127,7 +128,7 @@ pub struct Route {
 
 /// Every route of the portal and of its JSON API.
 pub fn routes() -> Vec<Route> {
-    use axum::routing::{delete, get, post};
+    use axum::routing::{delete, get, options, post};
     let route = |method: Method, path: &'static str, access: Access, handler: MethodRouter<AppState>| Route {
         method,
         path,
@@ -468,6 +469,55 @@ pub fn routes() -> Vec<Route> {
             post(imports::fix_entry),
         ),
         route(Method::GET, "/api/v1/openapi.json", Access::Public, get(api::openapi)),
+        route(Method::GET, "/reconcile", Access::Public, get(reconcile::service)),
+        route(
+            Method::POST,
+            "/reconcile",
+            Access::Public,
+            post(reconcile::service_post),
+        ),
+        route(
+            Method::OPTIONS,
+            "/reconcile",
+            Access::Public,
+            options(reconcile::preflight),
+        ),
+        route(
+            Method::GET,
+            "/reconcile/preview",
+            Access::Public,
+            get(reconcile::preview),
+        ),
+        route(
+            Method::GET,
+            "/reconcile/suggest/entity",
+            Access::Public,
+            get(reconcile::suggest),
+        ),
+        route(
+            Method::GET,
+            "/reconcile/v1",
+            Access::Public,
+            get(reconcile::manifest_v1),
+        ),
+        route(
+            Method::POST,
+            "/reconcile/v1/match",
+            Access::Public,
+            post(reconcile::match_v1),
+        ),
+        route(
+            Method::OPTIONS,
+            "/reconcile/v1/match",
+            Access::Public,
+            options(reconcile::preflight),
+        ),
+        route(
+            Method::GET,
+            "/reconcile/v1/suggest/entity",
+            Access::Public,
+            get(reconcile::suggest),
+        ),
         route(Method::GET, "/api/v1/me", Access::Token, get(api::me)),
         route(Method::DELETE, "/api/v1/token", Access::Token, delete(api::revoke)),
         route(

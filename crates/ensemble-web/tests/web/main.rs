@@ -9,6 +9,7 @@ mod clock;
 mod edges;
 mod isolation;
 mod pages;
+mod reconcile;
 mod referential;
 mod reports;
 mod rights;
