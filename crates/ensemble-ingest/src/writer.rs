@@ -50,9 +50,22 @@ struct NameIndex {
     by_identifier: HashMap<String, i64>,
     by_name_and_place: HashMap<(String, String), i64>,
     by_name: HashMap<String, Vec<i64>>,
+    /// Each record's municipality, folded, when known.
+    municipality: HashMap<i64, String>,
+    /// Whether an identifier links only records of one municipality (places: a source may give
+    /// one id to venues of several towns; an organisation that moved keeps its NEQ).
+    ids_stay_in_town: bool,
 }
 
 impl NameIndex {
+    /// The index of places, whose identifiers link only within one municipality.
+    fn of_places() -> NameIndex {
+        NameIndex {
+            ids_stay_in_town: true,
+            ..NameIndex::default()
+        }
+    }
+
     fn identifier_keys(identifiers: &Identifiers) -> Vec<String> {
         [
             ("artsdata", &identifiers.artsdata),
@@ -74,20 +87,27 @@ impl NameIndex {
         if name.is_empty() {
             return;
         }
-        if let Some(municipality) = municipality {
-            self.by_name_and_place
-                .entry((name.clone(), fold_name(municipality)))
-                .or_insert(id);
+        if let Some(municipality) = municipality.map(fold_name).filter(|m| !m.is_empty()) {
+            self.municipality.entry(id).or_insert_with(|| municipality.clone());
+            self.by_name_and_place.entry((name.clone(), municipality)).or_insert(id);
         }
         self.by_name.entry(name).or_default().push(id);
     }
 
-    /// The record with one of these identifiers, else with this name in this municipality, else
-    /// the only record with this name when the municipality is not known.
+    /// The record with one of these identifiers (for places, unless it is in another
+    /// municipality: one id given by a source to venues of several towns keeps them apart, and the
+    /// shared referential reports the id); else with this name in this municipality; else the only
+    /// record with this name when the municipality is not known.
     fn find(&self, name: &str, municipality: Option<&str>, identifiers: &Identifiers) -> Option<i64> {
+        let town = municipality.map(fold_name).filter(|m| !m.is_empty());
+        let same_town = |id: &i64| match (&town, self.municipality.get(id)) {
+            (Some(incoming), Some(known)) if self.ids_stay_in_town => incoming == known,
+            _ => true,
+        };
         if let Some(id) = Self::identifier_keys(identifiers)
             .iter()
-            .find_map(|key| self.by_identifier.get(key))
+            .filter_map(|key| self.by_identifier.get(key))
+            .find(|id| same_town(id))
         {
             return Some(*id);
         }
@@ -95,7 +115,7 @@ impl NameIndex {
         if name.is_empty() {
             return None;
         }
-        match municipality.map(fold_name).filter(|m| !m.is_empty()) {
+        match town {
             Some(municipality) => self.by_name_and_place.get(&(name, municipality)).copied(),
             None => match self.by_name.get(&name).map(Vec::as_slice) {
                 Some([only]) => Some(*only),
@@ -210,7 +230,7 @@ impl<'a, 's> Writer<'a, 's> {
             keys: HashMap::new(),
             new_keys: Vec::new(),
             organizations: NameIndex::default(),
-            places: NameIndex::default(),
+            places: NameIndex::of_places(),
             persons: NameIndex::default(),
             groups: NameIndex::default(),
             shows: NameIndex::default(),
@@ -862,4 +882,50 @@ fn key_bits(key: &str) -> u128 {
         key.hash(&mut hasher);
         u128::from(hasher.finish())
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn wikidata(id: &str) -> Identifiers {
+        Identifiers {
+            wikidata: Some(id.to_string()),
+            ..Identifiers::default()
+        }
+    }
+
+    /// One id given by a source to halls of three towns links none of them across towns; in its
+    /// own town, or when the town is not known, the id still links; the name in its town links.
+    /// Organisations are not bound to a town.
+    #[test]
+    fn an_identifier_does_not_link_places_of_different_towns() {
+        let mut index = NameIndex::of_places();
+        index.add(1, "Salle Desjardins", Some("Gatineau"), &wikidata("Q107015474"));
+        assert_eq!(
+            index.find("Salle Desjardins", Some("La Sarre"), &wikidata("Q107015474")),
+            None
+        );
+        assert_eq!(
+            index.find("Salle Desjardins", Some("Gatineau"), &wikidata("Q107015474")),
+            Some(1)
+        );
+        assert_eq!(
+            index.find("Salle Desjardins (Gatineau)", None, &wikidata("Q107015474")),
+            Some(1)
+        );
+        assert_eq!(
+            index.find("Autre nom", Some("gatineau"), &wikidata("Q107015474")),
+            Some(1)
+        );
+        index.add(2, "Salle Desjardins", Some("La Sarre"), &wikidata("Q107015474"));
+        assert_eq!(
+            index.find("Salle Desjardins", Some("La Sarre"), &wikidata("Q107015474")),
+            Some(2)
+        );
+        assert_eq!(
+            index.find("Salle Desjardins", Some("La Sarre"), &Identifiers::default()),
+            Some(2)
+        );
+    }
 }

@@ -43,6 +43,9 @@ struct Linking {
     by_id: HashMap<String, usize>,
     by_name_in: HashMap<(String, String), usize>,
     by_name: HashMap<String, Vec<usize>>,
+    /// Each record's town; for places, an id links only within one town.
+    town: HashMap<usize, String>,
+    places: bool,
     created: usize,
 }
 
@@ -51,7 +54,11 @@ impl Linking {
     fn link(&mut self, name: &str, municipality: Option<&str>, ids: &[String]) -> (usize, bool) {
         let name = fold_name(name);
         let municipality = municipality.map(fold_name).filter(|m| !m.is_empty());
-        if let Some(found) = ids.iter().find_map(|id| self.by_id.get(id)) {
+        let same_town = |found: &usize| match (&municipality, self.town.get(found)) {
+            (Some(incoming), Some(known)) if self.places => incoming == known,
+            _ => true,
+        };
+        if let Some(found) = ids.iter().filter_map(|id| self.by_id.get(id)).find(|f| same_town(f)) {
             return (*found, false);
         }
         let by_name = match &municipality {
@@ -70,6 +77,7 @@ impl Linking {
             self.by_id.entry(id.clone()).or_insert(index);
         }
         if let Some(m) = municipality {
+            self.town.insert(index, m.clone());
             self.by_name_in.entry((name.clone(), m)).or_insert(index);
         }
         self.by_name.entry(name).or_default().push(index);
@@ -104,7 +112,10 @@ fn keys(entry: &Value, with_neq: bool) -> Vec<String> {
 fn expected_new(json: &Value) -> (usize, usize, usize) {
     let mut organizations = Linking::default();
     organizations.link("Salle d'essai de Sherbrooke", Some("Sherbrooke"), &[]);
-    let mut places = Linking::default();
+    let mut places = Linking {
+        places: true,
+        ..Linking::default()
+    };
     places.link("Théâtre d'essai", Some("Sherbrooke"), &[]);
     let mut halls: HashSet<(usize, String)> = HashSet::from([(0, fold_name("Grande salle"))]);
     let mut new_halls = 0;
