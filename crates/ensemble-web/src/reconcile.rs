@@ -44,15 +44,18 @@ fn cors(mut response: Response) -> Response {
     response
 }
 
-/// A client error in the API's terms: a JSON body with a stable code and what to do.
-fn refused(code: &str, message: &str) -> Response {
-    cors(
-        (
-            StatusCode::BAD_REQUEST,
-            Json(json!({"error": code, "message": message})),
-        )
-            .into_response(),
-    )
+/// A client error in the API's terms: its stable code and its message in both languages (the
+/// JSON API's shape).
+fn refused(code: &str) -> Response {
+    cors(crate::api::error(StatusCode::BAD_REQUEST, code))
+}
+
+/// Batches scored at once: the engine is heavy, and the API is open to anyone.
+const AT_ONCE: usize = 2;
+
+fn running() -> &'static tokio::sync::Semaphore {
+    static RUNNING: std::sync::OnceLock<tokio::sync::Semaphore> = std::sync::OnceLock::new();
+    RUNNING.get_or_init(|| tokio::sync::Semaphore::new(AT_ONCE))
 }
 
 /// The portal's address as the client reached it.
@@ -156,8 +159,12 @@ fn limit_of(value: Option<&Value>) -> usize {
         .clamp(1, MAX_LIMIT)
 }
 
-/// Reconciles `queries` (table and wanted record each), answering a list per query.
-async fn run(state: &AppState, queries: Vec<(&'static str, Wanted)>) -> Result<Vec<Vec<Candidate>>, WebError> {
+/// Reconciles `queries` (table and wanted record each), answering a list per query; `None` when
+/// [`AT_ONCE`] batches are already being scored.
+async fn run(state: &AppState, queries: Vec<(&'static str, Wanted)>) -> Result<Option<Vec<Vec<Candidate>>>, WebError> {
+    let Ok(_permit) = running().try_acquire() else {
+        return Ok(None);
+    };
     let store = state.store.clone();
     Ok(tokio::task::spawn_blocking(move || {
         let mut answers = vec![Vec::new(); queries.len()];
@@ -174,9 +181,19 @@ async fn run(state: &AppState, queries: Vec<(&'static str, Wanted)>) -> Result<V
                 answers[*index] = found;
             }
         }
-        Ok::<_, ensemble_actions::ActionError>(answers)
+        Ok::<_, ensemble_actions::ActionError>(Some(answers))
     })
     .await??)
+}
+
+/// The answer when the engine is busy: try again in a few seconds.
+fn busy() -> Response {
+    let mut response = cors(crate::api::error(StatusCode::SERVICE_UNAVAILABLE, "reconcile-busy"));
+    response.headers_mut().insert(
+        axum::http::header::RETRY_AFTER,
+        axum::http::HeaderValue::from_static("5"),
+    );
+    response
 }
 
 fn candidate_json(candidate: &Candidate, table: &str, named_features: bool) -> Value {
@@ -210,25 +227,19 @@ fn candidate_json(candidate: &Candidate, table: &str, named_features: bool) -> V
 /// A 0.2 batch (`{"q0": {"query": …, "type": …, "limit": …, "properties": […]}}`) answered.
 async fn batch_02(state: &AppState, text: &str) -> Result<Response, WebError> {
     let Ok(Value::Object(batch)) = serde_json::from_str::<Value>(text) else {
-        return Ok(refused(
-            "reconcile-batch-invalid",
-            "queries must be a JSON object of queries",
-        ));
+        return Ok(refused("reconcile-batch-invalid"));
     };
     if batch.len() > MAX_QUERIES {
-        return Ok(refused("reconcile-batch-too-large", "at most 50 queries per batch"));
+        return Ok(refused("reconcile-batch-too-large"));
     }
     let mut queries = Vec::new();
     let mut keys = Vec::new();
     for (key, query) in &batch {
         let Some(name) = query.get("query").and_then(text_of) else {
-            return Ok(refused(
-                "reconcile-query-invalid",
-                "every query needs a non-empty \"query\"",
-            ));
+            return Ok(refused("reconcile-query-invalid"));
         };
         let Some(table) = table_of(query.get("type")) else {
-            return Ok(refused("reconcile-type-unknown", "type must be Organization or Place"));
+            return Ok(refused("reconcile-type-unknown"));
         };
         let mut wanted = Wanted {
             name,
@@ -243,7 +254,9 @@ async fn batch_02(state: &AppState, text: &str) -> Result<Response, WebError> {
         keys.push((key.clone(), table));
         queries.push((table, wanted));
     }
-    let answers = run(state, queries).await?;
+    let Some(answers) = run(state, queries).await? else {
+        return Ok(busy());
+    };
     let mut out = serde_json::Map::new();
     for ((key, table), found) in keys.iter().zip(&answers) {
         let result: Vec<Value> = found.iter().map(|c| candidate_json(c, table, false)).collect();
@@ -277,10 +290,7 @@ pub async fn service_post(State(state): State<AppState>, body: axum::body::Bytes
         .map(|(_, value)| value.into_owned());
     match queries {
         Some(queries) => batch_02(&state, &queries).await,
-        None => Ok(refused(
-            "reconcile-batch-invalid",
-            "send the batch as the form field queries",
-        )),
+        None => Ok(refused("reconcile-batch-invalid")),
     }
 }
 
@@ -292,24 +302,18 @@ pub async fn manifest_v1(headers: HeaderMap) -> Response {
 /// `POST /reconcile/v1/match`: a 1.0 draft batch (`{"queries": [{"type", "limit", "conditions"}]}`).
 pub async fn match_v1(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Response, WebError> {
     let Ok(batch) = serde_json::from_slice::<Value>(&body) else {
-        return Ok(refused(
-            "reconcile-batch-invalid",
-            "send a JSON object {\"queries\": [...]}",
-        ));
+        return Ok(refused("reconcile-batch-invalid"));
     };
     let Some(list) = batch.get("queries").and_then(Value::as_array) else {
-        return Ok(refused(
-            "reconcile-batch-invalid",
-            "send a JSON object {\"queries\": [...]}",
-        ));
+        return Ok(refused("reconcile-batch-invalid"));
     };
     if list.len() > MAX_QUERIES {
-        return Ok(refused("reconcile-batch-too-large", "at most 50 queries per batch"));
+        return Ok(refused("reconcile-batch-too-large"));
     }
     let mut queries = Vec::new();
     for query in list {
         let Some(table) = table_of(query.get("type")) else {
-            return Ok(refused("reconcile-type-unknown", "type must be Organization or Place"));
+            return Ok(refused("reconcile-type-unknown"));
         };
         let mut wanted = Wanted {
             limit: limit_of(query.get("limit")),
@@ -328,12 +332,14 @@ pub async fn match_v1(State(state): State<AppState>, body: axum::body::Bytes) ->
             }
         }
         if wanted.name.is_empty() {
-            return Ok(refused("reconcile-query-invalid", "every query needs a name condition"));
+            return Ok(refused("reconcile-query-invalid"));
         }
         queries.push((table, wanted));
     }
     let tables: Vec<&'static str> = queries.iter().map(|(t, _)| *t).collect();
-    let answers = run(&state, queries).await?;
+    let Some(answers) = run(&state, queries).await? else {
+        return Ok(busy());
+    };
     let results: Vec<Value> = answers
         .iter()
         .zip(&tables)
@@ -360,7 +366,7 @@ pub struct SuggestParams {
 pub async fn suggest(State(state): State<AppState>, Query(params): Query<SuggestParams>) -> Result<Response, WebError> {
     let prefix: String = params.prefix.unwrap_or_default().chars().take(MAX_TEXT).collect();
     let Some(table) = table_of(params.kind.map(Value::String).as_ref()) else {
-        return Ok(refused("reconcile-type-unknown", "type must be Organization or Place"));
+        return Ok(refused("reconcile-type-unknown"));
     };
     let store = state.store.clone();
     let found = tokio::task::spawn_blocking(move || referential::suggest(&store, table, &prefix, 10)).await??;

@@ -224,14 +224,16 @@ async fn bad_batches_are_refused_with_a_stable_code() {
     for (form, code) in cases {
         let refused = app.post("/reconcile", &form, None).await;
         assert_eq!(refused.status, StatusCode::BAD_REQUEST, "{form}");
-        assert_eq!(json_of(&refused.body)["error"], code, "{form}");
+        let error = &json_of(&refused.body)["error"];
+        assert_eq!(error["code"], code, "{form}");
+        assert!(error["message"]["fr"].as_str().unwrap().len() > 20 && error["message"]["en"].is_string());
     }
     let request = Request::post("/reconcile/v1/match")
         .header(header::CONTENT_TYPE, "application/json")
         .body(Body::from("{\"queries\": 3}"))
         .unwrap();
     assert_eq!(
-        json_of(&app.send(request).await.body)["error"],
+        json_of(&app.send(request).await.body)["error"]["code"],
         "reconcile-batch-invalid"
     );
 }
