@@ -18,6 +18,8 @@ use serde_json::{Value, json};
 
 use crate::AppState;
 use crate::error::WebError;
+use crate::lang::from_headers;
+use ensemble_i18n::{Arg, Lang, tr, tr_args};
 
 /// The most queries in one batch.
 pub const MAX_QUERIES: usize = 50;
@@ -26,10 +28,10 @@ pub const MAX_TEXT: usize = 500;
 /// The most candidates returned for one query.
 pub const MAX_LIMIT: usize = 25;
 
-/// The types offered: id, table, French name.
+/// The types offered: id, table, the message key of its name.
 const TYPES: [(&str, &str, &str); 2] = [
-    ("Organization", "organizations", "Organisation"),
-    ("Place", "places", "Lieu"),
+    ("Organization", "organizations", "web-referential-type-organization"),
+    ("Place", "places", "web-referential-type-place"),
 ];
 
 fn cors(mut response: Response) -> Response {
@@ -69,36 +71,36 @@ fn base(headers: &HeaderMap) -> String {
     format!("{scheme}://{host}")
 }
 
-fn default_types() -> Value {
+fn default_types(lang: Lang) -> Value {
     Value::Array(
         TYPES
             .iter()
-            .map(|(id, _, name)| json!({"id": id, "name": name}))
+            .map(|(id, _, key)| json!({"id": id, "name": tr(lang, key)}))
             .collect(),
     )
 }
 
-fn manifest_02(base: &str) -> Value {
+fn manifest_02(base: &str, lang: Lang) -> Value {
     json!({
         "versions": ["0.2"],
-        "name": "Ensemble — référentiel partagé des arts de la scène",
+        "name": tr(lang, "web-referential-service"),
         // The referential's entities (their Ensemble numbers) in this consortium's portal.
         "identifierSpace": format!("{base}/reconcile/entite/"),
         "schemaSpace": "http://schema.org/",
         "documentation": format!("{base}/guide"),
-        "defaultTypes": default_types(),
+        "defaultTypes": default_types(lang),
         "view": {"url": format!("{base}/reconcile/preview?id={{{{id}}}}")},
         "preview": {"url": format!("{base}/reconcile/preview?id={{{{id}}}}"), "width": 400, "height": 140},
         "suggest": {"entity": {"service_url": format!("{base}/reconcile"), "service_path": "/suggest/entity"}},
     })
 }
 
-fn manifest_10(base: &str) -> Value {
+fn manifest_10(base: &str, lang: Lang) -> Value {
     json!({
         "versions": ["1.0-draft"],
-        "name": "Ensemble — référentiel partagé des arts de la scène",
+        "name": tr(lang, "web-referential-service"),
         "documentation": format!("{base}/guide"),
-        "defaultTypes": default_types(),
+        "defaultTypes": default_types(lang),
         "view": {"url": format!("{base}/reconcile/preview?id={{id}}")},
         "preview": {"width": 400, "height": 140},
         "suggest": {"entity": true, "property": false, "type": false},
@@ -145,11 +147,11 @@ fn table_of(kind: Option<&Value>) -> Option<&'static str> {
         .map(|(_, table, _)| *table)
 }
 
-fn type_of(table: &str) -> Value {
+fn type_of(lang: Lang, table: &str) -> Value {
     TYPES
         .iter()
         .find(|(_, t, _)| *t == table)
-        .map_or(Value::Null, |(id, _, name)| json!([{"id": id, "name": name}]))
+        .map_or(Value::Null, |(id, _, key)| json!([{"id": id, "name": tr(lang, key)}]))
 }
 
 fn limit_of(value: Option<&Value>) -> usize {
@@ -196,7 +198,7 @@ fn busy() -> Response {
     response
 }
 
-fn candidate_json(candidate: &Candidate, table: &str, named_features: bool) -> Value {
+fn candidate_json(lang: Lang, candidate: &Candidate, table: &str, named_features: bool) -> Value {
     let description = [candidate.locality.as_str()]
         .into_iter()
         .filter(|t| !t.is_empty())
@@ -219,13 +221,13 @@ fn candidate_json(candidate: &Candidate, table: &str, named_features: bool) -> V
         "description": description,
         "score": (candidate.probability * 1000.0).round() / 10.0,
         "match": candidate.matched,
-        "type": type_of(table),
+        "type": type_of(lang, table),
         "features": features,
     })
 }
 
 /// A 0.2 batch (`{"q0": {"query": …, "type": …, "limit": …, "properties": […]}}`) answered.
-async fn batch_02(state: &AppState, text: &str) -> Result<Response, WebError> {
+async fn batch_02(state: &AppState, lang: Lang, text: &str) -> Result<Response, WebError> {
     let Ok(Value::Object(batch)) = serde_json::from_str::<Value>(text) else {
         return Ok(refused("reconcile-batch-invalid"));
     };
@@ -259,7 +261,7 @@ async fn batch_02(state: &AppState, text: &str) -> Result<Response, WebError> {
     };
     let mut out = serde_json::Map::new();
     for ((key, table), found) in keys.iter().zip(&answers) {
-        let result: Vec<Value> = found.iter().map(|c| candidate_json(c, table, false)).collect();
+        let result: Vec<Value> = found.iter().map(|c| candidate_json(lang, c, table, false)).collect();
         out.insert(key.clone(), json!({"result": result}));
     }
     Ok(cors(Json(Value::Object(out)).into_response()))
@@ -278,29 +280,40 @@ pub async fn service(
     Query(params): Query<ServiceParams>,
 ) -> Result<Response, WebError> {
     match params.queries {
-        Some(queries) => batch_02(&state, &queries).await,
-        None => Ok(cors(Json(manifest_02(&base(&headers))).into_response())),
+        Some(queries) => batch_02(&state, from_headers(&headers), &queries).await,
+        None => Ok(cors(
+            Json(manifest_02(&base(&headers), from_headers(&headers))).into_response(),
+        )),
     }
 }
 
 /// `POST /reconcile`: a 0.2 batch sent as the form field `queries`.
-pub async fn service_post(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Response, WebError> {
+pub async fn service_post(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, WebError> {
     let queries = form_urlencoded::parse(&body)
         .find(|(name, _)| name == "queries")
         .map(|(_, value)| value.into_owned());
     match queries {
-        Some(queries) => batch_02(&state, &queries).await,
+        Some(queries) => batch_02(&state, from_headers(&headers), &queries).await,
         None => Ok(refused("reconcile-batch-invalid")),
     }
 }
 
 /// `GET /reconcile/v1`: the 1.0 draft manifest.
 pub async fn manifest_v1(headers: HeaderMap) -> Response {
-    cors(Json(manifest_10(&base(&headers))).into_response())
+    cors(Json(manifest_10(&base(&headers), from_headers(&headers))).into_response())
 }
 
 /// `POST /reconcile/v1/match`: a 1.0 draft batch (`{"queries": [{"type", "limit", "conditions"}]}`).
-pub async fn match_v1(State(state): State<AppState>, body: axum::body::Bytes) -> Result<Response, WebError> {
+pub async fn match_v1(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, WebError> {
+    let lang = from_headers(&headers);
     let Ok(batch) = serde_json::from_slice::<Value>(&body) else {
         return Ok(refused("reconcile-batch-invalid"));
     };
@@ -343,7 +356,7 @@ pub async fn match_v1(State(state): State<AppState>, body: axum::body::Bytes) ->
     let results: Vec<Value> = answers
         .iter()
         .zip(&tables)
-        .map(|(found, table)| json!({"candidates": found.iter().map(|c| candidate_json(c, table, true)).collect::<Vec<_>>()}))
+        .map(|(found, table)| json!({"candidates": found.iter().map(|c| candidate_json(lang, c, table, true)).collect::<Vec<_>>()}))
         .collect();
     Ok(cors(Json(json!({"results": results})).into_response()))
 }
@@ -385,7 +398,12 @@ pub struct PreviewParams {
 
 /// `GET /reconcile/preview?id=N` (and `/reconcile/v1/preview`): a small HTML card of the entity (its names, municipalities and
 /// how many records mention it), for OpenRefine's preview pane.
-pub async fn preview(State(state): State<AppState>, Query(params): Query<PreviewParams>) -> Result<Response, WebError> {
+pub async fn preview(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    Query(params): Query<PreviewParams>,
+) -> Result<Response, WebError> {
+    let lang = from_headers(&headers);
     let Some(id) = params.id.and_then(|id| id.trim().parse::<i64>().ok()) else {
         return Err(WebError::NotFound);
     };
@@ -404,16 +422,26 @@ pub async fn preview(State(state): State<AppState>, Query(params): Query<Preview
     let kind = TYPES
         .iter()
         .find(|(_, t, _)| *t == entity.table)
-        .map_or("", |(_, _, name)| name);
+        .map_or_else(String::new, |(_, _, key)| tr(lang, key));
+    let kind = tr_args(
+        lang,
+        "web-referential-preview-kind",
+        &[("kind", Arg::from(kind)), ("id", Arg::from(entity.id))],
+    );
+    let records = tr_args(
+        lang,
+        "web-referential-preview-records",
+        &[("count", Arg::from(entity.records))],
+    );
+    let place = if places.is_empty() {
+        String::new()
+    } else {
+        format!(" — {places}")
+    };
     let body = format!(
-        "<!doctype html><html lang=\"fr\"><head><meta charset=\"utf-8\"><title>{names}</title></head><body style=\"font-family:sans-serif;margin:8px\"><p><strong>{names}</strong></p><p>{kind} n° {}{}</p><p>{} fiche(s) de membres et de sources publiques</p></body></html>",
-        entity.id,
-        if places.is_empty() {
-            String::new()
-        } else {
-            format!(" — {places}")
-        },
-        entity.records,
+        "<!doctype html><html lang=\"{lang}\"><head><meta charset=\"utf-8\"><title>{names}</title></head><body style=\"font-family:sans-serif;margin:8px\"><p><strong>{names}</strong></p><p>{}{place}</p><p>{}</p></body></html>",
+        escape(&kind),
+        escape(&records),
     );
     Ok(cors(Html(body).into_response()))
 }

@@ -37,6 +37,8 @@ pub struct RecordLine {
     id: i64,
     name: String,
     place: String,
+    /// "n° 12" / "no. 12".
+    number: String,
 }
 
 /// A pair as shown.
@@ -91,6 +93,7 @@ fn record_line(lang: Lang, record: &RecordView) -> RecordLine {
         id: record.id,
         name: record.name.clone(),
         place,
+        number: tr_args(lang, "web-referential-record", &[("id", Arg::from(record.id))]),
     }
 }
 

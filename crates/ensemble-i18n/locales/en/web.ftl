@@ -690,3 +690,12 @@ web-referential-level-under-200-m = under 200 m
 web-referential-level-under-2-km = under 2 km
 web-referential-level-under-30-km = under 30 km
 web-referential-level-farther = farther
+web-referential-type-organization = Organisation
+web-referential-type-place = Place
+web-referential-service = Ensemble — shared referential of the performing arts
+web-referential-preview-kind = { $kind } no. { $id }
+web-referential-preview-records = { $count ->
+    [one] { $count } record from members or public sources
+   *[other] { $count } records from members and public sources
+}
+web-referential-record = no. { $id }

@@ -690,3 +690,12 @@ web-referential-level-under-200-m = à moins de 200 m
 web-referential-level-under-2-km = à moins de 2 km
 web-referential-level-under-30-km = à moins de 30 km
 web-referential-level-farther = plus loin
+web-referential-type-organization = Organisation
+web-referential-type-place = Lieu
+web-referential-service = Ensemble — référentiel partagé des arts de la scène
+web-referential-preview-kind = { $kind } n° { $id }
+web-referential-preview-records = { $count ->
+    [one] { $count } fiche de membres ou de sources publiques
+   *[other] { $count } fiches de membres et de sources publiques
+}
+web-referential-record = n° { $id }
