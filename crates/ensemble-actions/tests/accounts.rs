@@ -9,24 +9,8 @@ use ensemble_model::{Member, Role, ValueChainRole};
 use ensemble_store::testing::TestUrl;
 use ensemble_store::{AuditAction, Store, User};
 
-macro_rules! on_both_backends {
-    ($($check:ident => $sqlite:ident, $postgres:ident;)+) => {
-        $(
-            #[test]
-            fn $sqlite() {
-                $check(&TestUrl::sqlite());
-            }
-
-            #[test]
-            fn $postgres() {
-                let Some(place) = TestUrl::postgres(stringify!($postgres)) else {
-                    return;
-                };
-                $check(&place);
-            }
-        )+
-    };
-}
+#[macro_use]
+mod common;
 
 on_both_backends! {
     check_a_consortium_starts_once_with_its_coordinator

@@ -11,24 +11,8 @@ use ensemble_model::{DataCategory, DataFormat, DeclaredQuality, Frequency, Membe
 use ensemble_store::Store;
 use ensemble_store::testing::TestUrl;
 
-macro_rules! on_both_backends {
-    ($($check:ident => $sqlite:ident, $postgres:ident;)+) => {
-        $(
-            #[test]
-            fn $sqlite() {
-                $check(&TestUrl::sqlite());
-            }
-
-            #[test]
-            fn $postgres() {
-                let Some(place) = TestUrl::postgres(stringify!($postgres)) else {
-                    return;
-                };
-                $check(&place);
-            }
-        )+
-    };
-}
+#[macro_use]
+mod common;
 
 on_both_backends! {
     check_a_member_assesses_its_maturity_and_the_median_waits_for_enough_members

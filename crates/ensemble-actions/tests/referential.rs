@@ -10,24 +10,8 @@ use ensemble_model::{Identifiers, MemberId, Organization, OrganizationId, Proven
 use ensemble_store::Store;
 use ensemble_store::testing::TestUrl;
 
-macro_rules! on_both_backends {
-    ($($check:ident => $sqlite:ident, $postgres:ident;)+) => {
-        $(
-            #[test]
-            fn $sqlite() {
-                $check(&TestUrl::sqlite());
-            }
-
-            #[test]
-            fn $postgres() {
-                let Some(place) = TestUrl::postgres(stringify!($postgres)) else {
-                    return;
-                };
-                $check(&place);
-            }
-        )+
-    };
-}
+#[macro_use]
+mod common;
 
 on_both_backends! {
     check_decisions_are_kept_across_runs_and_imports

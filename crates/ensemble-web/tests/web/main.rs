@@ -135,6 +135,14 @@ impl TestApp {
         }
     }
 
+    /// Works the shared referential out (organisations and places), as `ensemble referential run`.
+    pub fn run_referential(&self) {
+        let operator = ensemble_actions::Actor::operator(ensemble_actions::Clock::default());
+        for (table, _) in ensemble_actions::referential::TABLES {
+            ensemble_actions::referential::run(&self.store, &operator, table).unwrap();
+        }
+    }
+
     pub async fn send(&self, request: Request<Body>) -> Reply {
         let response = self.router.clone().oneshot(request).await.unwrap();
         let status = response.status();

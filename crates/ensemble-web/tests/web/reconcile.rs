@@ -59,13 +59,6 @@ fn json_of(body: &str) -> Value {
     serde_json::from_str(body).unwrap_or_else(|_| panic!("not JSON: {body}"))
 }
 
-fn run_referential(app: &TestApp) {
-    let operator = ensemble_actions::Actor::operator(ensemble_actions::Clock::default());
-    for (table, _) in ensemble_actions::referential::TABLES {
-        ensemble_actions::referential::run(&app.store, &operator, table).unwrap();
-    }
-}
-
 /// A demo place with a town and an accented name, and its entity's number.
 fn accented_place(app: &TestApp) -> (ensemble_model::Place, i64) {
     let places = app
@@ -84,7 +77,7 @@ fn accented_place(app: &TestApp) -> (ensemble_model::Place, i64) {
 #[tokio::test]
 async fn openrefine_reconciles_a_venue_and_every_answer_follows_the_specification() {
     let app = TestApp::new();
-    run_referential(&app);
+    app.run_referential();
     let (place, entity) = accented_place(&app);
     let plain = place.name.replace('é', "e");
     let town = place.municipality.clone().unwrap();
@@ -188,7 +181,7 @@ async fn openrefine_reconciles_a_venue_and_every_answer_follows_the_specificatio
 #[tokio::test]
 async fn bad_batches_are_refused_with_a_stable_code() {
     let app = TestApp::new();
-    run_referential(&app);
+    app.run_referential();
     let many: serde_json::Map<String, Value> = (0..51).map(|i| (format!("q{i}"), json!({"query": "Salle"}))).collect();
     let cases = [
         ("queries=pas-du-json".to_string(), "reconcile-batch-invalid"),

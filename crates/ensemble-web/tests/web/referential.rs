@@ -7,17 +7,10 @@ use axum::http::StatusCode;
 
 use crate::{COORDINATOR, MEMBER, TestApp, assert_translated, login};
 
-fn run(app: &TestApp) {
-    let operator = ensemble_actions::Actor::operator(ensemble_actions::Clock::default());
-    for (table, _) in ensemble_actions::referential::TABLES {
-        ensemble_actions::referential::run(&app.store, &operator, table).unwrap();
-    }
-}
-
 #[tokio::test]
 async fn the_coordination_reviews_pairs_and_takes_a_decision_back() {
     let app = TestApp::new();
-    run(&app);
+    app.run_referential();
     let coordinator = app.sign_in(COORDINATOR);
     let page = app.get("/referentiel", Some(&coordinator.cookie)).await;
     assert_eq!(page.status, StatusCode::OK);
