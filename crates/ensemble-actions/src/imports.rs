@@ -11,7 +11,8 @@ use crate::{ActionError, Actor, only_if};
 
 /// Imports a file for `member` (a trial when `request.dry_run`: everything is checked, nothing
 /// kept). The batch, its quarantined rows and its `import` audit entry are kept together or not
-/// at all. The batch's time is the consortium's clock, whatever `request.now` says.
+/// at all, with the shared referential worked out again for what the import created (clear cases
+/// joined to their entity, doubtful ones joined provisionally and queued for review). The batch's time is the consortium's clock, whatever `request.now` says.
 pub fn import(
     store: &Store,
     key: &SecretKey,
@@ -26,7 +27,11 @@ pub fn import(
         now: actor.clock.local_now(),
         ..request.clone()
     };
+    let mut links = Vec::new();
     let mut audit = |session: &mut ensemble_store::Session<'_>, report: &ImportReport| {
+        if let Some(batch) = report.batch_id {
+            links = crate::referential::after_import(session, batch.0, actor.clock.today())?;
+        }
         let detail = serde_json::json!({
             "batch": report.batch_id.map(|batch| batch.0),
             "sha256": report.sha256,
@@ -38,7 +43,9 @@ pub fn import(
         let event = actor.event(Some(member.id), AuditAction::Import, report.file_name.clone(), detail);
         session.append_audit(&event, actor.clock.now()).map(|_| ())
     };
-    ensemble_ingest::import(store, key, &request, progress, &mut audit).map_err(ActionError::from)
+    let mut report = ensemble_ingest::import(store, key, &request, progress, &mut audit).map_err(ActionError::from)?;
+    report.referential = links;
+    Ok(report)
 }
 
 /// Removes everything a committed import of `member` added; returns how many records went.

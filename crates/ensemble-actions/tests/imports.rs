@@ -15,8 +15,8 @@ use chrono::NaiveDate;
 use ensemble_actions::{ActionError, Actor, Clock, imports};
 use ensemble_ingest::{ImportReport, ImportRequest, ProfileChoice};
 use ensemble_model::{
-    Batch, BatchId, BatchKind, BatchStatus, Identifiers, Member, MemberId, Organization, OrganizationId, Provenance,
-    TicketSale, ValueChainRole,
+    Batch, BatchId, BatchKind, BatchStatus, Identifiers, Member, MemberId, Organization, OrganizationId, Place,
+    Provenance, TicketSale, ValueChainRole,
 };
 use ensemble_privacy::SecretKey;
 use ensemble_store::testing::TestUrl;
@@ -56,6 +56,37 @@ on_both_backends! {
     check_backups_taken_during_an_import_restore_whole_batches_or_none
         => sqlite_backups_taken_during_an_import_restore_whole_batches_or_none,
            postgres_backups_taken_during_an_import_restore_whole_batches_or_none;
+    check_an_import_places_what_it_created_in_the_referential
+        => sqlite_an_import_places_what_it_created_in_the_referential,
+           postgres_an_import_places_what_it_created_in_the_referential;
+}
+
+/// The records an import creates (its venue, hall and show) are in the shared referential when
+/// the import ends, in the same transaction; the second member's import of the same venue links
+/// to the record already there and leaves the referential as it was.
+fn check_an_import_places_what_it_created_in_the_referential(place: &TestUrl, _: Backend) {
+    let store = opened(place);
+    let file = tickets_file(place, "salle.csv", 3);
+    let report = import(&store, MEMBERS[0], &file.path).unwrap();
+    let tables: Vec<(&str, usize, usize)> = report
+        .referential
+        .iter()
+        .map(|links| (links.table.as_str(), links.created, links.joined))
+        .collect();
+    assert_eq!(tables, vec![("places", 1, 0), ("halls", 1, 0), ("shows", 1, 0)]);
+    let venue = store.list_any::<Place>(&ListFilter::default()).unwrap()[0].id.0;
+    let mentions = store.read(|s| s.referential_mentions("places")).unwrap();
+    assert_eq!(mentions.iter().map(|m| m.record_id).collect::<Vec<_>>(), vec![venue]);
+    let entries = store.read(|s| s.audit_entries(None, 10)).unwrap();
+    assert_eq!(entries.len(), 1, "the import's own entry only");
+
+    let again = import(&store, MEMBERS[1], &file.path).unwrap();
+    assert!(
+        again.referential.iter().all(|links| links.table != "places"),
+        "{:?}",
+        again.referential
+    );
+    assert_eq!(store.read(|s| s.referential_mentions("places")).unwrap(), mentions);
 }
 
 fn check_an_import_whose_audit_fails_keeps_nothing(place: &TestUrl, backend: Backend) {

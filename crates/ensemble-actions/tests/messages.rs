@@ -5,10 +5,21 @@ use ensemble_i18n::{Lang, catalog};
 
 #[test]
 fn every_refusal_has_a_message_in_both_languages() {
-    let folder = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src");
+    let mut folders = vec![std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("src")];
+    let mut files = Vec::new();
+    while let Some(folder) = folders.pop() {
+        for entry in std::fs::read_dir(folder).unwrap() {
+            let path = entry.unwrap().path();
+            if path.is_dir() {
+                folders.push(path);
+            } else {
+                files.push(path);
+            }
+        }
+    }
     let mut codes = Vec::new();
-    for entry in std::fs::read_dir(folder).unwrap() {
-        let source = std::fs::read_to_string(entry.unwrap().path()).unwrap();
+    for path in files {
+        let source = std::fs::read_to_string(path).unwrap();
         for piece in source.split("Refused(\"").skip(1) {
             codes.push(piece.split('"').next().unwrap().to_string());
         }

@@ -4,9 +4,9 @@
 //! can be taken back; only the coordination decides; each step is in the audit trail.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use ensemble_actions::referential::{decide, run, undo};
+use ensemble_actions::referential::{decide, entity, queue, run, undo};
 use ensemble_actions::{ActionError, Actor, Channel, Clock};
-use ensemble_model::{Identifiers, MemberId, Organization, OrganizationId, Provenance, Role};
+use ensemble_model::{Group, GroupId, Identifiers, Member, MemberId, Organization, OrganizationId, Provenance, Role};
 use ensemble_store::Store;
 use ensemble_store::testing::TestUrl;
 
@@ -16,6 +16,8 @@ mod common;
 on_both_backends! {
     check_decisions_are_kept_across_runs_and_imports
         => sqlite_decisions_are_kept_across_runs_and_imports, postgres_decisions_are_kept_across_runs_and_imports;
+    check_members_review_their_own_records
+        => sqlite_members_review_their_own_records, postgres_members_review_their_own_records;
 }
 
 fn organization(id: i64, name: &str, town: &str, wikidata: Option<&str>) -> Organization {
@@ -129,7 +131,8 @@ fn check_decisions_are_kept_across_runs_and_imports(place: &TestUrl) {
         Err(ActionError::Refused("referential-decision-unknown"))
     ));
 
-    // Only the coordination decides; unknown tables and records are refused.
+    // A member's administrator decides only on its own records; unknown tables and records are
+    // refused.
     let member = Actor {
         member: Some(MemberId(1)),
         role: Role::MemberAdmin,
@@ -137,7 +140,7 @@ fn check_decisions_are_kept_across_runs_and_imports(place: &TestUrl) {
     };
     let refusals = [
         decide(&store, &member, "organizations", 11, 12, true).err(),
-        run(&store, &coordination(), "persons").err(),
+        run(&store, &coordination(), "ticket_sales").err(),
         decide(&store, &coordination(), "organizations", 11, 999, true).err(),
         decide(&store, &coordination(), "organizations", 11, 11, true).err(),
     ];
@@ -151,7 +154,7 @@ fn check_decisions_are_kept_across_runs_and_imports(place: &TestUrl) {
     assert_eq!(
         codes,
         [
-            "referential-coordination-only",
+            "referential-not-yours",
             "referential-table-unknown",
             "referential-record-unknown",
             "referential-record-unknown"
@@ -160,4 +163,152 @@ fn check_decisions_are_kept_across_runs_and_imports(place: &TestUrl) {
     let trail = store.read(|s| s.audit_entries(None, 50)).unwrap();
     assert_eq!(trail.iter().filter(|e| e.action == "referential-run").count(), 3);
     assert_eq!(trail.iter().filter(|e| e.action == "referential-decision").count(), 3);
+}
+
+/// A member's administrator.
+fn administrator(member: i64, role: Role) -> Actor {
+    Actor {
+        member: Some(MemberId(member)),
+        role,
+        ..coordination()
+    }
+}
+
+fn check_members_review_their_own_records(place: &TestUrl) {
+    let store = Store::open(&place.url).unwrap();
+    let organizations = vec![
+        organization(20, "Diffusion du Bas-Saint-Laurent", "Rimouski", None),
+        organization(21, "Diffusion de Gaspé", "Gaspé", None),
+    ];
+    store.write(|session| session.insert(&organizations)).unwrap();
+    let members: Vec<Member> = [(1, "bic", 20), (2, "gaspe", 21)]
+        .into_iter()
+        .map(|(id, slug, organization)| Member {
+            id: MemberId(id),
+            slug: slug.to_string(),
+            organization_id: OrganizationId(organization),
+            joined_on: "2026-01-01".parse().unwrap(),
+            privacy_officer_title: None,
+            provenance: Provenance::default(),
+        })
+        .collect();
+    store.write(|session| session.insert(&members)).unwrap();
+    // The public catalogue's groups, and the member's own record of a group: the same words
+    // but one, in the same town, a doubtful pair.
+    let mut groups: Vec<Group> = [
+        "Troupe La Bourrasque",
+        "Cirque Plein Chant",
+        "Cirque Rive Haute",
+        "Ensemble La Passerelle",
+        "Danse Les Funambules",
+        "Danse Les Écluses",
+        "Troupe La Marelle",
+        "Théâtre La Bourrasque",
+        "Ensemble Temps Doux",
+    ]
+    .iter()
+    .enumerate()
+    .map(|(i, name)| Group {
+        id: GroupId(i as i64 + 1),
+        name: name.to_string(),
+        disciplines: Vec::new(),
+        home_municipality: Some("Montréal".to_string()),
+        identifiers: Identifiers::default(),
+        provenance: Provenance::default(),
+    })
+    .collect();
+    groups[2].identifiers.artsdata = Some("K10-100".to_string());
+    let mut own = Group {
+        id: GroupId(10),
+        name: "Théâtre Rive Haute".to_string(),
+        provenance: Provenance {
+            member_id: Some(MemberId(1)),
+            ..Provenance::default()
+        },
+        ..groups[0].clone()
+    };
+    groups.push(own.clone());
+    store.write(|session| session.insert(&groups)).unwrap();
+    let table = "performing_groups";
+    let entity_of = |record: i64| {
+        store
+            .read(|s| s.referential_mentions(table))
+            .unwrap()
+            .into_iter()
+            .find(|m| m.record_id == record)
+            .map(|m| m.entity_id)
+    };
+
+    // Joined provisionally, and waiting for a person.
+    let first = run(&store, &coordination(), table).unwrap();
+    assert_eq!((first.review, first.provisional), (1, 1), "{first:?}");
+    assert_eq!(entity_of(10), entity_of(3));
+    let all = queue(&store, table, None, 10).unwrap();
+    assert!(all.pairs[0].provisional && !all.pairs[0].held_apart);
+    assert_eq!(all.pairs[0].left.member, None);
+    assert_eq!(
+        all.pairs[0].right.member.as_deref(),
+        Some("Diffusion du Bas-Saint-Laurent")
+    );
+    let mine = queue(&store, table, Some(MemberId(1)), 10).unwrap();
+    assert_eq!(mine.waiting, 1);
+    assert_eq!(queue(&store, table, Some(MemberId(2)), 10).unwrap().waiting, 0);
+
+    // The golden record: each field from the record that gives it, every identifier attached.
+    let golden = entity(&store, entity_of(3).unwrap()).unwrap().unwrap();
+    let name = &golden.fields[0];
+    assert_eq!((name.field, name.agreeing, name.giving), ("name", 1, 2));
+    assert_eq!(
+        (name.record, golden.name.as_str()),
+        (3, "Cirque Rive Haute"),
+        "on a tie, the record a public register identifies"
+    );
+    assert_eq!(golden.value("locality"), Some("Montréal"));
+    assert_eq!(golden.fields[1].agreeing, 2);
+    assert_eq!(golden.identifiers.len(), 1);
+    assert_eq!(golden.identifiers[0].records, vec![3]);
+    let provisional: Vec<i64> = golden
+        .mentions
+        .iter()
+        .filter(|m| m.provisional)
+        .map(|m| m.record)
+        .collect();
+    assert_eq!(provisional, vec![10], "the later record joined provisionally");
+
+    // Others' administrators and the member's viewers cannot decide; its administrator can.
+    assert!(matches!(
+        decide(&store, &administrator(2, Role::MemberAdmin), table, 3, 10, false),
+        Err(ActionError::Refused("referential-not-yours"))
+    ));
+    assert!(matches!(
+        decide(&store, &administrator(1, Role::Viewer), table, 3, 10, false),
+        Err(ActionError::Refused("referential-coordination-only"))
+    ));
+    assert!(matches!(
+        decide(&store, &administrator(1, Role::MemberAdmin), table, 1, 2, true),
+        Err(ActionError::Refused("referential-not-yours"))
+    ));
+    let apart = decide(&store, &administrator(1, Role::MemberAdmin), table, 3, 10, false).unwrap();
+    assert_eq!(apart.provisional, 0);
+    assert_ne!(entity_of(10), entity_of(3));
+    let trail = store.read(|s| s.audit_entries(None, 50)).unwrap();
+    let decision = trail.iter().find(|e| e.action == "referential-decision").unwrap();
+    assert_eq!(decision.member_id, Some(1), "the decision is in the member's trail");
+
+    // The import that brought the record rolled back and brought again: a new number, the
+    // decision still holds.
+    store.write(|session| session.delete::<Group>(10)).unwrap();
+    own.id = GroupId(12);
+    store
+        .write(|session| session.insert(std::slice::from_ref(&own)))
+        .unwrap();
+    run(&store, &coordination(), table).unwrap();
+    assert_ne!(entity_of(12), entity_of(3), "kept for the record brought back");
+    let decisions = store.read(|s| s.referential_decisions(table)).unwrap();
+    assert_eq!((decisions[0].left, decisions[0].right), (3, 12));
+    assert!(!decisions[0].same);
+
+    // Its administrator takes the decision back: joined provisionally again.
+    undo(&store, &administrator(1, Role::MemberAdmin), table, decisions[0].id).unwrap();
+    assert_eq!(entity_of(12), entity_of(3));
 }

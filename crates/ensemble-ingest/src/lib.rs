@@ -19,8 +19,8 @@ pub mod writer;
 
 pub use diagnostic::{Code, Diagnostic, Severity};
 pub use pipeline::{
-    ImportError, ImportReport, ImportRequest, OnCommit, ProfileChoice, Progress, QuarantineError, ReplayReport,
-    dismiss, import, keep_correction, prepare_correction, replay,
+    ImportError, ImportReport, ImportRequest, OnCommit, ProfileChoice, Progress, QuarantineError, ReferentialLinks,
+    ReplayReport, dismiss, import, keep_correction, prepare_correction, replay,
 };
 pub use profile::{Profile, ProfileError};
 pub use source::{Format, SourceError};

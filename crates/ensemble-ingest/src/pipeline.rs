@@ -115,6 +115,22 @@ pub struct ImportReport {
     pub dry_run: bool,
     /// The file was refused whole because a row was bad (`--strict`).
     pub refused: bool,
+    /// What the shared referential made of the records the import created, per table (filled
+    /// by the import action, which runs it in the import's transaction).
+    pub referential: Vec<ReferentialLinks>,
+}
+
+/// What the shared referential made of the records one import created in one table.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct ReferentialLinks {
+    /// The table.
+    pub table: String,
+    /// Records the import created there.
+    pub created: usize,
+    /// Of those, records joined to an entity that other records already had.
+    pub joined: usize,
+    /// Of those, records joined provisionally: their pair waits in the review queue.
+    pub provisional: usize,
 }
 
 impl ImportReport {

@@ -52,16 +52,17 @@ struct NameIndex {
     by_name: HashMap<String, Vec<i64>>,
     /// Each record's municipality, folded, when known.
     municipality: HashMap<i64, String>,
-    /// Whether an identifier links only records of one municipality (places: a source may give
-    /// one id to venues of several towns; an organisation that moved keeps its NEQ).
-    ids_stay_in_town: bool,
+    /// Whether this is the index of places: an identifier links only records of one municipality
+    /// (a source may give one id to venues of several towns; an organisation that moved keeps its
+    /// NEQ), and a name that says only the kind of room ("Main Stage") never links without one.
+    places: bool,
 }
 
 impl NameIndex {
-    /// The index of places, whose identifiers link only within one municipality.
+    /// The index of places.
     fn of_places() -> NameIndex {
         NameIndex {
-            ids_stay_in_town: true,
+            places: true,
             ..NameIndex::default()
         }
     }
@@ -97,11 +98,13 @@ impl NameIndex {
     /// The record with one of these identifiers (for places, unless it is in another
     /// municipality: one id given by a source to venues of several towns keeps them apart, and the
     /// shared referential reports the id); else with this name in this municipality; else the only
-    /// record with this name when the municipality is not known.
+    /// record with this name when the municipality is not known, unless it is a place's generic
+    /// name. What is not found here is created, and the shared referential, run after the import,
+    /// joins it to its entity or queues it for review.
     fn find(&self, name: &str, municipality: Option<&str>, identifiers: &Identifiers) -> Option<i64> {
         let town = municipality.map(fold_name).filter(|m| !m.is_empty());
         let same_town = |id: &i64| match (&town, self.municipality.get(id)) {
-            (Some(incoming), Some(known)) if self.ids_stay_in_town => incoming == known,
+            (Some(incoming), Some(known)) if self.places => incoming == known,
             _ => true,
         };
         if let Some(id) = Self::identifier_keys(identifiers)
@@ -117,6 +120,7 @@ impl NameIndex {
         }
         match town {
             Some(municipality) => self.by_name_and_place.get(&(name, municipality)).copied(),
+            None if self.places && ensemble_referential::compare::generic_place_name(&name) => None,
             None => match self.by_name.get(&name).map(Vec::as_slice) {
                 Some([only]) => Some(*only),
                 _ => None,
@@ -927,5 +931,27 @@ mod tests {
             index.find("Salle Desjardins", Some("La Sarre"), &Identifiers::default()),
             Some(2)
         );
+    }
+
+    /// A place named only by its kind of room never links on its name alone: the Main Stage of
+    /// Guelph is not the Main Stage a file names without its town. A telling name does, when the
+    /// file gives no town and only one place has it.
+    #[test]
+    fn a_generic_place_name_needs_its_town() {
+        let mut index = NameIndex::of_places();
+        index.add(1, "Main Stage", Some("Guelph"), &Identifiers::default());
+        index.add(2, "Salle Albert-Rousseau", Some("Québec"), &Identifiers::default());
+        assert_eq!(index.find("Main Stage", None, &Identifiers::default()), None);
+        assert_eq!(
+            index.find("Main Stage", Some("Guelph"), &Identifiers::default()),
+            Some(1)
+        );
+        assert_eq!(
+            index.find("Salle Albert-Rousseau", None, &Identifiers::default()),
+            Some(2)
+        );
+        let mut organizations = NameIndex::default();
+        organizations.add(3, "Main Stage", Some("Guelph"), &Identifiers::default());
+        assert_eq!(organizations.find("Main Stage", None, &Identifiers::default()), Some(3));
     }
 }

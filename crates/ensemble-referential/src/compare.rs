@@ -55,6 +55,22 @@ const GENERIC_WORDS: &[&str] = &[
     "principale",
 ];
 
+/// Whether a place's name says only what kind of room or building it is ("Main Stage", "Studio
+/// Theatre", "Salle principale", "Grand Théâtre"): such a name alone never tells one place from
+/// another of another town.
+pub fn generic_place_name(name: &str) -> bool {
+    let name = normalise::name(name);
+    name.tokens.iter().all(|t| {
+        HALL_WORDS.contains(&t.as_str())
+            || GENERIC_WORDS.contains(&t.as_str())
+            || matches!(
+                t.as_str(),
+                "first" | "second" | "third" | "fourth" | "fifth" | "municipal" | "city"
+            )
+            || t.chars().all(|c| c.is_ascii_digit())
+    })
+}
+
 /// A level per field; `None` when either record lacks the field.
 pub type Levels = [Option<u8>; 7];
 
@@ -75,7 +91,8 @@ pub struct Comparison {
     pub shared_identifier: bool,
     /// They carry different identifiers of one register.
     pub conflicting_identifier: bool,
-    /// A rule forbids one entity: a hall and its building, two places in different towns,
+    /// A rule forbids one entity: a hall and its building, two halls of different buildings
+    /// (`container`), two places in different towns,
     /// different identifiers of one register, one identifier on names with nothing in common.
     pub cannot_link: bool,
 }
@@ -280,6 +297,10 @@ impl<'a> Prepared<'a> {
             || self.parents[right] == Some(left)
             || (self.kind == Kind::Place && (self.part_of(left, right) || self.two_rooms(left, right)));
         let towns_apart = self.kind == Kind::Place && locality == Some(1) && distance.is_none_or(|d| d >= 2);
+        let containers_apart = matches!(
+            (present(&self.records[left].container), present(&self.records[right].container)),
+            (Some(a), Some(b)) if a != b
+        );
         Comparison {
             left,
             right,
@@ -289,7 +310,11 @@ impl<'a> Prepared<'a> {
             conflicting_identifier,
             // One identifier on two records whose names have nothing in common is a mistake of
             // a source, reported as a conflict rather than merged.
-            cannot_link: family || towns_apart || conflicting_identifier || (shared_identifier && name_level == 4),
+            cannot_link: family
+                || towns_apart
+                || containers_apart
+                || conflicting_identifier
+                || (shared_identifier && name_level == 4),
         }
     }
 

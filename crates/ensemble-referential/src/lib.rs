@@ -87,6 +87,9 @@ pub struct Record {
     pub operator: Option<String>,
     /// For a hall, the record of the building it is in.
     pub parent_place: Option<String>,
+    /// For a hall, what holds it: its building's entity. Records held by different things are
+    /// never one (two halls of two buildings), whatever their names.
+    pub container: Option<String>,
     /// External identifiers: register (`wikidata`, `artsdata`, `isni`, `neq`, `scenepro`) and value.
     pub identifiers: Vec<(String, String)>,
 }

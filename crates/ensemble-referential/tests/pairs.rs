@@ -40,6 +40,7 @@ fn records(kind: &str) -> Vec<Record> {
                 url: text("url"),
                 operator: text("operator"),
                 parent_place: text("parent_place"),
+                container: None,
                 identifiers: Vec::new(),
             }
         })

@@ -191,3 +191,26 @@ fn every_decision_is_explained_and_the_same_records_give_the_same_entities() {
     );
     assert!((first.model.probability(&comparison) - linked.probability).abs() < 1e-12);
 }
+
+#[test]
+fn a_name_that_says_only_the_kind_of_room_is_generic() {
+    use ensemble_referential::compare::generic_place_name;
+    for name in [
+        "Main Stage",
+        "Studio Theatre",
+        "Salle principale",
+        "Grand Théâtre",
+        "Petite salle",
+        "Scène 2",
+    ] {
+        assert!(generic_place_name(name), "{name}");
+    }
+    for name in [
+        "Salle Albert-Rousseau",
+        "Grand Théâtre de Québec",
+        "Royal Theatre",
+        "Studio Azrieli",
+    ] {
+        assert!(!generic_place_name(name), "{name}");
+    }
+}

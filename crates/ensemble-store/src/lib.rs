@@ -252,6 +252,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0017_referential.sql"),
         postgres: include_str!("../migrations/postgres/0017_referential.sql"),
     },
+    Migration {
+        version: 18,
+        name: "referential-keys",
+        sqlite: include_str!("../migrations/sqlite/0018_referential_keys.sql"),
+        postgres: include_str!("../migrations/postgres/0018_referential_keys.sql"),
+    },
 ];
 
 impl Migration {

@@ -46,6 +46,11 @@ pub struct PairDecision {
     pub same: bool,
     /// When it was taken.
     pub decided_on: NaiveDate,
+    /// What the first record is (its source, name and town, folded), to find it again under a
+    /// new number after its import is rolled back and brought back.
+    pub left_key: String,
+    /// What the second record is.
+    pub right_key: String,
 }
 
 /// What a run of the engine leaves for one table.
@@ -119,8 +124,8 @@ impl Session<'_> {
     /// People's decisions on pairs of `table`, oldest first.
     pub fn referential_decisions(&mut self, table: &str) -> Result<Vec<PairDecision>, StoreError> {
         let rows = self.database.query(
-            "SELECT id, entity_table, left_record, right_record, same, decided_on FROM referential_decisions \
-             WHERE entity_table = ? ORDER BY id",
+            "SELECT id, entity_table, left_record, right_record, same, decided_on, left_key, right_key \
+             FROM referential_decisions WHERE entity_table = ? ORDER BY id",
             &[Value::from(table)],
         )?;
         rows.iter()
@@ -136,6 +141,8 @@ impl Session<'_> {
                         "referential_decisions",
                         "decided_on",
                     )?,
+                    left_key: row.text(6),
+                    right_key: row.text(7),
                 })
             })
             .collect()
@@ -208,6 +215,11 @@ impl Session<'_> {
     /// its number.
     pub fn put_pair_decision(&mut self, decision: &PairDecision) -> Result<i64, StoreError> {
         let (left, right) = (decision.left.min(decision.right), decision.left.max(decision.right));
+        let (left_key, right_key) = if decision.left <= decision.right {
+            (&decision.left_key, &decision.right_key)
+        } else {
+            (&decision.right_key, &decision.left_key)
+        };
         self.database.execute(
             "DELETE FROM referential_decisions WHERE entity_table = ? AND left_record = ? AND right_record = ?",
             &[
@@ -221,7 +233,8 @@ impl Session<'_> {
             .query("SELECT COALESCE(MAX(id), 0) + 1 FROM referential_decisions", &[])?;
         let id = rows.first().map_or(1, |row| row.int(0));
         self.database.execute(
-            "INSERT INTO referential_decisions (id, entity_table, left_record, right_record, same, decided_on) VALUES (?, ?, ?, ?, ?, ?)",
+            "INSERT INTO referential_decisions (id, entity_table, left_record, right_record, same, decided_on, left_key, right_key) \
+             VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
             &[
                 Value::Int(id),
                 Value::from(decision.entity_table.as_str()),
@@ -229,9 +242,30 @@ impl Session<'_> {
                 Value::Int(right),
                 Value::Bool(decision.same),
                 Value::Date(decision.decided_on),
+                Value::from(left_key.as_str()),
+                Value::from(right_key.as_str()),
             ],
         )?;
         Ok(id)
+    }
+
+    /// Points decision `id` at the records now numbered `left` and `right` (found again by their
+    /// keys after their import was brought back).
+    pub fn repoint_pair_decision(&mut self, id: i64, left: i64, right: i64) -> Result<(), StoreError> {
+        let (low, high) = (left.min(right), left.max(right));
+        self.database.execute(
+            "UPDATE referential_decisions SET left_record = ?, right_record = ?, \
+             left_key = CASE WHEN ? THEN left_key ELSE right_key END, \
+             right_key = CASE WHEN ? THEN right_key ELSE left_key END WHERE id = ?",
+            &[
+                Value::Int(low),
+                Value::Int(high),
+                Value::Bool(left <= right),
+                Value::Bool(left <= right),
+                Value::Int(id),
+            ],
+        )?;
+        Ok(())
     }
 
     /// Takes back a decision; `false` when there is none with this number on `table`.

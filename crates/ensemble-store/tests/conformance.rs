@@ -147,7 +147,7 @@ fn check_declared_inventory_migration(place: &TestUrl, backend: Backend) {
     drop(database);
 
     let store = Store::connect(&place.url).unwrap();
-    assert_eq!(store.migrate(&mut |_| {}).unwrap(), vec![16, 17]);
+    assert_eq!(store.migrate(&mut |_| {}).unwrap(), vec![16, 17, 18]);
     let asset = store.read(|session| session.get_any::<DataAsset>(7)).unwrap().unwrap();
     assert_eq!(asset.categories, vec![DataCategory::Grants]);
     assert_eq!(asset.format, DataFormat::Other);
@@ -1330,7 +1330,8 @@ fn check_migrations_apply_once(store: &Store, url: &str) {
             (14, "problems".to_string()),
             (15, "use-cases".to_string()),
             (16, "declared-inventory".to_string()),
-            (17, "referential".to_string())
+            (17, "referential".to_string()),
+            (18, "referential-keys".to_string())
         ]
     );
 }
@@ -2088,10 +2089,10 @@ fn migrated(url: &str, backend: Backend) -> Store {
         .iter()
         .map(|migration| migration.version)
         .collect();
-    assert_eq!(pending, (1..=17).collect::<Vec<_>>());
+    assert_eq!(pending, (1..=18).collect::<Vec<_>>());
     let mut reported = Vec::new();
     let applied = store.migrate(&mut |migration| reported.push(migration.name)).unwrap();
-    assert_eq!(applied, (1..=17).collect::<Vec<_>>());
+    assert_eq!(applied, (1..=18).collect::<Vec<_>>());
     assert_eq!(
         reported,
         vec![
@@ -2111,7 +2112,8 @@ fn migrated(url: &str, backend: Backend) -> Store {
             "problems",
             "use-cases",
             "declared-inventory",
-            "referential"
+            "referential",
+            "referential-keys"
         ]
     );
     store

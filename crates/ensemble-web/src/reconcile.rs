@@ -1,10 +1,12 @@
 //! The W3C Reconciliation API over the shared referential, for OpenRefine and Artsdata-style
-//! clients: public organisations and places only (their records are public; private records never
-//! reach the referential). Version 0.2, which OpenRefine speaks, at `/reconcile`: the manifest, query
-//! batches (`queries=` by GET or a POST form), previews and entity suggestions; the 1.0 draft at
-//! `/reconcile/v1`: its manifest, `POST /match` with a JSON batch, and suggestions. Every answer
-//! allows any origin (CORS). Batches are bounded: at most [`MAX_QUERIES`] queries of at most
-//! [`MAX_TEXT`] characters, [`MAX_LIMIT`] candidates each.
+//! clients: public organisations, places, halls, groups, credited people and shows only (their
+//! records are public; private records never reach the referential). Version 0.2, which OpenRefine
+//! speaks, at `/reconcile`: the manifest, query batches (`queries=` by GET or a POST form), data
+//! extension (`extend=`, with proposed properties), previews, and suggestions of entities,
+//! properties and types; the 1.0 draft at `/reconcile/v1`: its manifest, `POST /match` with a JSON
+//! batch, `POST /extend`, `/extend/propose` and the three suggestions. Every answer allows any
+//! origin (CORS). Batches are bounded: at most [`MAX_QUERIES`] queries (or entities to extend) of
+//! at most [`MAX_TEXT`] characters, [`MAX_LIMIT`] candidates each.
 
 use axum::Json;
 use axum::extract::{Query, State};
@@ -29,10 +31,45 @@ pub const MAX_TEXT: usize = 500;
 pub const MAX_LIMIT: usize = 25;
 
 /// The types offered: id, table, the message key of its name.
-const TYPES: [(&str, &str, &str); 2] = [
+const TYPES: [(&str, &str, &str); 6] = [
     ("Organization", "organizations", "web-referential-type-organization"),
     ("Place", "places", "web-referential-type-place"),
+    ("Hall", "halls", "web-referential-type-hall"),
+    ("PerformingGroup", "performing_groups", "web-referential-type-group"),
+    ("Person", "persons", "web-referential-type-person"),
+    ("CreativeWork", "shows", "web-referential-type-show"),
 ];
+
+/// The properties data extension gives: id, and the golden record's field or the identifiers'
+/// register it reads.
+const PROPERTIES: [(&str, &str); 13] = [
+    ("name", "name"),
+    ("alternateName", "names"),
+    ("streetAddress", "street"),
+    ("addressLocality", "locality"),
+    ("addressRegion", "region"),
+    ("postalCode", "postal_code"),
+    ("url", "url"),
+    ("operator", "operator"),
+    ("artsdata", "artsdata"),
+    ("wikidata", "wikidata"),
+    ("isni", "isni"),
+    ("neq", "neq"),
+    ("scenepro", "scenepro"),
+];
+
+/// A property's name in `lang`.
+fn property_name(lang: Lang, field: &str) -> String {
+    match field {
+        "artsdata" => "Artsdata".to_string(),
+        "wikidata" => "Wikidata".to_string(),
+        "isni" => "ISNI".to_string(),
+        "neq" => "NEQ".to_string(),
+        "scenepro" => "Scène Pro".to_string(),
+        "names" => tr(lang, "web-referential-field-names"),
+        field => tr(lang, &format!("web-referential-field-{field}")),
+    }
+}
 
 fn cors(mut response: Response) -> Response {
     use axum::http::HeaderValue;
@@ -91,7 +128,15 @@ fn manifest_02(base: &str, lang: Lang) -> Value {
         "defaultTypes": default_types(lang),
         "view": {"url": format!("{base}/reconcile/preview?id={{{{id}}}}")},
         "preview": {"url": format!("{base}/reconcile/preview?id={{{{id}}}}"), "width": 400, "height": 140},
-        "suggest": {"entity": {"service_url": format!("{base}/reconcile"), "service_path": "/suggest/entity"}},
+        "suggest": {
+            "entity": {"service_url": format!("{base}/reconcile"), "service_path": "/suggest/entity"},
+            "property": {"service_url": format!("{base}/reconcile"), "service_path": "/suggest/property"},
+            "type": {"service_url": format!("{base}/reconcile"), "service_path": "/suggest/type"},
+        },
+        "extend": {
+            "propose_properties": {"service_url": format!("{base}/reconcile"), "service_path": "/properties"},
+            "property_settings": [],
+        },
     })
 }
 
@@ -103,7 +148,8 @@ fn manifest_10(base: &str, lang: Lang) -> Value {
         "defaultTypes": default_types(lang),
         "view": {"url": format!("{base}/reconcile/preview?id={{id}}")},
         "preview": {"width": 400, "height": 140},
-        "suggest": {"entity": true, "property": false, "type": false},
+        "suggest": {"entity": true, "property": true, "type": true},
+        "extend": {"proposeProperties": true, "propertySettings": []},
     })
 }
 
@@ -267,38 +313,197 @@ async fn batch_02(state: &AppState, lang: Lang, text: &str) -> Result<Response, 
     Ok(cors(Json(Value::Object(out)).into_response()))
 }
 
+/// A data extension query (`{"ids": […], "properties": [{"id": …}]}`) read: the entities' numbers
+/// and the properties asked (unknown ones are answered with no value); else the error's code.
+fn extension_query(text: &[u8]) -> Result<(Vec<String>, Vec<String>), &'static str> {
+    let Ok(query) = serde_json::from_slice::<Value>(text) else {
+        return Err("reconcile-extend-invalid");
+    };
+    let (Some(ids), Some(properties)) = (
+        query.get("ids").and_then(Value::as_array),
+        query.get("properties").and_then(Value::as_array),
+    ) else {
+        return Err("reconcile-extend-invalid");
+    };
+    if ids.len() > MAX_QUERIES || properties.len() > PROPERTIES.len() * 2 {
+        return Err("reconcile-batch-too-large");
+    }
+    let ids = ids.iter().filter_map(text_of).collect();
+    let properties = properties
+        .iter()
+        .filter_map(|p| p.get("id").and_then(text_of))
+        .collect();
+    Ok((ids, properties))
+}
+
+/// What the referential holds of `ids`, then each entity's values of each property.
+async fn extension(
+    state: &AppState,
+    ids: &[String],
+    properties: &[String],
+) -> Result<Vec<(String, Vec<Vec<Value>>)>, WebError> {
+    let numbers: Vec<i64> = ids.iter().filter_map(|id| id.trim().parse().ok()).collect();
+    let store = state.store.clone();
+    let found = tokio::task::spawn_blocking(move || referential::entities(&store, &numbers)).await??;
+    Ok(ids
+        .iter()
+        .map(|id| {
+            let entity = found.iter().find(|e| e.id.to_string() == id.trim());
+            let values = properties
+                .iter()
+                .map(|property| entity.map(|e| values_of(e, property)).unwrap_or_default())
+                .collect();
+            (id.clone(), values)
+        })
+        .collect())
+}
+
+/// An entity's values of one property: `{"str": …}` each.
+fn values_of(entity: &referential::EntityView, property: &str) -> Vec<Value> {
+    let Some((_, field)) = PROPERTIES.iter().find(|(id, _)| *id == property) else {
+        return Vec::new();
+    };
+    let texts: Vec<String> = match *field {
+        "names" => entity.names.iter().filter(|n| **n != entity.name).cloned().collect(),
+        "artsdata" | "wikidata" | "isni" | "neq" | "scenepro" => entity
+            .identifiers
+            .iter()
+            .filter(|i| i.register == *field)
+            .map(|i| i.value.clone())
+            .collect(),
+        field => entity.value(field).map(String::from).into_iter().collect(),
+    };
+    texts.into_iter().map(|text| json!({"str": text})).collect()
+}
+
+fn extension_meta(lang: Lang, properties: &[String]) -> Value {
+    Value::Array(
+        properties
+            .iter()
+            .map(|id| {
+                let name = PROPERTIES
+                    .iter()
+                    .find(|(p, _)| p == id)
+                    .map_or_else(|| id.clone(), |(_, field)| property_name(lang, field));
+                json!({"id": id, "name": name})
+            })
+            .collect(),
+    )
+}
+
+/// A 0.2 data extension (`extend=`) answered: rows keyed by entity.
+async fn extend_02(state: &AppState, lang: Lang, text: &str) -> Result<Response, WebError> {
+    let (ids, properties) = match extension_query(text.as_bytes()) {
+        Ok(query) => query,
+        Err(code) => return Ok(refused(code)),
+    };
+    let mut rows = serde_json::Map::new();
+    for (id, values) in extension(state, &ids, &properties).await? {
+        let row: serde_json::Map<String, Value> = properties
+            .iter()
+            .cloned()
+            .zip(values.into_iter().map(Value::Array))
+            .collect();
+        rows.insert(id, Value::Object(row));
+    }
+    let body = json!({"meta": extension_meta(lang, &properties), "rows": rows});
+    Ok(cors(Json(body).into_response()))
+}
+
+/// `POST /reconcile/v1/extend`: a 1.0 draft data extension, rows in the order asked.
+pub async fn extend_v1(
+    State(state): State<AppState>,
+    headers: HeaderMap,
+    body: axum::body::Bytes,
+) -> Result<Response, WebError> {
+    let lang = from_headers(&headers);
+    let (ids, properties) = match extension_query(&body) {
+        Ok(query) => query,
+        Err(code) => return Ok(refused(code)),
+    };
+    let rows: Vec<Value> = extension(&state, &ids, &properties)
+        .await?
+        .into_iter()
+        .map(|(id, values)| {
+            let properties: Vec<Value> = properties
+                .iter()
+                .zip(values)
+                .map(|(property, values)| json!({"id": property, "values": values}))
+                .collect();
+            json!({"id": id, "properties": properties})
+        })
+        .collect();
+    let body = json!({"meta": extension_meta(lang, &properties), "rows": rows});
+    Ok(cors(Json(body).into_response()))
+}
+
+/// The parameters of a property proposal.
+#[derive(Debug, serde::Deserialize)]
+pub struct ProposeParams {
+    #[serde(rename = "type")]
+    kind: Option<String>,
+    limit: Option<usize>,
+}
+
+/// `GET /reconcile/properties` and `/reconcile/v1/extend/propose`: the properties data extension
+/// gives for a type (the same for every type).
+pub async fn propose(headers: HeaderMap, Query(params): Query<ProposeParams>) -> Response {
+    let lang = from_headers(&headers);
+    let kind = params.kind.unwrap_or_else(|| "Organization".to_string());
+    if table_of(Some(&Value::String(kind.clone()))).is_none() {
+        return refused("reconcile-type-unknown");
+    }
+    let properties: Vec<Value> = PROPERTIES
+        .iter()
+        .take(params.limit.unwrap_or(PROPERTIES.len()).clamp(1, PROPERTIES.len()))
+        .map(|(id, field)| json!({"id": id, "name": property_name(lang, field)}))
+        .collect();
+    let mut body = json!({"type": kind, "properties": properties});
+    if let Some(limit) = params.limit {
+        body["limit"] = json!(limit);
+    }
+    cors(Json(body).into_response())
+}
+
 /// The parameters of `GET /reconcile`.
 #[derive(Debug, serde::Deserialize)]
 pub struct ServiceParams {
     queries: Option<String>,
+    extend: Option<String>,
 }
 
-/// `GET /reconcile`: the 0.2 manifest, or with `queries=`, a batch answered.
+/// `GET /reconcile`: the 0.2 manifest, or with `queries=`, a batch answered, or with `extend=`,
+/// a data extension.
 pub async fn service(
     State(state): State<AppState>,
     headers: HeaderMap,
     Query(params): Query<ServiceParams>,
 ) -> Result<Response, WebError> {
-    match params.queries {
-        Some(queries) => batch_02(&state, from_headers(&headers), &queries).await,
-        None => Ok(cors(
-            Json(manifest_02(&base(&headers), from_headers(&headers))).into_response(),
-        )),
+    let lang = from_headers(&headers);
+    match (params.queries, params.extend) {
+        (Some(queries), _) => batch_02(&state, lang, &queries).await,
+        (None, Some(extend)) => extend_02(&state, lang, &extend).await,
+        (None, None) => Ok(cors(Json(manifest_02(&base(&headers), lang)).into_response())),
     }
 }
 
-/// `POST /reconcile`: a 0.2 batch sent as the form field `queries`.
+/// `POST /reconcile`: a 0.2 batch sent as the form field `queries`, or a data extension as
+/// `extend`.
 pub async fn service_post(
     State(state): State<AppState>,
     headers: HeaderMap,
     body: axum::body::Bytes,
 ) -> Result<Response, WebError> {
-    let queries = form_urlencoded::parse(&body)
-        .find(|(name, _)| name == "queries")
-        .map(|(_, value)| value.into_owned());
-    match queries {
-        Some(queries) => batch_02(&state, from_headers(&headers), &queries).await,
-        None => Ok(refused("reconcile-batch-invalid")),
+    let lang = from_headers(&headers);
+    let field = |wanted: &str| {
+        form_urlencoded::parse(&body)
+            .find(|(name, _)| name == wanted)
+            .map(|(_, value)| value.into_owned())
+    };
+    match (field("queries"), field("extend")) {
+        (Some(queries), _) => batch_02(&state, lang, &queries).await,
+        (None, Some(extend)) => extend_02(&state, lang, &extend).await,
+        (None, None) => Ok(refused("reconcile-batch-invalid")),
     }
 }
 
@@ -390,6 +595,42 @@ pub async fn suggest(State(state): State<AppState>, Query(params): Query<Suggest
     Ok(cors(Json(json!({"result": result})).into_response()))
 }
 
+/// `GET /reconcile/suggest/property` and `/reconcile/v1/suggest/property`: the properties whose
+/// id or name starts so.
+pub async fn suggest_property(headers: HeaderMap, Query(params): Query<SuggestParams>) -> Response {
+    let lang = from_headers(&headers);
+    let prefix = ensemble_model::geo::fold_name(&params.prefix.unwrap_or_default());
+    let result: Vec<Value> = PROPERTIES
+        .iter()
+        .map(|(id, field)| (*id, property_name(lang, field)))
+        .filter(|(id, name)| {
+            ensemble_model::geo::fold_name(id).starts_with(&prefix)
+                || ensemble_model::geo::fold_name(name)
+                    .split(' ')
+                    .any(|w| w.starts_with(&prefix))
+        })
+        .map(|(id, name)| json!({"id": id, "name": name}))
+        .collect();
+    cors(Json(json!({"result": result})).into_response())
+}
+
+/// `GET /reconcile/suggest/type` and `/reconcile/v1/suggest/type`: the types whose id or name
+/// starts so.
+pub async fn suggest_type(headers: HeaderMap, Query(params): Query<SuggestParams>) -> Response {
+    let lang = from_headers(&headers);
+    let prefix = ensemble_model::geo::fold_name(&params.prefix.unwrap_or_default());
+    let result: Vec<Value> = TYPES
+        .iter()
+        .map(|(id, _, key)| (*id, tr(lang, key)))
+        .filter(|(id, name)| {
+            ensemble_model::geo::fold_name(id).starts_with(&prefix)
+                || ensemble_model::geo::fold_name(name).starts_with(&prefix)
+        })
+        .map(|(id, name)| json!({"id": id, "name": name}))
+        .collect();
+    cors(Json(json!({"result": result})).into_response())
+}
+
 /// The parameters of a preview.
 #[derive(Debug, serde::Deserialize)]
 pub struct PreviewParams {
@@ -431,7 +672,7 @@ pub async fn preview(
     let records = tr_args(
         lang,
         "web-referential-preview-records",
-        &[("count", Arg::from(entity.records))],
+        &[("count", Arg::from(entity.mentions.len()))],
     );
     let place = if places.is_empty() {
         String::new()

@@ -1,7 +1,10 @@
-//! The shared referential's review page, for the consortium's coordination: for organisations and
-//! places, how many records and entities, the pairs waiting for a person (doubtful ones, and
-//! probable ones a rule held apart) with each field's weight drawn as bars, the decisions taken
-//! (each can be taken back), and a new run. Every step is an audited action.
+//! The shared referential's review pages: for the consortium's coordination (every pair) and for
+//! a member's administrators (the pairs of the member's own records). For organisations, places,
+//! halls, groups, people and shows: how many records and entities, the pairs waiting for a person
+//! (doubtful ones, some joined provisionally, and probable ones a rule held apart) with each
+//! field's weight drawn as bars, the decisions taken (each can be taken back), and for the
+//! coordination a new run. Every step is an audited action. Each entity has its page: its golden
+//! record, each field with the record it comes from, its identifiers and its records.
 
 use std::fmt::Write as _;
 
@@ -10,12 +13,13 @@ use axum::extract::{Path, State};
 use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use ensemble_actions::ActionError;
-use ensemble_actions::referential::{self, PairView, Queue, RecordView};
+use ensemble_actions::referential::{self, EntityView, PairView, Queue, RecordView};
 use ensemble_i18n::{Arg, Lang, tr, tr_args};
+use ensemble_model::Member;
 
 use crate::chart::escape;
 use crate::error::WebError;
-use crate::http::Signed;
+use crate::http::{MemberScope, Signed};
 use crate::pages::{Texts, form_status, render, texts};
 use crate::{AppState, PageLang};
 
@@ -23,9 +27,13 @@ use crate::{AppState, PageLang};
 const SHOWN: usize = 30;
 
 /// The tables as the page's addresses name them: address, table, heading key.
-const SECTIONS: [(&str, &str, &str); 2] = [
+const SECTIONS: [(&str, &str, &str); 6] = [
     ("organisations", "organizations", "web-referential-organizations"),
     ("lieux", "places", "web-referential-places"),
+    ("salles", "halls", "web-referential-halls"),
+    ("groupes", "performing_groups", "web-referential-groups"),
+    ("personnes", "persons", "web-referential-persons"),
+    ("spectacles", "shows", "web-referential-shows"),
 ];
 
 fn table_of(slug: &str) -> Option<&'static str> {
@@ -35,6 +43,8 @@ fn table_of(slug: &str) -> Option<&'static str> {
 /// A record as a line of the page.
 pub struct RecordLine {
     id: i64,
+    /// Its entity's number.
+    entity: i64,
     name: String,
     place: String,
     /// "n° 12" / "no. 12".
@@ -47,6 +57,7 @@ pub struct PairLine {
     right: RecordLine,
     probability: String,
     held_apart: bool,
+    provisional: bool,
     /// Each field's part in words.
     reasons: Vec<String>,
     /// The same as bars.
@@ -75,8 +86,20 @@ pub struct Section {
 #[template(path = "referential.html")]
 struct ReferentialPage {
     t: Texts,
+    /// Where the page's forms post: `/referentiel` or `/membres/{member}/referentiel`.
+    base: String,
+    /// The coordination's page (every pair, and new runs).
+    coordination: bool,
     sections: Vec<Section>,
     error: Option<String>,
+}
+
+/// Whose pairs a page shows: every pair (the coordination's page) or one member's.
+fn base(member: Option<&Member>) -> String {
+    member.map_or_else(
+        || "/referentiel".to_string(),
+        |m| format!("/membres/{}/referentiel", m.slug),
+    )
 }
 
 fn record_line(lang: Lang, record: &RecordView) -> RecordLine {
@@ -91,6 +114,7 @@ fn record_line(lang: Lang, record: &RecordView) -> RecordLine {
         .join(" · ");
     RecordLine {
         id: record.id,
+        entity: record.entity,
         name: record.name.clone(),
         place,
         number: tr_args(lang, "web-referential-record", &[("id", Arg::from(record.id))]),
@@ -179,6 +203,7 @@ fn section(lang: Lang, slug: &'static str, heading: &str, queue: &Queue) -> Sect
                 ensemble_i18n::format::integer(lang, (pair.probability * 100.0).round() as i64)
             ),
             held_apart: pair.held_apart,
+            provisional: pair.provisional,
             reasons: pair
                 .evidence
                 .iter()
@@ -214,12 +239,19 @@ fn section(lang: Lang, slug: &'static str, heading: &str, queue: &Queue) -> Sect
     }
 }
 
-async fn page(state: &AppState, lang: Lang, signed: &Signed, error: Option<String>) -> Result<Response, WebError> {
+async fn page(
+    state: &AppState,
+    lang: Lang,
+    signed: &Signed,
+    member: Option<&Member>,
+    error: Option<String>,
+) -> Result<Response, WebError> {
     let store = state.store.clone();
+    let scope = member.map(|m| m.id);
     let queues = tokio::task::spawn_blocking(move || {
         SECTIONS
             .iter()
-            .map(|(_, table, _)| referential::queue(&store, table, SHOWN))
+            .map(|(_, table, _)| referential::queue(&store, table, scope, SHOWN))
             .collect::<Result<Vec<_>, _>>()
     })
     .await??;
@@ -233,16 +265,33 @@ async fn page(state: &AppState, lang: Lang, signed: &Signed, error: Option<Strin
         .map(|((slug, _, heading), queue)| section(lang, slug, heading, queue))
         .collect();
     let status = form_status(error.is_some());
-    Ok((status, render(&ReferentialPage { t, sections, error })).into_response())
+    let page = ReferentialPage {
+        t,
+        base: base(member),
+        coordination: member.is_none(),
+        sections,
+        error,
+    };
+    Ok((status, render(&page)).into_response())
 }
 
-/// `GET /referentiel`: the review page.
+/// `GET /referentiel`: the coordination's review page.
 pub async fn show(
     State(state): State<AppState>,
     PageLang(lang): PageLang,
     Extension(signed): Extension<Signed>,
 ) -> Result<Response, WebError> {
-    page(&state, lang, &signed, None).await
+    page(&state, lang, &signed, None, None).await
+}
+
+/// `GET /membres/{member}/referentiel`: the pairs of the member's own records.
+pub async fn show_member(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Extension(MemberScope(member)): Extension<MemberScope>,
+) -> Result<Response, WebError> {
+    page(&state, lang, &signed, Some(&member), None).await
 }
 
 /// `POST /referentiel/{table}/recalculer`: works the referential out again.
@@ -266,15 +315,15 @@ pub struct PairForm {
     same: String,
 }
 
-/// `POST /referentiel/{table}/paires`: one entity or two, says a person.
-pub async fn decide(
-    State(state): State<AppState>,
-    PageLang(lang): PageLang,
-    Extension(signed): Extension<Signed>,
-    Path(slug): Path<String>,
-    Form(form): Form<PairForm>,
+async fn decided(
+    state: &AppState,
+    lang: Lang,
+    signed: &Signed,
+    member: Option<&Member>,
+    slug: &str,
+    form: PairForm,
 ) -> Result<Response, WebError> {
-    let table = table_of(&slug).ok_or(WebError::NotFound)?;
+    let table = table_of(slug).ok_or(WebError::NotFound)?;
     let store = state.store.clone();
     let actor = signed.actor(state.clock);
     let same = form.same == "1";
@@ -282,10 +331,51 @@ pub async fn decide(
         tokio::task::spawn_blocking(move || referential::decide(&store, &actor, table, form.left, form.right, same))
             .await?;
     match decided {
-        Ok(_) => Ok(Redirect::to(&format!("/referentiel#{slug}")).into_response()),
-        Err(ActionError::Refused(code @ "referential-record-unknown")) => {
-            page(&state, lang, &signed, Some(tr(lang, &format!("error-{code}")))).await
+        Ok(_) => Ok(Redirect::to(&format!("{}#{slug}", base(member))).into_response()),
+        Err(ActionError::Refused(code @ ("referential-record-unknown" | "referential-not-yours"))) => {
+            page(state, lang, signed, member, Some(tr(lang, &format!("error-{code}")))).await
         }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// `POST /referentiel/{table}/paires`: one entity or two, says the coordination.
+pub async fn decide(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Path(slug): Path<String>,
+    Form(form): Form<PairForm>,
+) -> Result<Response, WebError> {
+    decided(&state, lang, &signed, None, &slug, form).await
+}
+
+/// `POST /membres/{member}/referentiel/{table}/paires`: one entity or two, says a member's
+/// administrator, on a pair where one record is the member's.
+pub async fn decide_member(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Extension(MemberScope(member)): Extension<MemberScope>,
+    Path((_, slug)): Path<(String, String)>,
+    Form(form): Form<PairForm>,
+) -> Result<Response, WebError> {
+    decided(&state, lang, &signed, Some(&member), &slug, form).await
+}
+
+async fn undone(
+    state: &AppState,
+    signed: &Signed,
+    member: Option<&Member>,
+    slug: &str,
+    decision: i64,
+) -> Result<Response, WebError> {
+    let table = table_of(slug).ok_or(WebError::NotFound)?;
+    let store = state.store.clone();
+    let actor = signed.actor(state.clock);
+    match tokio::task::spawn_blocking(move || referential::undo(&store, &actor, table, decision)).await? {
+        Ok(_) => Ok(Redirect::to(&format!("{}#{slug}", base(member))).into_response()),
+        Err(ActionError::Refused("referential-decision-unknown" | "referential-not-yours")) => Err(WebError::NotFound),
         Err(error) => Err(error.into()),
     }
 }
@@ -296,12 +386,146 @@ pub async fn undo(
     Extension(signed): Extension<Signed>,
     Path((slug, decision)): Path<(String, i64)>,
 ) -> Result<Response, WebError> {
-    let table = table_of(&slug).ok_or(WebError::NotFound)?;
-    let store = state.store.clone();
-    let actor = signed.actor(state.clock);
-    match tokio::task::spawn_blocking(move || referential::undo(&store, &actor, table, decision)).await? {
-        Ok(_) => Ok(Redirect::to(&format!("/referentiel#{slug}")).into_response()),
-        Err(ActionError::Refused("referential-decision-unknown")) => Err(WebError::NotFound),
-        Err(error) => Err(error.into()),
+    undone(&state, &signed, None, &slug, decision).await
+}
+
+/// `POST /membres/{member}/referentiel/{table}/decisions/{decision}/annuler`: a member's
+/// administrator takes back a decision on the member's records.
+pub async fn undo_member(
+    State(state): State<AppState>,
+    Extension(signed): Extension<Signed>,
+    Extension(MemberScope(member)): Extension<MemberScope>,
+    Path((_, slug, decision)): Path<(String, String, i64)>,
+) -> Result<Response, WebError> {
+    undone(&state, &signed, Some(&member), &slug, decision).await
+}
+
+/// A field of the golden record as shown.
+pub struct FieldLine {
+    label: String,
+    value: String,
+    /// "3 fiches sur 4 · fiche n° 12 (Théâtre X)".
+    provenance: String,
+}
+
+/// A record of the entity as shown.
+pub struct MentionLine {
+    record: RecordLine,
+    probability: String,
+    provisional: bool,
+    batch: String,
+}
+
+#[derive(Template)]
+#[template(path = "referential_entity.html")]
+struct EntityPage {
+    t: Texts,
+    heading: String,
+    kind: String,
+    fields: Vec<FieldLine>,
+    identifiers: Vec<(String, String, String)>,
+    mentions: Vec<MentionLine>,
+}
+
+fn entity_page(lang: Lang, t: Texts, entity: &EntityView) -> EntityPage {
+    let name_of = |record: i64| {
+        entity
+            .mentions
+            .iter()
+            .find(|m| m.record == record)
+            .map_or_else(String::new, |m| {
+                m.member
+                    .clone()
+                    .unwrap_or_else(|| tr(lang, "web-referential-catalogue"))
+            })
+    };
+    let fields = entity
+        .fields
+        .iter()
+        .map(|f| FieldLine {
+            label: tr(lang, &format!("web-referential-field-{}", f.field)),
+            value: f.value.clone(),
+            provenance: tr_args(
+                lang,
+                "web-referential-provenance",
+                &[
+                    ("agreeing", Arg::from(f.agreeing)),
+                    ("giving", Arg::from(f.giving)),
+                    ("record", Arg::from(f.record)),
+                    ("source", Arg::from(name_of(f.record))),
+                ],
+            ),
+        })
+        .collect();
+    let identifiers = entity
+        .identifiers
+        .iter()
+        .map(|i| {
+            let records = i
+                .records
+                .iter()
+                .map(|r| tr_args(lang, "web-referential-record", &[("id", Arg::from(*r))]))
+                .collect::<Vec<_>>()
+                .join(", ");
+            (i.register.clone(), i.value.clone(), records)
+        })
+        .collect();
+    let mentions = entity
+        .mentions
+        .iter()
+        .map(|m| MentionLine {
+            record: record_line(
+                lang,
+                &RecordView {
+                    id: m.record,
+                    name: m.name.clone(),
+                    locality: m.locality.clone(),
+                    member: m.member.clone(),
+                    entity: entity.id,
+                },
+            ),
+            probability: format!(
+                "{} %",
+                ensemble_i18n::format::integer(lang, (m.probability * 100.0).round() as i64)
+            ),
+            provisional: m.provisional,
+            batch: m.batch.map_or_else(String::new, |b| {
+                tr_args(lang, "web-referential-batch", &[("batch", Arg::from(b))])
+            }),
+        })
+        .collect();
+    let kind = SECTIONS
+        .iter()
+        .find(|(_, table, _)| *table == entity.table)
+        .map_or_else(String::new, |(_, _, key)| tr(lang, key));
+    EntityPage {
+        t,
+        heading: entity.name.clone(),
+        kind: tr_args(
+            lang,
+            "web-referential-preview-kind",
+            &[("kind", Arg::from(kind)), ("id", Arg::from(entity.id))],
+        ),
+        fields,
+        identifiers,
+        mentions,
     }
+}
+
+/// `GET /referentiel/entites/{entity}`: an entity's golden record, identifiers and records (the
+/// public catalogue: anyone signed in).
+pub async fn entity(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let store = state.store.clone();
+    let found = tokio::task::spawn_blocking(move || referential::entity(&store, id)).await??;
+    let entity = found.ok_or(WebError::NotFound)?;
+    let t = match texts(&state, lang, Some(&signed)).await {
+        Ok(t) => t,
+        Err(response) => return Ok(response),
+    };
+    Ok(render(&entity_page(lang, t, &entity)).into_response())
 }

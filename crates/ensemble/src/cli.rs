@@ -200,8 +200,8 @@ fn tree() -> Command {
                     Command::new("run").arg(
                         Arg::new("referential-table")
                             .long("kind")
-                            .value_name("organization|place")
-                            .value_parser(["organization", "place"]),
+                            .value_name("organization|place|hall|group|person|show")
+                            .value_parser(["organization", "place", "hall", "group", "person", "show"]),
                     ),
                 )
                 .subcommand(

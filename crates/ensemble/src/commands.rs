@@ -242,9 +242,7 @@ fn demo(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result<
     };
     let summary = ensemble_demo::generate(&store, &DemoConfig { scale, seed }, &key, &mut on_progress)?;
     bar.set_message(tr(lang, "cli-progress-referential"));
-    for (table, _) in ensemble_actions::referential::TABLES {
-        ensemble_actions::referential::run(&store, &Actor::operator(clock()?), table)?;
-    }
+    ensemble_actions::referential::run_all(&store, &Actor::operator(clock()?))?;
     bar.finish_and_clear();
     let elapsed = started.elapsed();
     let size = store.size_bytes()?;

@@ -147,6 +147,7 @@ fn read(path: &Path) -> Result<(Vec<Record>, Vec<Rejected>), Failure> {
             url: optional("url"),
             operator: optional("operator"),
             parent_place: optional("parent_place"),
+            container: None,
             identifiers: list("identifiers")
                 .into_iter()
                 .filter_map(|id| id.split_once(':').map(|(r, v)| (r.to_string(), v.to_string())))
@@ -300,27 +301,46 @@ pub fn dedupe(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
     Ok(())
 }
 
-/// `ensemble referential run [--kind organization|place]`: works the shared referential out again
-/// from the catalogue (both kinds without `--kind`), keeping people's decisions.
+/// What `referential run --kind` names: its code, and the table.
+pub const RUN_KINDS: [(&str, &str); 6] = [
+    ("organization", "organizations"),
+    ("place", "places"),
+    ("hall", "halls"),
+    ("group", "performing_groups"),
+    ("person", "persons"),
+    ("show", "shows"),
+];
+
+/// `ensemble referential run [--kind organization|place|hall|group|person|show]`: works the
+/// shared referential out again from the catalogue (every kind without `--kind`, as one audited
+/// step), keeping people's decisions.
 pub fn run(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
     let store = crate::commands::open_store(lang, url)?;
     let actor = ensemble_actions::Actor::operator(crate::commands::clock()?);
-    let chosen = matches.get_one::<String>("referential-table").map(String::as_str);
-    for (table, kind) in ensemble_actions::referential::TABLES {
-        if chosen.is_some_and(|code| code != kind.code()) {
-            continue;
-        }
-        let summary = ensemble_actions::referential::run(&store, &actor, table)?;
+    let chosen = matches
+        .get_one::<String>("referential-table")
+        .and_then(|code| RUN_KINDS.iter().find(|(c, _)| c == code))
+        .map(|(_, table)| *table);
+    let summaries = match chosen {
+        Some(table) => vec![ensemble_actions::referential::run(&store, &actor, table)?],
+        None => ensemble_actions::referential::run_all(&store, &actor)?,
+    };
+    for summary in summaries {
         say!(
             "{}",
             tr_args(
                 lang,
-                &format!("cli-referential-run-{}", kind.code()),
+                "cli-referential-run",
                 &[
+                    (
+                        "table",
+                        Arg::from(tr(lang, &format!("cli-referential-table-{}", summary.table)))
+                    ),
                     ("records", Arg::from(summary.records)),
                     ("entities", Arg::from(summary.entities)),
                     ("new", Arg::from(summary.new_entities)),
                     ("review", Arg::from(summary.review)),
+                    ("provisional", Arg::from(summary.provisional)),
                     ("held", Arg::from(summary.held_apart)),
                     ("conflicts", Arg::from(summary.conflicts)),
                 ],

@@ -38,6 +38,7 @@ pub fn concrete(app: &TestApp, pattern: &str) -> String {
         .replace("{exchange}", "1")
         .replace("{table}", "lieux")
         .replace("{decision}", "1")
+        .replace("{entity}", "1")
 }
 
 async fn call(app: &TestApp, route: &Route, cookie: Option<&str>, body: &str) -> Reply {

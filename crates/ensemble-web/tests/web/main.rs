@@ -138,9 +138,7 @@ impl TestApp {
     /// Works the shared referential out (organisations and places), as `ensemble referential run`.
     pub fn run_referential(&self) {
         let operator = ensemble_actions::Actor::operator(ensemble_actions::Clock::default());
-        for (table, _) in ensemble_actions::referential::TABLES {
-            ensemble_actions::referential::run(&self.store, &operator, table).unwrap();
-        }
+        ensemble_actions::referential::run_all(&self.store, &operator).unwrap();
     }
 
     pub async fn send(&self, request: Request<Body>) -> Reply {

@@ -2,8 +2,8 @@
 //! against the W3C specification's own JSON Schemas (versions 0.2 and 1.0 draft, in
 //! `tests/data/reconciliation`): the manifests; batches sent as OpenRefine sends them (a POST form
 //! field `queries`, or `GET ?queries=`) and as JSON to `/match`; a venue found from its name
-//! without accents and its town, and marked a certain match; suggestions and previews; CORS; and
-//! bad batches refused with a stable code.
+//! without accents and its town, and marked a certain match; suggestions and previews; data
+//! extension from the golden record; CORS; and bad batches refused with a stable code.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -197,7 +197,7 @@ async fn bad_batches_are_refused_with_a_stable_code() {
             format!(
                 "queries={}",
                 form_urlencoded::byte_serialize(
-                    json!({"q0": {"query": "Salle", "type": "Person"}})
+                    json!({"q0": {"query": "Salle", "type": "Event"}})
                         .to_string()
                         .as_bytes()
                 )
@@ -228,5 +228,96 @@ async fn bad_batches_are_refused_with_a_stable_code() {
     assert_eq!(
         json_of(&app.send(request).await.body)["error"]["code"],
         "reconcile-batch-invalid"
+    );
+}
+
+/// OpenRefine's "add columns from reconciled values": the properties proposed for a type, then
+/// each entity's values of them, from its golden record; properties and types suggested as typed.
+#[tokio::test]
+async fn data_extension_gives_the_golden_record_and_follows_the_specification() {
+    let app = TestApp::new();
+    app.run_referential();
+    let (place, entity) = accented_place(&app);
+    let town = place.municipality.clone().unwrap();
+
+    for (version, path) in [
+        ("0.2", "/reconcile/properties?type=Place"),
+        ("1.0-draft", "/reconcile/v1/extend/propose?type=Place&limit=4"),
+    ] {
+        let proposed = json_of(&app.get(path, None).await.body);
+        conforms(version, "data-extension-property-proposal", &proposed);
+        assert!(
+            proposed["properties"]
+                .as_array()
+                .unwrap()
+                .iter()
+                .any(|p| p["id"] == "addressLocality")
+        );
+    }
+    let query = json!({"ids": [entity.to_string(), "999999"], "properties": [{"id": "name"}, {"id": "addressLocality"}, {"id": "nothing"}]});
+    conforms("0.2", "data-extension-query", &query);
+    conforms("1.0-draft", "data-extension-query", &query);
+
+    // 0.2: the query in the form field `extend`; rows keyed by entity.
+    let form = format!(
+        "extend={}",
+        form_urlencoded::byte_serialize(query.to_string().as_bytes()).collect::<String>()
+    );
+    let extended = app.post("/reconcile", &form, None).await;
+    assert_eq!(extended.status, StatusCode::OK, "{}", extended.body);
+    let extended = json_of(&extended.body);
+    conforms("0.2", "data-extension-response", &extended);
+    let row = &extended["rows"][entity.to_string()];
+    assert_eq!(row["addressLocality"][0]["str"], town.as_str(), "{extended:#}");
+    assert_eq!(row["name"][0]["str"], place.name.as_str());
+    assert_eq!(row["nothing"], json!([]));
+    assert_eq!(
+        extended["rows"]["999999"]["name"],
+        json!([]),
+        "an unknown entity has no value"
+    );
+    assert_eq!(extended["meta"][1]["name"], "Municipalité");
+
+    // 1.0 draft: a JSON body to /extend; rows in the order asked.
+    let request = Request::post("/reconcile/v1/extend")
+        .header(header::CONTENT_TYPE, "application/json")
+        .header(header::COOKIE, "ensemble_lang=en")
+        .body(Body::from(query.to_string()))
+        .unwrap();
+    let extended = app.send(request).await;
+    assert_eq!(extended.status, StatusCode::OK, "{}", extended.body);
+    let extended = json_of(&extended.body);
+    conforms("1.0-draft", "data-extension-response", &extended);
+    assert_eq!(extended["rows"][0]["id"], entity.to_string());
+    assert_eq!(extended["rows"][0]["properties"][1]["values"][0]["str"], town.as_str());
+    assert_eq!(extended["meta"][1]["name"], "Municipality");
+
+    // Suggestions of properties and types.
+    for (version, prefix) in [("0.2", "/reconcile"), ("1.0-draft", "/reconcile/v1")] {
+        let properties = json_of(
+            &app.get(&format!("{prefix}/suggest/property?prefix=munic"), None)
+                .await
+                .body,
+        );
+        conforms(version, "suggest-properties-response", &properties);
+        assert_eq!(properties["result"][0]["id"], "addressLocality", "{properties:#}");
+        let types = json_of(&app.get(&format!("{prefix}/suggest/type?prefix=sal"), None).await.body);
+        conforms(version, "suggest-types-response", &types);
+        assert_eq!(types["result"][0]["id"], "Hall", "{types:#}");
+    }
+
+    // A query that cannot be read, or too many entities, is refused with its code.
+    let bad = app.post("/reconcile", "extend=%7B%22ids%22%3A1%7D", None).await;
+    assert_eq!(json_of(&bad.body)["error"]["code"], "reconcile-extend-invalid");
+    let many: Vec<String> = (0..51).map(|i| i.to_string()).collect();
+    let request = Request::post("/reconcile/v1/extend")
+        .header(header::CONTENT_TYPE, "application/json")
+        .body(Body::from(
+            json!({"ids": many, "properties": [{"id": "name"}]}).to_string(),
+        ))
+        .unwrap();
+    assert_eq!(
+        json_of(&app.send(request).await.body)["error"]["code"],
+        "reconcile-batch-too-large"
     );
 }

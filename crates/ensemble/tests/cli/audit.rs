@@ -44,7 +44,7 @@ fn the_trail_records_commands_and_shows_tampering() {
         .collect();
     assert_eq!(
         actions,
-        vec!["rollback", "import", "referential-run", "referential-run"],
+        vec!["rollback", "import", "referential-run"],
         "newest first, after the demo's shared referential"
     );
     assert_eq!(entries[1]["subject"], "tour-dates.csv");
@@ -53,7 +53,7 @@ fn the_trail_records_commands_and_shows_tampering() {
     let verified = ensemble(dir.path(), &["audit", "verify"]);
     assert!(verified.status.success(), "{}", text(&verified.stderr));
     let said = text(&verified.stdout);
-    assert!(said.contains("Journal d'audit intact : 4 entrée(s)"), "{said}");
+    assert!(said.contains("Journal d'audit intact : 3 entrée(s)"), "{said}");
     let head = said
         .split("Tête : ")
         .nth(1)
@@ -68,10 +68,10 @@ fn the_trail_records_commands_and_shows_tampering() {
     let mut database = Location::parse(&url).unwrap().connect().unwrap();
     // Deleting the last entry leaves a valid but shorter chain: the noted head tells.
     let last = database
-        .query("SELECT detail FROM audit_log WHERE id = 4", &[])
+        .query("SELECT detail FROM audit_log WHERE id = 3", &[])
         .unwrap()[0]
         .text(0);
-    database.execute("DELETE FROM audit_log WHERE id = 4", &[]).unwrap();
+    database.execute("DELETE FROM audit_log WHERE id = 3", &[]).unwrap();
     let cut = ensemble(dir.path(), &["audit", "verify", "--head", &head]);
     assert_eq!(cut.status.code(), Some(1));
     assert!(

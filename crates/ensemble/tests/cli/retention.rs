@@ -80,10 +80,7 @@ fn rules_then_a_dry_run_then_the_purge() {
         .iter()
         .map(|e| e["action"].as_str().unwrap())
         .collect();
-    assert_eq!(
-        actions,
-        vec!["purge", "retention-set", "referential-run", "referential-run"]
-    );
+    assert_eq!(actions, vec!["purge", "retention-set", "referential-run"]);
 }
 
 #[test]
