@@ -422,6 +422,11 @@ try {
     await page.click('button:has-text("Reprendre") >> nth=0');
     await page.waitForURL(/\/referentiel#lieux$/);
     if (await page.locator('strong:text-is("même entité")').count() !== 0) throw new Error('the decision was not taken back');
+    await page.click('#lieux ~ ol.pairs a >> nth=0');
+    await page.waitForURL(/\/referentiel\/entites\/\d+$/);
+    await expectText('Fiche de référence');
+    await expectText('Fiches qui la désignent');
+    await accessible();
     await page.click('button:has-text("Se déconnecter")');
     await page.waitForURL(`${base}/`);
   });
@@ -445,6 +450,9 @@ try {
     await expectText('Data maturity');
     await accessible();
     await page.click('a[hreflang="fr"]');
+    await page.goto(`${base}/membres/${member}/referentiel`);
+    await expectText('Les fiches de votre membre');
+    await accessible();
     await page.goto(`${base}/membres/${member}/inventaire`);
     await expectText('Ce que le membre déclare');
     await page.fill('#name', 'Liste d\'envoi fictive');

@@ -133,6 +133,26 @@ pub struct ReferentialLinks {
     pub provisional: usize,
 }
 
+impl ReferentialLinks {
+    /// What became of the records, in words.
+    pub fn describe(&self, lang: ensemble_i18n::Lang) -> String {
+        use ensemble_i18n::{Arg, tr, tr_args};
+        tr_args(
+            lang,
+            "import-referential",
+            &[
+                (
+                    "table",
+                    Arg::from(tr(lang, &format!("cli-referential-table-{}", self.table))),
+                ),
+                ("created", Arg::from(self.created)),
+                ("joined", Arg::from(self.joined)),
+                ("provisional", Arg::from(self.provisional)),
+            ],
+        )
+    }
+}
+
 impl ImportReport {
     fn add_diagnostic(&mut self, diagnostic: Diagnostic) {
         *self

@@ -279,6 +279,10 @@ struct PreviewPage {
     diagnostics: Vec<DiagnosticLine>,
     more: u64,
     earlier: Vec<i64>,
+    /// What the shared referential made of the new records, per table, in words.
+    referential: Vec<String>,
+    /// Some new records wait in the referential's review queue.
+    to_review: bool,
     error: Option<String>,
 }
 
@@ -364,6 +368,8 @@ fn preview_page(
             .collect(),
         more: total_diagnostics.saturating_sub(SHOWN_DIAGNOSTICS.min(report.diagnostics.len()) as u64),
         earlier: report.earlier_batches.iter().map(|batch| batch.0).collect(),
+        referential: report.referential.iter().map(|links| links.describe(lang)).collect(),
+        to_review: report.referential.iter().any(|links| links.provisional > 0),
         error,
         t,
     };

@@ -26,18 +26,44 @@ use crate::{AppState, PageLang};
 /// The pairs shown per table.
 const SHOWN: usize = 30;
 
-/// The tables as the page's addresses name them: address, table, heading key.
-const SECTIONS: [(&str, &str, &str); 6] = [
-    ("organisations", "organizations", "web-referential-organizations"),
-    ("lieux", "places", "web-referential-places"),
-    ("salles", "halls", "web-referential-halls"),
-    ("groupes", "performing_groups", "web-referential-groups"),
-    ("personnes", "persons", "web-referential-persons"),
-    ("spectacles", "shows", "web-referential-shows"),
+/// The tables as the page's addresses name them: address, table, heading key, and the key of
+/// one record's kind.
+const SECTIONS: [(&str, &str, &str, &str); 6] = [
+    (
+        "organisations",
+        "organizations",
+        "web-referential-organizations",
+        "web-referential-type-organization",
+    ),
+    (
+        "lieux",
+        "places",
+        "web-referential-places",
+        "web-referential-type-place",
+    ),
+    ("salles", "halls", "web-referential-halls", "web-referential-type-hall"),
+    (
+        "groupes",
+        "performing_groups",
+        "web-referential-groups",
+        "web-referential-type-group",
+    ),
+    (
+        "personnes",
+        "persons",
+        "web-referential-persons",
+        "web-referential-type-person",
+    ),
+    (
+        "spectacles",
+        "shows",
+        "web-referential-shows",
+        "web-referential-type-show",
+    ),
 ];
 
 fn table_of(slug: &str) -> Option<&'static str> {
-    SECTIONS.iter().find(|(s, _, _)| *s == slug).map(|(_, table, _)| *table)
+    SECTIONS.iter().find(|(s, ..)| *s == slug).map(|(_, table, ..)| *table)
 }
 
 /// A record as a line of the page.
@@ -77,6 +103,8 @@ pub struct DecisionLine {
 pub struct Section {
     slug: &'static str,
     heading: String,
+    /// Pairs waiting, in words ("6 paires en attente").
+    waiting: String,
     summary: String,
     pairs: Vec<PairLine>,
     decisions: Vec<DecisionLine>,
@@ -233,6 +261,11 @@ fn section(lang: Lang, slug: &'static str, heading: &str, queue: &Queue) -> Sect
     Section {
         slug,
         heading: tr(lang, heading),
+        waiting: tr_args(
+            lang,
+            "web-referential-waiting-count",
+            &[("count", Arg::from(queue.waiting))],
+        ),
         summary,
         pairs,
         decisions,
@@ -251,7 +284,7 @@ async fn page(
     let queues = tokio::task::spawn_blocking(move || {
         SECTIONS
             .iter()
-            .map(|(_, table, _)| referential::queue(&store, table, scope, SHOWN))
+            .map(|(_, table, ..)| referential::queue(&store, table, scope, SHOWN))
             .collect::<Result<Vec<_>, _>>()
     })
     .await??;
@@ -262,7 +295,7 @@ async fn page(
     let sections = SECTIONS
         .iter()
         .zip(&queues)
-        .map(|((slug, _, heading), queue)| section(lang, slug, heading, queue))
+        .map(|((slug, _, heading, _), queue)| section(lang, slug, heading, queue))
         .collect();
     let status = form_status(error.is_some());
     let page = ReferentialPage {
@@ -467,7 +500,9 @@ fn entity_page(lang: Lang, t: Texts, entity: &EntityView) -> EntityPage {
                 .map(|r| tr_args(lang, "web-referential-record", &[("id", Arg::from(*r))]))
                 .collect::<Vec<_>>()
                 .join(", ");
-            (i.register.clone(), i.value.clone(), records)
+            let colon = if lang == Lang::Fr { " :" } else { ":" };
+            let register = tr(lang, &format!("web-referential-register-{}", i.register));
+            (format!("{register}{colon}"), i.value.clone(), records)
         })
         .collect();
     let mentions = entity
@@ -496,8 +531,8 @@ fn entity_page(lang: Lang, t: Texts, entity: &EntityView) -> EntityPage {
         .collect();
     let kind = SECTIONS
         .iter()
-        .find(|(_, table, _)| *table == entity.table)
-        .map_or_else(String::new, |(_, _, key)| tr(lang, key));
+        .find(|(_, table, ..)| *table == entity.table)
+        .map_or_else(String::new, |(.., key)| tr(lang, key));
     EntityPage {
         t,
         heading: entity.name.clone(),

@@ -255,6 +255,9 @@ fn print_report(lang: Lang, member: &str, report: &ImportReport, json: bool) {
             );
         }
     }
+    for links in &report.referential {
+        say!("{}", links.describe(lang));
+    }
     if !report.earlier_batches.is_empty() {
         let batches: Vec<String> = report.earlier_batches.iter().map(|b| b.0.to_string()).collect();
         say!(

@@ -64,7 +64,7 @@ pub struct DecisionView {
 /// What the review page shows of one table.
 #[derive(Debug, Clone, PartialEq, Default)]
 pub struct Queue {
-    /// Records in the referential (none before a first run).
+    /// Records in the referential (none before a first run); on a member's queue, the member's.
     pub records: usize,
     /// Entities they make.
     pub entities: usize,
@@ -145,9 +145,15 @@ pub fn queue(store: &Store, table: &str, member: Option<MemberId>, limit: usize)
                 })
                 .collect();
             decisions.reverse();
-            let entities: HashSet<i64> = entity_of.values().copied().collect();
+            // A member's page counts the member's own records and their entities.
+            let counted: Vec<i64> = mentions
+                .iter()
+                .filter(|m| member.is_none() || owner.get(&m.record_id) == Some(&member))
+                .map(|m| m.entity_id)
+                .collect();
+            let entities: HashSet<i64> = counted.iter().copied().collect();
             Ok(Queue {
-                records: mentions.len(),
+                records: counted.len(),
                 entities: entities.len(),
                 waiting: pairs.len(),
                 pairs: pairs

@@ -68,6 +68,7 @@ import-diagnostics = Diagnostics ({ $count }):
 import-diagnostics-more = … and { $count } more; rejected rows are in the quarantine (ensemble import quarantine --member { $member }).
 import-batch = Batch { $batch } saved. To undo it: ensemble import rollback --member { $member } { $batch }
 import-dry-run = Dry run: nothing was saved.
+import-referential = { $table }: { $created } new record(s), of which { $joined } joined in the shared referential to an entity already known and { $provisional } joined provisionally, to check.
 import-earlier = This file was imported before (batch { $batches }); rows already there were not duplicated.
 import-progress = Importing
 import-fix = Fix

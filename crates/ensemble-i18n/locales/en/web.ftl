@@ -162,6 +162,8 @@ web-preview-rows-quarantined = Rows put in quarantine
 web-preview-rows-skipped = Rows left out on purpose
 web-preview-already = Already imported before
 web-preview-created = New records
+web-preview-referential = In the shared referential
+web-preview-referential-review = Check the provisional links
 web-preview-earlier = This same file was imported before; only new rows will be added. Earlier imports:
 web-preview-columns = The file's columns
 web-preview-column = Column
@@ -652,7 +654,7 @@ web-case-write = Write the canvas
 web-case-save = Save the canvas
 
 web-referential-title = Shared referential
-web-referential-intro = Who is who, from one source to another: Ensemble gathers the records of members and public sources that mean the same organisation or place. The pairs it doubts, and those a rule holds apart (a hall and its building, two towns, one identifier on unrelated records), wait for your decision; every decision is kept by later runs and can be taken back.
+web-referential-intro = Who is who, from one source to another: Ensemble gathers the records of members and public sources that mean the same organisation, place or hall, group, person or show. The pairs it doubts, and those a rule holds apart (a hall and its building, two towns, one identifier on unrelated records), wait for your decision; every decision is kept by later runs and can be taken back.
 web-referential-organizations = Organisations
 web-referential-places = Places
 web-referential-halls = Halls
@@ -670,6 +672,11 @@ web-referential-no-identifier = No record of this entity carries an external ide
 web-referential-mentions = Records that mean it
 web-referential-field-region = Region or province
 web-referential-field-names = Other names
+web-referential-register-artsdata = Artsdata
+web-referential-register-wikidata = Wikidata
+web-referential-register-isni = ISNI
+web-referential-register-neq = NEQ (Quebec enterprise register)
+web-referential-register-scenepro = Scène Pro
 web-referential-field-url = Website
 web-referential-type-hall = Hall
 web-referential-type-group = Group
@@ -677,6 +684,12 @@ web-referential-type-person = Person
 web-referential-type-show = Show
 web-referential-nav-member = Referential: my records
 web-referential-summary = { $records } records, { $entities } entities, { $waiting } pairs waiting.
+web-referential-waiting-count = { $count ->
+    [0] no pair waiting
+    [one] one pair waiting
+   *[other] { $count } pairs waiting
+}
+web-referential-contents = Kinds of records
 web-referential-rerun = Work out again
 web-referential-waiting = Pairs to decide
 web-referential-none = No pair is waiting for a decision.

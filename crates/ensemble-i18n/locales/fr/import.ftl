@@ -68,6 +68,7 @@ import-diagnostics = Diagnostics ({ $count }) :
 import-diagnostics-more = … et { $count } autres ; les lignes rejetées sont dans la quarantaine (ensemble import quarantine --member { $member }).
 import-batch = Lot { $batch } enregistré. Pour l'annuler : ensemble import rollback --member { $member } { $batch }
 import-dry-run = Essai à blanc : rien n'a été enregistré.
+import-referential = { $table } : { $created } nouvelle(s) fiche(s), dont { $joined } rattachée(s) dans le référentiel partagé à une entité déjà connue et { $provisional } rattachée(s) provisoirement, à vérifier.
 import-earlier = Ce fichier a déjà été importé (lot { $batches }) ; les lignes déjà présentes n'ont pas été dupliquées.
 import-progress = Importation
 import-fix = Correctif

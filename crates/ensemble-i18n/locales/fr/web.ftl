@@ -162,6 +162,8 @@ web-preview-rows-quarantined = Lignes mises en quarantaine
 web-preview-rows-skipped = Lignes écartées volontairement
 web-preview-already = Déjà importées auparavant
 web-preview-created = Nouveaux enregistrements
+web-preview-referential = Dans le référentiel partagé
+web-preview-referential-review = Vérifier les rattachements provisoires
 web-preview-earlier = Ce même fichier a déjà été importé ; seules les lignes nouvelles seront ajoutées. Importations précédentes :
 web-preview-columns = Colonnes du fichier
 web-preview-column = Colonne
@@ -652,7 +654,7 @@ web-case-write = Écrire le canevas
 web-case-save = Enregistrer le canevas
 
 web-referential-title = Référentiel partagé
-web-referential-intro = Qui est qui, d'une source à l'autre : Ensemble regroupe les fiches des membres et des sources publiques qui désignent la même organisation ou le même lieu. Les paires dont il doute, et celles qu'une règle tient à part (une salle et son édifice, deux villes, un identifiant partagé par des fiches sans rapport), attendent votre décision ; chaque décision est gardée aux calculs suivants et se reprend.
+web-referential-intro = Qui est qui, d'une source à l'autre : Ensemble regroupe les fiches des membres et des sources publiques qui désignent la même organisation, le même lieu ou la même salle, le même groupe, la même personne ou le même spectacle. Les paires dont il doute, et celles qu'une règle tient à part (une salle et son édifice, deux villes, un identifiant partagé par des fiches sans rapport), attendent votre décision ; chaque décision est gardée aux calculs suivants et se reprend.
 web-referential-organizations = Organisations
 web-referential-places = Lieux
 web-referential-halls = Salles
@@ -670,6 +672,11 @@ web-referential-no-identifier = Aucune fiche de cette entité ne porte d'identif
 web-referential-mentions = Fiches qui la désignent
 web-referential-field-region = Région ou province
 web-referential-field-names = Autres noms
+web-referential-register-artsdata = Artsdata
+web-referential-register-wikidata = Wikidata
+web-referential-register-isni = ISNI
+web-referential-register-neq = NEQ (Registraire des entreprises)
+web-referential-register-scenepro = Scène Pro
 web-referential-field-url = Site web
 web-referential-type-hall = Salle
 web-referential-type-group = Groupe
@@ -677,6 +684,12 @@ web-referential-type-person = Personne
 web-referential-type-show = Spectacle
 web-referential-nav-member = Référentiel : mes fiches
 web-referential-summary = { $records } fiches, { $entities } entités, { $waiting } paires en attente.
+web-referential-waiting-count = { $count ->
+    [0] aucune paire en attente
+    [one] une paire en attente
+   *[other] { $count } paires en attente
+}
+web-referential-contents = Sortes de fiches
 web-referential-rerun = Recalculer
 web-referential-waiting = Paires à décider
 web-referential-none = Aucune paire n'attend de décision.
