@@ -6,7 +6,8 @@ From the repository root. Builds the development gold set (devset.py: organisati
 from real Artsdata pipeline outputs) and the FEBRL sets (febrl.py) into bench/referential/results/,
 then runs on each set, each as a subprocess whose wall time and peak memory (max RSS) are measured:
   * Ensemble, if target/release/ensemble exists and answers `referential dedupe --help`:
-    ensemble referential dedupe --kind KIND IN.csv --output OUT.csv
+    ensemble referential dedupe --kind KIND IN.csv --output OUT.csv --candidates CANDIDATES.csv
+    (with its blocking recall);
   * Splink 4 on DuckDB (splink_baseline.py), with its blocking recall;
   * identical folded names (folded_names.py).
 Scores pairwise precision / recall / F1 (score.py) and, on the development set, the hand-picked
@@ -64,9 +65,9 @@ def matchers(kind, inp, out_dir, with_ensemble):
     py = sys.executable
     found = []
     if with_ensemble:
-        out = out_dir / "ensemble.csv"
+        out, cand = out_dir / "ensemble.csv", out_dir / "ensemble-candidates.csv"
         found.append(("Ensemble", [str(ENSEMBLE), "referential", "dedupe", "--kind", kind, str(inp),
-                                   "--output", str(out)], out, None))
+                                   "--output", str(out), "--candidates", str(cand)], out, cand))
     out, cand = out_dir / "splink.csv", out_dir / "splink-candidates.csv"
     found.append(("Splink 4 (DuckDB)", [py, str(HERE / "splink_baseline.py"), "--kind", kind, str(inp),
                                         str(out), "--candidates", str(cand)], out, cand))

@@ -198,6 +198,8 @@ pub struct Writer<'a, 's> {
     groups: NameIndex,
     shows: NameIndex,
     show_slugs: HashSet<String>,
+    /// The records already given the identifiers a row brought (table, record, identifiers).
+    enriched: HashSet<(&'static str, i64, String)>,
     halls: HashMap<i64, Vec<(i64, String)>>,
     performances: HashMap<(i64, NaiveDate), Vec<(i64, DateTime<FixedOffset>)>>,
     default_hall: Option<HallId>,
@@ -239,6 +241,7 @@ impl<'a, 's> Writer<'a, 's> {
             groups: NameIndex::default(),
             shows: NameIndex::default(),
             show_slugs: HashSet::new(),
+            enriched: HashSet::new(),
             halls: HashMap::new(),
             performances: HashMap::new(),
             default_hall: None,
@@ -388,6 +391,38 @@ impl<'a, 's> Writer<'a, 's> {
         Tally::bump(&mut self.tally.linked, E::doc().name, 1);
     }
 
+    /// Gives record `id` the identifiers of the registers it lacks that the file gives it (a
+    /// source's Artsdata id on a record found by its name), so that the next source carrying only
+    /// that id finds it too; counted as updated.
+    fn add_identifiers<E: Entity>(
+        &mut self,
+        id: i64,
+        incoming: &Identifiers,
+        identifiers: impl Fn(&mut E) -> &mut Identifiers,
+    ) -> Result<(), StoreError> {
+        let keys = NameIndex::identifier_keys(incoming);
+        if keys.is_empty() || !self.enriched.insert((E::TABLE, id, keys.join(" "))) {
+            return Ok(());
+        }
+        let Some(mut record) = self.session.get_any::<E>(id)? else {
+            return Ok(());
+        };
+        if !identifiers(&mut record).fill_from(incoming) {
+            return Ok(());
+        }
+        let index = if E::TABLE == Place::TABLE {
+            &mut self.places
+        } else {
+            &mut self.organizations
+        };
+        for key in NameIndex::identifier_keys(identifiers(&mut record)) {
+            index.by_identifier.entry(key).or_insert(id);
+        }
+        self.session.update(&record)?;
+        Tally::bump(&mut self.tally.updated, E::doc().name, 1);
+        Ok(())
+    }
+
     /// The organisation this candidate names: found by identifier or name and municipality, or
     /// created.
     pub fn organization(&mut self, candidate: OrganizationCandidate) -> Result<Linked<OrganizationId>, StoreError> {
@@ -398,6 +433,7 @@ impl<'a, 's> Writer<'a, 's> {
         );
         if let Some(id) = found {
             self.linked::<Organization>();
+            self.add_identifiers::<Organization>(id, &candidate.identifiers, |o| &mut o.identifiers)?;
             return Ok(Linked {
                 id: OrganizationId(id),
                 existing: true,
@@ -442,6 +478,7 @@ impl<'a, 's> Writer<'a, 's> {
         );
         if let Some(id) = found {
             self.linked::<Place>();
+            self.add_identifiers::<Place>(id, &candidate.identifiers, |p| &mut p.identifiers)?;
             return Ok(Linked {
                 id: PlaceId(id),
                 existing: true,

@@ -15,6 +15,26 @@ record! {
 }
 
 impl Identifiers {
+    /// Takes from `other` the identifiers of the registers this one lacks (never replacing one it
+    /// has); whether any was taken.
+    pub fn fill_from(&mut self, other: &Identifiers) -> bool {
+        let mut filled = false;
+        for (mine, theirs) in [
+            (&mut self.artsdata, &other.artsdata),
+            (&mut self.wikidata, &other.wikidata),
+            (&mut self.isni, &other.isni),
+            (&mut self.neq, &other.neq),
+            (&mut self.scenepro, &other.scenepro),
+        ] {
+            if mine.is_none()
+                && let Some(value) = theirs.as_deref().map(str::trim).filter(|v| !v.is_empty())
+            {
+                *mine = Some(value.to_string());
+                filled = true;
+            }
+        }
+        filled
+    }
     /// Whether no identifier is set.
     pub fn is_empty(&self) -> bool {
         self.artsdata.is_none()

@@ -20,7 +20,7 @@ pub const FIELDS: [&str; 7] = [
 /// The levels of each field, from the strongest agreement down.
 pub const LEVELS: [&[&str]; 7] = [
     &["same", "very close", "close", "some words", "different"],
-    &["same", "different"],
+    &["same", "close", "different"],
     &["same", "same area", "different"],
     &["same", "close", "different"],
     &["under 200 m", "under 2 km", "under 30 km", "farther"],
@@ -262,11 +262,24 @@ impl<'a> Prepared<'a> {
             .map_or(0.0, |&count| count as f64 / self.len().max(1) as f64);
         let both =
             |a: &Option<String>, b: &Option<String>| a.as_ref().zip(b.as_ref()).map(|(a, b)| (a.clone(), b.clone()));
-        let locality = both(&self.localities[left], &self.localities[right]).map(|(a, b)| u8::from(a != b));
+        // A town written with a slip ("Mill Aprk") is close; two towns are different.
+        let locality = both(&self.localities[left], &self.localities[right]).map(|(a, b)| {
+            if a == b {
+                0
+            } else if a.chars().count() >= 5 && strsim::jaro_winkler(&a, &b) >= 0.93 {
+                1
+            } else {
+                2
+            }
+        });
+        // The same area: a Canadian code's first three characters, or one slip apart (a
+        // character changed, added, left out, or two swapped).
         let postal = both(&self.postal_codes[left], &self.postal_codes[right]).map(|(a, b)| {
             if a == b {
                 0
-            } else if a.len() == 6 && b.len() == 6 && a[..3] == b[..3] {
+            } else if (a.len() == 6 && b.len() == 6 && a[..3] == b[..3])
+                || (a.len() >= 4 && strsim::osa_distance(&a, &b) == 1)
+            {
                 1
             } else {
                 2
@@ -296,7 +309,7 @@ impl<'a> Prepared<'a> {
         let family = self.parents[left] == Some(right)
             || self.parents[right] == Some(left)
             || (self.kind == Kind::Place && (self.part_of(left, right) || self.two_rooms(left, right)));
-        let towns_apart = self.kind == Kind::Place && locality == Some(1) && distance.is_none_or(|d| d >= 2);
+        let towns_apart = self.kind == Kind::Place && locality == Some(2) && distance.is_none_or(|d| d >= 2);
         let containers_apart = matches!(
             (present(&self.records[left].container), present(&self.records[right].container)),
             (Some(a), Some(b)) if a != b
@@ -459,7 +472,8 @@ fn same_word(a: &str, b: &str) -> bool {
 
 fn street_level(a: &[String], b: &[String]) -> u8 {
     let number = |words: &[String]| words.iter().find(|w| w.chars().all(|c| c.is_ascii_digit())).cloned();
-    let shared = a.iter().filter(|w| b.contains(w)).count();
+    // A word written with a slip ("forbes", "forhes") still counts.
+    let shared = a.iter().filter(|w| b.iter().any(|x| same_word(w, x))).count();
     let largest = a.len().max(b.len()).max(1);
     let numbers_differ = matches!((number(a), number(b)), (Some(x), Some(y)) if x != y);
     if a == b {

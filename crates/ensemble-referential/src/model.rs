@@ -53,7 +53,7 @@ pub struct Evidence {
 fn starting_m() -> Vec<Vec<f64>> {
     vec![
         vec![0.7, 0.15, 0.08, 0.05, 0.02],
-        vec![0.9, 0.1],
+        vec![0.85, 0.05, 0.1],
         vec![0.7, 0.2, 0.1],
         vec![0.6, 0.3, 0.1],
         vec![0.6, 0.25, 0.1, 0.05],
@@ -68,7 +68,7 @@ fn starting_m() -> Vec<Vec<f64>> {
 fn starting_u() -> Vec<Vec<f64>> {
     vec![
         vec![0.0005, 0.001, 0.004, 0.03, 0.9645],
-        vec![0.05, 0.95],
+        vec![0.05, 0.002, 0.948],
         vec![0.01, 0.04, 0.95],
         vec![0.005, 0.01, 0.985],
         vec![0.002, 0.02, 0.2, 0.778],
@@ -111,9 +111,16 @@ impl Model {
                 }
             }
         }
-        let u: Vec<Vec<f64>> = u_counts.iter().map(|counts| normalised(counts)).collect();
+        let mut u: Vec<Vec<f64>> = u_counts.iter().map(|counts| normalised(counts)).collect();
+        // A closer name never weighs less than a farther one: random pairs of a small file hold
+        // its duplicates too, which makes exact names look commoner by chance than they are.
+        let m = starting_m();
+        for level in (0..u[0].len() - 1).rev() {
+            let floor = u[0][level + 1] * m[0][level] / m[0][level + 1];
+            u[0][level] = u[0][level].min(floor);
+        }
         let mut model = Model {
-            m: starting_m(),
+            m,
             u,
             prior: 0.0,
             records: n,

@@ -214,3 +214,50 @@ fn a_name_that_says_only_the_kind_of_room_is_generic() {
         assert!(!generic_place_name(name), "{name}");
     }
 }
+
+/// A town or a postal code written with a slip is close, not different: the pair keeps their
+/// weight; two towns stay different, and two places of different towns stay apart.
+#[test]
+fn slips_in_towns_and_postal_codes_are_close() {
+    use ensemble_referential::compare::Prepared;
+    let person = |id: &str, locality: &str, postal: &str| Record {
+        id: id.to_string(),
+        source: "s".to_string(),
+        name: "Nicholas Hathaway".to_string(),
+        locality: Some(locality.to_string()),
+        postal_code: Some(postal.to_string()),
+        ..Record::default()
+    };
+    let records = vec![
+        person("a", "mill park", "4305"),
+        person("b", "mill aprk", "4350"),
+        person("c", "frankston", "3199"),
+    ];
+    let prepared = Prepared::new(&records, Kind::Person);
+    let slip = prepared.compare(0, 1);
+    assert_eq!((slip.levels[1], slip.levels[2]), (Some(1), Some(1)), "close town, close code");
+    let apart = prepared.compare(0, 2);
+    assert_eq!((apart.levels[1], apart.levels[2]), (Some(2), Some(2)));
+
+    let places = vec![
+        record("p:1", "Salle Desjardins", "Gatineau"),
+        record("p:2", "Salle Desjardins", "La Sarre"),
+    ];
+    assert!(Prepared::new(&places, Kind::Place).compare(0, 1).cannot_link);
+}
+
+/// The exact name never weighs less than a nearly exact one, whatever chance pairs of a small
+/// file hold.
+#[test]
+fn a_closer_name_never_weighs_less() {
+    let mut records = background();
+    records.extend([
+        record("x:1", "Symphony Nova Scotia", "Halifax"),
+        record("x:2", "Symphony Nova Scotia", ""),
+        record("x:3", "Symphonie Nova Scotia", ""),
+    ]);
+    let resolution = resolve(&records, &Settings::new(Kind::Organization));
+    let model = &resolution.model;
+    let weights: Vec<f64> = (0..model.m[0].len()).map(|l| (model.m[0][l] / model.u[0][l]).log2()).collect();
+    assert!(weights.windows(2).all(|w| w[0] >= w[1]), "{weights:?}");
+}

@@ -230,6 +230,12 @@ fn tree() -> Command {
                                 .long("pairs")
                                 .value_name("FICHIER.csv")
                                 .value_parser(value_parser!(std::path::PathBuf)),
+                        )
+                        .arg(
+                            Arg::new("dedupe-candidates")
+                                .long("candidates")
+                                .value_name("FICHIER.csv")
+                                .value_parser(value_parser!(std::path::PathBuf)),
                         ),
                 ),
         )

@@ -179,7 +179,8 @@ fn rejected_path(output: &Path) -> PathBuf {
     output.with_file_name(format!("{stem}-rejected.csv"))
 }
 
-/// `ensemble referential dedupe --kind KIND IN.csv --output OUT.csv [--pairs PAIRS.csv]`.
+/// `ensemble referential dedupe --kind KIND IN.csv --output OUT.csv [--pairs PAIRS.csv]
+/// [--candidates CANDIDATES.csv]`.
 pub fn dedupe(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
     let kind_code = matches.get_one::<String>("dedupe-kind").cloned().unwrap_or_default();
     let kind = Kind::from_code(&kind_code).ok_or_else(|| given("dedupe-kind-unknown", kind_code))?;
@@ -234,6 +235,23 @@ pub fn dedupe(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
         }
         pairs.flush().map_err(|cause| Failure::Write {
             path: pairs_path.clone(),
+            cause,
+        })?;
+    }
+
+    if let Some(path) = matches.get_one::<PathBuf>("dedupe-candidates") {
+        // The pairs blocking gives the scoring, as the engine makes them: to measure its recall.
+        let prepared = ensemble_referential::compare::Prepared::new(&records, kind);
+        let blocks = ensemble_referential::block::candidates(&prepared, Settings::new(kind).max_block);
+        let mut file = writer(path)?;
+        file.write_record(["record_id_l", "record_id_r"])
+            .map_err(written(path))?;
+        for &(left, right) in &blocks.pairs {
+            file.write_record([records[left].id.as_str(), records[right].id.as_str()])
+                .map_err(written(path))?;
+        }
+        file.flush().map_err(|cause| Failure::Write {
+            path: path.clone(),
             cause,
         })?;
     }

@@ -5,6 +5,7 @@ cli-referential-dedupe-about = Gathers the records of a CSV file that mean the s
 cli-arg-dedupe-kind = What the records describe: organization, place, person or show
 cli-arg-dedupe-input = CSV file of records (record_id and name required; source, alt_names separated by |, street, locality, region, postal_code, lat, lon, url, operator, parent_place, identifiers optional)
 cli-arg-dedupe-output = CSV file written: record_id, entity_id (the record that stands for the entity), probability
+cli-arg-dedupe-candidates = Also writes every candidate pair that blocking gives to compare (to measure its recall)
 cli-arg-dedupe-pairs = Also writes the probable pairs, their decision and each field's weight (to review them)
 cli-dedupe-done = { $records } records read, { $entities } entities; { $review } pairs to review, { $conflicts } identifiers carried by distinct entities. Written: { $output }
 cli-dedupe-rejected = { $count ->

@@ -5,6 +5,7 @@ cli-referential-dedupe-about = Regroupe les fiches d'un fichier CSV qui désigne
 cli-arg-dedupe-kind = Ce que décrivent les fiches : organization, place, person ou show
 cli-arg-dedupe-input = Fichier CSV des fiches (colonnes record_id et name obligatoires ; source, alt_names séparés par |, street, locality, region, postal_code, lat, lon, url, operator, parent_place, identifiers facultatives)
 cli-arg-dedupe-output = Fichier CSV écrit : record_id, entity_id (la fiche qui représente l'entité), probability
+cli-arg-dedupe-candidates = Écrit aussi toutes les paires candidates que le regroupement par clés donne à comparer (pour mesurer son rappel)
 cli-arg-dedupe-pairs = Écrit aussi les paires probables, leur décision et le poids de chaque champ (pour les revoir)
 cli-dedupe-done = { $records } fiches lues, { $entities } entités ; { $review } paires à revoir, { $conflicts } identifiants portés par des entités distinctes. Écrit : { $output }
 cli-dedupe-rejected = { $count ->

@@ -1042,3 +1042,45 @@ fn random_json_ld_documents_never_panic() {
         })
         .unwrap();
 }
+
+/// A venue found by its name and town takes the Artsdata id a later source gives it, so that a
+/// third source naming it otherwise (in English) but with that id finds it too: no duplicate.
+#[test]
+fn a_linked_venue_takes_the_identifier_a_source_gives_it() {
+    let fixture = Fixture::new();
+    import(
+        &fixture,
+        &document(vec![event(1, "Les Marées", "2026-10-01T20:00:00-04:00", json!({}))]),
+    );
+    let mut known = salle_bleue();
+    known["sameAs"] = json!("http://kg.artsdata.ca/resource/K99-1");
+    let second = import(
+        &fixture,
+        &document(vec![event(
+            2,
+            "Les Marées",
+            "2026-10-02T20:00:00-04:00",
+            json!({"location": known}),
+        )]),
+    );
+    assert_eq!(created(&second, "Place"), 0);
+    assert_eq!(second.tally.updated.get("Place"), Some(&1), "{:?}", second.tally);
+    let places = all::<Place>(&fixture);
+    let bleue: Vec<&Place> = places.iter().filter(|p| p.name == "Salle Bleue").collect();
+    assert_eq!(bleue.len(), 1);
+    assert_eq!(bleue[0].identifiers.artsdata.as_deref(), Some("K99-1"));
+    let mut english = known.clone();
+    english["name"] = json!("Blue Hall");
+    english["@id"] = json!("https://other.example/venues/blue-hall");
+    let third = import(
+        &fixture,
+        &document(vec![event(
+            3,
+            "Les Marées",
+            "2026-10-03T20:00:00-04:00",
+            json!({"location": english}),
+        )]),
+    );
+    assert_eq!(created(&third, "Place"), 0, "found by the id it was given");
+    assert_eq!(all::<Place>(&fixture).len(), places.len());
+}
