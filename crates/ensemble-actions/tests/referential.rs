@@ -97,6 +97,14 @@ fn check_decisions_are_kept_across_runs_and_imports(place: &TestUrl) {
     assert_eq!(entity(11), entity(12), "French and English names: one entity");
     assert_ne!(entity(14), entity(15), "one Wikidata id on two different organisations");
     assert_eq!(first.conflicts, 1, "the shared id is reported");
+    let listed = queue(&store, "organizations", None, 10).unwrap().conflicts;
+    assert_eq!(listed.len(), 1);
+    assert_eq!(
+        (listed[0].register.as_str(), listed[0].value.as_str()),
+        ("wikidata", "Q3070463")
+    );
+    let holders: Vec<i64> = listed[0].records.iter().map(|r| r.id).collect();
+    assert_eq!(holders, vec![14, 15], "listed with the records that carry it");
     let ballet = entity(11);
 
     // Two entities, says a person: every later run keeps them apart.

@@ -235,7 +235,11 @@ fn slips_in_towns_and_postal_codes_are_close() {
     ];
     let prepared = Prepared::new(&records, Kind::Person);
     let slip = prepared.compare(0, 1);
-    assert_eq!((slip.levels[1], slip.levels[2]), (Some(1), Some(1)), "close town, close code");
+    assert_eq!(
+        (slip.levels[1], slip.levels[2]),
+        (Some(1), Some(1)),
+        "close town, close code"
+    );
     let apart = prepared.compare(0, 2);
     assert_eq!((apart.levels[1], apart.levels[2]), (Some(2), Some(2)));
 
@@ -258,6 +262,8 @@ fn a_closer_name_never_weighs_less() {
     ]);
     let resolution = resolve(&records, &Settings::new(Kind::Organization));
     let model = &resolution.model;
-    let weights: Vec<f64> = (0..model.m[0].len()).map(|l| (model.m[0][l] / model.u[0][l]).log2()).collect();
+    let weights: Vec<f64> = (0..model.m[0].len())
+        .map(|l| (model.m[0][l] / model.u[0][l]).log2())
+        .collect();
     assert!(weights.windows(2).all(|w| w[0] >= w[1]), "{weights:?}");
 }

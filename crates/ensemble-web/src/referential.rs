@@ -108,6 +108,8 @@ pub struct Section {
     summary: String,
     pairs: Vec<PairLine>,
     decisions: Vec<DecisionLine>,
+    /// Identifiers on records held apart: register and value, and the records.
+    conflicts: Vec<(String, String, Vec<RecordLine>)>,
 }
 
 #[derive(Template)]
@@ -258,7 +260,19 @@ fn section(lang: Lang, slug: &'static str, heading: &str, queue: &Queue) -> Sect
             on: ensemble_i18n::format::date(lang, decision.decided_on),
         })
         .collect();
+    let conflicts = queue
+        .conflicts
+        .iter()
+        .map(|c| {
+            (
+                register_label(lang, &c.register),
+                c.value.clone(),
+                c.records.iter().map(|r| record_line(lang, r)).collect(),
+            )
+        })
+        .collect();
     Section {
+        conflicts,
         slug,
         heading: tr(lang, heading),
         waiting: tr_args(
@@ -433,6 +447,12 @@ pub async fn undo_member(
     undone(&state, &signed, Some(&member), &slug, decision).await
 }
 
+/// A register's name followed by a colon, as each language writes it ("Wikidata :", "Wikidata:").
+fn register_label(lang: Lang, register: &str) -> String {
+    let colon = if lang == Lang::Fr { " :" } else { ":" };
+    format!("{}{colon}", tr(lang, &format!("web-referential-register-{register}")))
+}
+
 /// A field of the golden record as shown.
 pub struct FieldLine {
     label: String,
@@ -500,9 +520,7 @@ fn entity_page(lang: Lang, t: Texts, entity: &EntityView) -> EntityPage {
                 .map(|r| tr_args(lang, "web-referential-record", &[("id", Arg::from(*r))]))
                 .collect::<Vec<_>>()
                 .join(", ");
-            let colon = if lang == Lang::Fr { " :" } else { ":" };
-            let register = tr(lang, &format!("web-referential-register-{}", i.register));
-            (format!("{register}{colon}"), i.value.clone(), records)
+            (register_label(lang, &i.register), i.value.clone(), records)
         })
         .collect();
     let mentions = entity

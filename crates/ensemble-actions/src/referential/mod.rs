@@ -22,8 +22,8 @@ use crate::{ActionError, Actor, only_if, rank};
 
 pub use reconcile::{Candidate, Wanted, reconcile, suggest};
 pub use review::{
-    DecisionView, EntityView, FieldValue, IdentifierView, MentionView, PairView, Queue, RecordView, entities, entity,
-    queue,
+    ConflictView, DecisionView, EntityView, FieldValue, IdentifierView, MentionView, PairView, Queue, RecordView,
+    entities, entity, queue,
 };
 
 /// The tables the referential covers, with what their records describe. A hall is compared by

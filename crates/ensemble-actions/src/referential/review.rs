@@ -74,6 +74,19 @@ pub struct Queue {
     pub waiting: usize,
     /// People's decisions, the latest first.
     pub decisions: Vec<DecisionView>,
+    /// Identifiers carried by records of different entities: listed, never merged.
+    pub conflicts: Vec<ConflictView>,
+}
+
+/// One external identifier carried by records the referential holds apart.
+#[derive(Debug, Clone, PartialEq)]
+pub struct ConflictView {
+    /// The register.
+    pub register: String,
+    /// The identifier.
+    pub value: String,
+    /// The records that carry it.
+    pub records: Vec<RecordView>,
 }
 
 /// Each member's name (its organisation's), by member number.
@@ -102,6 +115,13 @@ pub fn queue(store: &Store, table: &str, member: Option<MemberId>, limit: usize)
             let members = member_names(session)?;
             let all = read(session, table)?;
             let owner: HashMap<i64, Option<MemberId>> = all.iter().map(|n| (n.id, n.member)).collect();
+            let mut holders: HashMap<(String, String), Vec<i64>> = HashMap::new();
+            for n in &all {
+                for (register, value) in &n.record.identifiers {
+                    let key = (register.clone(), value.trim().to_uppercase());
+                    holders.entry(key).or_default().push(n.id);
+                }
+            }
             let views: HashMap<i64, RecordView> = all
                 .into_iter()
                 .map(|n| {
@@ -145,6 +165,19 @@ pub fn queue(store: &Store, table: &str, member: Option<MemberId>, limit: usize)
                 })
                 .collect();
             decisions.reverse();
+            let mut conflicts: Vec<ConflictView> = holders
+                .into_iter()
+                .filter(|(_, records)| {
+                    let entities: HashSet<Option<&i64>> = records.iter().map(|r| entity_of.get(r)).collect();
+                    entities.len() > 1 && member.is_none_or(|m| records.iter().any(|r| owner.get(r) == Some(&Some(m))))
+                })
+                .map(|((register, value), records)| ConflictView {
+                    register,
+                    value,
+                    records: records.into_iter().map(view).collect(),
+                })
+                .collect();
+            conflicts.sort_by(|a, b| (&a.register, &a.value).cmp(&(&b.register, &b.value)));
             // A member's page counts the member's own records and their entities.
             let counted: Vec<i64> = mentions
                 .iter()
@@ -169,6 +202,7 @@ pub fn queue(store: &Store, table: &str, member: Option<MemberId>, limit: usize)
                     })
                     .collect(),
                 decisions,
+                conflicts,
             })
         })
         .map_err(ActionError::Store)

@@ -18,6 +18,10 @@ async fn the_coordination_reviews_pairs_and_takes_a_decision_back() {
     assert_eq!(page.status, StatusCode::OK);
     assert_translated(&page.body);
     assert!(page.body.contains("Tenues à part par une règle"), "{}", page.body);
+    assert!(
+        page.body.contains("Conflits d&#39;identifiants"),
+        "the demo's shared ids are listed"
+    );
     assert!(page.body.contains("<svg") && page.body.contains("Identifiant externe : différent (-12,0)"));
     let pairs = app.store.read(|s| s.referential_pairs("places")).unwrap();
     let held = pairs.iter().find(|p| p.decision == "held-apart").unwrap();
