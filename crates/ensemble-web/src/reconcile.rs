@@ -1,6 +1,7 @@
 //! The W3C Reconciliation API over the shared referential, for OpenRefine and Artsdata-style
-//! clients: public organisations, places, halls, groups, credited people and shows only (their
-//! records are public; private records never reach the referential). Version 0.2, which OpenRefine
+//! clients: public organisations, places, halls, groups and shows only (their records are public;
+//! private records never reach the referential; credited people are left out: this API needs no
+//! sign-in, and a person's publication needs their consent). Version 0.2, which OpenRefine
 //! speaks, at `/reconcile`: the manifest, query batches (`queries=` by GET or a POST form), data
 //! extension (`extend=`, with proposed properties), previews, and suggestions of entities,
 //! properties and types; the 1.0 draft at `/reconcile/v1`: its manifest, `POST /match` with a JSON
@@ -30,13 +31,12 @@ pub const MAX_TEXT: usize = 500;
 /// The most candidates returned for one query.
 pub const MAX_LIMIT: usize = 25;
 
-/// The types offered: id, table, the message key of its name.
-const TYPES: [(&str, &str, &str); 6] = [
+/// The types offered: id, table, the message key of its name. Never people.
+const TYPES: [(&str, &str, &str); 5] = [
     ("Organization", "organizations", "web-referential-type-organization"),
     ("Place", "places", "web-referential-type-place"),
     ("Hall", "halls", "web-referential-type-hall"),
     ("PerformingGroup", "performing_groups", "web-referential-type-group"),
-    ("Person", "persons", "web-referential-type-person"),
     ("CreativeWork", "shows", "web-referential-type-show"),
 ];
 
@@ -348,7 +348,9 @@ async fn extension(
     Ok(ids
         .iter()
         .map(|id| {
-            let entity = found.iter().find(|e| e.id.to_string() == id.trim());
+            let entity = found
+                .iter()
+                .find(|e| e.id.to_string() == id.trim() && offered(&e.table));
             let values = properties
                 .iter()
                 .map(|property| entity.map(|e| values_of(e, property)).unwrap_or_default())
@@ -356,6 +358,11 @@ async fn extension(
             (id.clone(), values)
         })
         .collect())
+}
+
+/// Whether the API gives entities of `table` (never people).
+fn offered(table: &str) -> bool {
+    TYPES.iter().any(|(_, t, _)| *t == table)
 }
 
 /// An entity's values of one property: `{"str": …}` each.
@@ -649,7 +656,10 @@ pub async fn preview(
         return Err(WebError::NotFound);
     };
     let store = state.store.clone();
-    let Some(entity) = tokio::task::spawn_blocking(move || referential::entity(&store, id)).await?? else {
+    let Some(entity) = tokio::task::spawn_blocking(move || referential::entity(&store, id))
+        .await??
+        .filter(|e| offered(&e.table))
+    else {
         return Err(WebError::NotFound);
     };
     let escape = crate::chart::escape;

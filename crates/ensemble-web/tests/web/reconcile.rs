@@ -197,7 +197,7 @@ async fn bad_batches_are_refused_with_a_stable_code() {
             format!(
                 "queries={}",
                 form_urlencoded::byte_serialize(
-                    json!({"q0": {"query": "Salle", "type": "Event"}})
+                    json!({"q0": {"query": "Salle", "type": "Person"}})
                         .to_string()
                         .as_bytes()
                 )
@@ -320,4 +320,34 @@ async fn data_extension_gives_the_golden_record_and_follows_the_specification() 
         json_of(&app.send(request).await.body)["error"]["code"],
         "reconcile-batch-too-large"
     );
+}
+
+/// Credited people are in the referential but never in this open API: no type, no preview, no
+/// values.
+#[tokio::test]
+async fn people_are_not_offered() {
+    let app = TestApp::new();
+    app.run_referential();
+    let person = app.store.read(|s| s.referential_mentions("persons")).unwrap()[0].entity_id;
+    assert_eq!(
+        app.get(&format!("/reconcile/preview?id={person}"), None).await.status,
+        StatusCode::NOT_FOUND
+    );
+    let query = json!({"ids": [person.to_string()], "properties": [{"id": "name"}, {"id": "addressLocality"}]});
+    let form = format!(
+        "extend={}",
+        form_urlencoded::byte_serialize(query.to_string().as_bytes()).collect::<String>()
+    );
+    let extended = json_of(&app.post("/reconcile", &form, None).await.body);
+    assert_eq!(extended["rows"][person.to_string()]["name"], json!([]), "{extended:#}");
+    let manifest = json_of(&app.get("/reconcile", None).await.body);
+    assert!(
+        !manifest["defaultTypes"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|t| t["id"] == "Person")
+    );
+    let suggested = app.get("/reconcile/suggest/entity?prefix=a&type=Person", None).await;
+    assert_eq!(suggested.status, StatusCode::BAD_REQUEST);
 }
