@@ -30,7 +30,7 @@ pub fn import(
     let mut links = Vec::new();
     let mut audit = |session: &mut ensemble_store::Session<'_>, report: &ImportReport| {
         if let Some(batch) = report.batch_id {
-            links = crate::referential::after_import(session, batch.0, actor.clock.today())?;
+            links = crate::referential::after_import(session, batch.0, &report.tally.created, actor.clock.today())?;
         }
         let detail = serde_json::json!({
             "batch": report.batch_id.map(|batch| batch.0),

@@ -495,16 +495,23 @@ pub fn run_all(store: &Store, actor: &Actor) -> Result<Vec<Summary>, ActionError
     })
 }
 
-/// Runs the referential on every table where import `batch` created records, inside the
-/// import's transaction: clear cases are joined to their entity, doubtful ones joined
-/// provisionally and queued for review. Returns what became of the batch's records.
+/// Runs the referential on every table where import `batch` created records (`created`: the
+/// import's tally, by entity name), inside the import's transaction: clear cases are joined to
+/// their entity, doubtful ones joined provisionally and queued for review. Returns what became of
+/// the batch's records.
 pub fn after_import(
     session: &mut Session<'_>,
     batch: i64,
+    created: &std::collections::BTreeMap<&'static str, u64>,
     today: chrono::NaiveDate,
 ) -> Result<Vec<ensemble_ingest::ReferentialLinks>, StoreError> {
+    let tables: HashSet<&str> = ensemble_model::entity_docs()
+        .into_iter()
+        .filter(|doc| created.get(doc.name).is_some_and(|&count| count > 0))
+        .map(|doc| doc.table)
+        .collect();
     let mut links = Vec::new();
-    for (table, _) in TABLES {
+    for (table, _) in TABLES.iter().filter(|(table, _)| tables.contains(table)) {
         let created: Vec<i64> = read(session, table)?
             .into_iter()
             .filter(|n| n.batch == Some(batch))
