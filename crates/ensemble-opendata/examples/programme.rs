@@ -1,0 +1,8 @@
+//! Writes the sample season's JSON-LD to standard output, for the SHACL check of `.ci/run`
+//! (`scripts/shacl-check.py`): `cargo run -q -p ensemble-opendata --example programme`.
+
+fn main() {
+    let season = ensemble_opendata::sample::season();
+    let published = ensemble_opendata::jsonld(&season.programme());
+    println!("{:#}", published.document);
+}

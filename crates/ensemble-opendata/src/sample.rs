@@ -1,0 +1,170 @@
+//! A fictional presenter's season, for the tests, the example that writes it for the SHACL check
+//! of `.ci/run`, and the documentation: one show in French and English, a place with its full
+//! address and one without its postal code, a presenter, offers.
+
+use chrono::DateTime;
+use ensemble_model::*;
+
+use crate::Programme;
+
+/// The public address the sample's URIs start with.
+pub const BASE: &str = "https://ensemble.example/";
+
+/// The sample's records.
+#[derive(Debug, Clone)]
+pub struct Season {
+    /// Its performances: see [`season`].
+    pub performances: Vec<Performance>,
+    /// One show.
+    pub shows: Vec<Show>,
+    /// A hall in each place.
+    pub halls: Vec<Hall>,
+    /// A place with its full address (1) and one without its postal code (2).
+    pub places: Vec<Place>,
+    /// The presenter.
+    pub organizations: Vec<Organization>,
+    /// Two offers of performance 100.
+    pub offers: Vec<Offer>,
+}
+
+impl Season {
+    /// The season as a programme to publish.
+    pub fn programme(&self) -> Programme<'_> {
+        Programme {
+            base: BASE,
+            performances: &self.performances,
+            shows: &self.shows,
+            halls: &self.halls,
+            places: &self.places,
+            organizations: &self.organizations,
+            offers: &self.offers,
+        }
+    }
+}
+
+/// A place named Salle Bleue, in Sherbrooke.
+pub fn place(id: i64, postal_code: Option<&str>) -> Place {
+    Place {
+        id: PlaceId(id),
+        name: "Salle Bleue".to_string(),
+        street_address: Some("12, rue Fictive".to_string()),
+        municipality: Some("Sherbrooke".to_string()),
+        postal_code: postal_code.map(String::from),
+        fsa: None,
+        region_code: None,
+        province: Some("QC".to_string()),
+        country: "CA".to_string(),
+        latitude: Some(45.4),
+        longitude: Some(-71.9),
+        operator_id: None,
+        identifiers: Identifiers {
+            artsdata: Some("K99-1".to_string()),
+            ..Identifiers::default()
+        },
+        provenance: Provenance::default(),
+    }
+}
+
+/// A hall of `place`.
+pub fn hall(id: i64, place: i64) -> Hall {
+    Hall {
+        id: HallId(id),
+        place_id: PlaceId(place),
+        name: "Grande salle".to_string(),
+        configurations: Vec::new(),
+        specs: TechnicalSpecs::default(),
+        identifiers: Identifiers::default(),
+        provenance: Provenance::default(),
+    }
+}
+
+/// The show: Les Marées / The Tides, 90 minutes, in French.
+pub fn show() -> Show {
+    Show {
+        id: ShowId(3),
+        slug: "les-marees".to_string(),
+        title_fr: "Les Marées".to_string(),
+        title_en: Some("The Tides".to_string()),
+        work_id: None,
+        disciplines: Vec::new(),
+        genres: Vec::new(),
+        audiences: Vec::new(),
+        languages: vec!["fr".to_string()],
+        duration_minutes: Some(90),
+        warnings: Vec::new(),
+        producer_ids: Vec::new(),
+        performer_group_id: None,
+        agency_id: None,
+        contributions: Vec::new(),
+        rider: Vec::new(),
+        identifiers: Identifiers {
+            wikidata: Some("Q4115189".to_string()),
+            ..Identifiers::default()
+        },
+        provenance: Provenance::default(),
+    }
+}
+
+/// The presenter.
+pub fn presenter() -> Organization {
+    Organization {
+        id: OrganizationId(5),
+        name: "Diffusion fictive".to_string(),
+        roles: vec![ValueChainRole::Presenter],
+        municipality: Some("Sherbrooke".to_string()),
+        postal_code: None,
+        region_code: None,
+        website: Some("https://diffusion.example".to_string()),
+        identifiers: Identifiers::default(),
+        provenance: Provenance::default(),
+    }
+}
+
+/// A performance of the show in `hall` by the presenter.
+pub fn performance(id: i64, hall: i64, start: &str, status: EventStatus) -> Performance {
+    Performance {
+        id: PerformanceId(id),
+        show_id: ShowId(3),
+        hall_id: HallId(hall),
+        presenter_id: OrganizationId(5),
+        series_id: None,
+        starts_at: DateTime::parse_from_rfc3339(start).unwrap_or_default(),
+        time_zone: "America/Toronto".to_string(),
+        status,
+        school: false,
+        provenance: Provenance::default(),
+    }
+}
+
+/// An offer of `performance` at `cents`.
+pub fn offer(id: i64, performance: i64, cents: i64, sold_out: bool) -> Offer {
+    Offer {
+        id: OfferId(id),
+        performance_id: PerformanceId(performance),
+        price_type: PriceType::Regular,
+        price: Some(Cents(cents)),
+        currency: "CAD".to_string(),
+        is_free: false,
+        sold_out,
+        url: Some("https://billets.example/marees".to_string()),
+        provenance: Provenance::default(),
+    }
+}
+
+/// The season: performances 100 (scheduled), 101 (cancelled) and 102 (moved online) in the
+/// place with its full address, 103 in the one without its postal code.
+pub fn season() -> Season {
+    Season {
+        performances: vec![
+            performance(100, 10, "2026-10-01T20:00:00-04:00", EventStatus::Scheduled),
+            performance(101, 10, "2026-10-02T20:00:00-04:00", EventStatus::Cancelled),
+            performance(102, 10, "2026-10-03T20:00:00-04:00", EventStatus::MovedOnline),
+            performance(103, 20, "2026-10-04T20:00:00-04:00", EventStatus::Scheduled),
+        ],
+        shows: vec![show()],
+        halls: vec![hall(10, 1), hall(20, 2)],
+        places: vec![place(1, Some("J1H 1A1")), place(2, None)],
+        organizations: vec![presenter()],
+        offers: vec![offer(1, 100, 3450, false), offer(2, 100, 2500, true)],
+    }
+}

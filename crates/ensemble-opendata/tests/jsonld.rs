@@ -1,0 +1,109 @@
+//! The public programme as JSON-LD, on a fictional presenter's season: each performance an
+//! `Event` with a stable `@id`, its show's names tagged French and English, its start with its
+//! local offset, its status and attendance mode as schema.org terms, its place with the complete
+//! postal address Artsdata's shapes require, its presenter, its offers in dollars, and `sameAs`
+//! IRIs from external identifiers; a performance whose place lacks part of its address is left
+//! out with the reason.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use ensemble_model::*;
+use ensemble_opendata::sample::{hall, offer, performance, place, presenter, show};
+use ensemble_opendata::{LeftOut, Programme, jsonld};
+use serde_json::{Value, json};
+
+fn published(performances: &[Performance]) -> (Value, Vec<(i64, LeftOut)>) {
+    let places = [place(1, Some("J1H 1A1")), place(2, None)];
+    let halls = [hall(10, 1), hall(20, 2)];
+    let shows = [show()];
+    let organizations = [presenter()];
+    let offers = [offer(1, 100, 3450, false), offer(2, 100, 2500, true)];
+    let done = jsonld(&Programme {
+        base: ensemble_opendata::sample::BASE,
+        performances,
+        shows: &shows,
+        halls: &halls,
+        places: &places,
+        organizations: &organizations,
+        offers: &offers,
+    });
+    (done.document, done.left_out)
+}
+
+#[test]
+fn a_performance_is_an_event_the_shapes_accept() {
+    let (document, left_out) = published(&[performance(
+        100,
+        10,
+        "2026-10-01T20:00:00-04:00",
+        EventStatus::Scheduled,
+    )]);
+    assert!(left_out.is_empty());
+    assert_eq!(document["@context"]["@vocab"], "http://schema.org/");
+    assert_eq!(document["@context"]["sameAs"], json!({"@type": "@id"}));
+    let event = &document["@graph"][0];
+    assert_eq!(event["@id"], "https://ensemble.example/representations/100");
+    assert_eq!(event["@type"], "Event");
+    assert_eq!(
+        event["name"],
+        json!([{"@value": "Les Marées", "@language": "fr"}, {"@value": "The Tides", "@language": "en"}])
+    );
+    assert_eq!(event["startDate"], "2026-10-01T20:00:00-04:00");
+    assert_eq!(event["endDate"], "2026-10-01T21:30:00-04:00", "the show's 90 minutes");
+    assert_eq!(event["eventStatus"], "http://schema.org/EventScheduled");
+    assert_eq!(
+        event["eventAttendanceMode"],
+        "http://schema.org/OfflineEventAttendanceMode"
+    );
+    assert_eq!(event["inLanguage"], json!(["fr"]));
+    let location = &event["location"];
+    assert_eq!(location["@id"], "https://ensemble.example/lieux/1");
+    assert_eq!(location["sameAs"], json!(["http://kg.artsdata.ca/resource/K99-1"]));
+    assert_eq!(
+        location["address"],
+        json!({"@id": "https://ensemble.example/lieux/1#adresse", "@type": "PostalAddress", "streetAddress": "12, rue Fictive", "addressLocality": "Sherbrooke",
+               "addressRegion": "QC", "postalCode": "J1H 1A1", "addressCountry": "CA"})
+    );
+    assert_eq!(event["organizer"]["name"], "Diffusion fictive");
+    assert_eq!(
+        event["workPerformed"]["@id"],
+        "https://ensemble.example/spectacles/les-marees"
+    );
+    assert_eq!(
+        event["workPerformed"]["sameAs"],
+        json!(["http://www.wikidata.org/entity/Q4115189"])
+    );
+    let offers = event["offers"].as_array().unwrap();
+    assert_eq!(offers[0]["price"], "34.50");
+    assert_eq!(offers[0]["priceCurrency"], "CAD");
+    assert_eq!(offers[1]["availability"], "http://schema.org/SoldOut");
+}
+
+#[test]
+fn statuses_are_schema_org_terms_and_events_come_in_time_order() {
+    let (document, _) = published(&[
+        performance(102, 10, "2026-10-03T20:00:00-04:00", EventStatus::MovedOnline),
+        performance(101, 10, "2026-10-02T20:00:00-04:00", EventStatus::Cancelled),
+    ]);
+    let graph = document["@graph"].as_array().unwrap();
+    assert_eq!(graph[0]["@id"], "https://ensemble.example/representations/101");
+    assert_eq!(graph[0]["eventStatus"], "http://schema.org/EventCancelled");
+    assert_eq!(graph[1]["eventStatus"], "http://schema.org/EventMovedOnline");
+    assert_eq!(
+        graph[1]["eventAttendanceMode"],
+        "http://schema.org/OnlineEventAttendanceMode"
+    );
+}
+
+#[test]
+fn a_place_without_its_full_address_is_left_out_with_the_reason() {
+    let (document, left_out) = published(&[
+        performance(100, 10, "2026-10-01T20:00:00-04:00", EventStatus::Scheduled),
+        performance(103, 20, "2026-10-04T20:00:00-04:00", EventStatus::Scheduled),
+        performance(104, 99, "2026-10-05T20:00:00-04:00", EventStatus::Scheduled),
+    ]);
+    assert_eq!(document["@graph"].as_array().unwrap().len(), 1);
+    assert_eq!(
+        left_out,
+        vec![(103, LeftOut::AddressIncomplete), (104, LeftOut::Incomplete)]
+    );
+}
