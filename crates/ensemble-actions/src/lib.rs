@@ -14,6 +14,7 @@ pub mod diagnostic;
 pub mod imports;
 pub mod members;
 pub mod privacy;
+pub mod publication;
 pub mod referential;
 pub mod rights;
 pub mod settlements;

@@ -339,6 +339,9 @@ pub fn generate(
             writer.session.insert_chain_exchange(exchange)?;
         }
         workshop(writer.session, &world.members)?;
+        for published in publications(&world) {
+            writer.session.put_published_show(&published)?;
+        }
         progress(Progress {
             step: Step::Committing,
             done: 0,
@@ -354,6 +357,32 @@ pub fn generate(
             logins,
         })
     })
+}
+
+/// What the members publish as open data: every show a member presents, announced eight weeks
+/// before its first performance there (shows of a later season are not yet announced).
+fn publications(world: &world::World) -> Vec<ensemble_store::publication::PublishedShow> {
+    let mut first: std::collections::BTreeMap<(i64, i64), chrono::NaiveDate> = std::collections::BTreeMap::new();
+    for performance in &world.performances {
+        let Some(member) = world
+            .members
+            .iter()
+            .find(|m| m.organization_id == performance.presenter_id)
+        else {
+            continue;
+        };
+        let day = performance.local_date();
+        let earliest = first.entry((member.id.0, performance.show_id.0)).or_insert(day);
+        *earliest = (*earliest).min(day);
+    }
+    first
+        .into_iter()
+        .map(|((member, show), day)| ensemble_store::publication::PublishedShow {
+            member_id: ensemble_model::MemberId(member),
+            show_id: ensemble_model::ShowId(show),
+            announced_on: day - Duration::weeks(8),
+        })
+        .collect()
 }
 
 /// The founding members' data-maturity self-assessments, a year apart: the presenter, which holds

@@ -3,6 +3,6 @@
 
 fn main() {
     let season = ensemble_opendata::sample::season();
-    let published = ensemble_opendata::jsonld(&season.programme());
+    let published = ensemble_opendata::jsonld(&season.programme(ensemble_opendata::sample::BASE));
     println!("{:#}", published.document);
 }

@@ -44,6 +44,38 @@ pub struct Programme<'a> {
     pub offers: &'a [Offer],
 }
 
+/// The records of a programme, owned: what the caller reads from the store.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Catalogue {
+    /// The performances to publish.
+    pub performances: Vec<Performance>,
+    /// Their shows.
+    pub shows: Vec<Show>,
+    /// Their halls.
+    pub halls: Vec<Hall>,
+    /// The halls' places.
+    pub places: Vec<Place>,
+    /// The presenters.
+    pub organizations: Vec<Organization>,
+    /// The performances' offers.
+    pub offers: Vec<Offer>,
+}
+
+impl Catalogue {
+    /// The catalogue as a programme whose URIs start with `base`.
+    pub fn programme<'a>(&'a self, base: &'a str) -> Programme<'a> {
+        Programme {
+            base,
+            performances: &self.performances,
+            shows: &self.shows,
+            halls: &self.halls,
+            places: &self.places,
+            organizations: &self.organizations,
+            offers: &self.offers,
+        }
+    }
+}
+
 /// Why a performance was left out of the graph.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum LeftOut {

@@ -5,42 +5,10 @@
 use chrono::DateTime;
 use ensemble_model::*;
 
-use crate::Programme;
+use crate::Catalogue;
 
 /// The public address the sample's URIs start with.
 pub const BASE: &str = "https://ensemble.example/";
-
-/// The sample's records.
-#[derive(Debug, Clone)]
-pub struct Season {
-    /// Its performances: see [`season`].
-    pub performances: Vec<Performance>,
-    /// One show.
-    pub shows: Vec<Show>,
-    /// A hall in each place.
-    pub halls: Vec<Hall>,
-    /// A place with its full address (1) and one without its postal code (2).
-    pub places: Vec<Place>,
-    /// The presenter.
-    pub organizations: Vec<Organization>,
-    /// Two offers of performance 100.
-    pub offers: Vec<Offer>,
-}
-
-impl Season {
-    /// The season as a programme to publish.
-    pub fn programme(&self) -> Programme<'_> {
-        Programme {
-            base: BASE,
-            performances: &self.performances,
-            shows: &self.shows,
-            halls: &self.halls,
-            places: &self.places,
-            organizations: &self.organizations,
-            offers: &self.offers,
-        }
-    }
-}
 
 /// A place named Salle Bleue, in Sherbrooke.
 pub fn place(id: i64, postal_code: Option<&str>) -> Place {
@@ -153,8 +121,8 @@ pub fn offer(id: i64, performance: i64, cents: i64, sold_out: bool) -> Offer {
 
 /// The season: performances 100 (scheduled), 101 (cancelled) and 102 (moved online) in the
 /// place with its full address, 103 in the one without its postal code.
-pub fn season() -> Season {
-    Season {
+pub fn season() -> Catalogue {
+    Catalogue {
         performances: vec![
             performance(100, 10, "2026-10-01T20:00:00-04:00", EventStatus::Scheduled),
             performance(101, 10, "2026-10-02T20:00:00-04:00", EventStatus::Cancelled),

@@ -110,6 +110,8 @@ audit_actions! {
     Purge => "purge",
     /// A retention rule was changed.
     RetentionSet => "retention-set",
+    /// A member chose to publish a show as open data, from a date, or stopped.
+    PublicationSet => "publication-set",
     /// The disclosure rules of pooled figures were changed.
     DisclosureSet => "disclosure-set",
     /// A month of pooled figures was released.

@@ -69,6 +69,7 @@ pub const BACKED_UP_TABLES: &[&str] = &[
     "referential_mentions",
     "referential_pairs",
     "referential_decisions",
+    "published_shows",
 ];
 
 /// What a backup holds, written last in the file.

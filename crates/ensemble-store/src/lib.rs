@@ -15,6 +15,7 @@ pub mod diagnostic;
 pub mod intake;
 pub mod pooling;
 pub mod postgres;
+pub mod publication;
 pub mod records;
 pub mod referential;
 pub mod retention;
@@ -257,6 +258,12 @@ pub const MIGRATIONS: &[Migration] = &[
         name: "referential-keys",
         sqlite: include_str!("../migrations/sqlite/0018_referential_keys.sql"),
         postgres: include_str!("../migrations/postgres/0018_referential_keys.sql"),
+    },
+    Migration {
+        version: 19,
+        name: "publication",
+        sqlite: include_str!("../migrations/sqlite/0019_publication.sql"),
+        postgres: include_str!("../migrations/postgres/0019_publication.sql"),
     },
 ];
 

@@ -147,7 +147,7 @@ fn check_declared_inventory_migration(place: &TestUrl, backend: Backend) {
     drop(database);
 
     let store = Store::connect(&place.url).unwrap();
-    assert_eq!(store.migrate(&mut |_| {}).unwrap(), vec![16, 17, 18]);
+    assert_eq!(store.migrate(&mut |_| {}).unwrap(), vec![16, 17, 18, 19]);
     let asset = store.read(|session| session.get_any::<DataAsset>(7)).unwrap().unwrap();
     assert_eq!(asset.categories, vec![DataCategory::Grants]);
     assert_eq!(asset.format, DataFormat::Other);
@@ -1331,7 +1331,8 @@ fn check_migrations_apply_once(store: &Store, url: &str) {
             (15, "use-cases".to_string()),
             (16, "declared-inventory".to_string()),
             (17, "referential".to_string()),
-            (18, "referential-keys".to_string())
+            (18, "referential-keys".to_string()),
+            (19, "publication".to_string())
         ]
     );
 }
@@ -2089,10 +2090,10 @@ fn migrated(url: &str, backend: Backend) -> Store {
         .iter()
         .map(|migration| migration.version)
         .collect();
-    assert_eq!(pending, (1..=18).collect::<Vec<_>>());
+    assert_eq!(pending, (1..=19).collect::<Vec<_>>());
     let mut reported = Vec::new();
     let applied = store.migrate(&mut |migration| reported.push(migration.name)).unwrap();
-    assert_eq!(applied, (1..=18).collect::<Vec<_>>());
+    assert_eq!(applied, (1..=19).collect::<Vec<_>>());
     assert_eq!(
         reported,
         vec![
@@ -2113,7 +2114,8 @@ fn migrated(url: &str, backend: Backend) -> Store {
             "use-cases",
             "declared-inventory",
             "referential",
-            "referential-keys"
+            "referential-keys",
+            "publication"
         ]
     );
     store

@@ -308,6 +308,44 @@ fn tree() -> Command {
                 ),
         )
         .subcommand(
+            Command::new("publish")
+                .args_conflicts_with_subcommands(true)
+                .subcommand_negates_reqs(true)
+                .arg(
+                    Arg::new("publish-output")
+                        .long("output")
+                        .value_name("DOSSIER")
+                        .required(true)
+                        .value_parser(value_parser!(std::path::PathBuf)),
+                )
+                .arg(Arg::new("publish-member").long("member").value_name("CODE"))
+                .arg(
+                    Arg::new("publish-base")
+                        .long("base")
+                        .value_name("URL")
+                        .default_value("http://127.0.0.1:8080"),
+                )
+                .subcommand(
+                    Command::new("show")
+                        .arg(
+                            Arg::new("publish-member")
+                                .long("member")
+                                .value_name("CODE")
+                                .required(true),
+                        )
+                        .arg(Arg::new("publish-show").long("show").value_name("CODE").required(true))
+                        .arg(
+                            Arg::new("publish-from")
+                                .long("from")
+                                .value_name("AAAA-MM-JJ")
+                                .required_unless_present("publish-withdraw")
+                                .conflicts_with("publish-withdraw")
+                                .value_parser(value_parser!(chrono::NaiveDate)),
+                        )
+                        .arg(Arg::new("publish-withdraw").long("withdraw").action(ArgAction::SetTrue)),
+                ),
+        )
+        .subcommand(
             Command::new("tour").subcommand_required(true).subcommand(
                 Command::new("plan")
                     .arg(Arg::new("show").long("show").value_name("CODE").required(true))

@@ -53,6 +53,10 @@ pub fn run(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
             Some(("run", run)) => crate::referential::run(lang, &url, run),
             _ => Ok(()),
         },
+        Some(("publish", sub)) => match sub.subcommand() {
+            Some(("show", show)) => crate::publish::show(lang, &url, show),
+            _ => crate::publish::write(lang, &url, sub),
+        },
         Some(("stats", sub)) => stats(lang, &url, sub.get_flag("json")),
         Some(("import", sub)) => crate::intake::run(lang, &url, &key_file, sub),
         Some(("serve", sub)) => serve(lang, &url, &key_file, sub),

@@ -78,7 +78,8 @@ pub fn start(lang: Lang, store: &Store, matches: &ArgMatches) -> Result<(), Fail
     Ok(())
 }
 
-fn member_of(store: &Store, code: &str) -> Result<Member, Failure> {
+/// The member whose code is `code`, or `member-unknown`.
+pub(crate) fn member_of(store: &Store, code: &str) -> Result<Member, Failure> {
     store
         .read(|session| session.member_by_slug(code))?
         .ok_or_else(|| Failure::Given {

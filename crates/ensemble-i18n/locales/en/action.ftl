@@ -63,3 +63,6 @@ error-referential-table-unknown = The referential covers organisations (organiza
 error-referential-record-unknown = These two records are not in the referential (or it is the same one twice): reload the page and pick a pair from the list.
 error-referential-decision-unknown = This decision no longer exists: it may already have been taken back.
 error-referential-not-yours = Neither record is your member's: the consortium's coordination decides on them.
+error-publication-not-yours = Only the member's administrators, or the coordination, choose what the member publishes.
+error-publication-show-unknown = No show has this code: check it in the portal's list of shows.
+error-publication-not-published = This member does not publish this show: there is nothing to withdraw.

@@ -63,3 +63,6 @@ error-referential-table-unknown = Le référentiel couvre les organisations (org
 error-referential-record-unknown = Ces deux fiches ne sont pas dans le référentiel (ou c'est deux fois la même) : rechargez la page et choisissez une paire de la liste.
 error-referential-decision-unknown = Cette décision n'existe plus : elle a peut-être déjà été annulée.
 error-referential-not-yours = Aucune de ces deux fiches n'est à votre membre : la coordination du consortium décide pour elles.
+error-publication-not-yours = Seuls les administrateurs du membre, ou la coordination, choisissent ce que le membre publie.
+error-publication-show-unknown = Aucun spectacle n'a ce code : vérifiez-le dans la liste des spectacles du portail.
+error-publication-not-published = Ce spectacle n'est pas publié par ce membre : il n'y a rien à retirer.

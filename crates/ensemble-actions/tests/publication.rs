@@ -1,0 +1,168 @@
+//! What a member publishes as open data, in a real SQLite file and on PostgreSQL, on the demo
+//! consortium: nothing of a show before its announcement date; only the member's own
+//! performances; a show withdrawn disappears; only the member's administrators choose, and each
+//! choice is in the member's audit trail; and no byte of the published graph holds a private value
+//! (a deal's fee, a tour's name) or a credited person's name.
+#![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
+
+use ensemble_actions::publication::{programme, set};
+use ensemble_actions::{ActionError, Actor, Channel, Clock};
+use ensemble_model::*;
+use ensemble_store::testing::TestUrl;
+use ensemble_store::{ListFilter, Store};
+
+#[macro_use]
+mod common;
+
+on_both_backends! {
+    check_members_publish_their_shows_from_their_announcement
+        => sqlite_members_publish_their_shows_from_their_announcement,
+           postgres_members_publish_their_shows_from_their_announcement;
+}
+
+fn person(member: &Member, role: Role) -> Actor {
+    Actor {
+        channel: Channel::Web,
+        user_id: Some(1),
+        member: Some(member.id),
+        role,
+        clock: Clock::default(),
+    }
+}
+
+fn graph_text(store: &Store, members: &[Member], today: chrono::NaiveDate) -> (usize, String) {
+    let catalogue = programme(store, members, today).unwrap();
+    let published = ensemble_opendata::jsonld(&catalogue.programme("https://ensemble.example"));
+    let events = published.document["@graph"].as_array().unwrap().len();
+    (events, published.document.to_string())
+}
+
+fn check_members_publish_their_shows_from_their_announcement(place: &TestUrl) {
+    let store = Store::open(&place.url).unwrap();
+    let config = ensemble_demo::DemoConfig {
+        scale: ensemble_demo::Scale::Small,
+        seed: 1,
+    };
+    let key = ensemble_privacy::SecretKey::from_bytes([1; 32]);
+    ensemble_demo::generate(&store, &config, &key, &mut |_| {}).unwrap();
+    let presenter = store.read(|s| s.member_by_slug("deux-rivieres")).unwrap().unwrap();
+    let choices = store.read(|s| s.published_shows(Some(presenter.id))).unwrap();
+    assert!(!choices.is_empty(), "the demo's presenter publishes its shows");
+    let first = choices.iter().map(|c| c.announced_on).min().unwrap();
+    let last = choices.iter().map(|c| c.announced_on).max().unwrap();
+
+    // Nothing before its announcement; the member's own performances after.
+    let members = std::slice::from_ref(&presenter);
+    assert_eq!(graph_text(&store, members, first.pred_opt().unwrap()).0, 0);
+    let catalogue = programme(&store, members, last).unwrap();
+    assert!(!catalogue.performances.is_empty());
+    assert!(
+        catalogue
+            .performances
+            .iter()
+            .all(|p| p.presenter_id == presenter.organization_id)
+    );
+
+    // A show withdrawn disappears; announced later, it waits for its day.
+    let show = catalogue.shows[0].clone();
+    let its = |catalogue: &ensemble_opendata::Catalogue| {
+        catalogue.performances.iter().filter(|p| p.show_id == show.id).count()
+    };
+    let before = its(&catalogue);
+    let admin = person(&presenter, Role::MemberAdmin);
+    set(&store, &admin, &presenter, &show.slug, None).unwrap();
+    assert_eq!(its(&programme(&store, members, last).unwrap()), 0);
+    let later = last + chrono::Duration::days(30);
+    set(&store, &admin, &presenter, &show.slug, Some(later)).unwrap();
+    assert_eq!(its(&programme(&store, members, last).unwrap()), 0);
+    assert_eq!(its(&programme(&store, members, later).unwrap()), before);
+
+    // Only the member's administrators choose; refusals change nothing.
+    let viewer = person(&presenter, Role::Viewer);
+    let refusals = [
+        set(&store, &viewer, &presenter, &show.slug, Some(first)).err(),
+        set(&store, &admin, &presenter, "pas-un-spectacle", Some(first)).err(),
+        set(&store, &admin, &presenter, "pas-un-spectacle", None).err(),
+    ];
+    let codes: Vec<&str> = refusals
+        .iter()
+        .map(|e| match e {
+            Some(ActionError::Refused(code)) => *code,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "publication-not-yours",
+            "publication-show-unknown",
+            "publication-show-unknown"
+        ]
+    );
+    set(&store, &admin, &presenter, &show.slug, None).unwrap();
+    assert!(matches!(
+        set(&store, &admin, &presenter, &show.slug, None),
+        Err(ActionError::Refused("publication-not-published"))
+    ));
+    let trail = store.read(|s| s.audit_entries(None, 50)).unwrap();
+    let choices: Vec<_> = trail.iter().filter(|e| e.action == "publication-set").collect();
+    assert_eq!(choices.len(), 3);
+    assert!(choices.iter().all(|e| e.member_id == Some(presenter.id.0)));
+
+    // No private value, no credited person, in any published byte of the consortium's graph.
+    let all_members = store.list_any::<Member>(&ListFilter::default()).unwrap();
+    let engagement = store
+        .list_any::<Engagement>(&ListFilter::default())
+        .unwrap()
+        .into_iter()
+        .next()
+        .unwrap();
+    let planted = Engagement {
+        id: EngagementId(engagement.id.0 + 100_000),
+        fee: Some(Cents(98_765_431)),
+        ..engagement
+    };
+    store.write(|s| s.insert(std::slice::from_ref(&planted))).unwrap();
+    let (events, text) = graph_text(&store, &all_members, last);
+    assert!(events > 0);
+    for secret in ["98765431", "987654.31", "987 654,31"] {
+        assert!(!text.contains(secret), "a deal's fee is published: {secret}");
+    }
+    for tour in store.list_any::<Tour>(&ListFilter::default()).unwrap() {
+        assert!(!text.contains(&tour.name), "a tour's name is published: {}", tour.name);
+    }
+    for credited in store.list_any::<Person>(&ListFilter::default()).unwrap() {
+        assert!(!text.contains(&credited.name), "a person is published without consent");
+    }
+    let document: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let mut types = std::collections::BTreeSet::new();
+    collect_types(&document["@graph"], &mut types);
+    assert_eq!(
+        types.into_iter().collect::<Vec<_>>(),
+        [
+            "CreativeWork",
+            "Event",
+            "GeoCoordinates",
+            "Offer",
+            "Organization",
+            "Place",
+            "PostalAddress"
+        ]
+    );
+}
+
+/// Every `@type` in a JSON-LD value.
+fn collect_types(value: &serde_json::Value, types: &mut std::collections::BTreeSet<String>) {
+    match value {
+        serde_json::Value::Object(object) => {
+            if let Some(kind) = object.get("@type").and_then(serde_json::Value::as_str) {
+                types.insert(kind.to_string());
+            }
+            for inner in object.values() {
+                collect_types(inner, types);
+            }
+        }
+        serde_json::Value::Array(items) => items.iter().for_each(|item| collect_types(item, types)),
+        _ => {}
+    }
+}
