@@ -1,7 +1,7 @@
 //! Open data: a public programme (performances with their shows, places, presenters and offers)
 //! as schema.org JSON-LD that Artsdata's SHACL shapes accept, so that Artsdata, search engines
-//! and the sector's platforms read it without re-typing. No IO: the caller chooses what is public
-//! and writes the graph.
+//! and the sector's platforms read it without re-typing, and as iCalendar for calendars
+//! ([`calendar`]). No IO: the caller chooses what is public and writes the files.
 //!
 //! Only public entities of the model enter (`ensemble_model::Public`): the programme's fields are
 //! typed so, and nothing private (deals, settlements, tickets, holds) can be passed. People are not
@@ -18,6 +18,7 @@
 //! * a performance whose place lacks part of its address is left out, with the reason, rather
 //!   than published in a form the shapes refuse.
 
+pub mod calendar;
 pub mod sample;
 
 use std::collections::HashMap;

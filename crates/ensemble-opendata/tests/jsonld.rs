@@ -107,3 +107,30 @@ fn a_place_without_its_full_address_is_left_out_with_the_reason() {
         vec![(103, LeftOut::AddressIncomplete), (104, LeftOut::Incomplete)]
     );
 }
+
+/// The same season as a calendar: one event per performance at its UTC time, the cancelled one
+/// kept as cancelled, lines folded as RFC 5545 wants (75 octets at most).
+#[test]
+fn the_season_as_a_calendar() {
+    let season = ensemble_opendata::sample::season();
+    let stamp = chrono::DateTime::parse_from_rfc3339("2026-09-01T12:00:00Z")
+        .unwrap()
+        .with_timezone(&chrono::Utc);
+    let text = ensemble_opendata::calendar::ics(
+        &season.programme(ensemble_opendata::sample::BASE),
+        "Diffusion fictive",
+        stamp,
+    );
+    assert_eq!(text.matches("BEGIN:VEVENT").count(), 4, "{text}");
+    assert!(text.contains("DTSTART:20261002T000000Z"), "20:00 at -04:00: {text}");
+    assert!(text.contains("DTEND:20261002T013000Z"));
+    assert!(text.contains("UID:https://ensemble.example/representations/101"));
+    let cancelled = text
+        .split("BEGIN:VEVENT")
+        .find(|event| event.contains("representations/101"))
+        .unwrap();
+    assert!(cancelled.contains("STATUS:CANCELLED"), "{cancelled}");
+    assert!(text.contains("SUMMARY:Les Marées") && text.contains("DESCRIPTION:The Tides"));
+    assert!(text.lines().all(|line| line.len() <= 75), "{text}");
+    assert!(text.contains("\r\n"), "lines end with CRLF");
+}

@@ -1,6 +1,6 @@
 //! `ensemble publish` as a presenter's administrator and the coordination run it: the demo's
-//! programme written as JSON-LD (the consortium's and one file per member, the member's own
-//! performances only), a show withdrawn and announced again, bad show codes and a missing folder
+//! programme written as JSON-LD and iCalendar (the consortium's and one file per member, the
+//! member's own performances only; a calendar per venue and per show), a show withdrawn and announced again, bad show codes and a missing folder
 //! answered in words.
 
 use crate::{ensemble, text};
@@ -28,6 +28,16 @@ fn the_demo_programme_is_written_as_linked_data() {
         text(&written.stdout)
     );
     let consortium = events(&folder.join("consortium.jsonld"));
+    let calendar = std::fs::read_to_string(folder.join("consortium.ics")).unwrap();
+    assert_eq!(
+        calendar.matches("BEGIN:VEVENT").count(),
+        consortium.len(),
+        "the same performances in the calendar"
+    );
+    let venues = std::fs::read_dir(folder.join("lieux")).unwrap().count();
+    let shows = std::fs::read_dir(folder.join("spectacles")).unwrap().count();
+    assert!(venues > 0 && shows > 0);
+    assert!(text(&written.stdout).contains(&format!("{} calendrier(s)", venues + shows)));
     let presenter = events(&folder.join("deux-rivieres.jsonld"));
     assert!(!presenter.is_empty() && consortium.len() > presenter.len());
     let organizer = &presenter[0]["organizer"]["name"];
