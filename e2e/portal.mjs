@@ -93,6 +93,28 @@ try {
     await strict.close();
   });
 
+  await step('anyone reads the agenda and a performance with its linked data, on a phone and a desktop', async () => {
+    for (const width of [390, 1366]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${base}/`);
+      await page.click('a:has-text("Agenda des membres")');
+      await expectText('Aucune représentation annoncée');
+      await page.fill('#du', '2023-01-01');
+      await page.click('form.filters button:has-text("Filtrer")');
+      await page.waitForURL(/\/agenda\?/);
+      await accessible();
+      await page.click('ul.agenda a >> nth=0');
+      await page.waitForURL(/\/agenda\/\d+$/);
+      await expectText("Retour à l'agenda");
+      const graph = JSON.parse(await page.textContent('script[type="application/ld+json"]'));
+      if (graph['@graph'][0]['@type'] !== 'Event') throw new Error('no Event in the page');
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (wide > width) throw new Error(`the page is ${wide} px wide on a ${width} px screen`);
+      await accessible();
+    }
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   await step('the landing page is in French and offers sign-in', async () => {
     await page.goto(`${base}/`);
     if ((await page.getAttribute('html', 'lang')) !== 'fr') throw new Error('not French');

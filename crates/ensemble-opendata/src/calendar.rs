@@ -37,7 +37,7 @@ pub fn ics(programme: &Programme<'_>, name: &str, stamp: DateTime<Utc>) -> Strin
         .flatten()
         .filter(|part| !part.trim().is_empty())
         .collect();
-        let uri = format!("{base}/representations/{}", performance.id.0);
+        let uri = format!("{base}/agenda/{}", performance.id.0);
         let start = performance.starts_at.with_timezone(&Utc);
         let mut event = Event::new();
         event

@@ -272,7 +272,7 @@ pub fn jsonld(programme: &Programme<'_>) -> Published {
         };
         let (status, mode) = status(performance.status);
         let mut event = json!({
-            "@id": format!("{base}/representations/{}", performance.id.0),
+            "@id": format!("{base}/agenda/{}", performance.id.0),
             "@type": "Event",
             "name": names(&show.title_fr, show.title_en.as_deref()),
             "startDate": performance.starts_at.to_rfc3339(),

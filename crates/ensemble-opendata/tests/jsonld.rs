@@ -41,7 +41,7 @@ fn a_performance_is_an_event_the_shapes_accept() {
     assert_eq!(document["@context"]["@vocab"], "http://schema.org/");
     assert_eq!(document["@context"]["sameAs"], json!({"@type": "@id"}));
     let event = &document["@graph"][0];
-    assert_eq!(event["@id"], "https://ensemble.example/representations/100");
+    assert_eq!(event["@id"], "https://ensemble.example/agenda/100");
     assert_eq!(event["@type"], "Event");
     assert_eq!(
         event["name"],
@@ -85,7 +85,7 @@ fn statuses_are_schema_org_terms_and_events_come_in_time_order() {
         performance(101, 10, "2026-10-02T20:00:00-04:00", EventStatus::Cancelled),
     ]);
     let graph = document["@graph"].as_array().unwrap();
-    assert_eq!(graph[0]["@id"], "https://ensemble.example/representations/101");
+    assert_eq!(graph[0]["@id"], "https://ensemble.example/agenda/101");
     assert_eq!(graph[0]["eventStatus"], "http://schema.org/EventCancelled");
     assert_eq!(graph[1]["eventStatus"], "http://schema.org/EventMovedOnline");
     assert_eq!(
@@ -124,10 +124,10 @@ fn the_season_as_a_calendar() {
     assert_eq!(text.matches("BEGIN:VEVENT").count(), 4, "{text}");
     assert!(text.contains("DTSTART:20261002T000000Z"), "20:00 at -04:00: {text}");
     assert!(text.contains("DTEND:20261002T013000Z"));
-    assert!(text.contains("UID:https://ensemble.example/representations/101"));
+    assert!(text.contains("UID:https://ensemble.example/agenda/101"));
     let cancelled = text
         .split("BEGIN:VEVENT")
-        .find(|event| event.contains("representations/101"))
+        .find(|event| event.contains("agenda/101"))
         .unwrap();
     assert!(cancelled.contains("STATUS:CANCELLED"), "{cancelled}");
     assert!(text.contains("SUMMARY:Les Marées") && text.contains("DESCRIPTION:The Tides"));

@@ -36,7 +36,7 @@ pub(crate) fn choices(current: &str, options: impl IntoIterator<Item = (String, 
 }
 
 /// The administrative regions, by code.
-fn regions(current: &str) -> Vec<Choice> {
+pub(crate) fn regions(current: &str) -> Vec<Choice> {
     choices(
         current,
         geo::REGIONS
@@ -46,7 +46,7 @@ fn regions(current: &str) -> Vec<Choice> {
 }
 
 /// The top disciplines of the ASQ vocabulary.
-fn disciplines(lang: Lang, current: &str) -> Vec<Choice> {
+pub(crate) fn disciplines(lang: Lang, current: &str) -> Vec<Choice> {
     let Some(vocabulary) = vocab::vocabulary("disciplines-asq") else {
         return Vec::new();
     };
@@ -60,7 +60,7 @@ fn disciplines(lang: Lang, current: &str) -> Vec<Choice> {
 }
 
 /// A discipline and every discipline under it.
-fn discipline_codes(code: &str) -> Vec<String> {
+pub(crate) fn discipline_codes(code: &str) -> Vec<String> {
     vocab::vocabulary("disciplines-asq")
         .map(|vocabulary| vocabulary.with_narrower(code))
         .unwrap_or_default()

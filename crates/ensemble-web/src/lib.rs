@@ -5,6 +5,7 @@
 //! Architecture invariant: every route is declared once in [`routes`], from which the router is
 //! built; tests enumerate that table, so a new route is covered by them automatically.
 
+mod agenda;
 mod api;
 mod audit;
 mod auth;
@@ -493,6 +494,9 @@ pub fn routes() -> Vec<Route> {
             post(imports::fix_entry),
         ),
         route(Method::GET, "/api/v1/openapi.json", Access::Public, get(api::openapi)),
+        route(Method::GET, "/agenda", Access::Public, get(agenda::list)),
+        route(Method::GET, "/agenda/{performance}", Access::Public, get(agenda::event)),
+        route(Method::GET, "/sitemap.xml", Access::Public, get(agenda::sitemap)),
         route(Method::GET, "/reconcile", Access::Public, get(reconcile::service)),
         route(
             Method::POST,

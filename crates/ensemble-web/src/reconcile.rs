@@ -98,7 +98,7 @@ fn running() -> &'static tokio::sync::Semaphore {
 }
 
 /// The portal's address as the client reached it.
-fn base(headers: &HeaderMap) -> String {
+pub(crate) fn base(headers: &HeaderMap) -> String {
     let host = headers.get(HOST).and_then(|h| h.to_str().ok()).unwrap_or("localhost");
     let scheme = headers
         .get("x-forwarded-proto")

@@ -736,3 +736,13 @@ web-referential-preview-records = { $count ->
    *[other] { $count } records from members and public sources
 }
 web-referential-record = no. { $id }
+web-agenda-title = Members' agenda
+web-agenda-intro = The next performances the consortium's members announce. Each page carries its linked data (schema.org), which Artsdata and search engines read.
+web-agenda-member = Member
+web-agenda-from = From
+web-agenda-to = To
+web-agenda-none = No performance announced for these choices: widen the dates or remove a filter.
+web-agenda-more = Only the first 200 performances are listed: narrow the dates or add a filter.
+web-agenda-sitemap = Site map (for search engines)
+web-agenda-back = Back to the agenda
+web-nav-agenda = Agenda

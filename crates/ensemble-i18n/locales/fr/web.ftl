@@ -736,3 +736,13 @@ web-referential-preview-records = { $count ->
    *[other] { $count } fiches de membres et de sources publiques
 }
 web-referential-record = n° { $id }
+web-agenda-title = Agenda des membres
+web-agenda-intro = Les prochaines représentations que les membres du consortium annoncent. Chaque page porte ses données liées (schema.org), que lisent Artsdata et les moteurs de recherche.
+web-agenda-member = Membre
+web-agenda-from = Du
+web-agenda-to = Au
+web-agenda-none = Aucune représentation annoncée pour ces choix : élargissez les dates ou retirez un filtre.
+web-agenda-more = Seules les 200 premières représentations sont listées : précisez les dates ou un filtre.
+web-agenda-sitemap = Plan du site (pour les moteurs de recherche)
+web-agenda-back = Retour à l'agenda
+web-nav-agenda = Agenda

@@ -39,6 +39,7 @@ pub fn concrete(app: &TestApp, pattern: &str) -> String {
         .replace("{table}", "lieux")
         .replace("{decision}", "1")
         .replace("{entity}", "1")
+        .replace("{performance}", "1")
 }
 
 async fn call(app: &TestApp, route: &Route, cookie: Option<&str>, body: &str) -> Reply {

@@ -4,6 +4,7 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic, clippy::new_without_default)]
 
 mod adversarial;
+mod agenda;
 mod api;
 mod clock;
 mod edges;

@@ -49,7 +49,7 @@ fn the_demo_programme_is_written_as_linked_data() {
         presenter[0]["@id"]
             .as_str()
             .unwrap()
-            .starts_with("https://ensemble.example/representations/")
+            .starts_with("https://ensemble.example/agenda/")
     );
 
     // Withdrawn, the show's performances leave the member's file; announced again, they return.

@@ -1,0 +1,96 @@
+//! The public agenda as a person without an account and a search engine use it: the members'
+//! announced performances, filtered by member and region; a performance's page with its JSON-LD
+//! (the same graph `ensemble publish` writes); a show not yet announced never shown; the sitemap;
+//! no credited person on any page.
+
+use axum::http::{StatusCode, header};
+use ensemble_model::{Member, Performance, Person};
+use ensemble_store::ListFilter;
+
+use crate::{TestApp, assert_translated};
+
+/// The ids of the performances the agenda links to.
+fn linked(body: &str) -> Vec<i64> {
+    body.split("href=\"/agenda/")
+        .skip(1)
+        .filter_map(|rest| rest.split('"').next()?.parse().ok())
+        .collect()
+}
+
+#[tokio::test]
+async fn anyone_reads_the_announced_performances_with_their_linked_data() {
+    let app = TestApp::new();
+    // The demo's seasons are over: from today, nothing; from their start, what was announced.
+    let today = app.get("/agenda", None).await;
+    assert_eq!(today.status, StatusCode::OK);
+    assert_translated(&today.body);
+    assert!(today.body.contains("Aucune représentation annoncée pour ces choix"));
+    let page = app.get("/agenda?du=2023-01-01", None).await;
+    assert_translated(&page.body);
+    let all = linked(&page.body);
+    assert!(!all.is_empty(), "the demo announced performances");
+
+    // One member's, and one region's: fewer.
+    let mine = linked(&app.get("/agenda?du=2023-01-01&membre=deux-rivieres", None).await.body);
+    assert!(!mine.is_empty() && mine.len() < all.len());
+    let presenter = app.store.read(|s| s.member_by_slug("deux-rivieres")).unwrap().unwrap();
+    let performances = app.store.list_any::<Performance>(&ListFilter::default()).unwrap();
+    let by_id = |id: i64| performances.iter().find(|p| p.id.0 == id).unwrap();
+    assert!(
+        mine.iter()
+            .all(|id| by_id(*id).presenter_id == presenter.organization_id)
+    );
+    let nowhere = app.get("/agenda?region=99&du=pas-une-date&au=", None).await;
+    assert_eq!(nowhere.status, StatusCode::OK);
+    assert!(linked(&nowhere.body).is_empty());
+
+    // A performance's page: its JSON-LD, the one the published files hold.
+    let id = all[0];
+    let event = app.get(&format!("/agenda/{id}"), None).await;
+    assert_eq!(event.status, StatusCode::OK);
+    let script = event
+        .body
+        .split("<script type=\"application/ld+json\">")
+        .nth(1)
+        .and_then(|rest| rest.split("</script>").next())
+        .unwrap();
+    let document: serde_json::Value = serde_json::from_str(script).unwrap();
+    let node = &document["@graph"][0];
+    assert_eq!(node["@type"], "Event");
+    assert!(node["@id"].as_str().unwrap().ends_with(&format!("/agenda/{id}")));
+    assert!(node["location"]["address"]["postalCode"].is_string());
+    let english = app.get(&format!("/agenda/{id}"), Some("ensemble_lang=en")).await;
+    assert!(english.body.contains("Back to the agenda"));
+
+    // Not announced (a performance of a show its presenter does not publish): not found.
+    let published: Vec<i64> = {
+        let members = app.store.list_any::<Member>(&ListFilter::default()).unwrap();
+        let catalogue =
+            ensemble_actions::publication::programme(&app.store, &members, ensemble_actions::Clock::default().today())
+                .unwrap();
+        catalogue.performances.iter().map(|p| p.id.0).collect()
+    };
+    let hidden = performances.iter().find(|p| !published.contains(&p.id.0)).unwrap();
+    assert_eq!(
+        app.get(&format!("/agenda/{}", hidden.id.0), None).await.status,
+        StatusCode::NOT_FOUND
+    );
+
+    // The sitemap lists the agenda's pages.
+    let sitemap = app.get("/sitemap.xml", None).await;
+    assert_eq!(sitemap.status, StatusCode::OK);
+    assert!(
+        sitemap.headers[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/xml")
+    );
+    assert!(sitemap.body.contains(&format!("/agenda/{id}</loc>")));
+
+    // No credited person anywhere.
+    for person in app.store.list_any::<Person>(&ListFilter::default()).unwrap() {
+        for body in [&page.body, &event.body, &sitemap.body] {
+            assert!(!body.contains(&person.name), "a credited person is shown");
+        }
+    }
+}
