@@ -475,6 +475,9 @@ try {
     await page.goto(`${base}/membres/${member}/referentiel`);
     await expectText('Les fiches de votre membre');
     await accessible();
+    await page.goto(`${base}/membres/${member}/donnees-ouvertes`);
+    await expectText('Données ouvertes : ce que le membre publie');
+    await accessible();
     await page.goto(`${base}/membres/${member}/inventaire`);
     await expectText('Ce que le membre déclare');
     await page.fill('#name', 'Liste d\'envoi fictive');

@@ -1,8 +1,9 @@
 //! Open data: what each member publishes (a show it presents, from its announcement date: nothing
 //! of it is published before that day), and the published programme built from those choices:
 //! the member's own performances of its published shows, with their shows, halls, places,
-//! presenter and offers. Only public records are read; people are not published (their consent is
-//! not yet kept). Each choice is one audited write.
+//! presenter and offers; and, for the member's page, the shows it presents with its choices. Only
+//! public records are read; people are not published (their consent is not yet kept). Each choice
+//! is one audited write.
 
 use std::collections::{HashMap, HashSet};
 
@@ -110,6 +111,60 @@ pub fn programme(store: &Store, members: &[Member], today: NaiveDate) -> Result<
                 halls,
                 performances,
             })
+        })
+        .map_err(ActionError::Store)
+}
+
+/// A show a member presents, with what it publishes of it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ShowChoice {
+    /// The show's code.
+    pub slug: String,
+    /// Its French title.
+    pub title: String,
+    /// How many of its performances the member presents.
+    pub performances: usize,
+    /// The first of them, on its own wall clock.
+    pub first: NaiveDate,
+    /// The day it is published from, if it is.
+    pub announced_on: Option<NaiveDate>,
+}
+
+/// The shows `member` presents, the soonest first, with its publication choices.
+pub fn choices(store: &Store, member: &Member) -> Result<Vec<ShowChoice>, ActionError> {
+    store
+        .read(|session| {
+            let all = ListFilter::default();
+            let published: HashMap<i64, NaiveDate> = session
+                .published_shows(Some(member.id))?
+                .into_iter()
+                .map(|p| (p.show_id.0, p.announced_on))
+                .collect();
+            let mut presented: HashMap<i64, (usize, NaiveDate)> = HashMap::new();
+            for performance in session.list_any::<Performance>(&all)? {
+                if performance.presenter_id == member.organization_id {
+                    let day = performance.local_date();
+                    let entry = presented.entry(performance.show_id.0).or_insert((0, day));
+                    entry.0 += 1;
+                    entry.1 = entry.1.min(day);
+                }
+            }
+            let mut found: Vec<ShowChoice> = session
+                .list_any::<Show>(&all)?
+                .into_iter()
+                .filter_map(|show| {
+                    let (performances, first) = presented.get(&show.id.0)?;
+                    Some(ShowChoice {
+                        announced_on: published.get(&show.id.0).copied(),
+                        slug: show.slug,
+                        title: show.title_fr,
+                        performances: *performances,
+                        first: *first,
+                    })
+                })
+                .collect();
+            found.sort_by(|a, b| a.first.cmp(&b.first).then(a.slug.cmp(&b.slug)));
+            Ok(found)
         })
         .map_err(ActionError::Store)
 }

@@ -20,6 +20,7 @@ mod lang;
 mod members;
 mod pages;
 mod policy;
+mod publication;
 mod reconcile;
 mod referential;
 mod reports;
@@ -494,6 +495,18 @@ pub fn routes() -> Vec<Route> {
             post(imports::fix_entry),
         ),
         route(Method::GET, "/api/v1/openapi.json", Access::Public, get(api::openapi)),
+        route(
+            Method::GET,
+            "/membres/{member}/donnees-ouvertes",
+            member(Role::MemberAdmin),
+            get(publication::show),
+        ),
+        route(
+            Method::POST,
+            "/membres/{member}/donnees-ouvertes",
+            member(Role::MemberAdmin),
+            post(publication::choose),
+        ),
         route(Method::GET, "/agenda", Access::Public, get(agenda::list)),
         route(Method::GET, "/agenda/{performance}", Access::Public, get(agenda::event)),
         route(Method::GET, "/sitemap.xml", Access::Public, get(agenda::sitemap)),

@@ -94,3 +94,73 @@ async fn anyone_reads_the_announced_performances_with_their_linked_data() {
         }
     }
 }
+
+/// A member's administrator chooses on its open-data page what the member publishes: a show
+/// withdrawn leaves the agenda, published again it comes back; a date that is not one is answered
+/// in words; the member's viewers and other members do not reach the page.
+#[tokio::test]
+async fn a_member_chooses_what_it_publishes() {
+    let app = TestApp::new();
+    let admin = app.sign_in(&crate::login("admin", "deux-rivieres"));
+    let page = app
+        .get("/membres/deux-rivieres/donnees-ouvertes", Some(&admin.cookie))
+        .await;
+    assert_eq!(page.status, StatusCode::OK);
+    assert_translated(&page.body);
+    assert!(page.body.contains("Publié à partir du"), "{}", page.body);
+    let show = page
+        .body
+        .split("name=\"show\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .to_string();
+    let listed = |body: &str| linked(body).len();
+    let before = listed(&app.get("/agenda?du=2023-01-01&membre=deux-rivieres", None).await.body);
+
+    let withdrawn = app
+        .post(
+            "/membres/deux-rivieres/donnees-ouvertes",
+            &format!("csrf={}&show={show}", admin.csrf),
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(withdrawn.status, StatusCode::SEE_OTHER);
+    let after = listed(&app.get("/agenda?du=2023-01-01&membre=deux-rivieres", None).await.body);
+    assert!(after < before, "{after} < {before}");
+
+    let bad = app
+        .post(
+            "/membres/deux-rivieres/donnees-ouvertes",
+            &format!("csrf={}&show={show}&from=demain", admin.csrf),
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(bad.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(bad.body.contains("n&#39;est pas une date"), "{}", bad.body);
+    let again = app
+        .post(
+            "/membres/deux-rivieres/donnees-ouvertes",
+            &format!("csrf={}&show={show}&from=2020-01-01", admin.csrf),
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(again.status, StatusCode::SEE_OTHER);
+    assert_eq!(
+        listed(&app.get("/agenda?du=2023-01-01&membre=deux-rivieres", None).await.body),
+        before
+    );
+    let trail = app.store.read(|s| s.audit_entries(None, 50)).unwrap();
+    assert_eq!(trail.iter().filter(|e| e.action == "publication-set").count(), 2);
+
+    for who in [
+        crate::login("consultation", "deux-rivieres"),
+        crate::login("admin", "grande-ourse"),
+    ] {
+        let person = app.sign_in(&who);
+        let refused = app
+            .get("/membres/deux-rivieres/donnees-ouvertes", Some(&person.cookie))
+            .await;
+        assert!(refused.status.is_client_error(), "{who}: {}", refused.status);
+    }
+}
