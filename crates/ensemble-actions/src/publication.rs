@@ -74,23 +74,16 @@ pub fn programme(store: &Store, members: &[Member], today: NaiveDate) -> Result<
                 .into_iter()
                 .filter(|p| published.contains(&(p.presenter_id.0, p.show_id.0)))
                 .collect();
-            let wanted = |ids: &mut dyn Iterator<Item = i64>| ids.collect::<HashSet<i64>>();
-            let show_ids = wanted(&mut performances.iter().map(|p| p.show_id.0));
-            let hall_ids = wanted(&mut performances.iter().map(|p| p.hall_id.0));
-            let performance_ids = wanted(&mut performances.iter().map(|p| p.id.0));
-            let presenter_ids = wanted(&mut performances.iter().map(|p| p.presenter_id.0));
+            let show_ids: HashSet<i64> = performances.iter().map(|p| p.show_id.0).collect();
+            let hall_ids: HashSet<i64> = performances.iter().map(|p| p.hall_id.0).collect();
+            let performance_ids: HashSet<i64> = performances.iter().map(|p| p.id.0).collect();
+            let presenter_ids: HashSet<i64> = performances.iter().map(|p| p.presenter_id.0).collect();
             let halls: Vec<Hall> = session
                 .list_any::<Hall>(&all)?
                 .into_iter()
                 .filter(|h| hall_ids.contains(&h.id.0))
                 .collect();
-            let place_ids = wanted(&mut halls.iter().map(|h| h.place_id.0));
-            let places: HashMap<i64, Place> = session
-                .list_any::<Place>(&all)?
-                .into_iter()
-                .filter(|p| place_ids.contains(&p.id.0))
-                .map(|p| (p.id.0, p))
-                .collect();
+            let place_ids: HashSet<i64> = halls.iter().map(|h| h.place_id.0).collect();
             Ok(Catalogue {
                 shows: session
                     .list_any::<Show>(&all)?
@@ -107,7 +100,11 @@ pub fn programme(store: &Store, members: &[Member], today: NaiveDate) -> Result<
                     .into_iter()
                     .filter(|o| presenter_ids.contains(&o.id.0))
                     .collect(),
-                places: places.into_values().collect(),
+                places: session
+                    .list_any::<Place>(&all)?
+                    .into_iter()
+                    .filter(|p| place_ids.contains(&p.id.0))
+                    .collect(),
                 halls,
                 performances,
             })
