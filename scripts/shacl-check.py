@@ -3,10 +3,11 @@
     python3 scripts/shacl-check.py GRAPH.jsonld
 
 Reads the graph (its context is inline), validates it against Artsdata's shapes
-(crates/ensemble-opendata/tests/data/shacl_artsdata.ttl), and must find it conforming; then plants a non-conforming
-copy (the first event without its start, its place's address without its postal code) and
-must find it refused, with both faults reported. Prints "SHACL: N events conform to Artsdata's
-shapes; the planted faults are refused" or fails with the validator's report.
+(crates/ensemble-opendata/tests/data/shacl_artsdata.ttl), and must find it conforming; then
+plants a non-conforming copy (the first event without its start, its place's address without
+its postal code, the first series without its performances) and must find it refused, with
+every fault reported. Prints "SHACL: N events and M series conform to Artsdata's shapes; the
+planted faults are refused" or fails with the validator's report.
 """
 import copy
 import json
@@ -42,17 +43,26 @@ def main():
     planted = copy.deepcopy(document)
     first = [node for node in planted["@graph"] if node.get("@type") == "Event"][0]
     del first["startDate"]
-    # The place is written in each of its events: its postal code goes from all of them.
+    # The place is written in each of its events: its postal code goes from all of them (a
+    # series only names its place).
     for event in planted["@graph"]:
-        if event.get("location", {}).get("@id") == first["location"]["@id"]:
-            event["location"]["address"].pop("postalCode", None)
+        location = event.get("location", {})
+        if location.get("@id") == first["location"]["@id"] and "address" in location:
+            location["address"].pop("postalCode", None)
+    faults = ["startDate", "postalCode"]
+    # A series without its performances.
+    planted_series = [node for node in planted["@graph"] if node.get("@type") == "EventSeries"]
+    if planted_series:
+        del planted_series[0]["subEvent"]
+        faults.append("subEvent")
     _, results = validate(planted)
     for name, conforms, text in results:
         if conforms:
             sys.exit(f"SHACL: the planted faults were not refused by {name}")
-    if "startDate" not in results[0][2] or "postalCode" not in results[0][2]:
-        sys.exit(f"SHACL: the report does not name both planted faults:\n{results[0][2]}")
-    print(f"SHACL: {len(events)} events conform to Artsdata's shapes; the planted faults are refused")
+    if any(fault not in results[0][2] for fault in faults):
+        sys.exit(f"SHACL: the report does not name every planted fault ({faults}):\n{results[0][2]}")
+    series = [node for node in document["@graph"] if node.get("@type") == "EventSeries"]
+    print(f"SHACL: {len(events)} events and {len(series)} series conform to Artsdata's shapes; the planted faults are refused")
 
 
 if __name__ == "__main__":

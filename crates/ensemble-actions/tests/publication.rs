@@ -1,11 +1,13 @@
 //! What a member publishes as open data, in a real SQLite file and on PostgreSQL, on the demo
 //! consortium: nothing of a show before its announcement date; only the member's own
 //! performances; a show withdrawn disappears; only the member's administrators choose, and each
-//! choice is in the member's audit trail; and no byte of the published graph holds a private value
-//! (a deal's fee, a tour's name) or a credited person's name.
+//! choice is in the member's audit trail; no byte of what is published (JSON-LD, Datascène,
+//! iCalendar) holds a private value (a deal's fee, a tour's name) or the name of a credited person
+//! who did not consent; one who consented to the presenter is published with its shows, and is no
+//! longer once the consent is withdrawn.
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
-use ensemble_actions::publication::{programme, set};
+use ensemble_actions::publication::{consent, credited, programme, set};
 use ensemble_actions::{ActionError, Actor, Channel, Clock};
 use ensemble_model::*;
 use ensemble_store::testing::TestUrl;
@@ -30,11 +32,22 @@ fn person(member: &Member, role: Role) -> Actor {
     }
 }
 
+/// The events published, and every byte published: the JSON-LD graph, the Datascène records and
+/// the calendar.
 fn graph_text(store: &Store, members: &[Member], today: chrono::NaiveDate) -> (usize, String) {
     let catalogue = programme(store, members, today).unwrap();
-    let published = ensemble_opendata::jsonld(&catalogue.programme("https://ensemble.example"));
-    let events = published.document["@graph"].as_array().unwrap().len();
-    (events, published.document.to_string())
+    let programme = catalogue.programme("https://ensemble.example");
+    let published = ensemble_opendata::jsonld(&programme);
+    let graph = published.document["@graph"].as_array().unwrap();
+    let events = graph.iter().filter(|node| node["@type"] == "Event").count();
+    let records = ensemble_opendata::datascene::records(&programme).records;
+    let calendar = ensemble_opendata::calendar::ics(&programme, "Ensemble", chrono::Utc::now());
+    let text = format!(
+        "{}\n{}\n{calendar}",
+        published.document,
+        serde_json::Value::Array(records)
+    );
+    (events, text)
 }
 
 fn check_members_publish_their_shows_from_their_announcement(place: &TestUrl) {
@@ -134,7 +147,10 @@ fn check_members_publish_their_shows_from_their_announcement(place: &TestUrl) {
     for credited in store.list_any::<Person>(&ListFilter::default()).unwrap() {
         assert!(!text.contains(&credited.name), "a person is published without consent");
     }
-    let document: serde_json::Value = serde_json::from_str(&text).unwrap();
+    let catalogue = programme(&store, &all_members, last).unwrap();
+    let published = ensemble_opendata::jsonld(&catalogue.programme("https://ensemble.example"));
+    let document = published.document;
+    // No `Person`: no one consented.
     let mut types = std::collections::BTreeSet::new();
     collect_types(&document["@graph"], &mut types);
     assert_eq!(
@@ -142,9 +158,11 @@ fn check_members_publish_their_shows_from_their_announcement(place: &TestUrl) {
         [
             "CreativeWork",
             "Event",
+            "EventSeries",
             "GeoCoordinates",
             "Offer",
             "Organization",
+            "PerformingGroup",
             "Place",
             "PostalAddress"
         ]
@@ -164,5 +182,92 @@ fn collect_types(value: &serde_json::Value, types: &mut std::collections::BTreeS
         }
         serde_json::Value::Array(items) => items.iter().for_each(|item| collect_types(item, types)),
         _ => {}
+    }
+}
+
+on_both_backends! {
+    check_credited_people_are_published_only_with_their_consent
+        => sqlite_credited_people_are_published_only_with_their_consent,
+           postgres_credited_people_are_published_only_with_their_consent;
+}
+
+fn check_credited_people_are_published_only_with_their_consent(place: &TestUrl) {
+    let store = Store::open(&place.url).unwrap();
+    let config = ensemble_demo::DemoConfig {
+        scale: ensemble_demo::Scale::Small,
+        seed: 1,
+    };
+    let key = ensemble_privacy::SecretKey::from_bytes([1; 32]);
+    ensemble_demo::generate(&store, &config, &key, &mut |_| {}).unwrap();
+    let presenter = store.read(|s| s.member_by_slug("deux-rivieres")).unwrap().unwrap();
+    let members = std::slice::from_ref(&presenter);
+    let last = store
+        .read(|s| s.published_shows(Some(presenter.id)))
+        .unwrap()
+        .iter()
+        .map(|c| c.announced_on)
+        .max()
+        .unwrap();
+    let people = credited(&store, &presenter).unwrap();
+    assert!(people.len() >= 2, "the demo credits people in the presenter's shows");
+    assert!(people.iter().all(|p| p.consented_on.is_none() && !p.shows.is_empty()));
+    let (chosen, other) = (&people[0], &people[1]);
+
+    // A consent recorded by the presenter's administrator publishes that person, and only them.
+    let admin = person(&presenter, Role::MemberAdmin);
+    consent(&store, &admin, &presenter, chosen.person, Some(last)).unwrap();
+    let (_, text) = graph_text(&store, members, last);
+    assert!(text.contains(&chosen.name), "the person who consented is credited");
+    assert!(!text.contains(&other.name), "the one who did not is not");
+    assert!(
+        !text.contains(&format!("ensemble.example/personnes/{}\"", other.person.0)),
+        "not even by address"
+    );
+    // Not before the day it was given.
+    let (_, before) = graph_text(&store, members, last.pred_opt().unwrap());
+    assert!(!before.contains(&chosen.name));
+    assert_eq!(
+        credited(&store, &presenter).unwrap()[0].consented_on,
+        Some(last)
+    );
+
+    // Another member's consent does not publish anyone in this member's programme.
+    let others = store.list_any::<Member>(&ListFilter::default()).unwrap();
+    let stranger = others.iter().find(|m| m.id != presenter.id).unwrap();
+    let refusals = [
+        consent(&store, &person(&presenter, Role::Viewer), &presenter, other.person, Some(last)).err(),
+        consent(&store, &person(stranger, Role::MemberAdmin), &presenter, other.person, Some(last)).err(),
+        consent(&store, &admin, &presenter, PersonId(987_654), Some(last)).err(),
+        consent(&store, &admin, &presenter, other.person, None).err(),
+    ];
+    let codes: Vec<&str> = refusals
+        .iter()
+        .map(|e| match e {
+            Some(ActionError::Refused(code)) => *code,
+            other => panic!("{other:?}"),
+        })
+        .collect();
+    assert_eq!(
+        codes,
+        [
+            "publication-not-yours",
+            "publication-not-yours",
+            "publication-person-unknown",
+            "publication-no-consent"
+        ]
+    );
+
+    // Withdrawn, the person is published no more; each consent is in the member's audit trail,
+    // by number, never by name.
+    consent(&store, &admin, &presenter, chosen.person, None).unwrap();
+    let (_, after) = graph_text(&store, members, last);
+    assert!(!after.contains(&chosen.name));
+    let trail = store.read(|s| s.audit_entries(None, 50)).unwrap();
+    let consents: Vec<_> = trail.iter().filter(|e| e.action == "publication-consent").collect();
+    assert_eq!(consents.len(), 2);
+    for entry in consents {
+        assert_eq!(entry.member_id, Some(presenter.id.0));
+        let written = serde_json::to_string(entry).unwrap();
+        assert!(!written.contains(&chosen.name), "{written}");
     }
 }

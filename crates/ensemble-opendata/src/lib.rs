@@ -4,8 +4,9 @@
 //! ([`calendar`]). No IO: the caller chooses what is public and writes the files.
 //!
 //! Only public entities of the model enter (`ensemble_model::Public`): the programme's fields are
-//! typed so, and nothing private (deals, settlements, tickets, holds) can be passed. People are not
-//! written: a credited person is published only with their consent, which is recorded elsewhere.
+//! typed so, and nothing private (deals, settlements, tickets, holds) can be passed. A credited
+//! person is written only when the caller passes them in `people`: those who consented to it.
+//! Groups and organisations credited are written as they are public.
 //!
 //! The graph:
 //! * each performance is a top-level `Event` (its `@id` stable: the portal's address of the
@@ -14,16 +15,23 @@
 //!   mode as schema.org terms, its place (with a complete postal address, which the shapes
 //!   require), its presenter as `organizer`, its show as `workPerformed`, its languages and its
 //!   offers in Canadian dollars;
+//! * the performances of a show at one place form an `EventSeries` (its `@id` stable too), which
+//!   each names as its `superEvent`: the run of a show in a venue, as Artsdata groups them;
+//! * the performing group and the credited people who consented are `performer`s (artists on
+//!   stage) or `contributor`s of the show (the other credits);
 //! * Artsdata, Wikidata and ISNI identifiers become `sameAs` IRIs;
 //! * a performance whose place lacks part of its address is left out, with the reason, rather
 //!   than published in a form the shapes refuse.
 
 pub mod calendar;
+pub mod datascene;
 pub mod sample;
 
 use std::collections::HashMap;
 
-use ensemble_model::{EventStatus, Hall, Identifiers, Offer, Organization, Performance, Place, Show};
+use ensemble_model::{
+    AgentKind, EventStatus, Group, Hall, Identifiers, Offer, Organization, Performance, Person, Place, Show,
+};
 use serde_json::{Value, json};
 
 /// What is to be published, and where it lives.
@@ -39,10 +47,14 @@ pub struct Programme<'a> {
     pub halls: &'a [Hall],
     /// The halls' places.
     pub places: &'a [Place],
-    /// The presenters.
+    /// The presenters, and the organisations credited in the shows.
     pub organizations: &'a [Organization],
     /// The performances' offers.
     pub offers: &'a [Offer],
+    /// The groups credited in the shows.
+    pub groups: &'a [Group],
+    /// The people credited in the shows who consented to be published: no one else is written.
+    pub people: &'a [Person],
 }
 
 /// The records of a programme, owned: what the caller reads from the store.
@@ -56,10 +68,14 @@ pub struct Catalogue {
     pub halls: Vec<Hall>,
     /// The halls' places.
     pub places: Vec<Place>,
-    /// The presenters.
+    /// The presenters, and the organisations credited in the shows.
     pub organizations: Vec<Organization>,
     /// The performances' offers.
     pub offers: Vec<Offer>,
+    /// The groups credited in the shows.
+    pub groups: Vec<Group>,
+    /// The people credited in the shows who consented to be published.
+    pub people: Vec<Person>,
 }
 
 impl Catalogue {
@@ -73,12 +89,14 @@ impl Catalogue {
             places: &self.places,
             organizations: &self.organizations,
             offers: &self.offers,
+            groups: &self.groups,
+            people: &self.people,
         }
     }
 }
 
 /// Why a performance was left out of the graph.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
 pub enum LeftOut {
     /// Its show, hall, place or presenter is not in the programme.
     Incomplete,
@@ -240,54 +258,230 @@ fn offer(offer: &Offer) -> Value {
     node
 }
 
+/// Who is credited in a show, as published.
+#[derive(Debug, Clone, Copy)]
+pub(crate) enum Agent<'a> {
+    Person(&'a Person),
+    Group(&'a Group),
+    Organization(&'a Organization),
+}
+
+/// A credit of a show: who, in which role (a Datascène contribution type), and whether on stage.
+#[derive(Debug, Clone, Copy)]
+pub(crate) struct Credit<'a> {
+    pub agent: Agent<'a>,
+    pub role: &'a str,
+    pub on_stage: bool,
+}
+
+/// The role of artists on stage (Datascène `ArtisteSurScène`), that of a show's performing group.
+const ON_STAGE: &str = "ArtisteSurScène";
+
+/// A performance with every record it is published with.
+pub(crate) struct Staged<'a> {
+    pub performance: &'a Performance,
+    pub show: &'a Show,
+    pub hall: &'a Hall,
+    pub place: &'a Place,
+    pub presenter: &'a Organization,
+    pub offers: Vec<&'a Offer>,
+}
+
+/// The programme's records by id.
+pub(crate) struct Index<'a> {
+    shows: HashMap<i64, &'a Show>,
+    halls: HashMap<i64, &'a Hall>,
+    places: HashMap<i64, &'a Place>,
+    organizations: HashMap<i64, &'a Organization>,
+    groups: HashMap<i64, &'a Group>,
+    people: HashMap<i64, &'a Person>,
+    offers: HashMap<i64, Vec<&'a Offer>>,
+}
+
+impl<'a> Index<'a> {
+    pub(crate) fn new(programme: &Programme<'a>) -> Index<'a> {
+        let mut offers: HashMap<i64, Vec<&Offer>> = HashMap::new();
+        for offer in programme.offers {
+            offers.entry(offer.performance_id.0).or_default().push(offer);
+        }
+        Index {
+            shows: programme.shows.iter().map(|s| (s.id.0, s)).collect(),
+            halls: programme.halls.iter().map(|h| (h.id.0, h)).collect(),
+            places: programme.places.iter().map(|p| (p.id.0, p)).collect(),
+            organizations: programme.organizations.iter().map(|o| (o.id.0, o)).collect(),
+            groups: programme.groups.iter().map(|g| (g.id.0, g)).collect(),
+            people: programme.people.iter().map(|p| (p.id.0, p)).collect(),
+            offers,
+        }
+    }
+
+    /// The programme's performances, the earliest first, each with its records; those whose
+    /// show, hall, place or presenter is missing are left out.
+    pub(crate) fn staged(&self, programme: &Programme<'a>) -> (Vec<Staged<'a>>, Vec<(i64, LeftOut)>) {
+        let mut performances: Vec<&Performance> = programme.performances.iter().collect();
+        performances.sort_by_key(|p| (p.starts_at, p.id.0));
+        let mut staged = Vec::new();
+        let mut left_out = Vec::new();
+        for performance in performances {
+            let hall = self.halls.get(&performance.hall_id.0).copied();
+            let found = (
+                self.shows.get(&performance.show_id.0).copied(),
+                hall,
+                hall.and_then(|hall| self.places.get(&hall.place_id.0).copied()),
+                self.organizations.get(&performance.presenter_id.0).copied(),
+            );
+            let (Some(show), Some(hall), Some(place), Some(presenter)) = found else {
+                left_out.push((performance.id.0, LeftOut::Incomplete));
+                continue;
+            };
+            staged.push(Staged {
+                performance,
+                show,
+                hall,
+                place,
+                presenter,
+                offers: self.offers.get(&performance.id.0).cloned().unwrap_or_default(),
+            });
+        }
+        (staged, left_out)
+    }
+
+    /// The credits of a show: its performing group on stage, then its contributions in billing
+    /// order, people only when they consented (they are in the programme), each agent once per
+    /// role.
+    pub(crate) fn credits(&self, show: &'a Show) -> Vec<Credit<'a>> {
+        let mut credits: Vec<Credit<'a>> = Vec::new();
+        if let Some(group) = show.performer_group_id.and_then(|id| self.groups.get(&id.0)) {
+            credits.push(Credit {
+                agent: Agent::Group(group),
+                role: ON_STAGE,
+                on_stage: true,
+            });
+        }
+        let mut contributions: Vec<_> = show.contributions.iter().collect();
+        contributions.sort_by_key(|c| c.billing_order.unwrap_or(u32::MAX));
+        for contribution in contributions {
+            let id = contribution.agent.agent_id;
+            let agent = match contribution.agent.kind {
+                AgentKind::Person => self.people.get(&id).map(|p| Agent::Person(p)),
+                AgentKind::Group => self.groups.get(&id).map(|g| Agent::Group(g)),
+                AgentKind::Organization => self.organizations.get(&id).map(|o| Agent::Organization(o)),
+            };
+            let Some(agent) = agent else { continue };
+            let role = contribution.role.as_str();
+            let credit = Credit {
+                agent,
+                role,
+                on_stage: role == ON_STAGE,
+            };
+            if !credits
+                .iter()
+                .any(|c| c.role == role && c.agent.key() == credit.agent.key())
+            {
+                credits.push(credit);
+            }
+        }
+        credits
+    }
+}
+
+impl Agent<'_> {
+    /// The agent's kind and id.
+    pub(crate) fn key(&self) -> (AgentKind, i64) {
+        match self {
+            Agent::Person(p) => (AgentKind::Person, p.id.0),
+            Agent::Group(g) => (AgentKind::Group, g.id.0),
+            Agent::Organization(o) => (AgentKind::Organization, o.id.0),
+        }
+    }
+
+    pub(crate) fn name(&self) -> &str {
+        match self {
+            Agent::Person(p) => &p.name,
+            Agent::Group(g) => &g.name,
+            Agent::Organization(o) => &o.name,
+        }
+    }
+
+    pub(crate) fn identifiers(&self) -> &Identifiers {
+        match self {
+            Agent::Person(p) => &p.identifiers,
+            Agent::Group(g) => &g.identifiers,
+            Agent::Organization(o) => &o.identifiers,
+        }
+    }
+
+    /// The agent's stable URI.
+    pub(crate) fn uri(&self, base: &str) -> String {
+        match self {
+            Agent::Person(p) => format!("{base}/personnes/{}", p.id.0),
+            Agent::Group(g) => format!("{base}/groupes/{}", g.id.0),
+            Agent::Organization(o) => format!("{base}/organisations/{}", o.id.0),
+        }
+    }
+
+    /// The agent as a node of the graph.
+    fn node(&self, base: &str) -> Value {
+        if let Agent::Organization(organization) = self {
+            return self::organization(base, organization);
+        }
+        let kind = match self {
+            Agent::Person(_) => "Person",
+            _ => "PerformingGroup",
+        };
+        let mut node = json!({"@id": self.uri(base), "@type": kind, "name": self.name()});
+        let iris = same_as(self.identifiers());
+        if !iris.is_empty() {
+            node["sameAs"] = json!(iris);
+        }
+        node
+    }
+}
+
+/// The URI of the run of a show at a place.
+fn series_uri(base: &str, show: &Show, place: &Place) -> String {
+    format!("{base}/spectacles/{}/lieux/{}", show.slug, place.id.0)
+}
+
 /// The programme as one JSON-LD document.
 pub fn jsonld(programme: &Programme<'_>) -> Published {
     let base = programme.base.trim_end_matches('/');
-    let shows: HashMap<i64, &Show> = programme.shows.iter().map(|s| (s.id.0, s)).collect();
-    let halls: HashMap<i64, &Hall> = programme.halls.iter().map(|h| (h.id.0, h)).collect();
-    let places: HashMap<i64, &Place> = programme.places.iter().map(|p| (p.id.0, p)).collect();
-    let organizations: HashMap<i64, &Organization> = programme.organizations.iter().map(|o| (o.id.0, o)).collect();
-    let mut offers: HashMap<i64, Vec<&Offer>> = HashMap::new();
-    for offer in programme.offers {
-        offers.entry(offer.performance_id.0).or_default().push(offer);
-    }
+    let index = Index::new(programme);
+    let (staged, mut left_out) = index.staged(programme);
     let mut graph = Vec::new();
-    let mut left_out = Vec::new();
-    let mut performances: Vec<&Performance> = programme.performances.iter().collect();
-    performances.sort_by_key(|p| (p.starts_at, p.id.0));
-    for performance in performances {
-        let found = shows.get(&performance.show_id.0).zip(
-            halls
-                .get(&performance.hall_id.0)
-                .and_then(|hall| places.get(&hall.place_id.0))
-                .zip(organizations.get(&performance.presenter_id.0)),
-        );
-        let Some((show, (venue, presenter))) = found else {
-            left_out.push((performance.id.0, LeftOut::Incomplete));
+    // The runs: (show, place) → their events, in order.
+    let mut runs: Vec<((i64, i64), Vec<&Staged<'_>>)> = Vec::new();
+    for performance in &staged {
+        let Some(location) = place(base, performance.place) else {
+            left_out.push((performance.performance.id.0, LeftOut::AddressIncomplete));
             continue;
         };
-        let Some(location) = place(base, venue) else {
-            left_out.push((performance.id.0, LeftOut::AddressIncomplete));
-            continue;
-        };
-        let (status, mode) = status(performance.status);
+        let (show, presenter) = (performance.show, performance.presenter);
+        let run = (show.id.0, performance.place.id.0);
+        match runs.iter_mut().find(|(key, _)| *key == run) {
+            Some((_, events)) => events.push(performance),
+            None => runs.push((run, vec![performance])),
+        }
+        let (status, mode) = status(performance.performance.status);
+        let start = performance.performance.starts_at;
+        let mut work = json!({
+            "@id": format!("{base}/spectacles/{}", show.slug),
+            "@type": "CreativeWork",
+            "name": names(&show.title_fr, show.title_en.as_deref()),
+        });
         let mut event = json!({
-            "@id": format!("{base}/agenda/{}", performance.id.0),
+            "@id": format!("{base}/agenda/{}", performance.performance.id.0),
             "@type": "Event",
             "name": names(&show.title_fr, show.title_en.as_deref()),
-            "startDate": performance.starts_at.to_rfc3339(),
+            "startDate": start.to_rfc3339(),
             "eventStatus": status,
             "eventAttendanceMode": mode,
             "location": location,
             "organizer": organization(base, presenter),
-            "workPerformed": {
-                "@id": format!("{base}/spectacles/{}", show.slug),
-                "@type": "CreativeWork",
-                "name": names(&show.title_fr, show.title_en.as_deref()),
-            },
+            "superEvent": {"@id": series_uri(base, show, performance.place)},
         });
         if let Some(minutes) = show.duration_minutes {
-            let end = performance.starts_at + chrono::Duration::minutes(i64::from(minutes));
+            let end = start + chrono::Duration::minutes(i64::from(minutes));
             event["endDate"] = json!(end.to_rfc3339());
         }
         if !show.languages.is_empty() {
@@ -295,13 +489,49 @@ pub fn jsonld(programme: &Programme<'_>) -> Published {
         }
         let iris = same_as(&show.identifiers);
         if !iris.is_empty() {
-            event["workPerformed"]["sameAs"] = json!(iris);
+            work["sameAs"] = json!(iris);
         }
-        if let Some(list) = offers.get(&performance.id.0) {
-            event["offers"] = Value::Array(list.iter().map(|o| offer(o)).collect());
+        let credits = index.credits(show);
+        let performers: Vec<Value> = credits.iter().filter(|c| c.on_stage).map(|c| c.agent.node(base)).collect();
+        let contributors: Vec<Value> = credits.iter().filter(|c| !c.on_stage).map(|c| c.agent.node(base)).collect();
+        if !performers.is_empty() {
+            event["performer"] = Value::Array(performers);
+        }
+        if !contributors.is_empty() {
+            work["contributor"] = Value::Array(contributors);
+        }
+        event["workPerformed"] = work;
+        if !performance.offers.is_empty() {
+            event["offers"] = Value::Array(performance.offers.iter().map(|o| offer(o)).collect());
         }
         graph.push(event);
     }
+    for (_, events) in runs {
+        let (Some(first), Some(last)) = (events.first(), events.last()) else {
+            continue;
+        };
+        let (show, venue) = (first.show, first.place);
+        let end = last.performance.starts_at
+            + chrono::Duration::minutes(i64::from(show.duration_minutes.unwrap_or(0)));
+        let mut series = json!({
+            "@id": series_uri(base, show, venue),
+            "@type": "EventSeries",
+            "name": names(&show.title_fr, show.title_en.as_deref()),
+            "startDate": first.performance.starts_at.to_rfc3339(),
+            "endDate": end.to_rfc3339(),
+            "location": {"@id": format!("{base}/lieux/{}", venue.id.0)},
+            "workPerformed": {"@id": format!("{base}/spectacles/{}", show.slug)},
+            "subEvent": events
+                .iter()
+                .map(|e| json!({"@id": format!("{base}/agenda/{}", e.performance.id.0)}))
+                .collect::<Vec<_>>(),
+        });
+        if events.iter().all(|e| e.presenter.id == first.presenter.id) {
+            series["organizer"] = json!({"@id": format!("{base}/organisations/{}", first.presenter.id.0)});
+        }
+        graph.push(series);
+    }
+    left_out.sort_unstable();
     Published {
         document: json!({"@context": context(), "@graph": graph}),
         left_out,

@@ -1,6 +1,7 @@
 //! A fictional presenter's season, for the tests, the example that writes it for the SHACL check
 //! of `.ci/run`, and the documentation: one show in French and English, a place with its full
-//! address and one without its postal code, a presenter, offers.
+//! address and one without its postal code, a presenter, offers, a performing group and two
+//! credited people, one of whom consented to be published.
 
 use chrono::DateTime;
 use ensemble_model::*;
@@ -39,8 +40,14 @@ pub fn hall(id: i64, place: i64) -> Hall {
         id: HallId(id),
         place_id: PlaceId(place),
         name: "Grande salle".to_string(),
-        configurations: Vec::new(),
-        specs: TechnicalSpecs::default(),
+        configurations: vec![HallConfiguration {
+            kind: HallConfigurationCode::new("Cabaret"),
+            capacity: 180,
+        }],
+        specs: TechnicalSpecs {
+            wheelchair_accessible: Some(true),
+            ..TechnicalSpecs::default()
+        },
         identifiers: Identifiers::default(),
         provenance: Provenance::default(),
     }
@@ -54,21 +61,63 @@ pub fn show() -> Show {
         title_fr: "Les Marées".to_string(),
         title_en: Some("The Tides".to_string()),
         work_id: None,
-        disciplines: Vec::new(),
+        disciplines: vec![DisciplineCode::new("Theatre")],
         genres: Vec::new(),
-        audiences: Vec::new(),
+        audiences: vec![AudienceCode::new("ToutPublics")],
         languages: vec!["fr".to_string()],
         duration_minutes: Some(90),
-        warnings: Vec::new(),
+        warnings: vec![WarningCode::new("FumeeOuVapeur")],
         producer_ids: Vec::new(),
-        performer_group_id: None,
+        performer_group_id: Some(GroupId(7)),
         agency_id: None,
-        contributions: Vec::new(),
+        contributions: vec![
+            credit(CONSENTED, "ArtisteSurScène", 1),
+            credit(NOT_CONSENTED, "DirectionArtistiqueCréative", 2),
+        ],
         rider: Vec::new(),
         identifiers: Identifiers {
             wikidata: Some("Q4115189".to_string()),
             ..Identifiers::default()
         },
+        provenance: Provenance::default(),
+    }
+}
+
+/// The credited person who consented to be published.
+pub const CONSENTED: i64 = 8;
+/// The credited person who did not: nothing of them may be published.
+pub const NOT_CONSENTED: i64 = 9;
+
+fn credit(person: i64, role: &str, order: u32) -> Contribution {
+    Contribution {
+        agent: AgentRef {
+            kind: AgentKind::Person,
+            agent_id: person,
+        },
+        role: ContributionRoleCode::new(role),
+        billing_order: Some(order),
+    }
+}
+
+/// A credited person (fictional).
+pub fn person(id: i64, name: &str) -> Person {
+    Person {
+        id: PersonId(id),
+        name: name.to_string(),
+        home_municipality: Some("Sherbrooke".to_string()),
+        identifiers: Identifiers::default(),
+        provenance: Provenance::default(),
+    }
+}
+
+/// The show's performing group.
+pub fn group() -> Group {
+    Group {
+        id: GroupId(7),
+        name: "Collectif des Marées".to_string(),
+        disciplines: vec![DisciplineCode::new("Theatre")],
+        home_municipality: Some("Sherbrooke".to_string()),
+        identifiers: Identifiers::default(),
         provenance: Provenance::default(),
     }
 }
@@ -120,7 +169,8 @@ pub fn offer(id: i64, performance: i64, cents: i64, sold_out: bool) -> Offer {
 }
 
 /// The season: performances 100 (scheduled), 101 (cancelled) and 102 (moved online) in the
-/// place with its full address, 103 in the one without its postal code.
+/// place with its full address, 103 in the one without its postal code; the group, and of the
+/// two people credited only the one who consented (as the caller passes them).
 pub fn season() -> Catalogue {
     Catalogue {
         performances: vec![
@@ -134,5 +184,7 @@ pub fn season() -> Catalogue {
         places: vec![place(1, Some("J1H 1A1")), place(2, None)],
         organizations: vec![presenter()],
         offers: vec![offer(1, 100, 3450, false), offer(2, 100, 2500, true)],
+        groups: vec![group()],
+        people: vec![person(CONSENTED, "Camille Fictive")],
     }
 }

@@ -7,26 +7,22 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use ensemble_model::*;
-use ensemble_opendata::sample::{hall, offer, performance, place, presenter, show};
-use ensemble_opendata::{LeftOut, Programme, jsonld};
+use ensemble_opendata::sample::performance;
+use ensemble_opendata::{LeftOut, jsonld};
 use serde_json::{Value, json};
 
 fn published(performances: &[Performance]) -> (Value, Vec<(i64, LeftOut)>) {
-    let places = [place(1, Some("J1H 1A1")), place(2, None)];
-    let halls = [hall(10, 1), hall(20, 2)];
-    let shows = [show()];
-    let organizations = [presenter()];
-    let offers = [offer(1, 100, 3450, false), offer(2, 100, 2500, true)];
-    let done = jsonld(&Programme {
-        base: ensemble_opendata::sample::BASE,
-        performances,
-        shows: &shows,
-        halls: &halls,
-        places: &places,
-        organizations: &organizations,
-        offers: &offers,
-    });
+    let season = ensemble_opendata::Catalogue {
+        performances: performances.to_vec(),
+        ..ensemble_opendata::sample::season()
+    };
+    let done = jsonld(&season.programme(ensemble_opendata::sample::BASE));
     (done.document, done.left_out)
+}
+
+fn events(document: &Value) -> Vec<&Value> {
+    let graph = document["@graph"].as_array().unwrap();
+    graph.iter().filter(|node| node["@type"] == "Event").collect()
 }
 
 #[test]
@@ -94,6 +90,54 @@ fn statuses_are_schema_org_terms_and_events_come_in_time_order() {
     );
 }
 
+/// The performances of a show in one place are a run: an `EventSeries` with its first start and
+/// last end, its place, and every performance as a `subEvent`, each naming it as `superEvent`.
+#[test]
+fn the_runs_of_a_show_are_event_series() {
+    let (document, _) = published(&[
+        performance(100, 10, "2026-10-01T20:00:00-04:00", EventStatus::Scheduled),
+        performance(101, 10, "2026-10-02T20:00:00-04:00", EventStatus::Cancelled),
+    ]);
+    let graph = document["@graph"].as_array().unwrap();
+    let series: Vec<&Value> = graph.iter().filter(|n| n["@type"] == "EventSeries").collect();
+    assert_eq!(series.len(), 1);
+    let run = series[0];
+    assert_eq!(run["@id"], "https://ensemble.example/spectacles/les-marees/lieux/1");
+    assert_eq!(run["startDate"], "2026-10-01T20:00:00-04:00");
+    assert_eq!(run["endDate"], "2026-10-02T21:30:00-04:00");
+    assert_eq!(run["location"]["@id"], "https://ensemble.example/lieux/1");
+    assert_eq!(
+        run["subEvent"],
+        json!([{"@id": "https://ensemble.example/agenda/100"}, {"@id": "https://ensemble.example/agenda/101"}])
+    );
+    for event in events(&document) {
+        assert_eq!(event["superEvent"]["@id"], run["@id"]);
+    }
+}
+
+/// The performing group and the credited person who consented perform; the person who did not
+/// consent is nowhere, neither by name nor by address.
+#[test]
+fn only_consented_people_are_credited() {
+    let (document, _) = published(&[performance(
+        100,
+        10,
+        "2026-10-01T20:00:00-04:00",
+        EventStatus::Scheduled,
+    )]);
+    let event = events(&document)[0];
+    let performers = event["performer"].as_array().unwrap();
+    assert_eq!(performers[0]["@type"], "PerformingGroup");
+    assert_eq!(performers[0]["name"], "Collectif des Marées");
+    assert_eq!(performers[1]["@type"], "Person");
+    assert_eq!(performers[1]["name"], "Camille Fictive");
+    assert_eq!(performers.len(), 2);
+    let text = document.to_string();
+    let absent = format!("personnes/{}", ensemble_opendata::sample::NOT_CONSENTED);
+    assert!(!text.contains(&absent), "{text}");
+    assert!(event["workPerformed"].get("contributor").is_none(), "the unconsented director");
+}
+
 #[test]
 fn a_place_without_its_full_address_is_left_out_with_the_reason() {
     let (document, left_out) = published(&[
@@ -101,7 +145,7 @@ fn a_place_without_its_full_address_is_left_out_with_the_reason() {
         performance(103, 20, "2026-10-04T20:00:00-04:00", EventStatus::Scheduled),
         performance(104, 99, "2026-10-05T20:00:00-04:00", EventStatus::Scheduled),
     ]);
-    assert_eq!(document["@graph"].as_array().unwrap().len(), 1);
+    assert_eq!(events(&document).len(), 1);
     assert_eq!(
         left_out,
         vec![(103, LeftOut::AddressIncomplete), (104, LeftOut::Incomplete)]

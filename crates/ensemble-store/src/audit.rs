@@ -112,6 +112,8 @@ audit_actions! {
     RetentionSet => "retention-set",
     /// A member chose to publish a show as open data, from a date, or stopped.
     PublicationSet => "publication-set",
+    /// A member recorded or withdrew a credited person's consent to be published.
+    PublicationConsent => "publication-consent",
     /// The disclosure rules of pooled figures were changed.
     DisclosureSet => "disclosure-set",
     /// A month of pooled figures was released.

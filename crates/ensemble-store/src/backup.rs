@@ -70,6 +70,7 @@ pub const BACKED_UP_TABLES: &[&str] = &[
     "referential_pairs",
     "referential_decisions",
     "published_shows",
+    "publication_consents",
 ];
 
 /// What a backup holds, written last in the file.

@@ -265,6 +265,12 @@ pub const MIGRATIONS: &[Migration] = &[
         sqlite: include_str!("../migrations/sqlite/0019_publication.sql"),
         postgres: include_str!("../migrations/postgres/0019_publication.sql"),
     },
+    Migration {
+        version: 20,
+        name: "publication-consents",
+        sqlite: include_str!("../migrations/sqlite/0020_publication_consents.sql"),
+        postgres: include_str!("../migrations/postgres/0020_publication_consents.sql"),
+    },
 ];
 
 impl Migration {

@@ -1,7 +1,8 @@
-//! What each member publishes as open data (migration 19): a show, from its announcement date.
+//! What each member publishes as open data (migration 19): a show, from its announcement date;
+//! and whose name it may publish with its shows (migration 20): the consents of credited people.
 
 use chrono::NaiveDate;
-use ensemble_model::{MemberId, ShowId};
+use ensemble_model::{MemberId, PersonId, ShowId};
 
 use crate::{Session, StoreError, Value};
 
@@ -16,7 +17,67 @@ pub struct PublishedShow {
     pub announced_on: NaiveDate,
 }
 
+/// A credited person's consent to a member publishing their name with its shows.
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
+pub struct PublicationConsent {
+    /// The member who recorded it.
+    pub member_id: MemberId,
+    /// The person.
+    pub person_id: PersonId,
+    /// The day it was recorded.
+    pub given_on: NaiveDate,
+}
+
 impl Session<'_> {
+    /// The consents recorded by `member` (every member's with `None`), by member then person.
+    pub fn publication_consents(&mut self, member: Option<MemberId>) -> Result<Vec<PublicationConsent>, StoreError> {
+        let rows = match member {
+            Some(member) => self.database.query(
+                "SELECT member_id, person_id, given_on FROM publication_consents WHERE member_id = ? ORDER BY member_id, person_id",
+                &[Value::Int(member.0)],
+            )?,
+            None => self.database.query(
+                "SELECT member_id, person_id, given_on FROM publication_consents ORDER BY member_id, person_id",
+                &[],
+            )?,
+        };
+        rows.iter()
+            .map(|row| {
+                Ok(PublicationConsent {
+                    member_id: MemberId(row.int(0)),
+                    person_id: PersonId(row.int(1)),
+                    given_on: crate::diagnostic::decoded(
+                        crate::value::date(row.get(2)),
+                        "publication_consents",
+                        "given_on",
+                    )?,
+                })
+            })
+            .collect()
+    }
+
+    /// Records a consent (in place of an earlier one).
+    pub fn put_publication_consent(&mut self, consent: &PublicationConsent) -> Result<(), StoreError> {
+        self.delete_publication_consent(consent.member_id, consent.person_id)?;
+        self.database.execute(
+            "INSERT INTO publication_consents (member_id, person_id, given_on) VALUES (?, ?, ?)",
+            &[
+                Value::Int(consent.member_id.0),
+                Value::Int(consent.person_id.0),
+                Value::Date(consent.given_on),
+            ],
+        )?;
+        Ok(())
+    }
+
+    /// Withdraws a consent; `false` when there was none.
+    pub fn delete_publication_consent(&mut self, member: MemberId, person: PersonId) -> Result<bool, StoreError> {
+        Ok(self.database.execute(
+            "DELETE FROM publication_consents WHERE member_id = ? AND person_id = ?",
+            &[Value::Int(member.0), Value::Int(person.0)],
+        )? > 0)
+    }
+
     /// The shows published by `member` (every member's with `None`), by member then show.
     pub fn published_shows(&mut self, member: Option<MemberId>) -> Result<Vec<PublishedShow>, StoreError> {
         let rows = match member {

@@ -147,7 +147,7 @@ fn check_declared_inventory_migration(place: &TestUrl, backend: Backend) {
     drop(database);
 
     let store = Store::connect(&place.url).unwrap();
-    assert_eq!(store.migrate(&mut |_| {}).unwrap(), vec![16, 17, 18, 19]);
+    assert_eq!(store.migrate(&mut |_| {}).unwrap(), vec![16, 17, 18, 19, 20]);
     let asset = store.read(|session| session.get_any::<DataAsset>(7)).unwrap().unwrap();
     assert_eq!(asset.categories, vec![DataCategory::Grants]);
     assert_eq!(asset.format, DataFormat::Other);
@@ -2090,10 +2090,10 @@ fn migrated(url: &str, backend: Backend) -> Store {
         .iter()
         .map(|migration| migration.version)
         .collect();
-    assert_eq!(pending, (1..=19).collect::<Vec<_>>());
+    assert_eq!(pending, (1..=20).collect::<Vec<_>>());
     let mut reported = Vec::new();
     let applied = store.migrate(&mut |migration| reported.push(migration.name)).unwrap();
-    assert_eq!(applied, (1..=19).collect::<Vec<_>>());
+    assert_eq!(applied, (1..=20).collect::<Vec<_>>());
     assert_eq!(
         reported,
         vec![

@@ -66,3 +66,5 @@ error-referential-not-yours = Neither record is your member's: the consortium's 
 error-publication-not-yours = Only the member's administrators, or the coordination, choose what the member publishes.
 error-publication-show-unknown = No show has this code: check it in the portal's list of shows.
 error-publication-not-published = This member does not publish this show: there is nothing to withdraw.
+error-publication-person-unknown = This person is credited in no show this member presents: choose them from the list of credited people on the Open data page.
+error-publication-no-consent = This member has recorded no consent from this person: there is nothing to withdraw.

@@ -338,6 +338,7 @@ web-audit-action-rights-close = request closed
 web-audit-action-incident = incident recorded
 web-audit-action-purge = purge of expired data
 web-audit-action-publication-set = open-data publication changed
+web-audit-action-publication-consent = consent to publication recorded or withdrawn
 web-audit-action-retention-set = retention rule changed
 web-rights-withdraw-purpose = Withdraw the consent for
 web-rights-withdraw = Withdraw in every member

@@ -66,3 +66,5 @@ error-referential-not-yours = Aucune de ces deux fiches n'est à votre membre : 
 error-publication-not-yours = Seuls les administrateurs du membre, ou la coordination, choisissent ce que le membre publie.
 error-publication-show-unknown = Aucun spectacle n'a ce code : vérifiez-le dans la liste des spectacles du portail.
 error-publication-not-published = Ce spectacle n'est pas publié par ce membre : il n'y a rien à retirer.
+error-publication-person-unknown = Cette personne n'est créditée dans aucun spectacle que ce membre présente : choisissez-la dans la liste des personnes créditées de la page Données ouvertes.
+error-publication-no-consent = Aucun consentement de cette personne n'est consigné par ce membre : il n'y a rien à retirer.

@@ -338,6 +338,7 @@ web-audit-action-rights-close = demande fermée
 web-audit-action-incident = incident inscrit
 web-audit-action-purge = purge des données échues
 web-audit-action-publication-set = publication en données ouvertes modifiée
+web-audit-action-publication-consent = consentement à la publication consigné ou retiré
 web-audit-action-retention-set = règle de conservation modifiée
 web-rights-withdraw-purpose = Retirer le consentement pour
 web-rights-withdraw = Retirer dans tous les membres

@@ -671,6 +671,13 @@ fn performance(
         return Ok(());
     };
     for (position, offer) in offers.iter().enumerate() {
+        // An offer with no price, not free and no ticket link only says where: no offer to keep.
+        let says_only_where = string(offer, "/price").is_none()
+            && offer.get("isAccessibleForFree") != Some(&Value::Bool(true))
+            && string(offer, "/ticketLink").is_none();
+        if says_only_where {
+            continue;
+        }
         let key = pseudonymizer.record_key(&["datascene-offer", &created.id.0.to_string(), &position.to_string()]);
         writer.upsert(&key, |id, provenance| {
             self::offer(offer, OfferId(id), created.id, provenance)

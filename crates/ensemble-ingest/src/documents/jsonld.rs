@@ -957,9 +957,15 @@ impl<'g> Importer<'g> {
         }
     }
 
+    /// A series is the run of a show: the show is its work performed when it names one (the
+    /// runs of one show in several places are one show), else the series itself.
     fn series(&mut self, writer: &mut Writer<'_, '_>, node: &'g Node) -> Step<i64> {
         let title = required_name(node)?;
-        let key = self.show_key(Some(node), &title);
+        let work = self
+            .refs(node, "workPerformed")
+            .map(|(index, _)| self.node(index))
+            .find(|work| !work.blank);
+        let key = self.show_key(Some(work.unwrap_or(node)), &title);
         Ok(writer.show(&title, self.identifiers(node), Some(&key))?.id.0)
     }
 
@@ -1200,7 +1206,12 @@ impl<'g> Importer<'g> {
             .texts("availability")
             .any(|text| last_segment(text).eq_ignore_ascii_case("SoldOut"))
             || offer.text("soldOut").and_then(values::parse_bool) == Some(true);
-        let record = offer_record(price, currency, is_free, sold_out, web_address(offer.text("url")));
+        let mut record = offer_record(price, currency, is_free, sold_out, web_address(offer.text("url")));
+        // A `category` that is one of the model's price types (as Ensemble publishes them) is
+        // kept; other categories are free text.
+        if let Some(kind) = offer.text("category").and_then(|c| PriceType::from_code(c.trim())) {
+            record.price_type = kind;
+        }
         let problems: Vec<Diagnostic> = (record.validate().iter())
             .map(|error| Diagnostic::from_model(row, "Offer", error))
             .collect();
