@@ -15,6 +15,7 @@ pub mod imports;
 pub mod members;
 pub mod privacy;
 pub mod publication;
+pub mod published;
 pub mod referential;
 pub mod rights;
 pub mod settlements;

@@ -343,6 +343,31 @@ fn tree() -> Command {
                                 .value_parser(value_parser!(chrono::NaiveDate)),
                         )
                         .arg(Arg::new("publish-withdraw").long("withdraw").action(ArgAction::SetTrue)),
+                )
+                .subcommand(
+                    Command::new("people").arg(
+                        Arg::new("publish-member")
+                            .long("member")
+                            .value_name("CODE")
+                            .required(true),
+                    ),
+                )
+                .subcommand(
+                    Command::new("consent")
+                        .arg(
+                            Arg::new("publish-member")
+                                .long("member")
+                                .value_name("CODE")
+                                .required(true),
+                        )
+                        .arg(
+                            Arg::new("publish-person")
+                                .long("person")
+                                .value_name("N")
+                                .required(true)
+                                .value_parser(value_parser!(i64)),
+                        )
+                        .arg(Arg::new("publish-withdraw").long("withdraw").action(ArgAction::SetTrue)),
                 ),
         )
         .subcommand(

@@ -55,6 +55,8 @@ pub fn run(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
         },
         Some(("publish", sub)) => match sub.subcommand() {
             Some(("show", show)) => crate::publish::show(lang, &url, show),
+            Some(("people", people)) => crate::publish::people(lang, &url, people),
+            Some(("consent", consent)) => crate::publish::consent(lang, &url, consent),
             _ => crate::publish::write(lang, &url, sub),
         },
         Some(("stats", sub)) => stats(lang, &url, sub.get_flag("json")),

@@ -1,16 +1,16 @@
-//! `ensemble publish`: what each member publishes as open data (`publish show`), and the
-//! published files (`publish --output DIR [--member CODE]`): the JSON-LD graph of each member's
-//! published programme and of the consortium's, which Artsdata's SHACL shapes accept, and their
+//! `ensemble publish`: what each member publishes as open data (`publish show`), whose names it
+//! may publish (`publish people`, `publish consent`), and the published files (`publish --output
+//! DIR [--member CODE]`): the JSON-LD graph of each member's published programme and of the
+//! consortium's, which Artsdata's SHACL shapes accept, their Datascène records and their
 //! iCalendar feeds.
 
 use std::path::PathBuf;
 
 use clap::ArgMatches;
 use ensemble_actions::Actor;
-use ensemble_i18n::{Arg, Lang, tr_args};
-use ensemble_model::Member;
-use ensemble_opendata::LeftOut;
-use ensemble_store::ListFilter;
+use ensemble_actions::published::{self, Publishing};
+use ensemble_i18n::{Arg, Lang, tr, tr_args};
+use ensemble_model::PersonId;
 
 use crate::commands::{clock, open_store};
 use crate::output::Failure;
@@ -44,10 +44,55 @@ pub fn show(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> 
     Ok(())
 }
 
-/// `ensemble publish --output DIR [--member CODE] [--base URL]`: `consortium.jsonld` and
-/// `consortium.ics`, one `CODE.jsonld` and `CODE.ics` per member (only the member's with
-/// `--member`), and a calendar per venue (`lieux/N.ics`) and per show (`spectacles/CODE.ics`) of
-/// what is published.
+/// `ensemble publish people --member CODE`: the people credited in the shows the member presents,
+/// with its record of their consent.
+pub fn people(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
+    let store = open_store(lang, url)?;
+    let code = matches.get_one::<String>("publish-member").cloned().unwrap_or_default();
+    let member = member_of(&store, &code)?;
+    let people = ensemble_actions::publication::credited(&store, &member)?;
+    if people.is_empty() {
+        say!("{}", tr(lang, "publish-people-none"));
+    }
+    for person in people {
+        let state = match person.consented_on {
+            Some(day) => tr_args(
+                lang,
+                "publish-people-consented",
+                &[("day", Arg::from(ensemble_i18n::format::date(lang, day)))],
+            ),
+            None => tr(lang, "publish-people-not-consented"),
+        };
+        say!("{}\t{}\t{}\t{}", person.person.0, person.name, person.shows.join(", "), state);
+    }
+    Ok(())
+}
+
+/// `ensemble publish consent --member CODE --person N [--withdraw]`: records, as of today, that a
+/// person credited in the member's shows consents to be published with them, or withdraws it.
+pub fn consent(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
+    let store = open_store(lang, url)?;
+    let code = matches.get_one::<String>("publish-member").cloned().unwrap_or_default();
+    let member = member_of(&store, &code)?;
+    let person = PersonId(matches.get_one::<i64>("publish-person").copied().unwrap_or_default());
+    let clock = clock()?;
+    let given_on = (!matches.get_flag("publish-withdraw")).then(|| clock.today());
+    ensemble_actions::publication::consent(&store, &Actor::operator(clock), &member, person, given_on)?;
+    let key = if given_on.is_some() { "publish-consent-recorded" } else { "publish-consent-withdrawn" };
+    say!(
+        "{}",
+        tr_args(
+            lang,
+            key,
+            &[("person", Arg::from(person.0)), ("member", Arg::from(code.as_str()))],
+        )
+    );
+    Ok(())
+}
+
+/// `ensemble publish --output DIR [--member CODE] [--base URL]`: the files of
+/// `ensemble_actions::published` (the consortium's, each member's, the venues' and shows'
+/// calendars; only the member's with `--member`), under the paths the portal serves them at.
 pub fn write(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
     let store = open_store(lang, url)?;
     let output = matches
@@ -56,100 +101,38 @@ pub fn write(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure>
         .unwrap_or_default();
     let base = matches.get_one::<String>("publish-base").cloned().unwrap_or_default();
     let clock = clock()?;
-    let today = clock.today();
-    let stamp = clock.now().with_timezone(&chrono::Utc);
-    let members: Vec<Member> = match matches.get_one::<String>("publish-member") {
-        Some(code) => vec![member_of(&store, code)?],
-        None => store.list_any::<Member>(&ListFilter::default())?,
+    let only = match matches.get_one::<String>("publish-member") {
+        Some(code) => Some(member_of(&store, code)?),
+        None => None,
     };
-    std::fs::create_dir_all(&output).map_err(|cause| Failure::Write {
-        path: output.clone(),
-        cause,
-    })?;
-    let mut files: Vec<(String, Vec<Member>)> = members
-        .iter()
-        .map(|member| (member.slug.clone(), vec![member.clone()]))
-        .collect();
-    if matches.get_one::<String>("publish-member").is_none() {
-        files.insert(0, ("consortium".to_string(), members.clone()));
-    }
-    let mut everything = ensemble_opendata::Catalogue::default();
-    for (name, publishers) in files {
-        let catalogue = ensemble_actions::publication::programme(&store, &publishers, today)?;
-        let published = ensemble_opendata::jsonld(&catalogue.programme(&base));
-        let path = output.join(format!("{name}.jsonld"));
-        let text = serde_json::to_string_pretty(&published.document).unwrap_or_default();
-        written(&path, &text)?;
-        let calendar = ensemble_opendata::calendar::ics(&catalogue.programme(&base), &name, stamp);
-        written(&output.join(format!("{name}.ics")), &calendar)?;
-        let events = published.document["@graph"].as_array().map_or(0, Vec::len);
-        let unaddressed = published
-            .left_out
-            .iter()
-            .filter(|(_, why)| *why == LeftOut::AddressIncomplete)
-            .count();
-        say!(
-            "{}",
-            tr_args(
-                lang,
-                "publish-written",
-                &[
-                    ("file", Arg::from(path.display().to_string())),
-                    ("events", Arg::from(events)),
-                    ("unaddressed", Arg::from(unaddressed)),
-                ],
-            )
-        );
-        if publishers.len() == members.len() {
-            everything = catalogue;
+    let publishing = Publishing {
+        base: &base,
+        today: clock.today(),
+        stamp: published::last_modified(&store, &clock)?,
+    };
+    let files = published::all(&store, only.as_ref(), &publishing)?;
+    let mut feeds: usize = 0;
+    for file in &files {
+        let path = output.join(&file.path);
+        written(&path, &file.text)?;
+        if file.path.contains('/') {
+            feeds += 1;
+        } else if file.media_type != published::CALENDAR {
+            say!(
+                "{}",
+                tr_args(
+                    lang,
+                    "publish-written",
+                    &[
+                        ("file", Arg::from(path.display().to_string())),
+                        ("events", Arg::from(file.events)),
+                        ("unaddressed", Arg::from(file.unaddressed)),
+                    ],
+                )
+            );
         }
     }
-    // One calendar per venue and per show of what is published.
-    let mut feeds: Vec<(PathBuf, String, Vec<i64>)> = Vec::new();
-    for place in &everything.places {
-        let halls: Vec<i64> = everything
-            .halls
-            .iter()
-            .filter(|h| h.place_id == place.id)
-            .map(|h| h.id.0)
-            .collect();
-        let ids = everything
-            .performances
-            .iter()
-            .filter(|p| halls.contains(&p.hall_id.0))
-            .map(|p| p.id.0)
-            .collect();
-        feeds.push((
-            output.join("lieux").join(format!("{}.ics", place.id.0)),
-            place.name.clone(),
-            ids,
-        ));
-    }
-    for show in &everything.shows {
-        let ids = everything
-            .performances
-            .iter()
-            .filter(|p| p.show_id == show.id)
-            .map(|p| p.id.0)
-            .collect();
-        feeds.push((
-            output.join("spectacles").join(format!("{}.ics", show.slug)),
-            show.title_fr.clone(),
-            ids,
-        ));
-    }
-    for (path, name, ids) in &feeds {
-        let mut part = everything.clone();
-        part.performances.retain(|p| ids.contains(&p.id.0));
-        written(
-            path,
-            &ensemble_opendata::calendar::ics(&part.programme(&base), name, stamp),
-        )?;
-    }
-    say!(
-        "{}",
-        tr_args(lang, "publish-feeds", &[("count", Arg::from(feeds.len()))])
-    );
+    say!("{}", tr_args(lang, "publish-feeds", &[("count", Arg::from(feeds))]));
     Ok(())
 }
 

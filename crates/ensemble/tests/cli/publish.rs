@@ -1,13 +1,15 @@
 //! `ensemble publish` as a presenter's administrator and the coordination run it: the demo's
-//! programme written as JSON-LD and iCalendar (the consortium's and one file per member, the
-//! member's own performances only; a calendar per venue and per show), a show withdrawn and announced again, bad show codes and a missing folder
-//! answered in words.
+//! programme written as JSON-LD, Datascène records and iCalendar (the consortium's and one file
+//! per member, the member's own performances only; a calendar per venue and per show), a show
+//! withdrawn and announced again, a credited person's consent recorded and withdrawn, bad show
+//! codes, people and a missing folder answered in words.
 
 use crate::{ensemble, text};
 
 fn events(path: &std::path::Path) -> Vec<serde_json::Value> {
     let document: serde_json::Value = serde_json::from_str(&std::fs::read_to_string(path).unwrap()).unwrap();
-    document["@graph"].as_array().unwrap().clone()
+    let graph = document["@graph"].as_array().unwrap();
+    graph.iter().filter(|node| node["@type"] == "Event").cloned().collect()
 }
 
 #[test]
@@ -34,6 +36,14 @@ fn the_demo_programme_is_written_as_linked_data() {
         consortium.len(),
         "the same performances in the calendar"
     );
+    let records: Vec<serde_json::Value> =
+        serde_json::from_str(&std::fs::read_to_string(folder.join("consortium.datascene.json")).unwrap()).unwrap();
+    let performances: usize = records
+        .iter()
+        .filter(|r| r["type"] == "Show")
+        .map(|r| r["hasPerformance"].as_array().unwrap().len())
+        .sum();
+    assert_eq!(performances, consortium.len(), "the same performances as Datascène records");
     let venues = std::fs::read_dir(folder.join("lieux")).unwrap().count();
     let shows = std::fs::read_dir(folder.join("spectacles")).unwrap().count();
     assert!(venues > 0 && shows > 0);
@@ -105,6 +115,45 @@ fn the_demo_programme_is_written_as_linked_data() {
         text(&again.stdout).contains("à partir du 1er janvier 2020"),
         "{}",
         text(&again.stdout)
+    );
+
+    // A credited person, listed without consent, is published once it is recorded, and no more
+    // once it is withdrawn.
+    let listed = ensemble(dir.path(), &["publish", "people", "--member", "deux-rivieres"]);
+    let listing = text(&listed.stdout);
+    let line = listing
+        .lines()
+        .find(|line| line.ends_with("pas de consentement : jamais publiée"))
+        .unwrap_or_else(|| panic!("{listing}"));
+    let mut fields = line.split('\t');
+    let (number, name) = (fields.next().unwrap(), fields.next().unwrap());
+    let published_with = |consented: bool| {
+        ensemble(dir.path(), &["publish", "--output", &folder_arg, "--member", "deux-rivieres"]);
+        let text = std::fs::read_to_string(folder.join("deux-rivieres.jsonld")).unwrap()
+            + &std::fs::read_to_string(folder.join("deux-rivieres.datascene.json")).unwrap();
+        assert_eq!(text.contains(name), consented);
+    };
+    published_with(false);
+    let recorded = ensemble(
+        dir.path(),
+        &["publish", "consent", "--member", "deux-rivieres", "--person", number],
+    );
+    assert!(text(&recorded.stdout).contains("Consentement consigné"), "{}", text(&recorded.stderr));
+    published_with(true);
+    ensemble(
+        dir.path(),
+        &["publish", "consent", "--member", "deux-rivieres", "--person", number, "--withdraw"],
+    );
+    published_with(false);
+    let stranger = ensemble(
+        dir.path(),
+        &["publish", "consent", "--member", "deux-rivieres", "--person", "987654"],
+    );
+    assert_eq!(stranger.status.code(), Some(2));
+    assert!(
+        text(&stranger.stderr).contains("n'est créditée dans aucun spectacle"),
+        "{}",
+        text(&stranger.stderr)
     );
 
     // Bad inputs answered in words.
