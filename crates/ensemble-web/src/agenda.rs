@@ -82,7 +82,7 @@ async fn published(state: &AppState) -> Result<(Catalogue, Vec<Member>), WebErro
     Ok(found)
 }
 
-async fn page_texts(state: &AppState, lang: Lang, viewer: &Viewer) -> Result<Texts, Response> {
+pub(crate) async fn page_texts(state: &AppState, lang: Lang, viewer: &Viewer) -> Result<Texts, Response> {
     match viewer.0.as_ref() {
         Some(signed) => texts(state, lang, Some(signed)).await,
         None => Ok(Texts::new(lang, None, None)),

@@ -6,6 +6,7 @@
 //! built; tests enumerate that table, so a new route is covered by them automatically.
 
 mod agenda;
+mod files;
 mod api;
 mod audit;
 mod auth;
@@ -507,9 +508,17 @@ pub fn routes() -> Vec<Route> {
             member(Role::MemberAdmin),
             post(publication::choose),
         ),
+        route(
+            Method::POST,
+            "/membres/{member}/donnees-ouvertes/consentements",
+            member(Role::MemberAdmin),
+            post(publication::record_consent),
+        ),
         route(Method::GET, "/agenda", Access::Public, get(agenda::list)),
         route(Method::GET, "/agenda/{performance}", Access::Public, get(agenda::event)),
         route(Method::GET, "/sitemap.xml", Access::Public, get(agenda::sitemap)),
+        route(Method::GET, "/donnees-ouvertes", Access::Public, get(files::index)),
+        route(Method::GET, "/donnees-ouvertes/{*path}", Access::Public, get(files::file)),
         route(Method::GET, "/reconcile", Access::Public, get(reconcile::service)),
         route(
             Method::POST,

@@ -1,6 +1,8 @@
 //! A member's open-data page (`/membres/{member}/donnees-ouvertes`, its administrators): the shows
 //! it presents, each published from its announcement date or not, a date to publish it from, and
-//! a button to stop; each choice is the audited action `ensemble_actions::publication::set`.
+//! a button to stop (the audited action `ensemble_actions::publication::set`); and the people
+//! credited in those shows, each published only once the member records their consent, which it
+//! can withdraw (`ensemble_actions::publication::consent`).
 
 use askama::Template;
 use axum::extract::State;
@@ -8,9 +10,9 @@ use axum::response::{IntoResponse, Redirect, Response};
 use axum::{Extension, Form};
 use chrono::NaiveDate;
 use ensemble_actions::ActionError;
-use ensemble_actions::publication::{ShowChoice, choices, set};
+use ensemble_actions::publication::{CreditedPerson, ShowChoice, choices, consent, credited, set};
 use ensemble_i18n::{Arg, Lang, tr, tr_args};
-use ensemble_model::Member;
+use ensemble_model::{Member, PersonId};
 
 use crate::error::WebError;
 use crate::http::{MemberScope, Signed};
@@ -30,13 +32,42 @@ pub struct ChoiceLine {
     proposed: String,
 }
 
+/// A credited person as a line of the page.
+pub struct PersonLine {
+    id: i64,
+    name: String,
+    /// The member's shows that credit them.
+    shows: String,
+    /// "Consentement consigné le 3 mars 2026", or "Pas de consentement : jamais publiée".
+    state: String,
+    consented: bool,
+}
+
 #[derive(Template)]
 #[template(path = "publication.html")]
 struct PublicationPage {
     t: Texts,
     slug: String,
     lines: Vec<ChoiceLine>,
+    people: Vec<PersonLine>,
     error: Option<String>,
+}
+
+fn person_line(lang: Lang, person: &CreditedPerson) -> PersonLine {
+    PersonLine {
+        id: person.person.0,
+        name: person.name.clone(),
+        shows: person.shows.join(", "),
+        state: match person.consented_on {
+            Some(day) => tr_args(
+                lang,
+                "web-publication-consented",
+                &[("day", Arg::from(ensemble_i18n::format::date(lang, day)))],
+            ),
+            None => tr(lang, "web-publication-not-consented"),
+        },
+        consented: person.consented_on.is_some(),
+    }
 }
 
 fn line(lang: Lang, choice: &ShowChoice) -> ChoiceLine {
@@ -74,7 +105,10 @@ async fn page(
 ) -> Result<Response, WebError> {
     let store = state.store.clone();
     let owner = member.clone();
-    let found = tokio::task::spawn_blocking(move || choices(&store, &owner)).await??;
+    let (found, people) = tokio::task::spawn_blocking(move || {
+        Ok::<_, ActionError>((choices(&store, &owner)?, credited(&store, &owner)?))
+    })
+    .await??;
     let t = match texts(state, lang, Some(signed)).await {
         Ok(t) => t,
         Err(response) => return Ok(response),
@@ -84,6 +118,7 @@ async fn page(
         t,
         slug: member.slug.clone(),
         lines: found.iter().map(|choice| line(lang, choice)).collect(),
+        people: people.iter().map(|person| person_line(lang, person)).collect(),
         error,
     };
     Ok((status, render(&page)).into_response())
@@ -131,6 +166,37 @@ pub async fn choose(
     match done {
         Ok(()) => Ok(Redirect::to(&format!("/membres/{}/donnees-ouvertes", member.slug)).into_response()),
         Err(ActionError::Refused(code @ ("publication-show-unknown" | "publication-not-published"))) => {
+            page(&state, lang, &signed, &member, Some(tr(lang, &format!("error-{code}")))).await
+        }
+        Err(error) => Err(error.into()),
+    }
+}
+
+/// What the consent form sends: the person, and whether the consent is given or withdrawn.
+#[derive(Debug, serde::Deserialize)]
+pub struct ConsentForm {
+    person: i64,
+    given: String,
+}
+
+/// `POST /membres/{member}/donnees-ouvertes/consentements`: records a credited person's consent
+/// as of today, or withdraws it.
+pub async fn record_consent(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Extension(MemberScope(member)): Extension<MemberScope>,
+    Form(form): Form<ConsentForm>,
+) -> Result<Response, WebError> {
+    let store = state.store.clone();
+    let actor = signed.actor(state.clock);
+    let given_on = (form.given == "oui").then(|| state.clock.today());
+    let owner = member.clone();
+    let person = PersonId(form.person);
+    let done = tokio::task::spawn_blocking(move || consent(&store, &actor, &owner, person, given_on)).await?;
+    match done {
+        Ok(()) => Ok(Redirect::to(&format!("/membres/{}/donnees-ouvertes#personnes", member.slug)).into_response()),
+        Err(ActionError::Refused(code @ ("publication-person-unknown" | "publication-no-consent"))) => {
             page(&state, lang, &signed, &member, Some(tr(lang, &format!("error-{code}")))).await
         }
         Err(error) => Err(error.into()),

@@ -164,3 +164,148 @@ async fn a_member_chooses_what_it_publishes() {
         assert!(refused.status.is_client_error(), "{who}: {}", refused.status);
     }
 }
+
+/// The published files under their stable path, as a crawler polls them: each with its media
+/// type, an `ETag` and a `Last-Modified`; asked again with either, "304 Not Modified" and no body;
+/// after a member's choice changes it, the new file. No file outside the published ones.
+#[tokio::test]
+async fn crawlers_poll_the_published_files_cheaply() {
+    let app = TestApp::new();
+    let index = app.get("/donnees-ouvertes", None).await;
+    assert_eq!(index.status, StatusCode::OK);
+    assert_translated(&index.body);
+    for path in [
+        "consortium.jsonld",
+        "consortium.datascene.json",
+        "consortium.ics",
+        "deux-rivieres.jsonld",
+    ] {
+        assert!(index.body.contains(&format!("/donnees-ouvertes/{path}\"")), "{path}");
+    }
+    let first = app.get("/donnees-ouvertes/deux-rivieres.jsonld", None).await;
+    assert_eq!(first.status, StatusCode::OK);
+    assert_eq!(first.headers[header::CONTENT_TYPE], "application/ld+json");
+    assert_eq!(first.headers[header::ACCESS_CONTROL_ALLOW_ORIGIN], "*");
+    let document: serde_json::Value = serde_json::from_str(&first.body).unwrap();
+    assert!(document["@graph"].as_array().is_some_and(|g| !g.is_empty()));
+    let tag = first.headers[header::ETAG].to_str().unwrap().to_string();
+    let modified = first.headers[header::LAST_MODIFIED].to_str().unwrap().to_string();
+    assert!(modified.ends_with(" GMT"), "{modified}");
+
+    let conditional = |name: header::HeaderName, value: String| {
+        let request = axum::http::Request::get("/donnees-ouvertes/deux-rivieres.jsonld")
+            .header(name, value)
+            .body(axum::body::Body::empty())
+            .unwrap();
+        app.send(request)
+    };
+    let again = conditional(header::IF_NONE_MATCH, tag.clone()).await;
+    assert_eq!(again.status, StatusCode::NOT_MODIFIED);
+    assert!(again.body.is_empty());
+    let since = conditional(header::IF_MODIFIED_SINCE, modified.clone()).await;
+    assert_eq!(since.status, StatusCode::NOT_MODIFIED);
+    let other = conditional(header::IF_NONE_MATCH, "\"autre\"".to_string()).await;
+    assert_eq!(other.status, StatusCode::OK);
+
+    for (path, media) in [
+        ("consortium.datascene.json", "application/json"),
+        ("consortium.ics", "text/calendar; charset=utf-8"),
+    ] {
+        let file = app.get(&format!("/donnees-ouvertes/{path}"), None).await;
+        assert_eq!(file.status, StatusCode::OK, "{path}");
+        assert_eq!(file.headers[header::CONTENT_TYPE], media);
+    }
+    let venue = first
+        .body
+        .split("/lieux/")
+        .nth(1)
+        .and_then(|rest| rest.split(['"', '#']).next())
+        .unwrap()
+        .to_string();
+    let feed = app.get(&format!("/donnees-ouvertes/lieux/{venue}.ics"), None).await;
+    assert_eq!(feed.status, StatusCode::OK);
+    assert!(feed.body.contains("BEGIN:VEVENT"));
+    for missing in [
+        "personne.jsonld",
+        "consortium.txt",
+        "lieux/999999.ics",
+        "../secret",
+        "lieux/1/2.ics",
+    ] {
+        let answer = app.get(&format!("/donnees-ouvertes/{missing}"), None).await;
+        assert_eq!(answer.status, StatusCode::NOT_FOUND, "{missing}");
+    }
+
+    // A show withdrawn: the file changes, its tag with it.
+    let admin = app.sign_in(&crate::login("admin", "deux-rivieres"));
+    let show = document["@graph"][0]["workPerformed"]["@id"]
+        .as_str()
+        .unwrap()
+        .rsplit('/')
+        .next()
+        .unwrap()
+        .to_string();
+    app.post(
+        "/membres/deux-rivieres/donnees-ouvertes",
+        &format!("csrf={}&show={show}", admin.csrf),
+        Some(&admin.cookie),
+    )
+    .await;
+    let changed = conditional(header::IF_NONE_MATCH, tag.clone()).await;
+    assert_eq!(changed.status, StatusCode::OK);
+    assert_ne!(changed.headers[header::ETAG].to_str().unwrap(), tag);
+}
+
+/// A member's administrator records a credited person's consent on the open-data page: the
+/// person is then in the member's published file, and leaves it when the consent is withdrawn.
+#[tokio::test]
+async fn a_member_records_a_credited_persons_consent() {
+    let app = TestApp::new();
+    let admin = app.sign_in(&crate::login("admin", "deux-rivieres"));
+    let page = app
+        .get("/membres/deux-rivieres/donnees-ouvertes", Some(&admin.cookie))
+        .await;
+    assert!(page.body.contains("Pas de consentement : jamais publiée"), "{}", page.body);
+    let person: i64 = page
+        .body
+        .split("name=\"person\" value=\"")
+        .nth(1)
+        .and_then(|rest| rest.split('"').next())
+        .unwrap()
+        .parse()
+        .unwrap();
+    let name = app.store.get::<Person>(person).unwrap().unwrap().name;
+    let published = || async { app.get("/donnees-ouvertes/deux-rivieres.jsonld", None).await.body };
+    assert!(!published().await.contains(&name));
+
+    let given = app
+        .post(
+            "/membres/deux-rivieres/donnees-ouvertes/consentements",
+            &format!("csrf={}&person={person}&given=oui", admin.csrf),
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(given.status, StatusCode::SEE_OTHER);
+    assert!(published().await.contains(&name));
+    let page = app
+        .get("/membres/deux-rivieres/donnees-ouvertes", Some(&admin.cookie))
+        .await;
+    assert!(page.body.contains("Consentement consigné le"));
+
+    app.post(
+        "/membres/deux-rivieres/donnees-ouvertes/consentements",
+        &format!("csrf={}&person={person}&given=non", admin.csrf),
+        Some(&admin.cookie),
+    )
+    .await;
+    assert!(!published().await.contains(&name));
+    let stranger = app
+        .post(
+            "/membres/deux-rivieres/donnees-ouvertes/consentements",
+            &format!("csrf={}&person=987654&given=oui", admin.csrf),
+            Some(&admin.cookie),
+        )
+        .await;
+    assert_eq!(stranger.status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(stranger.body.contains("n&#39;est créditée dans aucun spectacle"), "{}", stranger.body);
+}

@@ -40,6 +40,7 @@ pub fn concrete(app: &TestApp, pattern: &str) -> String {
         .replace("{decision}", "1")
         .replace("{entity}", "1")
         .replace("{performance}", "1")
+        .replace("{*path}", "consortium.jsonld")
 }
 
 async fn call(app: &TestApp, route: &Route, cookie: Option<&str>, body: &str) -> Reply {

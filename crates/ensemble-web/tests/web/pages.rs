@@ -68,12 +68,13 @@ async fn every_page_renders_in_both_languages() {
     let app = TestApp::new();
     let coordinator = app.sign_in(COORDINATOR);
     for route in ensemble_web::routes() {
-        // The JSON API, the Reconciliation API and the sitemap answer machines (see api.rs,
-        // reconcile.rs and agenda.rs).
+        // The JSON API, the Reconciliation API, the sitemap and the published files answer
+        // machines (see api.rs, reconcile.rs and agenda.rs).
         if route.method != Method::GET
             || route.path.starts_with("/api/")
             || route.path.starts_with("/reconcile")
             || route.path.ends_with(".xml")
+            || route.path.starts_with("/donnees-ouvertes/")
         {
             continue;
         }
