@@ -10,9 +10,7 @@
 use std::collections::{HashMap, HashSet};
 
 use chrono::NaiveDate;
-use ensemble_model::{
-    AgentKind, Group, Hall, Member, Offer, Organization, Performance, Person, PersonId, Place, Show,
-};
+use ensemble_model::{AgentKind, Group, Hall, Member, Offer, Organization, Performance, Person, PersonId, Place, Show};
 use ensemble_opendata::Catalogue;
 use ensemble_store::publication::{PublicationConsent, PublishedShow};
 use ensemble_store::{AuditAction, ListFilter, Session, Store, StoreError};
@@ -100,10 +98,7 @@ pub fn consent(
             .into_iter()
             .filter(|s| presented.contains(&s.id.0))
             .collect();
-        only_if(
-            credited_in(&shows).contains(&person.0),
-            "publication-person-unknown",
-        )?;
+        only_if(credited_in(&shows).contains(&person.0), "publication-person-unknown")?;
         match given_on {
             Some(day) => session.put_publication_consent(&PublicationConsent {
                 member_id: member.id,

@@ -89,7 +89,13 @@ fn forms(name: &str, catalogue: &Catalogue, publishing: &Publishing<'_>) -> Vec<
 }
 
 /// The calendar of part of the consortium's programme.
-fn feed(path: String, name: &str, everything: &Catalogue, keep: impl Fn(&ensemble_model::Performance) -> bool, publishing: &Publishing<'_>) -> PublishedFile {
+fn feed(
+    path: String,
+    name: &str,
+    everything: &Catalogue,
+    keep: impl Fn(&ensemble_model::Performance) -> bool,
+    publishing: &Publishing<'_>,
+) -> PublishedFile {
     let mut part = everything.clone();
     part.performances.retain(|p| keep(p));
     PublishedFile {
@@ -112,11 +118,23 @@ fn feeds(everything: &Catalogue, publishing: &Publishing<'_>) -> Vec<PublishedFi
             .map(|h| h.id.0)
             .collect();
         let path = format!("lieux/{}.ics", place.id.0);
-        files.push(feed(path, &place.name, everything, |p| halls.contains(&p.hall_id.0), publishing));
+        files.push(feed(
+            path,
+            &place.name,
+            everything,
+            |p| halls.contains(&p.hall_id.0),
+            publishing,
+        ));
     }
     for show in &everything.shows {
         let path = format!("spectacles/{}.ics", show.slug);
-        files.push(feed(path, &show.title_fr, everything, |p| p.show_id == show.id, publishing));
+        files.push(feed(
+            path,
+            &show.title_fr,
+            everything,
+            |p| p.show_id == show.id,
+            publishing,
+        ));
     }
     files
 }
@@ -127,7 +145,11 @@ fn members(store: &Store) -> Result<Vec<Member>, ActionError> {
 
 /// Every file: the consortium's, each member's, and the venues' and shows' calendars; with
 /// `only`, that member's three files alone.
-pub fn all(store: &Store, only: Option<&Member>, publishing: &Publishing<'_>) -> Result<Vec<PublishedFile>, ActionError> {
+pub fn all(
+    store: &Store,
+    only: Option<&Member>,
+    publishing: &Publishing<'_>,
+) -> Result<Vec<PublishedFile>, ActionError> {
     let members = members(store)?;
     let mut files = Vec::new();
     if only.is_none() {
@@ -177,7 +199,10 @@ pub fn last_modified(store: &Store, clock: &Clock) -> Result<DateTime<Utc>, Acti
     let today = clock.today();
     store
         .read(|session| {
-            let audited = session.audit_entries(None, 1)?.first().map(|e| e.at.with_timezone(&Utc));
+            let audited = session
+                .audit_entries(None, 1)?
+                .first()
+                .map(|e| e.at.with_timezone(&Utc));
             let days = session
                 .published_shows(None)?
                 .into_iter()

@@ -226,17 +226,28 @@ fn check_credited_people_are_published_only_with_their_consent(place: &TestUrl) 
     // Not before the day it was given.
     let (_, before) = graph_text(&store, members, last.pred_opt().unwrap());
     assert!(!before.contains(&chosen.name));
-    assert_eq!(
-        credited(&store, &presenter).unwrap()[0].consented_on,
-        Some(last)
-    );
+    assert_eq!(credited(&store, &presenter).unwrap()[0].consented_on, Some(last));
 
     // Another member's consent does not publish anyone in this member's programme.
     let others = store.list_any::<Member>(&ListFilter::default()).unwrap();
     let stranger = others.iter().find(|m| m.id != presenter.id).unwrap();
     let refusals = [
-        consent(&store, &person(&presenter, Role::Viewer), &presenter, other.person, Some(last)).err(),
-        consent(&store, &person(stranger, Role::MemberAdmin), &presenter, other.person, Some(last)).err(),
+        consent(
+            &store,
+            &person(&presenter, Role::Viewer),
+            &presenter,
+            other.person,
+            Some(last),
+        )
+        .err(),
+        consent(
+            &store,
+            &person(stranger, Role::MemberAdmin),
+            &presenter,
+            other.person,
+            Some(last),
+        )
+        .err(),
         consent(&store, &admin, &presenter, PersonId(987_654), Some(last)).err(),
         consent(&store, &admin, &presenter, other.person, None).err(),
     ];
@@ -270,4 +281,268 @@ fn check_credited_people_are_published_only_with_their_consent(place: &TestUrl) 
         let written = serde_json::to_string(entry).unwrap();
         assert!(!written.contains(&chosen.name), "{written}");
     }
+}
+
+on_both_backends! {
+    check_the_published_files_bring_the_same_catalogue_into_a_fresh_consortium
+        => sqlite_the_published_files_bring_the_same_catalogue_into_a_fresh_consortium,
+           postgres_the_published_files_bring_the_same_catalogue_into_a_fresh_consortium;
+}
+
+/// What a catalogue says of its performances, shows, places, halls and offers, by content (ids
+/// differ from one consortium to the next), each list sorted.
+#[derive(Debug, Default, PartialEq)]
+struct Seen {
+    shows: Vec<String>,
+    performances: Vec<String>,
+    places: Vec<String>,
+    halls: Vec<String>,
+    offers: Vec<String>,
+}
+
+/// The fields each form carries. Datascène: shows (titles in both languages, disciplines,
+/// audiences, warnings, languages), performances (show, start, status, place, hall), places
+/// (address, coordinates, Artsdata id), halls (name, configurations, wheelchair access), one offer
+/// per performance. JSON-LD: shows (titles, languages), performances (show, start, status,
+/// place), places, every offer (price, price type, free, sold out, ticket link); no halls, which
+/// schema.org does not describe.
+fn seen(catalogue: &ensemble_opendata::Catalogue, datascene: bool) -> Seen {
+    let show_title = |id: ShowId| {
+        catalogue
+            .shows
+            .iter()
+            .find(|s| s.id == id)
+            .map(|s| s.title_fr.clone())
+            .unwrap_or_default()
+    };
+    let hall_of = |id: HallId| catalogue.halls.iter().find(|h| h.id == id).unwrap();
+    let place_name = |id: PlaceId| {
+        catalogue
+            .places
+            .iter()
+            .find(|p| p.id == id)
+            .map(|p| p.name.clone())
+            .unwrap_or_default()
+    };
+    let mut seen = Seen::default();
+    for show in &catalogue.shows {
+        seen.shows.push(if datascene {
+            format!(
+                "{} / {:?} / {:?} / {:?} / {:?} / {:?}",
+                show.title_fr, show.title_en, show.disciplines, show.audiences, show.warnings, show.languages
+            )
+        } else {
+            format!("{} / {:?} / {:?}", show.title_fr, show.title_en, show.languages)
+        });
+    }
+    for performance in &catalogue.performances {
+        let hall = hall_of(performance.hall_id);
+        let at = if datascene {
+            format!(" / {}", hall.name)
+        } else {
+            String::new()
+        };
+        seen.performances.push(format!(
+            "{} / {} / {:?} / {}{at}",
+            show_title(performance.show_id),
+            performance.starts_at_local().to_rfc3339(),
+            performance.status,
+            place_name(hall.place_id)
+        ));
+        let mut offers: Vec<&Offer> = catalogue
+            .offers
+            .iter()
+            .filter(|o| o.performance_id == performance.id)
+            .collect();
+        if datascene {
+            // One offer: the regular one, else the first; sold out when all are.
+            let sold_out = !offers.is_empty() && offers.iter().all(|o| o.sold_out);
+            let chosen = offers
+                .iter()
+                .find(|o| o.price_type == PriceType::Regular)
+                .or_else(|| offers.first())
+                .copied();
+            offers = chosen.into_iter().collect();
+            if let Some(offer) = offers.first() {
+                seen.offers.push(format!(
+                    "{} / {:?} / {} / {sold_out} / {:?}",
+                    performance.starts_at_local().to_rfc3339(),
+                    offer.price.filter(|_| !offer.is_free),
+                    offer.is_free,
+                    offer.url
+                ));
+            }
+            continue;
+        }
+        for offer in offers {
+            // A free offer's price is nought, or none: the same.
+            seen.offers.push(format!(
+                "{} / {:?} / {:?} / {} / {} / {:?} / {}",
+                performance.starts_at_local().to_rfc3339(),
+                offer.price.filter(|_| !offer.is_free),
+                offer.price_type,
+                offer.is_free,
+                offer.sold_out,
+                offer.url,
+                offer.currency
+            ));
+        }
+    }
+    for place in &catalogue.places {
+        seen.places.push(format!(
+            "{} / {:?} / {:?} / {:?} / {:?} / {} / {:?} / {:?} / {:?}",
+            place.name,
+            place.street_address,
+            place.municipality,
+            place.postal_code,
+            place.province,
+            place.country,
+            place.latitude,
+            place.longitude,
+            place.identifiers.artsdata
+        ));
+    }
+    if datascene {
+        for hall in &catalogue.halls {
+            seen.halls.push(format!(
+                "{} / {} / {:?} / {:?}",
+                place_name(hall.place_id),
+                hall.name,
+                hall.configurations,
+                hall.specs.wheelchair_accessible == Some(true)
+            ));
+        }
+    }
+    for list in [
+        &mut seen.shows,
+        &mut seen.performances,
+        &mut seen.places,
+        &mut seen.halls,
+        &mut seen.offers,
+    ] {
+        list.sort();
+    }
+    seen
+}
+
+/// Each kind of record the same, field by field; a failure shows what differs.
+fn same(imported: Seen, published: Seen) {
+    assert!(!published.performances.is_empty() && !published.offers.is_empty());
+    let kinds = [
+        ("shows", imported.shows, published.shows),
+        ("performances", imported.performances, published.performances),
+        ("places", imported.places, published.places),
+        ("halls", imported.halls, published.halls),
+        ("offers", imported.offers, published.offers),
+    ];
+    for (kind, imported, published) in kinds {
+        let extra: Vec<&String> = imported.iter().filter(|i| !published.contains(i)).collect();
+        let missing: Vec<&String> = published.iter().filter(|p| !imported.contains(p)).collect();
+        assert!(
+            imported.len() == published.len() && extra.is_empty() && missing.is_empty(),
+            "{kind}: {} imported, {} published; imported only: {extra:#?}; published only: {missing:#?}",
+            imported.len(),
+            published.len()
+        );
+    }
+}
+
+/// A fresh consortium with one presenter, `text` imported into it as `file`, and what it holds.
+fn imported(place: &TestUrl, file: &str, text: &str) -> ensemble_opendata::Catalogue {
+    let store = Store::open(&place.url).unwrap();
+    let operator = Actor::operator(Clock::default());
+    let member = ensemble_actions::members::admit(
+        &store,
+        &operator,
+        &ensemble_actions::members::NewMember {
+            slug: "diffuseur-neuf".to_string(),
+            name: "Diffuseur neuf".to_string(),
+            roles: vec![ValueChainRole::Presenter],
+            municipality: None,
+            region: None,
+            postal_code: None,
+        },
+    )
+    .unwrap();
+    let folder = tempfile::tempdir().unwrap();
+    let path = folder.path().join(file);
+    std::fs::write(&path, text).unwrap();
+    let request = ensemble_ingest::ImportRequest {
+        member: &member.slug,
+        path: &path,
+        profile: ensemble_ingest::ProfileChoice::Auto,
+        dry_run: false,
+        strict: false,
+        now: operator.clock.local_now(),
+    };
+    let key = ensemble_privacy::SecretKey::from_bytes([2; 32]);
+    let report = ensemble_actions::imports::import(&store, &key, &operator, &member, &request, &mut |_| {}).unwrap();
+    assert_eq!(report.rows_quarantined, 0, "{file}: {report:?}");
+    let all = ListFilter::default();
+    ensemble_opendata::Catalogue {
+        performances: store.list_any(&all).unwrap(),
+        shows: store.list_any(&all).unwrap(),
+        halls: store.list_any(&all).unwrap(),
+        places: store.list_any(&all).unwrap(),
+        organizations: store.list_any(&all).unwrap(),
+        offers: store.list_any(&all).unwrap(),
+        groups: Vec::new(),
+        people: Vec::new(),
+    }
+}
+
+/// A member's published JSON-LD and Datascène records, each imported into a fresh consortium,
+/// give back its public catalogue: the same shows, performances, places, halls and offers, field
+/// by field, for the fields each form carries.
+fn check_the_published_files_bring_the_same_catalogue_into_a_fresh_consortium(place: &TestUrl) {
+    let source = TestUrl::sqlite();
+    let store = Store::open(&source.url).unwrap();
+    let config = ensemble_demo::DemoConfig {
+        scale: ensemble_demo::Scale::Small,
+        seed: 1,
+    };
+    let key = ensemble_privacy::SecretKey::from_bytes([1; 32]);
+    ensemble_demo::generate(&store, &config, &key, &mut |_| {}).unwrap();
+    let presenter = store.read(|s| s.member_by_slug("deux-rivieres")).unwrap().unwrap();
+    let last = store
+        .read(|s| s.published_shows(Some(presenter.id)))
+        .unwrap()
+        .iter()
+        .map(|c| c.announced_on)
+        .max()
+        .unwrap();
+    let mut catalogue = programme(&store, std::slice::from_ref(&presenter), last).unwrap();
+    // What the demo lacks, for the round trip to carry it: an English title, a sold-out offer,
+    // a ticket link, a free performance, and a second price (seniors') beside a regular one.
+    catalogue.shows[0].title_en = Some("The Title in English".to_string());
+    catalogue.offers[0].sold_out = true;
+    catalogue.offers[1].url = Some("https://billets.example/1".to_string());
+    catalogue.offers[2].is_free = true;
+    catalogue.offers[2].price = None;
+    catalogue.offers[2].price_type = PriceType::Free;
+    let senior = Offer {
+        id: OfferId(987_654),
+        price_type: PriceType::Senior,
+        price: Some(Cents(2_500)),
+        ..catalogue.offers[3].clone()
+    };
+    catalogue.offers.push(senior);
+    let programme = catalogue.programme("https://ensemble.example");
+    let graph = ensemble_opendata::jsonld(&programme);
+    let records = ensemble_opendata::datascene::records(&programme);
+    assert!(
+        graph.left_out.is_empty() && records.left_out.is_empty(),
+        "the demo's places have their addresses"
+    );
+    // What is published: the presenter's own organisation is the new consortium's member.
+    catalogue.organizations.clear();
+
+    let from_datascene = imported(
+        place,
+        "programme.datascene.json",
+        &serde_json::to_string(&records.records).unwrap(),
+    );
+    same(seen(&from_datascene, true), seen(&catalogue, true));
+    let from_jsonld = imported(&TestUrl::sqlite(), "programme.jsonld", &graph.document.to_string());
+    same(seen(&from_jsonld, false), seen(&catalogue, false));
 }

@@ -932,6 +932,13 @@ impl Performance {
         self.starts_at.with_timezone(&zone).naive_local()
     }
 
+    /// When it starts, with the offset of its own wall clock at that moment (what a published
+    /// programme shows: `20:00-04:00`, never the database's UTC).
+    pub fn starts_at_local(&self) -> chrono::DateTime<chrono::FixedOffset> {
+        let zone: chrono_tz::Tz = self.time_zone.parse().unwrap_or(chrono_tz::America::Toronto);
+        self.starts_at.with_timezone(&zone).fixed_offset()
+    }
+
     /// Its date on its own wall clock.
     pub fn local_date(&self) -> NaiveDate {
         self.local_start().date()

@@ -58,7 +58,10 @@ fn alpha3(alpha2: &str) -> Option<&'static str> {
         ("MX", "MEX"),
     ];
     let alpha2 = alpha2.trim().to_ascii_uppercase();
-    COUNTRIES.iter().find(|(two, _)| *two == alpha2).map(|(_, three)| *three)
+    COUNTRIES
+        .iter()
+        .find(|(two, _)| *two == alpha2)
+        .map(|(_, three)| *three)
 }
 
 /// A place's postal address as Datascène wants it, or `None` when a part is missing or not in
@@ -152,12 +155,7 @@ fn room(base: &str, hall: &Hall, place: &Place) -> Value {
         .configurations
         .iter()
         .filter_map(|configuration| {
-            let layout = term(
-                "hall-configurations",
-                "datascene",
-                configuration.kind.as_str(),
-                0,
-            )?;
+            let layout = term("hall-configurations", "datascene", configuration.kind.as_str(), 0)?;
             Some(json!({"type": "RoomConfiguration", "layout": layout, "capacity": configuration.capacity}))
         })
         .collect();
@@ -298,7 +296,7 @@ pub fn records(programme: &Programme<'_>) -> Records {
         if !shows.iter().any(|(id, _)| *id == show_id) {
             shows.push((show_id, show(base, &index, performance.show)));
         }
-        let start = performance.performance.starts_at;
+        let start = performance.performance.starts_at_local();
         let mut record = json!({
             "type": "Performance",
             "identifier": [format!("{base}/agenda/{}", performance.performance.id.0)],

@@ -463,7 +463,7 @@ pub fn jsonld(programme: &Programme<'_>) -> Published {
             None => runs.push((run, vec![performance])),
         }
         let (status, mode) = status(performance.performance.status);
-        let start = performance.performance.starts_at;
+        let start = performance.performance.starts_at_local();
         let mut work = json!({
             "@id": format!("{base}/spectacles/{}", show.slug),
             "@type": "CreativeWork",
@@ -492,8 +492,16 @@ pub fn jsonld(programme: &Programme<'_>) -> Published {
             work["sameAs"] = json!(iris);
         }
         let credits = index.credits(show);
-        let performers: Vec<Value> = credits.iter().filter(|c| c.on_stage).map(|c| c.agent.node(base)).collect();
-        let contributors: Vec<Value> = credits.iter().filter(|c| !c.on_stage).map(|c| c.agent.node(base)).collect();
+        let performers: Vec<Value> = credits
+            .iter()
+            .filter(|c| c.on_stage)
+            .map(|c| c.agent.node(base))
+            .collect();
+        let contributors: Vec<Value> = credits
+            .iter()
+            .filter(|c| !c.on_stage)
+            .map(|c| c.agent.node(base))
+            .collect();
         if !performers.is_empty() {
             event["performer"] = Value::Array(performers);
         }
@@ -511,13 +519,13 @@ pub fn jsonld(programme: &Programme<'_>) -> Published {
             continue;
         };
         let (show, venue) = (first.show, first.place);
-        let end = last.performance.starts_at
+        let end = last.performance.starts_at_local()
             + chrono::Duration::minutes(i64::from(show.duration_minutes.unwrap_or(0)));
         let mut series = json!({
             "@id": series_uri(base, show, venue),
             "@type": "EventSeries",
             "name": names(&show.title_fr, show.title_en.as_deref()),
-            "startDate": first.performance.starts_at.to_rfc3339(),
+            "startDate": first.performance.starts_at_local().to_rfc3339(),
             "endDate": end.to_rfc3339(),
             "location": {"@id": format!("{base}/lieux/{}", venue.id.0)},
             "workPerformed": {"@id": format!("{base}/spectacles/{}", show.slug)},

@@ -5,9 +5,9 @@
 #![allow(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 
 use ensemble_ingest::documents::datascene::violations;
+use ensemble_opendata::LeftOut;
 use ensemble_opendata::datascene::records;
 use ensemble_opendata::sample::{BASE, NOT_CONSENTED, season};
-use ensemble_opendata::LeftOut;
 use serde_json::{Value, json};
 
 fn written() -> (Vec<Value>, Vec<(i64, LeftOut)>) {
@@ -33,7 +33,10 @@ fn a_place_comes_with_the_halls_used() {
     assert_eq!(place["type"], "Place");
     assert_eq!(
         place["identifier"],
-        json!(["https://ensemble.example/lieux/1", "http://kg.artsdata.ca/resource/K99-1"])
+        json!([
+            "https://ensemble.example/lieux/1",
+            "http://kg.artsdata.ca/resource/K99-1"
+        ])
     );
     assert_eq!(place["address"]["addressCountry"], "CAN");
     assert_eq!(place["address"]["postalCode"], "J1H 1A1");

@@ -135,7 +135,10 @@ fn only_consented_people_are_credited() {
     let text = document.to_string();
     let absent = format!("personnes/{}", ensemble_opendata::sample::NOT_CONSENTED);
     assert!(!text.contains(&absent), "{text}");
-    assert!(event["workPerformed"].get("contributor").is_none(), "the unconsented director");
+    assert!(
+        event["workPerformed"].get("contributor").is_none(),
+        "the unconsented director"
+    );
 }
 
 #[test]

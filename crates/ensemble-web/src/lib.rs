@@ -6,7 +6,6 @@
 //! built; tests enumerate that table, so a new route is covered by them automatically.
 
 mod agenda;
-mod files;
 mod api;
 mod audit;
 mod auth;
@@ -15,6 +14,7 @@ mod cache;
 mod chart;
 mod diagnostic;
 mod error;
+mod files;
 mod http;
 mod imports;
 mod lang;
@@ -518,7 +518,12 @@ pub fn routes() -> Vec<Route> {
         route(Method::GET, "/agenda/{performance}", Access::Public, get(agenda::event)),
         route(Method::GET, "/sitemap.xml", Access::Public, get(agenda::sitemap)),
         route(Method::GET, "/donnees-ouvertes", Access::Public, get(files::index)),
-        route(Method::GET, "/donnees-ouvertes/{*path}", Access::Public, get(files::file)),
+        route(
+            Method::GET,
+            "/donnees-ouvertes/{*path}",
+            Access::Public,
+            get(files::file),
+        ),
         route(Method::GET, "/reconcile", Access::Public, get(reconcile::service)),
         route(
             Method::POST,

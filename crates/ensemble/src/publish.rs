@@ -63,7 +63,13 @@ pub fn people(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure
             ),
             None => tr(lang, "publish-people-not-consented"),
         };
-        say!("{}\t{}\t{}\t{}", person.person.0, person.name, person.shows.join(", "), state);
+        say!(
+            "{}\t{}\t{}\t{}",
+            person.person.0,
+            person.name,
+            person.shows.join(", "),
+            state
+        );
     }
     Ok(())
 }
@@ -78,7 +84,11 @@ pub fn consent(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failur
     let clock = clock()?;
     let given_on = (!matches.get_flag("publish-withdraw")).then(|| clock.today());
     ensemble_actions::publication::consent(&store, &Actor::operator(clock), &member, person, given_on)?;
-    let key = if given_on.is_some() { "publish-consent-recorded" } else { "publish-consent-withdrawn" };
+    let key = if given_on.is_some() {
+        "publish-consent-recorded"
+    } else {
+        "publish-consent-withdrawn"
+    };
     say!(
         "{}",
         tr_args(

@@ -300,6 +300,14 @@ fn room_configurations(room: &Value, row: u64, warnings: &mut Vec<Diagnostic>) -
     configurations
 }
 
+/// Wheelchair access, when a room's accessibility terms say so (`AccessibleFauteuilRoulant`, as
+/// Ensemble publishes it); nothing when they do not mention it.
+fn wheelchair_access(room: &Value) -> Option<bool> {
+    items(room.get("roomAccessibility"))
+        .any(|term| string(term, "/code") == Some("AccessibleFauteuilRoulant"))
+        .then_some(true)
+}
+
 fn vocabulary_dropped(row: u64, field: &str, vocabulary: &str, code: &str) -> Diagnostic {
     Diagnostic::new(Code::VocabularyDropped, row, field)
         .with("value", code)
@@ -372,12 +380,12 @@ fn room_name(room: &Value, place_name: &str) -> Option<String> {
         .or_else(|| (room.get("nameSameAsPlace") == Some(&Value::Bool(true))).then(|| place_name.to_string()))
 }
 
-/// Fills what a stored hall lacks (configurations, identifiers) from a room, never overwriting
+/// Fills what a stored hall lacks (configurations, wheelchair access, identifiers) from a room, never overwriting
 /// what it holds; counted as updated unless the hall was made by this very row.
 fn complete_hall(
     writer: &mut Writer<'_, '_>,
     hall: HallId,
-    configurations: Vec<HallConfiguration>,
+    (configurations, wheelchair): (Vec<HallConfiguration>, Option<bool>),
     identifiers: &Identifiers,
     just_created: bool,
 ) -> Result<(), StoreError> {
@@ -387,6 +395,9 @@ fn complete_hall(
     let before = stored.clone();
     if stored.configurations.is_empty() {
         stored.configurations = configurations;
+    }
+    if stored.specs.wheelchair_accessible.is_none() {
+        stored.specs.wheelchair_accessible = wheelchair;
     }
     stored.identifiers.artsdata = stored
         .identifiers
@@ -421,7 +432,8 @@ fn room_hall(
     let identifiers = identifiers(room.get("identifier"), row, warnings);
     let name = room_name(room, place_name);
     let hall = writer.hall(place, name.as_deref(), configurations.clone())?;
-    complete_hall(writer, hall.id, configurations, &identifiers, !hall.existing)?;
+    let access = (configurations, wheelchair_access(room));
+    complete_hall(writer, hall.id, access, &identifiers, !hall.existing)?;
     rooms.add(hall.id, &identifiers);
     Ok(hall.id)
 }
@@ -540,7 +552,13 @@ fn room(
     };
     *writer.tally.linked.entry(Hall::doc().name).or_default() += 1;
     let configurations = room_configurations(record, row, warnings);
-    complete_hall(writer, hall, configurations, &identifiers, false)?;
+    complete_hall(
+        writer,
+        hall,
+        (configurations, wheelchair_access(record)),
+        &identifiers,
+        false,
+    )?;
     Ok(Outcome::Imported)
 }
 
@@ -573,6 +591,13 @@ fn show(
         row,
         warnings,
     );
+    let content_warnings = codes(
+        record.get("contentWarning"),
+        "contentWarning",
+        WarningCode::VOCABULARY,
+        row,
+        warnings,
+    );
     // A show already held keeps its description: another member's file does not rewrite it.
     if !linked.existing
         && let Some(mut stored) = writer.session().get::<Show>(linked.id.0)?
@@ -580,6 +605,7 @@ fn show(
         stored.title_en = english(record.get("name"));
         stored.disciplines = disciplines.into_iter().map(DisciplineCode::new).collect();
         stored.audiences = audiences.into_iter().map(AudienceCode::new).collect();
+        stored.warnings = content_warnings.into_iter().map(WarningCode::new).collect();
         stored.languages = items(record.get("inLanguage"))
             .filter_map(Value::as_str)
             .map(str::to_string)

@@ -104,6 +104,18 @@ impl Node {
         self.texts(name).next()
     }
 
+    /// A text tagged English, HTML entities decoded.
+    fn english(&self, name: &str) -> Option<String> {
+        self.values(name)
+            .iter()
+            .find(|value| {
+                matches!(value, Value::Text { language: Some(language), .. }
+                    if language.to_ascii_lowercase().starts_with("en"))
+            })
+            .map(|value| decode_entities(value.as_str()))
+            .filter(|text| !text.is_empty())
+    }
+
     /// A name for people to read: French first, then untagged, then any language; HTML entities
     /// decoded.
     fn label(&self, name: &str) -> Option<String> {
@@ -736,6 +748,8 @@ struct Importer<'g> {
     organizers: HashSet<usize>,
     /// Start times of the performances held, by show and local date (see [`Importer::performance`]).
     same_day: Option<HashMap<(i64, NaiveDate), Vec<DateTime<FixedOffset>>>>,
+    /// The shows this document created: the only ones it completes (English title, languages).
+    new_shows: HashSet<i64>,
 }
 
 impl<'g> Importer<'g> {
@@ -755,6 +769,7 @@ impl<'g> Importer<'g> {
             offers: HashMap::new(),
             organizers,
             same_day: None,
+            new_shows: HashSet::new(),
         }
     }
 
@@ -880,6 +895,8 @@ impl<'g> Importer<'g> {
         let presenter = self.presenter(writer, node)?;
         let hall = self.hall(writer, node, location, presenter)?;
         let show = self.show(writer, show)?;
+        let languages: Vec<&str> = node.texts("inLanguage").collect();
+        self.complete_show(writer, show, None, &languages)?;
         let key = match node.blank {
             false => self.pseudonymizer.record_key(&["jsonld-event", &node.id]),
             true => {
@@ -942,9 +959,46 @@ impl<'g> Importer<'g> {
             ShowSource::Own(title, identifiers) => (title, identifiers, None),
         };
         let key = self.show_key(work.map(|index| self.node(index)), &title);
-        let show = writer.show(&title, identifiers, Some(&key))?.id;
+        let linked = writer.show(&title, identifiers, Some(&key))?;
+        if !linked.existing {
+            self.new_shows.insert(linked.id.0);
+            let english = work.and_then(|index| self.node(index).english("name"));
+            self.complete_show(writer, linked.id, english, &[])?;
+        }
         self.used.extend(work);
-        Ok(show)
+        Ok(linked.id)
+    }
+
+    /// Fills what a show this document created lacks: its English title, its languages (from
+    /// an event's `inLanguage`, two- or three-letter codes). A show already held is left as it is.
+    fn complete_show(
+        &self,
+        writer: &mut Writer<'_, '_>,
+        show: ShowId,
+        english: Option<String>,
+        languages: &[&str],
+    ) -> Result<(), StoreError> {
+        if !self.new_shows.contains(&show.0) {
+            return Ok(());
+        }
+        let Some(mut stored) = writer.session().get::<Show>(show.0)? else {
+            return Ok(());
+        };
+        let before = stored.clone();
+        if stored.title_en.is_none() {
+            stored.title_en = english.filter(|english| *english != stored.title_fr);
+        }
+        if stored.languages.is_empty() {
+            stored.languages = languages
+                .iter()
+                .map(|code| code.trim().to_ascii_lowercase())
+                .filter(|code| (2..=3).contains(&code.len()) && code.bytes().all(|b| b.is_ascii_lowercase()))
+                .collect();
+        }
+        if stored != before {
+            writer.session().update(&stored)?;
+        }
+        Ok(())
     }
 
     /// A show's natural key: the id of the node that names it, else its title.
@@ -966,7 +1020,12 @@ impl<'g> Importer<'g> {
             .map(|(index, _)| self.node(index))
             .find(|work| !work.blank);
         let key = self.show_key(Some(work.unwrap_or(node)), &title);
-        Ok(writer.show(&title, self.identifiers(node), Some(&key))?.id.0)
+        let linked = writer.show(&title, self.identifiers(node), Some(&key))?;
+        if !linked.existing {
+            self.new_shows.insert(linked.id.0);
+            self.complete_show(writer, linked.id, node.english("name"), &[])?;
+        }
+        Ok(linked.id.0)
     }
 
     /// The organisation that presents an event: its organizer when named, else the member.

@@ -265,7 +265,11 @@ async fn a_member_records_a_credited_persons_consent() {
     let page = app
         .get("/membres/deux-rivieres/donnees-ouvertes", Some(&admin.cookie))
         .await;
-    assert!(page.body.contains("Pas de consentement : jamais publiée"), "{}", page.body);
+    assert!(
+        page.body.contains("Pas de consentement : jamais publiée"),
+        "{}",
+        page.body
+    );
     let person: i64 = page
         .body
         .split("name=\"person\" value=\"")
@@ -307,5 +311,9 @@ async fn a_member_records_a_credited_persons_consent() {
         )
         .await;
     assert_eq!(stranger.status, StatusCode::UNPROCESSABLE_ENTITY);
-    assert!(stranger.body.contains("n&#39;est créditée dans aucun spectacle"), "{}", stranger.body);
+    assert!(
+        stranger.body.contains("n&#39;est créditée dans aucun spectacle"),
+        "{}",
+        stranger.body
+    );
 }

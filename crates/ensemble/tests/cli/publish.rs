@@ -43,7 +43,11 @@ fn the_demo_programme_is_written_as_linked_data() {
         .filter(|r| r["type"] == "Show")
         .map(|r| r["hasPerformance"].as_array().unwrap().len())
         .sum();
-    assert_eq!(performances, consortium.len(), "the same performances as Datascène records");
+    assert_eq!(
+        performances,
+        consortium.len(),
+        "the same performances as Datascène records"
+    );
     let venues = std::fs::read_dir(folder.join("lieux")).unwrap().count();
     let shows = std::fs::read_dir(folder.join("spectacles")).unwrap().count();
     assert!(venues > 0 && shows > 0);
@@ -128,7 +132,10 @@ fn the_demo_programme_is_written_as_linked_data() {
     let mut fields = line.split('\t');
     let (number, name) = (fields.next().unwrap(), fields.next().unwrap());
     let published_with = |consented: bool| {
-        ensemble(dir.path(), &["publish", "--output", &folder_arg, "--member", "deux-rivieres"]);
+        ensemble(
+            dir.path(),
+            &["publish", "--output", &folder_arg, "--member", "deux-rivieres"],
+        );
         let text = std::fs::read_to_string(folder.join("deux-rivieres.jsonld")).unwrap()
             + &std::fs::read_to_string(folder.join("deux-rivieres.datascene.json")).unwrap();
         assert_eq!(text.contains(name), consented);
@@ -138,11 +145,23 @@ fn the_demo_programme_is_written_as_linked_data() {
         dir.path(),
         &["publish", "consent", "--member", "deux-rivieres", "--person", number],
     );
-    assert!(text(&recorded.stdout).contains("Consentement consigné"), "{}", text(&recorded.stderr));
+    assert!(
+        text(&recorded.stdout).contains("Consentement consigné"),
+        "{}",
+        text(&recorded.stderr)
+    );
     published_with(true);
     ensemble(
         dir.path(),
-        &["publish", "consent", "--member", "deux-rivieres", "--person", number, "--withdraw"],
+        &[
+            "publish",
+            "consent",
+            "--member",
+            "deux-rivieres",
+            "--person",
+            number,
+            "--withdraw",
+        ],
     );
     published_with(false);
     let stranger = ensemble(
