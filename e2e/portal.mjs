@@ -111,7 +111,20 @@ try {
       const wide = await page.evaluate(() => document.documentElement.scrollWidth);
       if (wide > width) throw new Error(`the page is ${wide} px wide on a ${width} px screen`);
       await accessible();
+      // The published files, listed; a crawler asking again with the tag gets 304 and no body.
+      await page.click('a:has-text("Retour à l\'agenda")');
+      await page.click('a:has-text("Données ouvertes")');
+      await expectText('Tout le consortium');
+      const listed = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (listed > width) throw new Error(`the files page is ${listed} px wide on a ${width} px screen`);
+      await accessible();
     }
+    const file = await page.request.get(`${base}/donnees-ouvertes/consortium.jsonld`);
+    if (file.status() !== 200) throw new Error(`consortium.jsonld: ${file.status()}`);
+    const again = await page.request.get(`${base}/donnees-ouvertes/consortium.jsonld`, {
+      headers: { 'If-None-Match': file.headers()['etag'] },
+    });
+    if (again.status() !== 304) throw new Error(`asked again with its tag: ${again.status()}`);
     await page.setViewportSize({ width: 1280, height: 900 });
   });
 
@@ -477,6 +490,9 @@ try {
     await accessible();
     await page.goto(`${base}/membres/${member}/donnees-ouvertes`);
     await expectText('Données ouvertes : ce que le membre publie');
+    await page.click('button:has-text("Consigner son consentement") >> nth=0');
+    await page.waitForURL('**/donnees-ouvertes#personnes');
+    await expectText('Consentement consigné le');
     await accessible();
     await page.goto(`${base}/membres/${member}/inventaire`);
     await expectText('Ce que le membre déclare');

@@ -171,7 +171,7 @@ fn dollars(cents: i64) -> String {
     let whole = (cents / 100).to_string();
     let mut grouped = String::new();
     for (position, digit) in whole.chars().enumerate() {
-        if position > 0 && (whole.len() - position) % 3 == 0 {
+        if position > 0 && (whole.len() - position).is_multiple_of(3) {
             grouped.push(',');
         }
         grouped.push(digit);

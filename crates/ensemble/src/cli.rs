@@ -367,7 +367,11 @@ fn tree() -> Command {
                                 .required(true)
                                 .value_parser(value_parser!(i64)),
                         )
-                        .arg(Arg::new("publish-withdraw").long("withdraw").action(ArgAction::SetTrue)),
+                        .arg(
+                            Arg::new("publish-consent-withdraw")
+                                .long("withdraw")
+                                .action(ArgAction::SetTrue),
+                        ),
                 ),
         )
         .subcommand(

@@ -82,7 +82,7 @@ pub fn consent(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failur
     let member = member_of(&store, &code)?;
     let person = PersonId(matches.get_one::<i64>("publish-person").copied().unwrap_or_default());
     let clock = clock()?;
-    let given_on = (!matches.get_flag("publish-withdraw")).then(|| clock.today());
+    let given_on = (!matches.get_flag("publish-consent-withdraw")).then(|| clock.today());
     ensemble_actions::publication::consent(&store, &Actor::operator(clock), &member, person, given_on)?;
     let key = if given_on.is_some() {
         "publish-consent-recorded"
