@@ -1332,7 +1332,8 @@ fn check_migrations_apply_once(store: &Store, url: &str) {
             (16, "declared-inventory".to_string()),
             (17, "referential".to_string()),
             (18, "referential-keys".to_string()),
-            (19, "publication".to_string())
+            (19, "publication".to_string()),
+            (20, "publication-consents".to_string())
         ]
     );
 }
@@ -2115,7 +2116,8 @@ fn migrated(url: &str, backend: Backend) -> Store {
             "declared-inventory",
             "referential",
             "referential-keys",
-            "publication"
+            "publication",
+            "publication-consents"
         ]
     );
     store
