@@ -534,6 +534,10 @@ fn check_the_published_files_bring_the_same_catalogue_into_a_fresh_consortium(pl
         graph.left_out.is_empty() && records.left_out.is_empty(),
         "the demo's places have their addresses"
     );
+    for record in &records.records {
+        let violations = ensemble_ingest::documents::datascene::violations(record);
+        assert!(violations.is_empty(), "{violations:?}");
+    }
     // What is published: the presenter's own organisation is the new consortium's member.
     catalogue.organizations.clear();
 

@@ -237,18 +237,22 @@ fn organization(base: &str, organization: &Organization) -> Value {
     node
 }
 
+/// An offer: its price in dollars (nought when free; none when not known, rather than a price
+/// that would say it is free), its category, sold out, its ticket link.
 fn offer(offer: &Offer) -> Value {
-    let price = if offer.is_free {
-        0
-    } else {
-        offer.price.map_or(0, |price| price.0)
-    };
     let mut node = json!({
         "@type": "Offer",
-        "price": format!("{}.{:02}", price / 100, price % 100),
         "priceCurrency": offer.currency,
         "category": offer.price_type.code(),
     });
+    let price = if offer.is_free {
+        Some(0)
+    } else {
+        offer.price.map(|price| price.0)
+    };
+    if let Some(price) = price {
+        node["price"] = json!(format!("{}.{:02}", price / 100, price % 100));
+    }
     if offer.sold_out {
         node["availability"] = json!("http://schema.org/SoldOut");
     }

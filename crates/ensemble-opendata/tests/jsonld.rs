@@ -141,6 +141,21 @@ fn only_consented_people_are_credited() {
     );
 }
 
+/// An offer whose price is not known says no price, rather than one that would make it free; a
+/// free one says nought.
+#[test]
+fn an_unknown_price_is_not_written_as_free() {
+    let mut season = ensemble_opendata::sample::season();
+    season.performances.truncate(1);
+    season.offers[0].price = None;
+    season.offers[1].is_free = true;
+    season.offers[1].price = None;
+    let document = jsonld(&season.programme(ensemble_opendata::sample::BASE)).document;
+    let offers = events(&document)[0]["offers"].as_array().unwrap().clone();
+    assert!(offers[0].get("price").is_none(), "{offers:?}");
+    assert_eq!(offers[1]["price"], "0.00");
+}
+
 #[test]
 fn a_place_without_its_full_address_is_left_out_with_the_reason() {
     let (document, left_out) = published(&[
