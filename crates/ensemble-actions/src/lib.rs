@@ -13,6 +13,7 @@ pub mod clock;
 pub mod diagnostic;
 pub mod imports;
 pub mod members;
+pub mod pooled;
 pub mod privacy;
 pub mod publication;
 pub mod published;

@@ -55,6 +55,22 @@ pub fn integer(lang: Lang, value: i64) -> String {
     out
 }
 
+/// A number as a table shows it: whole numbers grouped (`1 234`), others with one decimal
+/// (`61,5` / `61.5`).
+pub fn decimal(lang: Lang, value: f64) -> String {
+    let tenths = (value * 10.0).round() as i64;
+    if tenths % 10 == 0 {
+        return integer(lang, tenths / 10);
+    }
+    let point = match lang {
+        Lang::Fr => ',',
+        Lang::En => '.',
+    };
+    let sign = if tenths < 0 { "-" } else { "" };
+    let whole = integer(lang, tenths.abs() / 10);
+    format!("{sign}{whole}{point}{}", tenths.abs() % 10)
+}
+
 /// A weight with one decimal and its sign: `+8,9` / `-5,5` or `+8.9` / `-5.5`.
 pub fn weight(lang: Lang, value: f64) -> String {
     let text = format!("{value:+.1}");

@@ -9,6 +9,7 @@
 pub mod accounts;
 pub mod audit;
 pub mod backup;
+pub mod barometer;
 pub mod catalog;
 pub mod database;
 pub mod diagnostic;

@@ -192,7 +192,7 @@ impl Tally {
 }
 
 /// Midnight in Québec on `day`, as a moment.
-fn quebec_midnight(day: NaiveDate) -> Value {
+pub(crate) fn quebec_midnight(day: NaiveDate) -> Value {
     chrono_tz::America::Toronto
         .from_local_datetime(&day.and_hms_opt(0, 0, 0).unwrap_or_default())
         .earliest()
@@ -307,9 +307,22 @@ impl Session<'_> {
     }
 
     fn stored_release(&mut self, figure: &str, month: Month) -> Result<Option<PooledRelease>, StoreError> {
+        self.stored_content(figure, &month.to_string())
+    }
+
+    fn store_release(&mut self, release: &PooledRelease) -> Result<(), StoreError> {
+        self.store_content(&release.figure, &release.month, release.released_at, release)
+    }
+
+    /// A figure's release for a period, as stored (every pooled figure is kept so, once).
+    pub(crate) fn stored_content<T: serde::de::DeserializeOwned>(
+        &mut self,
+        figure: &str,
+        period: &str,
+    ) -> Result<Option<T>, StoreError> {
         let rows = self.database.query(
             "SELECT content FROM pooled_releases WHERE figure = ? AND period = ?",
-            &[Value::from(figure), Value::from(month.to_string())],
+            &[Value::from(figure), Value::from(period)],
         )?;
         rows.first()
             .map(|row| {
@@ -321,21 +334,28 @@ impl Session<'_> {
             .transpose()
     }
 
-    fn store_release(&mut self, release: &PooledRelease) -> Result<(), StoreError> {
+    /// Keeps a figure's release for a period.
+    pub(crate) fn store_content<T: Serialize>(
+        &mut self,
+        figure: &str,
+        period: &str,
+        released_at: DateTime<FixedOffset>,
+        content: &T,
+    ) -> Result<(), StoreError> {
         let id = self
             .database
             .query("SELECT CAST(COALESCE(MAX(id), 0) AS BIGINT) FROM pooled_releases", &[])?
             .first()
             .map_or(0, |row| row.int(0))
             + 1;
-        let content = serde_json::to_string(release).map_err(|error| StoreError::Sql(error.to_string()))?;
+        let content = serde_json::to_string(content).map_err(|error| StoreError::Sql(error.to_string()))?;
         self.database.execute(
             "INSERT INTO pooled_releases (id, figure, period, released_at, content) VALUES (?, ?, ?, ?, ?)",
             &[
                 Value::Int(id),
-                Value::from(release.figure.as_str()),
-                Value::from(release.month.as_str()),
-                Value::Timestamp(release.released_at),
+                Value::from(figure),
+                Value::from(period),
+                Value::Timestamp(released_at),
                 Value::Text(content),
             ],
         )?;

@@ -62,6 +62,8 @@ enum Kind {
     Offset,
     /// A month, `YYYY-MM`, or empty.
     Month,
+    /// A season, `YYYY-YYYY`, or empty.
+    Season,
 }
 
 impl Kind {
@@ -78,6 +80,7 @@ impl Kind {
             Kind::Offset => json!({"type": "integer", "minimum": 0, "maximum": i64::MAX}),
             // Empty, it is left out (the latest month released).
             Kind::Month => json!({"type": "string", "pattern": "^([0-9]{4}-(0[1-9]|1[0-2]))?$"}),
+            Kind::Season => json!({"type": "string", "pattern": "^([0-9]{4}-[0-9]{4})?$"}),
         }
     }
 }
@@ -243,6 +246,18 @@ const ENDPOINTS: &[Endpoint] = &[
             kind: Kind::Month,
             en: "The month of the performances, YYYY-MM (the latest released by default; a month is released 14 days after it ends).",
             fr: "Le mois des représentations, AAAA-MM (le dernier diffusé par défaut ; un mois est diffusé 14 jours après sa fin).",
+        }],
+    },
+    Endpoint {
+        path: "/api/v1/barometer",
+        en: "A season's market barometer across the members that pool their settlements: performances, seats offered, attendance, paid admissions and box office (dollars) by administrative region and by hall size (rows) and discipline (columns), as released once under the disclosure rules (hidden figures say why).",
+        fr: "Le baromètre du marché d'une saison, sur les membres qui mettent leurs redditions de comptes en commun : représentations, places offertes, assistance, entrées payantes et recettes (dollars) par région administrative et par taille de salle (lignes) et discipline (colonnes), tels que diffusés une fois selon les règles de diffusion (les chiffres masqués disent pourquoi).",
+        answer: Answer::One("Barometer"),
+        filters: &[Parameter {
+            name: "season",
+            kind: Kind::Season,
+            en: "The season, YYYY-YYYY, 1 September to 31 August (the latest released by default; a season is released on the following 15 September).",
+            fr: "La saison, AAAA-AAAA, du 1er septembre au 31 août (la dernière diffusée par défaut ; une saison est diffusée le 15 septembre suivant).",
         }],
     },
     Endpoint {
@@ -702,6 +717,57 @@ pub fn document() -> Value {
         {"type": "object", "properties": {"hidden": {"type": "string", "enum": ["too-few-people", "too-few-members", "mostly-one-member", "complementary"]}}, "required": ["hidden"]},
     ]});
     let figures = json!({"type": "array", "items": figure});
+    let rules = json!({
+        "type": "object",
+        "properties": {
+            "min_people": {"type": "integer"},
+            "min_members": {"type": "integer"},
+            "round_to": {"type": "integer"},
+        },
+        "required": ["min_people", "min_members", "round_to"],
+    });
+    let released = json!({
+        "type": "object",
+        "properties": {
+            "cells": {"type": "array", "items": figures},
+            "row_totals": figures,
+            "column_totals": figures,
+            "total": figure,
+        },
+        "required": ["cells", "row_totals", "column_totals", "total"],
+    });
+    schemas.insert(
+        "Barometer".to_string(),
+        json!({
+            "type": "object",
+            "properties": {
+                "figure": {"type": "string"},
+                "season": {"type": "string"},
+                "released_at": {"type": "string", "format": "date-time"},
+                "rules": rules,
+                "pool_members": {"type": "integer"},
+                "agreements": {"type": "array", "items": {"type": "integer"}},
+                "disciplines": {"type": "array", "items": {"type": "string"}},
+                "views": {"type": "array", "items": {
+                    "type": "object",
+                    "properties": {
+                        "view": {"type": "string", "enum": ["region", "hall-size"]},
+                        "rows": {"type": "array", "items": {"type": "string"}},
+                        "measures": {"type": "array", "items": {
+                            "type": "object",
+                            "properties": {
+                                "measure": {"type": "string", "enum": ["performances", "seats", "attendance", "paid", "box-office"]},
+                                "figures": released,
+                            },
+                            "required": ["measure", "figures"],
+                        }},
+                    },
+                    "required": ["view", "rows", "measures"],
+                }},
+            },
+            "required": ["figure", "season", "released_at", "rules", "pool_members", "agreements", "disciplines", "views"],
+        }),
+    );
     schemas.insert(
         "PooledRelease".to_string(),
         json!({
@@ -710,29 +776,12 @@ pub fn document() -> Value {
                 "figure": {"type": "string"},
                 "month": {"type": "string"},
                 "released_at": {"type": "string", "format": "date-time"},
-                "rules": {
-                    "type": "object",
-                    "properties": {
-                        "min_people": {"type": "integer"},
-                        "min_members": {"type": "integer"},
-                        "round_to": {"type": "integer"},
-                    },
-                    "required": ["min_people", "min_members", "round_to"],
-                },
+                "rules": rules,
                 "pool_members": {"type": "integer"},
                 "agreements": {"type": "array", "items": {"type": "integer"}},
                 "rows": {"type": "array", "items": {"type": "string"}},
                 "columns": {"type": "array", "items": {"type": "string"}},
-                "figures": {
-                    "type": "object",
-                    "properties": {
-                        "cells": {"type": "array", "items": figures},
-                        "row_totals": figures,
-                        "column_totals": figures,
-                        "total": figure,
-                    },
-                    "required": ["cells", "row_totals", "column_totals", "total"],
-                },
+                "figures": released,
             },
             "required": ["figure", "month", "released_at", "rules", "pool_members", "agreements", "rows", "columns", "figures"],
         }),
@@ -824,8 +873,8 @@ pub fn document() -> Value {
             "401": error_response("The token is missing, unknown or revoked."),
             "503": error_response("The database does not answer."),
         });
-        if matches!(endpoint.answer, Answer::One("PooledRelease")) {
-            responses["404"] = error_response("The month asked for is not released yet.");
+        if matches!(endpoint.answer, Answer::One("PooledRelease" | "Barometer")) {
+            responses["404"] = error_response("The period asked for is not released yet, or has nothing pooled.");
         }
         paths.insert(
             route.path.to_string(),

@@ -9,6 +9,7 @@ mod agenda;
 mod api;
 mod audit;
 mod auth;
+mod barometer;
 mod browse;
 mod cache;
 mod chart;
@@ -198,6 +199,7 @@ pub fn routes() -> Vec<Route> {
             get(audit::member),
         ),
         route(Method::GET, "/statistiques", Access::SignedIn, get(statistics::page)),
+        route(Method::GET, "/barometre", Access::SignedIn, get(barometer::page)),
         route(Method::GET, "/audit", Access::Coordinator, get(audit::all)),
         route(Method::GET, "/referentiel", Access::Coordinator, get(referential::show)),
         route(
@@ -646,6 +648,7 @@ pub fn routes() -> Vec<Route> {
             Access::Token,
             get(statistics::api),
         ),
+        route(Method::GET, "/api/v1/barometer", Access::Token, get(barometer::api)),
     ]
 }
 

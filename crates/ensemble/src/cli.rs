@@ -240,6 +240,17 @@ fn tree() -> Command {
                 ),
         )
         .subcommand(Command::new("stats").arg(json.clone()))
+        .subcommand(
+            Command::new("barometer")
+                .arg(Arg::new("barometer-season").long("season").value_name("AAAA-AAAA"))
+                .arg(
+                    Arg::new("barometer-xlsx")
+                        .long("xlsx")
+                        .value_name("FICHIER")
+                        .value_parser(value_parser!(std::path::PathBuf)),
+                )
+                .arg(json.clone()),
+        )
         .subcommand(intake_commands(&json))
         .subcommand(Command::new("serve").arg(bind))
         .subcommand(

@@ -19,6 +19,7 @@ mod commands;
 mod intake;
 mod output;
 mod people;
+mod pooled;
 mod publish;
 mod referential;
 mod touring;

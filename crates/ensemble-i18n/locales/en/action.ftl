@@ -68,3 +68,7 @@ error-publication-show-unknown = No show has this code: check it in the portal's
 error-publication-not-published = This member does not publish this show: there is nothing to withdraw.
 error-publication-person-unknown = This person is credited in no show this member presents: choose them from the list of credited people on the Open data page.
 error-publication-no-consent = This member has recorded no consent from this person: there is nothing to withdraw.
+error-barometer-not-released = A season's barometer is released two weeks after it ends (on 15 September), once its settlements are in: choose a season that is over.
+error-barometer-season-invalid = A season is written with its two years, for example 2025-2026.
+error-barometer-season-empty = The members who pool their settlements have no performance in this season: choose one from the list.
+error-barometer-nothing-pooled = No season that is over has pooled settlements yet: the barometer appears once members share theirs for pooled statistics.

@@ -198,3 +198,7 @@ publish-people-consented = consent recorded on { $day }
 publish-people-not-consented = no consent: never published
 publish-consent-recorded = Consent recorded: person no. { $person } is published with { $member }'s shows from today.
 publish-consent-withdrawn = Consent withdrawn: person no. { $person } is no longer published with { $member }'s shows.
+cli-barometer-about = The market barometer of a season that is over (the latest by default): performances, seats offered, attendance, box office, occupancy and average price by region and by hall size, pooled and protected; the previous season alongside
+cli-arg-barometer-season = The season, for example 2025-2026 (1 September to 31 August)
+cli-arg-barometer-xlsx = Write the barometer to this Excel workbook
+cli-barometer-written = Barometer written to { $file }.

@@ -374,12 +374,20 @@ web-statistics-why-people = fewer than { $people } distinct people are counted.
 web-statistics-why-members = fewer than { $members } member(s) contribute to it.
 web-statistics-why-one-member = a contributing member, taking out its own buyers, would see fewer than { $people } other people.
 web-statistics-why-complementary = this figure would let a hidden figure be worked out from the totals.
+web-barometer-title = Market barometer
+web-barometer-intro = Supply and demand of a season that is over, pooled from the settlements of the members who share them: performances, seats offered, attendance, box office, occupancy and average price, by region and by hall size, with the previous season alongside. A season's figures are released once, on the following 15 September, and do not change after.
+web-barometer-season = Season
+web-barometer-why-people = fewer than { $people } admissions are counted.
+web-barometer-why-members = fewer than { $members } member(s) contribute.
+web-barometer-why-one-member = the member who contributes most, taking out its own admissions, would see fewer than { $people } others.
+web-barometer-why-complementary = this figure would let a hidden one be worked out from the totals; the line's or column's total is often still shown.
+web-nav-barometer = Barometer
 web-statistics-month-invalid = This month is not valid. Choose a month from the list.
 web-statistics-not-released = The figures of { $month } are not released yet: a month is released { $days } days after it ends, on { $day }, so that members can import their sales. Choose an earlier month.
 web-audit-action-pooled-release = release of pooled figures
 web-audit-action-pooled-query = pooled figures read
 web-audit-action-disclosure-set = disclosure rules changed
-api-not-released = The pooled figures of { $month } are not released yet; they will be on { $day }. Ask for an earlier month.
+api-not-released = The pooled figures of { $month } are not released yet; they will be on { $day }. Ask for an earlier period.
 web-statistics-nothing-pooled = No pooled figures yet: no member shares its ticket aggregates with the whole consortium for pooled statistics, or their sales are not released yet. An agreement is made from the member's Sharing agreements page.
 
 # Funder reports

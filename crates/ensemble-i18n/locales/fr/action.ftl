@@ -68,3 +68,7 @@ error-publication-show-unknown = Aucun spectacle n'a ce code : vérifiez-le dans
 error-publication-not-published = Ce spectacle n'est pas publié par ce membre : il n'y a rien à retirer.
 error-publication-person-unknown = Cette personne n'est créditée dans aucun spectacle que ce membre présente : choisissez-la dans la liste des personnes créditées de la page Données ouvertes.
 error-publication-no-consent = Aucun consentement de cette personne n'est consigné par ce membre : il n'y a rien à retirer.
+error-barometer-not-released = Le baromètre d'une saison est diffusé deux semaines après sa fin (le 15 septembre), quand ses redditions de comptes sont entrées : choisissez une saison terminée.
+error-barometer-season-invalid = Une saison s'écrit avec ses deux années, par exemple 2025-2026.
+error-barometer-season-empty = Les membres qui mettent leurs redditions de comptes en commun n'ont aucune représentation dans cette saison : choisissez-en une dans la liste.
+error-barometer-nothing-pooled = Aucune saison terminée n'a encore de redditions de comptes mises en commun : le baromètre paraîtra quand des membres partageront les leurs pour les statistiques mutualisées.

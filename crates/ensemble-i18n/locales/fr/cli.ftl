@@ -198,3 +198,7 @@ publish-people-consented = consentement consigné le { $day }
 publish-people-not-consented = pas de consentement : jamais publiée
 publish-consent-recorded = Consentement consigné : la personne n° { $person } est publiée avec les spectacles de { $member } à partir d'aujourd'hui.
 publish-consent-withdrawn = Consentement retiré : la personne n° { $person } n'est plus publiée avec les spectacles de { $member }.
+cli-barometer-about = Le baromètre du marché d'une saison terminée (par défaut la dernière) : représentations, places offertes, assistance, recettes, taux d'occupation et prix moyen par région et par taille de salle, mis en commun et protégés ; la saison précédente en regard
+cli-arg-barometer-season = La saison, par exemple 2025-2026 (du 1er septembre au 31 août)
+cli-arg-barometer-xlsx = Écrire le baromètre dans ce classeur Excel
+cli-barometer-written = Baromètre écrit dans { $file }.

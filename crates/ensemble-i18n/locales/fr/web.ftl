@@ -374,12 +374,20 @@ web-statistics-why-people = moins de { $people } personnes distinctes sont compt
 web-statistics-why-members = moins de { $members } membre(s) y contribuent.
 web-statistics-why-one-member = un membre qui y contribue, en retirant ses propres acheteurs, verrait moins de { $people } autres personnes.
 web-statistics-why-complementary = ce chiffre permettrait de recalculer un chiffre masqué à partir des totaux.
+web-barometer-title = Baromètre du marché
+web-barometer-intro = L'offre et la demande d'une saison terminée, mises en commun à partir des redditions de comptes des membres qui les partagent : représentations, places offertes, assistance, recettes, taux d'occupation et prix moyen, par région et par taille de salle, la saison précédente en regard. Les chiffres d'une saison sont diffusés une fois, le 15 septembre suivant, et ne changent plus.
+web-barometer-season = Saison
+web-barometer-why-people = moins de { $people } entrées sont comptées.
+web-barometer-why-members = moins de { $members } membre(s) y contribuent.
+web-barometer-why-one-member = le membre qui y contribue le plus, en retirant ses propres entrées, en verrait moins de { $people } autres.
+web-barometer-why-complementary = ce chiffre permettrait de recalculer un chiffre masqué à partir des totaux ; le total de la ligne ou de la colonne reste souvent affiché.
+web-nav-barometer = Baromètre
 web-statistics-month-invalid = Ce mois n'est pas valide. Choisissez un mois dans la liste.
 web-statistics-not-released = Les chiffres de { $month } ne sont pas encore diffusés : un mois est diffusé { $days } jours après sa fin, le { $day }, le temps que les membres importent leurs ventes. Choisissez un mois plus ancien.
 web-audit-action-pooled-release = diffusion de chiffres mutualisés
 web-audit-action-pooled-query = consultation de chiffres mutualisés
 web-audit-action-disclosure-set = règles de diffusion modifiées
-api-not-released = Les chiffres mutualisés de { $month } ne sont pas encore diffusés ; ils le seront le { $day }. Demandez un mois plus ancien.
+api-not-released = Les chiffres mutualisés de { $month } ne sont pas encore diffusés ; ils le seront le { $day }. Demandez une période plus ancienne.
 web-statistics-nothing-pooled = Aucun chiffre mutualisé pour l'instant : aucun membre ne partage encore ses agrégats de billetterie avec tout le consortium pour des statistiques mutualisées, ou leurs ventes ne sont pas encore diffusées. Une entente se crée depuis la page Ententes de partage du membre.
 
 # Rapports aux bailleurs de fonds

@@ -24,7 +24,7 @@ async fn api(app: &TestApp, path: &str, token: &str) -> (StatusCode, Value) {
 }
 
 /// Creates a token through the account page, as a person would.
-async fn token(app: &TestApp) -> String {
+pub async fn token(app: &TestApp) -> String {
     let analyst = app.sign_in(&login("analyste", MEMBER));
     let page = app
         .post(

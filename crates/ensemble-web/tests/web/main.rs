@@ -6,6 +6,7 @@
 mod adversarial;
 mod agenda;
 mod api;
+mod barometer;
 mod clock;
 mod edges;
 mod isolation;

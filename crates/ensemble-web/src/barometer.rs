@@ -1,0 +1,251 @@
+//! The market barometer (`/barometre?saison=AAAA-AAAA`, anyone signed in): a season's pooled
+//! supply and demand by region and by hall size, with the season before, as
+//! `ensemble_actions::pooled::barometer_document` lays it out for the command line's workbook too;
+//! and its API (`/api/v1/barometer?season=`), the release as it is kept.
+
+use std::collections::HashMap;
+
+use askama::Template;
+use axum::Extension;
+use axum::extract::{Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Json, Response};
+use ensemble_actions::ActionError;
+use ensemble_actions::pooled::{barometer, barometer_document, barometer_seasons};
+use ensemble_i18n::{Arg, Lang, tr, tr_args};
+use ensemble_reports::document::Cell;
+use ensemble_store::barometer::Season;
+
+use crate::browse::Choice;
+use crate::error::WebError;
+use crate::http::Signed;
+use crate::pages::{Texts, render, texts};
+use crate::{AppState, PageLang};
+
+/// A cell as the page shows it.
+pub struct PageCell {
+    text: String,
+    number: bool,
+    hidden: bool,
+}
+
+/// A table as the page shows it.
+pub struct PageTable {
+    caption: String,
+    headers: Vec<String>,
+    rows: Vec<Vec<PageCell>>,
+}
+
+/// A section as the page shows it.
+pub struct PageSection {
+    heading: String,
+    text: String,
+    tables: Vec<PageTable>,
+}
+
+#[derive(Template)]
+#[template(path = "barometer.html")]
+struct BarometerPage {
+    t: Texts,
+    seasons: Vec<Choice>,
+    title: String,
+    subtitle: String,
+    sections: Vec<PageSection>,
+    problem: Option<String>,
+    reasons: Vec<(String, String)>,
+}
+
+fn page_cell(lang: Lang, hidden: &[String], cell: &Cell) -> PageCell {
+    match cell {
+        Cell::Number(number) => PageCell {
+            text: ensemble_i18n::format::decimal(lang, *number),
+            number: true,
+            hidden: false,
+        },
+        Cell::Text(text) => PageCell {
+            hidden: hidden.contains(text),
+            number: hidden.contains(text),
+            text: text.clone(),
+        },
+    }
+}
+
+/// `GET /barometre?saison=AAAA-AAAA`: a season's barometer (by default the latest released).
+pub async fn page(
+    State(state): State<AppState>,
+    PageLang(lang): PageLang,
+    Extension(signed): Extension<Signed>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Result<Response, WebError> {
+    let actor = signed.actor(state.clock);
+    let store = state.store.clone();
+    let wanted = query
+        .get("saison")
+        .map(|s| s.trim().to_string())
+        .filter(|s| !s.is_empty());
+    let chosen = wanted.as_deref().map(Season::parse);
+    let found = tokio::task::spawn_blocking(move || {
+        let seasons = barometer_seasons(&store, &actor)?;
+        let season = match chosen {
+            Some(Some(season)) => season,
+            Some(None) => return Ok((seasons, Err("barometer-season-invalid"))),
+            None => match seasons.first() {
+                Some(season) => *season,
+                None => return Ok((seasons, Err("barometer-nothing-pooled"))),
+            },
+        };
+        let released = match barometer(&store, &actor, season) {
+            Ok(released) => released,
+            Err(ActionError::Refused(code)) => return Ok((seasons, Err(code))),
+            Err(error) => return Err(error),
+        };
+        let before = barometer(&store, &actor, season.previous()).ok();
+        Ok::<_, ActionError>((seasons, Ok((released, before))))
+    })
+    .await??;
+    let (seasons, outcome) = found;
+    let t = match texts(&state, lang, Some(&signed)).await {
+        Ok(t) => t,
+        Err(response) => return Ok(response),
+    };
+    let hidden: Vec<String> = [
+        "too-few-people",
+        "too-few-members",
+        "mostly-one-member",
+        "complementary",
+    ]
+    .iter()
+    .map(|code| tr(lang, &format!("report-hidden-{code}")))
+    .collect();
+    let (selected, title, subtitle, sections, problem, rules) = match &outcome {
+        Ok((released, before)) => {
+            let document = barometer_document(lang, released, before.as_ref());
+            let sections = document
+                .sections
+                .iter()
+                .map(|section| PageSection {
+                    heading: section.heading.clone(),
+                    text: section.text.clone(),
+                    tables: section
+                        .tables
+                        .iter()
+                        .map(|table| PageTable {
+                            caption: table.caption.clone(),
+                            headers: table.headers.clone(),
+                            rows: table
+                                .rows
+                                .iter()
+                                .map(|row| row.iter().map(|cell| page_cell(lang, &hidden, cell)).collect())
+                                .collect(),
+                        })
+                        .collect(),
+                })
+                .collect();
+            (
+                released.season.clone(),
+                document.title,
+                document.subtitle,
+                sections,
+                None,
+                Some(released.rules),
+            )
+        }
+        Err(code) => (
+            wanted.clone().unwrap_or_default(),
+            tr(lang, "web-barometer-title"),
+            String::new(),
+            Vec::new(),
+            Some(tr(lang, &format!("error-{code}"))),
+            None,
+        ),
+    };
+    let reasons = match rules {
+        Some(rules) => [
+            ("too-few-people", "people"),
+            ("too-few-members", "members"),
+            ("mostly-one-member", "one-member"),
+            ("complementary", "complementary"),
+        ]
+        .iter()
+        .map(|(code, why)| {
+            let args = [
+                ("people", Arg::from(rules.min_people)),
+                ("members", Arg::from(rules.min_members)),
+            ];
+            (
+                tr(lang, &format!("report-hidden-{code}")),
+                tr_args(lang, &format!("web-barometer-why-{why}"), &args),
+            )
+        })
+        .collect(),
+        None => Vec::new(),
+    };
+    let page = BarometerPage {
+        seasons: seasons
+            .iter()
+            .map(|season| Choice {
+                value: season.to_string(),
+                label: season.to_string(),
+                selected: season.to_string() == selected,
+            })
+            .collect(),
+        t,
+        title,
+        subtitle,
+        sections,
+        problem,
+        reasons,
+    };
+    let status = if outcome.is_ok() {
+        StatusCode::OK
+    } else {
+        StatusCode::NOT_FOUND
+    };
+    Ok((status, render(&page)).into_response())
+}
+
+/// `GET /api/v1/barometer?season=AAAA-AAAA`: a season's barometer as released (by default the
+/// latest released season).
+pub async fn api(
+    State(state): State<AppState>,
+    Extension(signed): Extension<Signed>,
+    Query(query): Query<HashMap<String, String>>,
+) -> Response {
+    if let Some(name) = query.keys().find(|name| name.as_str() != "season") {
+        return crate::api::error_with(
+            StatusCode::BAD_REQUEST,
+            "api-unknown-parameter",
+            &[("parameter", Arg::from(name.as_str()))],
+        );
+    }
+    let actor = signed.actor(state.clock);
+    let season = match query.get("season").map(|s| s.trim()).filter(|s| !s.is_empty()) {
+        None => Season::latest_released(actor.clock.today()),
+        Some(text) => match Season::parse(text) {
+            Some(season) => season,
+            None => {
+                return crate::api::error_with(
+                    StatusCode::BAD_REQUEST,
+                    "api-invalid-parameter",
+                    &[("parameter", Arg::from("season"))],
+                );
+            }
+        },
+    };
+    let store = state.store.clone();
+    match tokio::task::spawn_blocking(move || barometer(&store, &actor, season)).await {
+        Ok(Ok(released)) => Json(released).into_response(),
+        Ok(Err(ActionError::Refused("barometer-season-empty"))) => {
+            crate::api::error_with(StatusCode::NOT_FOUND, "api-not-found", &[])
+        }
+        Ok(Err(ActionError::Refused(_))) => crate::api::error_with(
+            StatusCode::NOT_FOUND,
+            "api-not-released",
+            &[
+                ("month", Arg::from(season.to_string())),
+                ("day", Arg::from(season.released_on().to_string())),
+            ],
+        ),
+        _ => crate::api::error_with(StatusCode::SERVICE_UNAVAILABLE, "api-unavailable", &[]),
+    }
+}

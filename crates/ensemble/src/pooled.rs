@@ -1,0 +1,66 @@
+//! `ensemble barometer [--season AAAA-AAAA] [--json] [--xlsx FILE]`: a season's market barometer,
+//! the same release the portal shows (released the first time anyone asks, read back after),
+//! with the season before it for comparison: as a summary in words, as the release in JSON, or
+//! as a workbook.
+
+use clap::ArgMatches;
+use ensemble_actions::Actor;
+use ensemble_actions::pooled::{barometer as released, barometer_document, barometer_seasons};
+use ensemble_i18n::{Arg, Lang, tr_args};
+use ensemble_reports::document::Cell;
+use ensemble_store::barometer::Season;
+
+use crate::commands::{clock, open_store};
+use crate::output::Failure;
+
+/// `ensemble barometer`.
+pub fn barometer(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
+    let store = open_store(lang, url)?;
+    let actor = Actor::operator(clock()?);
+    let season = match matches.get_one::<String>("barometer-season") {
+        Some(text) => Season::parse(text).ok_or(Failure::Refused("barometer-season-invalid"))?,
+        None => match barometer_seasons(&store, &actor)?.first() {
+            Some(season) => *season,
+            None => Season::latest_released(actor.clock.today()),
+        },
+    };
+    let this = released(&store, &actor, season)?;
+    let before = released(&store, &actor, season.previous()).ok();
+    if matches.get_flag("json") {
+        let both = serde_json::json!({"season": this, "previous": before});
+        say!("{}", serde_json::to_string_pretty(&both).unwrap_or_default());
+        return Ok(());
+    }
+    let document = barometer_document(lang, &this, before.as_ref());
+    if let Some(path) = matches.get_one::<std::path::PathBuf>("barometer-xlsx") {
+        ensemble_reports::document::write(&document, "xlsx", path, lang.tag())?;
+        say!(
+            "{}",
+            tr_args(
+                lang,
+                "cli-barometer-written",
+                &[("file", Arg::from(path.display().to_string()))]
+            )
+        );
+        return Ok(());
+    }
+    say!("{}\n{}", document.title, document.subtitle);
+    for section in &document.sections {
+        let Some(summary) = section.tables.first() else {
+            continue;
+        };
+        say!("\n{}", summary.caption);
+        say!("{}", summary.headers.join("\t"));
+        for row in &summary.rows {
+            let cells: Vec<String> = row
+                .iter()
+                .map(|cell| match cell {
+                    Cell::Text(text) => text.clone(),
+                    Cell::Number(number) => ensemble_i18n::format::decimal(lang, *number),
+                })
+                .collect();
+            say!("{}", cells.join("\t"));
+        }
+    }
+    Ok(())
+}
