@@ -322,6 +322,33 @@ try {
     await page.waitForLoadState();
   });
 
+  await step('read the market barometer, on a phone and a desktop, in French and English', async () => {
+    for (const width of [390, 1366]) {
+      await page.setViewportSize({ width, height: 900 });
+      await page.goto(`${base}/`);
+      await page.click('a:has-text("Baromètre")');
+      await page.waitForURL('**/barometre');
+      await expectText('Offre et demande par région');
+      await expectText('Chiffres masqués');
+      const seasons = await page.$$eval('#saison option', (options) => options.map((o) => o.value));
+      if (seasons.length < 2) throw new Error(`seasons offered: ${seasons}`);
+      await page.selectOption('#saison', seasons[1]);
+      await page.click('form.filters button:has-text("Filtrer")');
+      await page.waitForURL(`**/barometre?saison=${seasons[1]}`);
+      await expectText(`saison ${seasons[1]}`);
+      const wide = await page.evaluate(() => document.documentElement.scrollWidth);
+      if (wide > width) throw new Error(`the barometer is ${wide} px wide on a ${width} px screen`);
+      await accessible();
+    }
+    await page.click('a[hreflang="en"]');
+    await page.waitForLoadState();
+    await expectText('Supply and demand by region');
+    await accessible();
+    await page.click('a[hreflang="fr"]');
+    await page.waitForLoadState();
+    await page.setViewportSize({ width: 1280, height: 900 });
+  });
+
   await step('correct a settlement entered once', async () => {
     await page.goto(`${base}/membres/${member}/redditions`);
     await expectText('Redditions saisies');

@@ -31,6 +31,8 @@ pub struct PageCell {
 
 /// A table as the page shows it.
 pub struct PageTable {
+    /// Its caption's id, which names its scrolling region.
+    id: String,
     caption: String,
     headers: Vec<String>,
     rows: Vec<Vec<PageCell>>,
@@ -123,13 +125,16 @@ pub async fn page(
             let sections = document
                 .sections
                 .iter()
-                .map(|section| PageSection {
+                .enumerate()
+                .map(|(s, section)| PageSection {
                     heading: section.heading.clone(),
                     text: section.text.clone(),
                     tables: section
                         .tables
                         .iter()
-                        .map(|table| PageTable {
+                        .enumerate()
+                        .map(|(n, table)| PageTable {
+                            id: format!("tableau-{s}-{n}"),
                             caption: table.caption.clone(),
                             headers: table.headers.clone(),
                             rows: table
