@@ -322,7 +322,7 @@ try {
     await page.waitForLoadState();
   });
 
-  await step('read the market barometer, on a phone and a desktop, in French and English', async () => {
+  await step('read the market barometer and the member\'s own audience, on a phone and a desktop, in French and English', async () => {
     for (const width of [390, 1366]) {
       await page.setViewportSize({ width, height: 900 });
       await page.goto(`${base}/`);
@@ -340,6 +340,15 @@ try {
       if (wide > width) throw new Error(`the barometer is ${wide} px wide on a ${width} px screen`);
       await accessible();
     }
+    await page.goto(`${base}/membres/${member}/publics`);
+    await expectText('Nouveaux ou revenants');
+    await accessible();
+    await page.setViewportSize({ width: 390, height: 900 });
+    const narrow = await page.evaluate(() => document.documentElement.scrollWidth);
+    if (narrow > 390) throw new Error(`the audience page is ${narrow} px wide on a 390 px screen`);
+    await accessible();
+    await page.setViewportSize({ width: 1366, height: 900 });
+    await page.goto(`${base}/barometre?saison=2025-2026`);
     await page.click('a[hreflang="en"]');
     await page.waitForLoadState();
     await expectText('Supply and demand by region');

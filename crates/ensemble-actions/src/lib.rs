@@ -8,6 +8,7 @@
 //! one `Store::write`; no front end appends audit entries for writes.
 
 pub mod accounts;
+pub mod audience;
 pub mod backups;
 pub mod clock;
 pub mod diagnostic;

@@ -262,3 +262,9 @@ pub enum TokenToRevoke<'a> {
     /// The token a request came with, by its digest.
     Digest(&'a str),
 }
+
+/// A member's name as people read it: its organisation's, else its code.
+pub fn display_name(store: &Store, member: &Member) -> Result<String, ActionError> {
+    let organization = store.read(|session| session.get_any::<Organization>(member.organization_id.0))?;
+    Ok(organization.map_or_else(|| member.slug.clone(), |o| o.name))
+}

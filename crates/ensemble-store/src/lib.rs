@@ -7,6 +7,7 @@
 //! conformance suite in `tests/conformance.rs` checks on each.
 
 pub mod accounts;
+pub mod audience;
 pub mod audit;
 pub mod backup;
 pub mod barometer;

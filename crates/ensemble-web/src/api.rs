@@ -261,6 +261,26 @@ const ENDPOINTS: &[Endpoint] = &[
         }],
     },
     Endpoint {
+        path: "/api/v1/audience",
+        en: "The token's member's own audience for a season: buyers and tickets, then buyers by new or returning, frequency, distance travelled, booking lead time, sales channel, price band and FSA, no figure standing for fewer than the consortium's k buyers (hidden figures say why).",
+        fr: "Les publics du membre du jeton pour une saison : acheteurs et billets, puis acheteurs selon nouveaux ou revenants, fréquence, distance parcourue, délai d'achat, canal de vente, tranche de prix et RTA, aucun chiffre ne représentant moins de k acheteurs du consortium (les chiffres masqués disent pourquoi).",
+        answer: Answer::One("Audience"),
+        filters: &[
+            Parameter {
+                name: "season",
+                kind: Kind::Season,
+                en: "The season, YYYY-YYYY, 1 September to 31 August (the previous season by default).",
+                fr: "La saison, AAAA-AAAA, du 1er septembre au 31 août (la saison précédente par défaut).",
+            },
+            Parameter {
+                name: "show",
+                kind: Kind::Text,
+                en: "Only this show's performances (its code).",
+                fr: "Seulement les représentations de ce spectacle (son code).",
+            },
+        ],
+    },
+    Endpoint {
         path: "/api/v1/settlements",
         en: "Settlements the token's member may read for reporting: its own, and those presenters share with it in detail (the read is written to the audit trail).",
         fr: "Les redditions de comptes que le membre du jeton peut lire pour ses rapports : les siennes, et celles que des diffuseurs lui partagent en détail (la lecture est inscrite au journal d'audit).",
@@ -737,6 +757,31 @@ pub fn document() -> Value {
         "required": ["cells", "row_totals", "column_totals", "total"],
     });
     schemas.insert(
+        "Audience".to_string(),
+        json!({
+            "type": "object",
+            "properties": {
+                "member": {"type": "string"},
+                "season": {"type": "string"},
+                "show": {"type": ["string", "null"]},
+                "min_people": {"type": "integer"},
+                "buyers": figure,
+                "tickets": figure,
+                "distributions": {"type": "array", "items": {
+                    "type": "object",
+                    "properties": {
+                        "dimension": {"type": "string", "enum": ["returning", "frequency", "distance", "lead-time", "channel", "price", "fsa"]},
+                        "rows": {"type": "array", "items": {"type": "string"}},
+                        "buyers": figures,
+                        "total": figure,
+                    },
+                    "required": ["dimension", "rows", "buyers", "total"],
+                }},
+            },
+            "required": ["member", "season", "show", "min_people", "buyers", "tickets", "distributions"],
+        }),
+    );
+    schemas.insert(
         "Barometer".to_string(),
         json!({
             "type": "object",
@@ -875,6 +920,10 @@ pub fn document() -> Value {
         });
         if matches!(endpoint.answer, Answer::One("PooledRelease" | "Barometer")) {
             responses["404"] = error_response("The period asked for is not released yet, or has nothing pooled.");
+        }
+        if matches!(endpoint.answer, Answer::One("Audience")) {
+            responses["403"] = error_response("The token's person is not one of a member's own people.");
+            responses["404"] = error_response("No show has this code.");
         }
         paths.insert(
             route.path.to_string(),

@@ -12,38 +12,15 @@ use axum::http::StatusCode;
 use axum::response::{IntoResponse, Json, Response};
 use ensemble_actions::ActionError;
 use ensemble_actions::pooled::{barometer, barometer_document, barometer_seasons};
-use ensemble_i18n::{Arg, Lang, tr, tr_args};
-use ensemble_reports::document::Cell;
+use ensemble_i18n::{Arg, tr, tr_args};
 use ensemble_store::barometer::Season;
 
 use crate::browse::Choice;
+use crate::document::{PageSection, sections};
 use crate::error::WebError;
 use crate::http::Signed;
 use crate::pages::{Texts, render, texts};
 use crate::{AppState, PageLang};
-
-/// A cell as the page shows it.
-pub struct PageCell {
-    text: String,
-    number: bool,
-    hidden: bool,
-}
-
-/// A table as the page shows it.
-pub struct PageTable {
-    /// Its caption's id, which names its scrolling region.
-    id: String,
-    caption: String,
-    headers: Vec<String>,
-    rows: Vec<Vec<PageCell>>,
-}
-
-/// A section as the page shows it.
-pub struct PageSection {
-    heading: String,
-    text: String,
-    tables: Vec<PageTable>,
-}
 
 #[derive(Template)]
 #[template(path = "barometer.html")]
@@ -55,21 +32,6 @@ struct BarometerPage {
     sections: Vec<PageSection>,
     problem: Option<String>,
     reasons: Vec<(String, String)>,
-}
-
-fn page_cell(lang: Lang, hidden: &[String], cell: &Cell) -> PageCell {
-    match cell {
-        Cell::Number(number) => PageCell {
-            text: ensemble_i18n::format::decimal(lang, *number),
-            number: true,
-            hidden: false,
-        },
-        Cell::Text(text) => PageCell {
-            hidden: hidden.contains(text),
-            number: hidden.contains(text),
-            text: text.clone(),
-        },
-    }
 }
 
 /// `GET /barometre?saison=AAAA-AAAA`: a season's barometer (by default the latest released).
@@ -110,42 +72,10 @@ pub async fn page(
         Ok(t) => t,
         Err(response) => return Ok(response),
     };
-    let hidden: Vec<String> = [
-        "too-few-people",
-        "too-few-members",
-        "mostly-one-member",
-        "complementary",
-    ]
-    .iter()
-    .map(|code| tr(lang, &format!("report-hidden-{code}")))
-    .collect();
     let (selected, title, subtitle, sections, problem, rules) = match &outcome {
         Ok((released, before)) => {
             let document = barometer_document(lang, released, before.as_ref());
-            let sections = document
-                .sections
-                .iter()
-                .enumerate()
-                .map(|(s, section)| PageSection {
-                    heading: section.heading.clone(),
-                    text: section.text.clone(),
-                    tables: section
-                        .tables
-                        .iter()
-                        .enumerate()
-                        .map(|(n, table)| PageTable {
-                            id: format!("tableau-{s}-{n}"),
-                            caption: table.caption.clone(),
-                            headers: table.headers.clone(),
-                            rows: table
-                                .rows
-                                .iter()
-                                .map(|row| row.iter().map(|cell| page_cell(lang, &hidden, cell)).collect())
-                                .collect(),
-                        })
-                        .collect(),
-                })
-                .collect();
+            let sections = sections(lang, &document);
             (
                 released.season.clone(),
                 document.title,

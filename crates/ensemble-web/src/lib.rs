@@ -7,6 +7,7 @@
 
 mod agenda;
 mod api;
+mod audience;
 mod audit;
 mod auth;
 mod barometer;
@@ -14,6 +15,7 @@ mod browse;
 mod cache;
 mod chart;
 mod diagnostic;
+mod document;
 mod error;
 mod files;
 mod http;
@@ -200,6 +202,12 @@ pub fn routes() -> Vec<Route> {
         ),
         route(Method::GET, "/statistiques", Access::SignedIn, get(statistics::page)),
         route(Method::GET, "/barometre", Access::SignedIn, get(barometer::page)),
+        route(
+            Method::GET,
+            "/membres/{member}/publics",
+            member(Role::Viewer),
+            get(audience::page),
+        ),
         route(Method::GET, "/audit", Access::Coordinator, get(audit::all)),
         route(Method::GET, "/referentiel", Access::Coordinator, get(referential::show)),
         route(
@@ -649,6 +657,7 @@ pub fn routes() -> Vec<Route> {
             get(statistics::api),
         ),
         route(Method::GET, "/api/v1/barometer", Access::Token, get(barometer::api)),
+        route(Method::GET, "/api/v1/audience", Access::Token, get(audience::api)),
     ]
 }
 

@@ -184,6 +184,8 @@ struct MemberHome {
     deadlines: Vec<DeadlineLine>,
     admin: bool,
     analyst: bool,
+    /// One of the member's own people (its audience is theirs alone).
+    own: bool,
 }
 
 /// A grant's report due date as the member's home shows it.
@@ -397,6 +399,7 @@ pub async fn home(
             .collect(),
         admin: own_or_coordinator && rank(signed.user.role) >= rank(Role::MemberAdmin),
         analyst: own_or_coordinator && rank(signed.user.role) >= rank(Role::MemberAnalyst),
+        own: signed.user.member_id == Some(id),
         t,
     })
 }

@@ -241,6 +241,24 @@ fn tree() -> Command {
         )
         .subcommand(Command::new("stats").arg(json.clone()))
         .subcommand(
+            Command::new("audience")
+                .arg(
+                    Arg::new("audience-member")
+                        .long("member")
+                        .value_name("CODE")
+                        .required(true),
+                )
+                .arg(Arg::new("audience-show").long("show").value_name("CODE"))
+                .arg(Arg::new("audience-season").long("season").value_name("AAAA-AAAA"))
+                .arg(
+                    Arg::new("audience-xlsx")
+                        .long("xlsx")
+                        .value_name("FICHIER")
+                        .value_parser(value_parser!(std::path::PathBuf)),
+                )
+                .arg(json.clone()),
+        )
+        .subcommand(
             Command::new("barometer")
                 .arg(Arg::new("barometer-season").long("season").value_name("AAAA-AAAA"))
                 .arg(

@@ -61,6 +61,7 @@ pub fn run(lang: Lang, matches: &ArgMatches) -> Result<(), Failure> {
         },
         Some(("stats", sub)) => stats(lang, &url, sub.get_flag("json")),
         Some(("barometer", sub)) => crate::pooled::barometer(lang, &url, sub),
+        Some(("audience", sub)) => crate::pooled::audience(lang, &url, sub),
         Some(("import", sub)) => crate::intake::run(lang, &url, &key_file, sub),
         Some(("serve", sub)) => serve(lang, &url, &key_file, sub),
         Some(("purge", sub)) => purge(lang, &url, sub),

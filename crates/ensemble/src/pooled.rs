@@ -1,7 +1,8 @@
 //! `ensemble barometer [--season AAAA-AAAA] [--json] [--xlsx FILE]`: a season's market barometer,
 //! the same release the portal shows (released the first time anyone asks, read back after),
 //! with the season before it for comparison: as a summary in words, as the release in JSON, or
-//! as a workbook.
+//! as a workbook. `ensemble audience --member CODE [--show CODE] [--season AAAA-AAAA] [--json]
+//! [--xlsx FILE]`: a presenter's own audience insights, the same as its portal page.
 
 use clap::ArgMatches;
 use ensemble_actions::Actor;
@@ -12,6 +13,7 @@ use ensemble_store::barometer::Season;
 
 use crate::commands::{clock, open_store};
 use crate::output::Failure;
+use crate::people::member_of;
 
 /// `ensemble barometer`.
 pub fn barometer(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
@@ -44,23 +46,70 @@ pub fn barometer(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Fail
         );
         return Ok(());
     }
+    print_document(lang, &document, true);
+    Ok(())
+}
+
+/// A document in words: its title, then each section's first table (all of them with `every`),
+/// tab-separated.
+fn print_document(lang: Lang, document: &ensemble_reports::document::Document, first_only: bool) {
     say!("{}\n{}", document.title, document.subtitle);
     for section in &document.sections {
-        let Some(summary) = section.tables.first() else {
-            continue;
+        let tables = if first_only {
+            &section.tables[..section.tables.len().min(1)]
+        } else {
+            &section.tables[..]
         };
-        say!("\n{}", summary.caption);
-        say!("{}", summary.headers.join("\t"));
-        for row in &summary.rows {
-            let cells: Vec<String> = row
-                .iter()
-                .map(|cell| match cell {
-                    Cell::Text(text) => text.clone(),
-                    Cell::Number(number) => ensemble_i18n::format::decimal(lang, *number),
-                })
-                .collect();
-            say!("{}", cells.join("\t"));
+        for table in tables {
+            say!("\n{}", table.caption);
+            say!("{}", table.headers.join("\t"));
+            for row in &table.rows {
+                let cells: Vec<String> = row
+                    .iter()
+                    .map(|cell| match cell {
+                        Cell::Text(text) => text.clone(),
+                        Cell::Number(number) => ensemble_i18n::format::decimal(lang, *number),
+                    })
+                    .collect();
+                say!("{}", cells.join("\t"));
+            }
         }
     }
+}
+
+/// `ensemble audience`.
+pub fn audience(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failure> {
+    let store = open_store(lang, url)?;
+    let actor = Actor::operator(clock()?);
+    let code = matches
+        .get_one::<String>("audience-member")
+        .cloned()
+        .unwrap_or_default();
+    let member = member_of(&store, &code)?;
+    let season = match matches.get_one::<String>("audience-season") {
+        Some(text) => Season::parse(text).ok_or(Failure::Refused("barometer-season-invalid"))?,
+        None => Season::of(actor.clock.today()).previous(),
+    };
+    let show = matches.get_one::<String>("audience-show").map(String::as_str);
+    let audience = ensemble_actions::audience::insights(&store, &actor, &member, season, show)?;
+    if matches.get_flag("json") {
+        say!("{}", serde_json::to_string_pretty(&audience).unwrap_or_default());
+        return Ok(());
+    }
+    let name = ensemble_actions::members::display_name(&store, &member)?;
+    let document = ensemble_actions::audience::audience_document(lang, &audience, &name);
+    if let Some(path) = matches.get_one::<std::path::PathBuf>("audience-xlsx") {
+        ensemble_reports::document::write(&document, "xlsx", path, lang.tag())?;
+        say!(
+            "{}",
+            tr_args(
+                lang,
+                "cli-barometer-written",
+                &[("file", Arg::from(path.display().to_string()))]
+            )
+        );
+        return Ok(());
+    }
+    print_document(lang, &document, false);
     Ok(())
 }

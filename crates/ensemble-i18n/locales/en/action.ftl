@@ -72,3 +72,6 @@ error-barometer-not-released = A season's barometer is released two weeks after 
 error-barometer-season-invalid = A season is written with its two years, for example 2025-2026.
 error-barometer-season-empty = The members who pool their settlements have no performance in this season: choose one from the list.
 error-barometer-nothing-pooled = No season that is over has pooled settlements yet: the barometer appears once members share theirs for pooled statistics.
+error-audience-not-yours = A member's audience is read only by its own people: they are its buyers.
+error-audience-show-unknown = No show has this code: check it in the portal's list of shows.
+error-audience-nothing-sold = This member has imported no sales yet: its audience appears with its ticketing.

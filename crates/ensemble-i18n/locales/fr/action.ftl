@@ -72,3 +72,6 @@ error-barometer-not-released = Le baromètre d'une saison est diffusé deux sema
 error-barometer-season-invalid = Une saison s'écrit avec ses deux années, par exemple 2025-2026.
 error-barometer-season-empty = Les membres qui mettent leurs redditions de comptes en commun n'ont aucune représentation dans cette saison : choisissez-en une dans la liste.
 error-barometer-nothing-pooled = Aucune saison terminée n'a encore de redditions de comptes mises en commun : le baromètre paraîtra quand des membres partageront les leurs pour les statistiques mutualisées.
+error-audience-not-yours = Les publics d'un membre ne se lisent que par ses propres personnes : ce sont ses acheteurs.
+error-audience-show-unknown = Aucun spectacle n'a ce code : vérifiez-le dans la liste des spectacles du portail.
+error-audience-nothing-sold = Ce membre n'a encore importé aucune vente : ses publics paraîtront avec sa billetterie.

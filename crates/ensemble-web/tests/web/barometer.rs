@@ -1,6 +1,7 @@
 //! The market barometer as a member's staff reads it: the latest season over, in French and in
 //! English, hidden figures marked and explained; a season written wrong, not over or with nothing
-//! pooled answered in words (and nothing released for it); the same release through the API.
+//! pooled answered in words (and nothing released for it); the same release through the API. And
+//! a presenter's own audience, in the portal and through the API, for its own people only.
 
 use axum::body::Body;
 use axum::http::{Request, StatusCode, header};
@@ -90,6 +91,74 @@ async fn the_api_gives_the_release_as_kept() {
         ("/api/v1/barometer?saison=2025-2026", StatusCode::BAD_REQUEST),
         ("/api/v1/barometer?season=2030-2031", StatusCode::NOT_FOUND),
         ("/api/v1/barometer?season=1990-1991", StatusCode::NOT_FOUND),
+    ] {
+        assert_eq!(call(path).await.status, status, "{path}");
+    }
+}
+
+/// A presenter's people read its audience, with its map; another member's people do not reach
+/// it; the API gives the token's member's own.
+#[tokio::test]
+async fn a_presenter_reads_its_own_audience() {
+    let app = TestApp::new();
+    let presenter = "deux-rivieres";
+    let person = app.sign_in(&login("consultation", presenter));
+    let page = app
+        .get(&format!("/membres/{presenter}/publics"), Some(&person.cookie))
+        .await;
+    assert_eq!(page.status, StatusCode::OK, "{}", page.body);
+    assert_translated(&page.body);
+    assert!(
+        page.body.contains("Publics de Diffusion Deux-Rivières"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("Nouveaux ou revenants"));
+    assert!(page.body.contains("<svg viewBox"), "the map of where buyers live");
+    let english = app
+        .get(
+            &format!("/membres/{presenter}/publics"),
+            Some(&format!("{}; ensemble_lang=en", person.cookie)),
+        )
+        .await;
+    assert!(english.body.contains("Who your buyers are"));
+    let wrong = app
+        .get(
+            &format!("/membres/{presenter}/publics?saison=2025"),
+            Some(&person.cookie),
+        )
+        .await;
+    assert_eq!(wrong.status, StatusCode::NOT_FOUND);
+    assert!(wrong.body.contains("Une saison s&#39;écrit"));
+
+    let stranger = app.sign_in(&login("admin", "grande-ourse"));
+    let refused = app
+        .get(&format!("/membres/{presenter}/publics"), Some(&stranger.cookie))
+        .await;
+    assert!(refused.status.is_client_error(), "{}", refused.status);
+}
+
+#[tokio::test]
+async fn the_api_gives_the_tokens_member_its_audience() {
+    let app = TestApp::new();
+    let token = crate::api::token(&app).await;
+    let call = |path: &'static str| {
+        let request = Request::get(path)
+            .header(header::AUTHORIZATION, format!("Bearer {token}"))
+            .body(Body::empty())
+            .unwrap();
+        app.send(request)
+    };
+    let answer = call("/api/v1/audience?season=2024-2025").await;
+    assert_eq!(answer.status, StatusCode::OK, "{}", answer.body);
+    let audience: Value = serde_json::from_str(&answer.body).unwrap();
+    assert_eq!(audience["member"], MEMBER);
+    assert_eq!(audience["distributions"][0]["dimension"], "returning");
+    assert!(audience["buyers"]["shown"].as_u64().unwrap() > 0);
+    for (path, status) in [
+        ("/api/v1/audience?season=2025", StatusCode::BAD_REQUEST),
+        ("/api/v1/audience?member=grande-ourse", StatusCode::BAD_REQUEST),
+        ("/api/v1/audience?show=pas-un-spectacle", StatusCode::NOT_FOUND),
     ] {
         assert_eq!(call(path).await.status, status, "{path}");
     }
