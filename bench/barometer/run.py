@@ -1,11 +1,14 @@
 #!/usr/bin/env python3
-"""Market barometer benchmark on the full demo consortium (`ensemble demo --scale full`): a
+"""Market barometer and audience benchmark on the full demo consortium (`ensemble demo --scale full`): a
 season's barometer and the one before it (regions and hall sizes, five measures, by discipline),
 released from scratch, timed end to end with the release binary (process start, the pool, the
 settlements read, every table protected, the releases kept and audited, the JSON written), then
 read back as released; side by side with DuckDB computing the same region-by-discipline sums of
 the same two seasons from the same SQLite tables (loaded once with pandas, query timed apart).
-Every figure Ensemble shows must equal DuckDB's.
+Then a presenter's audience for the season (`ensemble audience --json`: its ticket lines read,
+seven distributions protected), beside DuckDB computing the buyers, tickets and buyers by channel
+and by new or returning from the same ticket lines. Every figure Ensemble shows must equal
+DuckDB's.
 
 Run from the repository root:
 
@@ -32,6 +35,7 @@ WORK = ROOT / "target" / "bench-barometer"
 VENV = ROOT / "target" / "bench-venv"
 BIN = ROOT / "target" / "release" / "ensemble"
 SEASON = "2024-2025"
+PRESENTER = "deux-rivieres"
 VOCABULARY = ROOT / "data" / "reference" / "vocabularies" / "disciplines-asq.csv"
 
 # One settlement per performance of the pool (the presenter's copy when it shares it, else the
@@ -78,6 +82,34 @@ for season in seasons:
     answers[season] = {f"{r[0]}|{r[1]}": [int(v) for v in r[2:]] for r in rows}
 done = time.perf_counter()
 print(json.dumps({"load": loaded - began, "query": done - loaded, "answers": answers}))
+"""
+
+
+# A member's buyers for the performances of a season: distinct buyers, tickets, buyers by channel,
+# and buyers new or returning (bought from the member for an earlier performance).
+AUDIENCE_SCRIPT = r"""
+import sys, time, sqlite3, duckdb, pandas, json
+db, member, first = sys.argv[1], int(sys.argv[2]), int(sys.argv[3])
+source = sqlite3.connect(db)
+con = duckdb.connect()
+began = time.perf_counter()
+for table in ["performances", "ticket_sales"]:
+    frame = pandas.read_sql(f"SELECT * FROM {table}", source)
+    con.register(f"{table}_frame", frame)
+    con.execute(f"CREATE TABLE {table} AS SELECT * FROM {table}_frame")
+loaded = time.perf_counter()
+con.execute(f"CREATE TEMP TABLE lines AS SELECT t.*, CAST(timezone('America/Toronto', CAST(p.starts_at AS TIMESTAMPTZ)) AS DATE) AS day FROM ticket_sales t JOIN performances p ON p.id = t.performance_id WHERE t.member_id = {member}")
+season = f"day >= DATE '{first}-09-01' AND day < DATE '{first + 1}-09-01'"
+buyers, tickets = con.execute(f"SELECT count(DISTINCT buyer_key), sum(quantity) FROM lines WHERE {season}").fetchone()
+channels = dict(con.execute(f"SELECT channel, count(DISTINCT buyer_key) FROM lines WHERE {season} AND buyer_key IS NOT NULL GROUP BY 1").fetchall())
+returning = dict(con.execute(
+    f"WITH earlier AS (SELECT DISTINCT buyer_key FROM lines WHERE day < DATE '{first}-09-01' AND buyer_key IS NOT NULL) "
+    f"SELECT CASE WHEN e.buyer_key IS NULL THEN 'nouveaux' ELSE 'revenants' END, count(DISTINCT l.buyer_key) "
+    f"FROM lines l LEFT JOIN earlier e ON e.buyer_key = l.buyer_key WHERE {season} AND l.buyer_key IS NOT NULL GROUP BY 1"
+).fetchall())
+done = time.perf_counter()
+print(json.dumps({"load": loaded - began, "query": done - loaded, "buyers": buyers, "tickets": int(tickets),
+                  "channel": channels, "returning": returning}))
 """
 
 
@@ -167,6 +199,36 @@ def main():
                             differing.append((release["season"], row, column, measure["measure"]))
                     else:
                         hidden += 1
+    # A presenter's audience.
+    member = sqlite3.connect(WORK / "full.db").execute(
+        "SELECT id FROM members WHERE slug = ?", (PRESENTER,)).fetchone()[0]
+    audience_runs, audience_text = [], None
+    for _ in range(args.runs):
+        elapsed, audience_text = ensemble("audience", "--member", PRESENTER, "--season", SEASON, "--json",
+                                          capture=True)
+        audience_runs.append(elapsed)
+    audience = json.loads(audience_text)
+    duck_audience = []
+    for _ in range(args.runs):
+        duck_audience.append(json.loads(subprocess.run(
+            [str(VENV / "bin" / "python"), "-c", AUDIENCE_SCRIPT, str(WORK / "full.db"), str(member), str(first)],
+            check=True, capture_output=True, text=True).stdout))
+    truth = duck_audience[-1]
+    audience_compared, audience_differing = 0, []
+    for name in ["buyers", "tickets"]:
+        audience_compared += 1
+        if audience[name].get("shown") != truth[name]:
+            audience_differing.append(name)
+    for distribution in audience["distributions"]:
+        expected = truth.get(distribution["dimension"])
+        if expected is None:
+            continue
+        for row, figure in zip(distribution["rows"], distribution["buyers"]):
+            if "shown" in figure:
+                audience_compared += 1
+                if figure["shown"] != expected.get(row, 0):
+                    audience_differing.append((distribution["dimension"], row))
+
     median = statistics.median
     ours = median(released)
     print("| task | tool | median wall time (s) | runs |")
@@ -175,13 +237,19 @@ def main():
     print(f"| the same, read back as released | Ensemble | {median(read_back):.3f} | {args.runs} |")
     print(f"| region × discipline sums of the two seasons | DuckDB: load 6 tables from SQLite (pandas) | {median(duck_load):.3f} | {args.runs} |")
     print(f"| region × discipline sums of the two seasons | DuckDB: query | {median(duck_query):.3f} | {args.runs} |")
+    print(f"| {PRESENTER}'s audience {SEASON}: lines read, 7 distributions protected, JSON | Ensemble | {median(audience_runs):.3f} | {args.runs} |")
+    print(f"| buyers, tickets, by channel, new or returning | DuckDB: load 2 tables from SQLite (pandas) | {median(d['load'] for d in duck_audience):.3f} | {args.runs} |")
+    print(f"| buyers, tickets, by channel, new or returning | DuckDB: query | {median(d['query'] for d in duck_audience):.3f} | {args.runs} |")
     print()
     duck = median(duck_load) + median(duck_query)
     print(f"Ensemble's release ÷ DuckDB's load and query: {ours / duck:.2f}")
     print(f"{compared} shown figures of the region view compared with DuckDB's, {len(differing)} differ; "
           f"{hidden} hidden")
-    if differing or compared == 0:
-        print(differing[:10])
+    duck_audience_total = median(d["load"] + d["query"] for d in duck_audience)
+    print(f"Ensemble's audience ÷ DuckDB's load and query: {median(audience_runs) / duck_audience_total:.2f}")
+    print(f"{audience_compared} shown audience figures compared with DuckDB's, {len(audience_differing)} differ")
+    if differing or compared == 0 or audience_differing or audience_compared < 5:
+        print(differing[:10], audience_differing[:10])
         sys.exit(1)
 
 

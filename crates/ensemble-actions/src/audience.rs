@@ -88,8 +88,8 @@ pub struct Audience {
     pub distributions: Vec<Distribution>,
 }
 
-/// Buyers by row, each a set of pseudonyms.
-type Groups = BTreeMap<String, HashSet<String>>;
+/// Buyers by row, each a set of buyers (by their number in the period's lines).
+type Groups = BTreeMap<String, HashSet<u32>>;
 
 fn band<T: PartialOrd + Copy>(bands: &[(&'static str, T)], value: T) -> &'static str {
     bands
@@ -194,25 +194,31 @@ pub fn insights(
         .collect();
 
     let mut tickets: i64 = 0;
-    let mut buyers: HashSet<String> = HashSet::new();
+    // Each buyer numbered once: pseudonyms are long, and a buyer is in every distribution.
+    let mut numbers: HashMap<&str, u32> = HashMap::new();
     let mut by: HashMap<&str, Groups> = HashMap::new();
-    let mut performances_of: HashMap<String, HashSet<i64>> = HashMap::new();
+    let mut performances_of: Vec<HashSet<i64>> = Vec::new();
     for line in &lines {
         tickets += line.quantity.max(0);
-        let Some(buyer) = line.buyer.clone() else {
+        let Some(key) = line.buyer.as_deref() else {
             continue;
         };
-        buyers.insert(buyer.clone());
-        performances_of
-            .entry(buyer.clone())
-            .or_default()
-            .insert(line.performance);
+        let next = numbers.len() as u32;
+        let buyer = *numbers.entry(key).or_insert(next);
+        if buyer == next {
+            performances_of.push(HashSet::new());
+        }
+        performances_of[buyer as usize].insert(line.performance);
         let mut put = |dimension: &'static str, row: &str| {
-            by.entry(dimension)
-                .or_default()
-                .entry(row.to_string())
-                .or_default()
-                .insert(buyer.clone());
+            let groups = by.entry(dimension).or_default();
+            match groups.get_mut(row) {
+                Some(people) => {
+                    people.insert(buyer);
+                }
+                None => {
+                    groups.insert(row.to_string(), HashSet::from([buyer]));
+                }
+            }
         };
         let fsa = line.fsa.as_deref().and_then(geo::fsa);
         put("fsa", fsa.map_or(UNKNOWN, |f| f.code.as_str()));
@@ -226,14 +232,15 @@ pub fn insights(
             put("lead-time", band(&LEAD_TIMES, (starts - sold).num_days().max(0)));
         }
     }
-    for (buyer, seen) in &performances_of {
-        let frequency = band(&FREQUENCIES, seen.len());
+    for (key, buyer) in &numbers {
+        let seen = performances_of[*buyer as usize].len();
+        let frequency = band(&FREQUENCIES, seen);
         by.entry("frequency")
             .or_default()
             .entry(frequency.to_string())
             .or_default()
-            .insert(buyer.clone());
-        let returning = if earlier.contains(buyer) {
+            .insert(*buyer);
+        let returning = if earlier.contains(*key) {
             "revenants"
         } else {
             "nouveaux"
@@ -242,10 +249,10 @@ pub fn insights(
             .or_default()
             .entry(returning.to_string())
             .or_default()
-            .insert(buyer.clone());
+            .insert(*buyer);
     }
 
-    let total = buyers.len();
+    let total = numbers.len();
     let codes = |bands: &[&str]| -> Vec<String> { bands.iter().map(|c| c.to_string()).collect() };
     let empty = Groups::new();
     let group = |dimension: &str| by.get(dimension).unwrap_or(&empty);
@@ -308,7 +315,7 @@ pub fn insights(
     ];
     // Too few buyers in all: nothing is shown, not even how many tickets.
     let whole = |count: u64| {
-        if buyers.is_empty() || total as u64 >= rules.min_people {
+        if total == 0 || total as u64 >= rules.min_people {
             Figure::Shown(count)
         } else {
             Figure::Hidden(ensemble_privacy::disclosure::Hidden::TooFewPeople)

@@ -295,6 +295,38 @@ fn demo(lang: Lang, url: &str, key_file: &Path, matches: &ArgMatches) -> Result<
     for (member, organization) in members(&store)? {
         say!("  {:<16} {}", member.slug, organization.name);
     }
+    // The pools that pooled figures add up (the barometer, the pooled statistics).
+    let today = clock()?.today();
+    let all_members = members(&store)?;
+    say!("{}", tr(lang, "cli-demo-pools"));
+    for dataset in [
+        ensemble_model::Dataset::Settlements,
+        ensemble_model::Dataset::TicketAggregates,
+    ] {
+        let pool = store.read(|session| session.pool(dataset, today))?;
+        let codes: Vec<&str> = all_members
+            .iter()
+            .filter(|(member, _)| pool.members().contains(&member.id))
+            .map(|(member, _)| member.slug.as_str())
+            .collect();
+        let name = if lang == Lang::Fr {
+            dataset.label_fr()
+        } else {
+            dataset.label_en()
+        };
+        say!(
+            "  {}",
+            tr_args(
+                lang,
+                "cli-demo-pool",
+                &[
+                    ("dataset", Arg::from(name)),
+                    ("count", Arg::from(codes.len())),
+                    ("members", Arg::from(codes.join(", "))),
+                ],
+            )
+        );
+    }
     say!("{}", tr(lang, "cli-demo-next"));
     say!(
         "{}",

@@ -8,6 +8,7 @@ use std::process::{Command, Output};
 mod audit;
 mod diagnostic;
 mod import;
+mod pooled;
 mod publish;
 mod referential;
 mod report;
