@@ -919,11 +919,12 @@ pub fn document() -> Value {
             "503": error_response("The database does not answer."),
         });
         if matches!(endpoint.answer, Answer::One("PooledRelease" | "Barometer")) {
-            responses["404"] = error_response("The period asked for is not released yet, or has nothing pooled.");
+            responses["404"] =
+                error_response("The period asked for is not one, is not released yet, or has nothing pooled.");
         }
         if matches!(endpoint.answer, Answer::One("Audience")) {
             responses["403"] = error_response("The token's person is not one of a member's own people.");
-            responses["404"] = error_response("No show has this code.");
+            responses["404"] = error_response("No show has this code, or the season asked for is not one.");
         }
         paths.insert(
             route.path.to_string(),

@@ -190,15 +190,9 @@ pub async fn api(
     let actor = signed.actor(state.clock);
     let season = match query.get("season").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => Season::of(actor.clock.today()).previous(),
-        Some(text) => match Season::parse(text) {
-            Some(season) => season,
-            None => {
-                return crate::api::error_with(
-                    StatusCode::BAD_REQUEST,
-                    "api-invalid-parameter",
-                    &[("parameter", Arg::from("season"))],
-                );
-            }
+        Some(text) => match crate::barometer::season_parameter(text) {
+            Ok(season) => season,
+            Err(response) => return response,
         },
     };
     let show = query

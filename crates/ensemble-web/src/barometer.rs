@@ -139,6 +139,21 @@ pub async fn page(
     Ok((status, render(&page)).into_response())
 }
 
+/// A season given to the API: written as the document says (`YYYY-YYYY`), else 400; written so
+/// but no season (`2025-2027`), no season's figures to give: 404.
+pub(crate) fn season_parameter(text: &str) -> Result<Season, Response> {
+    let written = text.len() == 9 && text.as_bytes()[4] == b'-' && text.bytes().filter(u8::is_ascii_digit).count() == 8;
+    match Season::parse(text) {
+        Some(season) => Ok(season),
+        None if written => Err(crate::api::error_with(StatusCode::NOT_FOUND, "api-not-found", &[])),
+        None => Err(crate::api::error_with(
+            StatusCode::BAD_REQUEST,
+            "api-invalid-parameter",
+            &[("parameter", Arg::from("season"))],
+        )),
+    }
+}
+
 /// `GET /api/v1/barometer?season=AAAA-AAAA`: a season's barometer as released (by default the
 /// latest released season).
 pub async fn api(
@@ -156,15 +171,9 @@ pub async fn api(
     let actor = signed.actor(state.clock);
     let season = match query.get("season").map(|s| s.trim()).filter(|s| !s.is_empty()) {
         None => Season::latest_released(actor.clock.today()),
-        Some(text) => match Season::parse(text) {
-            Some(season) => season,
-            None => {
-                return crate::api::error_with(
-                    StatusCode::BAD_REQUEST,
-                    "api-invalid-parameter",
-                    &[("parameter", Arg::from("season"))],
-                );
-            }
+        Some(text) => match season_parameter(text) {
+            Ok(season) => season,
+            Err(response) => return response,
         },
     };
     let store = state.store.clone();

@@ -90,6 +90,7 @@ async fn the_api_gives_the_release_as_kept() {
         ("/api/v1/barometer?season=2025", StatusCode::BAD_REQUEST),
         ("/api/v1/barometer?saison=2025-2026", StatusCode::BAD_REQUEST),
         ("/api/v1/barometer?season=2030-2031", StatusCode::NOT_FOUND),
+        ("/api/v1/barometer?season=6007-1102", StatusCode::NOT_FOUND),
         ("/api/v1/barometer?season=1990-1991", StatusCode::NOT_FOUND),
     ] {
         assert_eq!(call(path).await.status, status, "{path}");
@@ -159,6 +160,7 @@ async fn the_api_gives_the_tokens_member_its_audience() {
         ("/api/v1/audience?season=2025", StatusCode::BAD_REQUEST),
         ("/api/v1/audience?member=grande-ourse", StatusCode::BAD_REQUEST),
         ("/api/v1/audience?show=pas-un-spectacle", StatusCode::NOT_FOUND),
+        ("/api/v1/audience?season=3385-9502", StatusCode::NOT_FOUND),
     ] {
         assert_eq!(call(path).await.status, status, "{path}");
     }
