@@ -192,7 +192,7 @@ pub async fn api(
         None => Season::of(actor.clock.today()).previous(),
         Some(text) => match crate::barometer::season_parameter(text) {
             Ok(season) => season,
-            Err(response) => return response,
+            Err(response) => return *response,
         },
     };
     let show = query

@@ -141,16 +141,20 @@ pub async fn page(
 
 /// A season given to the API: written as the document says (`YYYY-YYYY`), else 400; written so
 /// but no season (`2025-2027`), no season's figures to give: 404.
-pub(crate) fn season_parameter(text: &str) -> Result<Season, Response> {
+pub(crate) fn season_parameter(text: &str) -> Result<Season, Box<Response>> {
     let written = text.len() == 9 && text.as_bytes()[4] == b'-' && text.bytes().filter(u8::is_ascii_digit).count() == 8;
     match Season::parse(text) {
         Some(season) => Ok(season),
-        None if written => Err(crate::api::error_with(StatusCode::NOT_FOUND, "api-not-found", &[])),
-        None => Err(crate::api::error_with(
+        None if written => Err(Box::new(crate::api::error_with(
+            StatusCode::NOT_FOUND,
+            "api-not-found",
+            &[],
+        ))),
+        None => Err(Box::new(crate::api::error_with(
             StatusCode::BAD_REQUEST,
             "api-invalid-parameter",
             &[("parameter", Arg::from("season"))],
-        )),
+        ))),
     }
 }
 
@@ -173,7 +177,7 @@ pub async fn api(
         None => Season::latest_released(actor.clock.today()),
         Some(text) => match season_parameter(text) {
             Ok(season) => season,
-            Err(response) => return response,
+            Err(response) => return *response,
         },
     };
     let store = state.store.clone();
