@@ -19,6 +19,7 @@ use ensemble_store::barometer::Season;
 use ensemble_store::{ListFilter, Store};
 use serde::Serialize;
 
+use crate::pooled::figure_cell;
 use crate::{ActionError, Actor, only_if};
 
 /// Distance bands, in kilometres: the most in each.
@@ -330,21 +331,6 @@ pub fn insights(
         tickets: whole(tickets.max(0) as u64),
         distributions,
     })
-}
-
-/// A figure as a table cell: the number, or why it is hidden.
-fn figure_cell(lang: ensemble_i18n::Lang, figure: &Figure) -> ensemble_reports::document::Cell {
-    use ensemble_reports::document::Cell;
-    match figure {
-        Figure::Shown(value) => Cell::Number(*value as f64),
-        Figure::Hidden(reason) => {
-            let code = serde_json::to_value(reason)
-                .ok()
-                .and_then(|v| v.as_str().map(str::to_string))
-                .unwrap_or_default();
-            Cell::Text(ensemble_i18n::tr(lang, &format!("report-hidden-{code}")))
-        }
-    }
 }
 
 /// The label of a row of a distribution.

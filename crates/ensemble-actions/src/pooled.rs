@@ -39,9 +39,8 @@ pub fn barometer_seasons(store: &Store, actor: &Actor) -> Result<Vec<Season>, Ac
         .map_err(ActionError::Store)
 }
 
-/// A figure as text in a table: the number (grouped as the language writes it) or why it is
-/// hidden.
-fn figure_cell(lang: Lang, figure: &Figure) -> Cell {
+/// A figure as a table cell: the number, or why it is hidden.
+pub(crate) fn figure_cell(lang: Lang, figure: &Figure) -> Cell {
     match figure {
         Figure::Shown(value) => Cell::Number(*value as f64),
         Figure::Hidden(reason) => Cell::Text(tr(lang, &format!("report-hidden-{}", hidden_code(*reason)))),

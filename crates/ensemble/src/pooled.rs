@@ -34,24 +34,29 @@ pub fn barometer(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Fail
         return Ok(());
     }
     let document = barometer_document(lang, &this, before.as_ref());
-    if let Some(path) = matches.get_one::<std::path::PathBuf>("barometer-xlsx") {
-        ensemble_reports::document::write(&document, "xlsx", path, lang.tag())?;
-        say!(
-            "{}",
-            tr_args(
-                lang,
-                "cli-barometer-written",
-                &[("file", Arg::from(path.display().to_string()))]
-            )
-        );
-        return Ok(());
+    give(lang, &document, matches.get_one("barometer-xlsx"), true)
+}
+
+/// A document written to a workbook when one is asked for, else said in words.
+fn give(
+    lang: Lang,
+    document: &ensemble_reports::document::Document,
+    workbook: Option<&std::path::PathBuf>,
+    first_only: bool,
+) -> Result<(), Failure> {
+    match workbook {
+        Some(path) => {
+            ensemble_reports::document::write(document, "xlsx", path, lang.tag())?;
+            let file = Arg::from(path.display().to_string());
+            say!("{}", tr_args(lang, "cli-barometer-written", &[("file", file)]));
+        }
+        None => print_document(lang, document, first_only),
     }
-    print_document(lang, &document, true);
     Ok(())
 }
 
-/// A document in words: its title, then each section's first table (all of them with `every`),
-/// tab-separated.
+/// A document in words: its title, then each section's tables (only the first with
+/// `first_only`), tab-separated.
 fn print_document(lang: Lang, document: &ensemble_reports::document::Document, first_only: bool) {
     say!("{}\n{}", document.title, document.subtitle);
     for section in &document.sections {
@@ -98,18 +103,5 @@ pub fn audience(lang: Lang, url: &str, matches: &ArgMatches) -> Result<(), Failu
     }
     let name = ensemble_actions::members::display_name(&store, &member)?;
     let document = ensemble_actions::audience::audience_document(lang, &audience, &name);
-    if let Some(path) = matches.get_one::<std::path::PathBuf>("audience-xlsx") {
-        ensemble_reports::document::write(&document, "xlsx", path, lang.tag())?;
-        say!(
-            "{}",
-            tr_args(
-                lang,
-                "cli-barometer-written",
-                &[("file", Arg::from(path.display().to_string()))]
-            )
-        );
-        return Ok(());
-    }
-    print_document(lang, &document, false);
-    Ok(())
+    give(lang, &document, matches.get_one("audience-xlsx"), false)
 }
